@@ -1,0 +1,25 @@
+import { connection } from "next/server";
+import { JoinRoomForm } from "@/components/JoinRoomForm";
+import { RoomList } from "@/components/RoomList";
+import { getServices } from "@/lib/server/services";
+
+const RECENT_ROOMS = 20;
+
+export default async function LandingPage() {
+  // Rendered per request: the list reflects the rooms as they are now.
+  await connection();
+  const rooms = await getServices().store.recentRooms(RECENT_ROOMS);
+  return (
+    <main className="mx-auto flex min-h-full max-w-2xl flex-col gap-8 px-4 py-10 sm:py-16">
+      <header className="space-y-2">
+        <h1 className="font-bold text-3xl tracking-tight">Scrollback</h1>
+        <p className="text-zinc-600 dark:text-zinc-400">
+          Real-time chat in which nobody misses a message: open a room and read what was said while
+          you were away.
+        </p>
+      </header>
+      <JoinRoomForm />
+      <RoomList rooms={rooms} />
+    </main>
+  );
+}

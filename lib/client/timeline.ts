@@ -1,0 +1,101 @@
+import type { ChatMessage } from "../shared/protocol";
+
+/**
+ * The confirmed messages a client holds for one room, and what it knows about
+ * the ones it does not hold. Pure: history pages, live events, retries and
+ * acks all go through `mergeMessages`, and any order of the same inputs gives
+ * the same timeline.
+ */
+export type Timeline = {
+  /** Ascending by seq; at most one message per seq and per id. */
+  readonly messages: readonly ChatMessage[];
+  /**
+   * The highest seq up to which the held messages are gap-free, counting from
+   * the oldest one held (older pages are loaded on demand, not required).
+   * 0 while nothing is held.
+   */
+  readonly contiguousSeq: number;
+  /** The highest seq the client knows to exist (held or not). */
+  readonly knownLatestSeq: number;
+};
+
+export const emptyTimeline: Timeline = { messages: [], contiguousSeq: 0, knownLatestSeq: 0 };
+
+/** Sequences start at 1 and have no gaps, so older messages exist exactly when the oldest held is not seq 1. */
+export function hasOlder(timeline: Timeline): boolean {
+  return (timeline.messages[0]?.seq ?? 1) > 1;
+}
+
+function contiguousFrom(messages: readonly ChatMessage[]): number {
+  const first = messages[0];
+  if (!first) return 0;
+  let last = first.seq;
+  for (let i = 1; i < messages.length; i++) {
+    const seq = (messages[i] as ChatMessage).seq;
+    if (seq !== last + 1) break;
+    last = seq;
+  }
+  return last;
+}
+
+/** Adds messages, keeping the first copy of each seq; the result is sorted and duplicate-free. */
+export function mergeMessages(timeline: Timeline, incoming: readonly ChatMessage[]): Timeline {
+  if (incoming.length === 0) return timeline;
+  const appended = appendNewer(timeline, incoming);
+  if (appended) return appended;
+  const bySeq = new Map<number, ChatMessage>();
+  for (const message of timeline.messages) bySeq.set(message.seq, message);
+  let added = false;
+  for (const message of incoming) {
+    if (bySeq.has(message.seq)) continue;
+    bySeq.set(message.seq, message);
+    added = true;
+  }
+  if (!added) return timeline;
+  const messages = [...bySeq.values()].sort((a, b) => a.seq - b.seq);
+  const newest = messages.at(-1)?.seq ?? 0;
+  return {
+    messages,
+    contiguousSeq: contiguousFrom(messages),
+    knownLatestSeq: Math.max(timeline.knownLatestSeq, newest),
+  };
+}
+
+/** The common case, live messages just after the newest held: appended without re-sorting. */
+function appendNewer(timeline: Timeline, incoming: readonly ChatMessage[]): Timeline | null {
+  const held = timeline.messages;
+  let last = held.at(-1)?.seq ?? 0;
+  for (const message of incoming) {
+    if (message.seq <= last) return null;
+    last = message.seq;
+  }
+  const heldGapFree = held.length === 0 || timeline.contiguousSeq === held.at(-1)?.seq;
+  let contiguousSeq =
+    held.length === 0 ? (incoming[0] as ChatMessage).seq - 1 : timeline.contiguousSeq;
+  if (heldGapFree) {
+    for (const message of incoming) {
+      if (message.seq !== contiguousSeq + 1) break;
+      contiguousSeq = message.seq;
+    }
+  }
+  return {
+    messages: [...held, ...incoming],
+    contiguousSeq,
+    knownLatestSeq: Math.max(timeline.knownLatestSeq, last),
+  };
+}
+
+/** Records that a message with this seq exists, e.g. from a join's `latestSeq`. */
+export function noteLatestSeq(timeline: Timeline, latestSeq: number): Timeline {
+  return latestSeq > timeline.knownLatestSeq
+    ? { ...timeline, knownLatestSeq: latestSeq }
+    : timeline;
+}
+
+/**
+ * Where a catch-up must start: the seq after which messages are missing, or
+ * null when the timeline is gap-free up to the newest message known to exist.
+ */
+export function missingAfter(timeline: Timeline): number | null {
+  return timeline.knownLatestSeq > timeline.contiguousSeq ? timeline.contiguousSeq : null;
+}

@@ -1,0 +1,107 @@
+import { fail } from "../shared/errors";
+import {
+  historyAfterSchema,
+  historyBeforeSchema,
+  messageSendSchema,
+  roomJoinSchema,
+  roomLeaveSchema,
+  userRenameSchema,
+} from "../shared/schemas";
+import { type ChatIo, type ChatServerDeps, type ChatSocket, userRoom } from "./chat-types";
+import { requestHandler } from "./request-handler";
+
+/** Each handler reads like the protocol: validate → authorize → persist → acknowledge → broadcast. */
+export function registerChatHandlers(io: ChatIo, socket: ChatSocket, deps: ChatServerDeps): void {
+  const { store, identities } = deps;
+  const logger = deps.logger.child({ socket: socket.id, user: socket.data.user.id });
+
+  socket.on(
+    "room:join",
+    requestHandler("room:join", roomJoinSchema, logger, async ({ room, since, limit }, reply) => {
+      // Join before reading: a message committed in between is then both in the
+      // page and broadcast, which the client dedupes, instead of in neither.
+      await socket.join(room);
+      const page =
+        since === undefined
+          ? await store.latestMessages(room, limit)
+          : await store.messagesAfter(room, since, limit);
+      const latestSeq = await store.latestSeq(room);
+      reply({ ok: true, room, ...page, latestSeq });
+    }),
+  );
+
+  socket.on(
+    "room:leave",
+    requestHandler("room:leave", roomLeaveSchema, logger, async ({ room }, reply) => {
+      await socket.leave(room);
+      reply({ ok: true });
+    }),
+  );
+
+  socket.on(
+    "message:send",
+    requestHandler(
+      "message:send",
+      messageSendSchema,
+      logger,
+      async ({ room, text, clientId }, reply) => {
+        if (!socket.rooms.has(room)) {
+          reply(fail("not_joined", `join room "${room}" before sending to it`));
+          return;
+        }
+        const { message, duplicate } = await store.appendMessage({
+          room,
+          clientId,
+          text,
+          author: socket.data.user,
+        });
+        reply({ ok: true, message, duplicate });
+        // Only what was committed is broadcast, and a retried send is not news.
+        if (!duplicate) io.to(room).emit("message:created", message);
+      },
+    ),
+  );
+
+  socket.on(
+    "history:before",
+    requestHandler(
+      "history:before",
+      historyBeforeSchema,
+      logger,
+      async ({ room, before, limit }, reply) => {
+        reply({ ok: true, ...(await store.messagesBefore(room, before, limit)) });
+      },
+    ),
+  );
+
+  socket.on(
+    "history:after",
+    requestHandler(
+      "history:after",
+      historyAfterSchema,
+      logger,
+      async ({ room, after, limit }, reply) => {
+        reply({ ok: true, ...(await store.messagesAfter(room, after, limit)) });
+      },
+    ),
+  );
+
+  socket.on(
+    "user:rename",
+    requestHandler("user:rename", userRenameSchema, logger, async ({ name }, reply) => {
+      const user = await store.renameUser(socket.data.user.id, name);
+      if (!user) {
+        reply(fail("internal", "this identity no longer exists; reconnect to get a new one"));
+        return;
+      }
+      // Every tab of this person sends under the new name from now on.
+      const room = userRoom(user.id);
+      for (const socketId of io.of("/").adapter.rooms.get(room) ?? []) {
+        const peer = io.of("/").sockets.get(socketId);
+        if (peer) peer.data.user = user;
+      }
+      reply({ ok: true, user });
+      io.to(room).emit("session", { user, token: identities.tokenFor(user.id) });
+    }),
+  );
+}

@@ -1,0 +1,51 @@
+import { handshakeAuthSchema } from "../shared/schemas";
+import { registerChatHandlers } from "./chat-handlers";
+import { type ChatIo, type ChatServerDeps, type ChatSocket, userRoom } from "./chat-types";
+import { cookieUserId } from "./identity-cookie";
+
+export type ChatServer = {
+  /** Disconnects every client and stops accepting new ones; the store stays open. */
+  close(): Promise<void>;
+};
+
+/**
+ * Wires the chat onto a Socket.IO server: identity on connect, then the
+ * request handlers. Everything it needs is passed in, so tests build it on
+ * port 0 with a temporary store and no Next.js.
+ */
+export function createChatServer(io: ChatIo, deps: ChatServerDeps): ChatServer {
+  const { identities, logger } = deps;
+
+  io.use((socket, next) => {
+    const auth = handshakeAuthSchema.safeParse(socket.handshake.auth ?? {});
+    const claim = {
+      cookieUserId: cookieUserId(socket.request, identities),
+      token: auth.success ? auth.data.token : undefined,
+      name: auth.success ? auth.data.name : undefined,
+    };
+    identities.resolve(claim).then(
+      (user) => {
+        socket.data.user = user;
+        next();
+      },
+      (error: unknown) => {
+        logger.error({ err: error }, "identity lookup failed");
+        next(new Error("unavailable"));
+      },
+    );
+  });
+
+  io.on("connection", (socket: ChatSocket) => {
+    const { user } = socket.data;
+    socket.join(userRoom(user.id));
+    socket.emit("session", { user, token: identities.tokenFor(user.id) });
+    registerChatHandlers(io, socket, deps);
+  });
+
+  return {
+    close: () =>
+      new Promise<void>((resolve) => {
+        io.close(() => resolve());
+      }),
+  };
+}

@@ -1,0 +1,30 @@
+import type { Server, Socket } from "socket.io";
+import type { ClientToServerEvents, ServerToClientEvents, User } from "../shared/protocol";
+import type { Identities } from "./identities";
+import type { Logger } from "./logger";
+import type { ChatStore } from "./store/types";
+
+// biome-ignore lint/complexity/noBannedTypes: no events travel between server instances yet.
+export type InterServerEvents = {};
+export type SocketData = { user: User };
+export type ChatIo = Server<
+  ClientToServerEvents,
+  ServerToClientEvents,
+  InterServerEvents,
+  SocketData
+>;
+export type ChatSocket = Socket<
+  ClientToServerEvents,
+  ServerToClientEvents,
+  InterServerEvents,
+  SocketData
+>;
+
+export type ChatServerDeps = {
+  store: ChatStore;
+  identities: Identities;
+  logger: Logger;
+};
+
+/** The Socket.IO room that holds every connection of one user (their tabs). */
+export const userRoom = (userId: string) => `user:${userId}`;

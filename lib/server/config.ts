@@ -1,0 +1,86 @@
+import { resolve } from "node:path";
+import { z } from "zod";
+
+/**
+ * Everything the server reads from the environment, validated once at start so
+ * that a typo fails fast with a clear message instead of surfacing later.
+ * docs/operations.md and the README's configuration table describe each setting.
+ */
+const envSchema = z.object({
+  // Production unless told otherwise: `npm run dev` sets development explicitly.
+  NODE_ENV: z.enum(["development", "production", "test"]).default("production"),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default("0.0.0.0"),
+  DATA_DIR: z.string().min(1).default("./data"),
+  DATABASE_URL: z.string().min(1).optional(),
+  SESSION_SECRET: z
+    .string()
+    .min(32, "SESSION_SECRET must be at least 32 characters; leave it unset to generate one")
+    .optional(),
+  TRUST_PROXY: z
+    .enum(["true", "false", "1", "0"])
+    .default("false")
+    .transform((v) => v === "true" || v === "1"),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+});
+
+export type DatabaseTarget =
+  | { engine: "sqlite"; path: string }
+  | { engine: "postgres"; url: string };
+
+export type Config = {
+  env: "development" | "production" | "test";
+  port: number;
+  host: string;
+  dataDir: string;
+  database: DatabaseTarget;
+  sessionSecret: string | undefined;
+  /** Behind a reverse proxy that terminates TLS: believe its X-Forwarded-Proto. */
+  trustProxy: boolean;
+  logLevel: z.infer<typeof envSchema>["LOG_LEVEL"];
+};
+
+export function parseDatabaseUrl(url: string | undefined, dataDir: string): DatabaseTarget {
+  if (url === undefined) return { engine: "sqlite", path: resolve(dataDir, "scrollback.db") };
+  if (url.startsWith("file:")) {
+    const path = url.slice("file:".length).replace(/^\/\/(?=\/)/, "");
+    if (path.length === 0)
+      throw new Error("DATABASE_URL=file: needs a path, e.g. file:./data/scrollback.db");
+    return { engine: "sqlite", path: resolve(path) };
+  }
+  if (url.startsWith("postgres://") || url.startsWith("postgresql://"))
+    return { engine: "postgres", url };
+  throw new Error("DATABASE_URL must start with file: (SQLite) or postgres:// (Postgres)");
+}
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map(
+      (issue) => `${issue.path.join(".")}: ${issue.message}`,
+    );
+    throw new ConfigError(`Invalid configuration:\n  ${problems.join("\n  ")}`);
+  }
+  const e = parsed.data;
+  const dataDir = resolve(e.DATA_DIR);
+  let database: DatabaseTarget;
+  try {
+    database = parseDatabaseUrl(e.DATABASE_URL, dataDir);
+  } catch (error) {
+    throw new ConfigError(`Invalid configuration:\n  DATABASE_URL: ${(error as Error).message}`);
+  }
+  return {
+    env: e.NODE_ENV,
+    port: e.PORT,
+    host: e.HOST,
+    dataDir,
+    database,
+    sessionSecret: e.SESSION_SECRET,
+    trustProxy: e.TRUST_PROXY,
+    logLevel: e.LOG_LEVEL,
+  };
+}

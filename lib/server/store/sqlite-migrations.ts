@@ -1,0 +1,66 @@
+import type Database from "better-sqlite3";
+
+type Migration = { version: number; name: string; sql: string };
+
+/**
+ * Append-only: a released migration is never edited, a change is a new version.
+ * `messages` is clustered on (room, seq) so every history page is one index range.
+ */
+const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: "rooms, messages and users",
+    sql: `
+      CREATE TABLE rooms (
+        name            TEXT PRIMARY KEY,
+        latest_seq      INTEGER NOT NULL,
+        last_message_at INTEGER NOT NULL
+      ) WITHOUT ROWID;
+      CREATE INDEX rooms_by_activity ON rooms (last_message_at DESC);
+
+      CREATE TABLE messages (
+        room        TEXT    NOT NULL,
+        seq         INTEGER NOT NULL,
+        id          TEXT    NOT NULL,
+        client_id   TEXT    NOT NULL,
+        author_id   TEXT    NOT NULL,
+        author_name TEXT    NOT NULL,
+        text        TEXT    NOT NULL,
+        created_at  INTEGER NOT NULL,
+        PRIMARY KEY (room, seq)
+      ) WITHOUT ROWID;
+      CREATE UNIQUE INDEX messages_by_id ON messages (id);
+      CREATE UNIQUE INDEX messages_idempotency ON messages (room, author_id, client_id);
+
+      CREATE TABLE users (
+        id         TEXT PRIMARY KEY,
+        name       TEXT    NOT NULL,
+        created_at INTEGER NOT NULL
+      ) WITHOUT ROWID;
+    `,
+  },
+];
+
+export const LATEST_SQLITE_SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;
+
+/** Brings the schema up to date; an IMMEDIATE transaction keeps two starting processes from racing. */
+export function migrateSqlite(db: Database.Database): void {
+  db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+    version    INTEGER PRIMARY KEY,
+    name       TEXT    NOT NULL,
+    applied_at INTEGER NOT NULL
+  )`);
+  const applied = db.prepare<[], { version: number }>("SELECT version FROM schema_migrations");
+  const record = db.prepare(
+    "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+  );
+  const run = db.transaction(() => {
+    const done = new Set(applied.all().map((row) => row.version));
+    for (const migration of MIGRATIONS) {
+      if (done.has(migration.version)) continue;
+      db.exec(migration.sql);
+      record.run(migration.version, migration.name, Date.now());
+    }
+  });
+  run.immediate();
+}

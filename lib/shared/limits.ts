@@ -1,0 +1,16 @@
+/** Limits that both the browser and the server enforce; the server is the authority. */
+
+/** Longest message text, counted in Unicode code points. */
+export const MAX_MESSAGE_CODE_POINTS = 4000;
+
+/** Page size for history requests when the client names none. */
+export const DEFAULT_PAGE_SIZE = 50;
+/** History page sizes are clamped into this range rather than rejected. */
+export const MIN_PAGE_SIZE = 1;
+export const MAX_PAGE_SIZE = 200;
+
+/** Display names are short enough to fit beside a message on a phone. */
+export const MAX_DISPLAY_NAME_CODE_POINTS = 32;
+
+export const MAX_ROOM_NAME_LENGTH = 64;
+export const MAX_CLIENT_ID_LENGTH = 64;

@@ -1,0 +1,71 @@
+import type { Fail } from "./errors";
+import type {
+  HistoryAfterRequest,
+  HistoryBeforeRequest,
+  MessageSendRequest,
+  RoomJoinRequest,
+  RoomLeaveRequest,
+  UserRenameRequest,
+} from "./schemas";
+
+/** The Socket.IO contract between browsers, bots and the server (see docs/protocol.md). */
+
+export type User = { id: string; name: string };
+
+export type ChatMessage = {
+  /** Server-assigned, unique. */
+  id: string;
+  room: string;
+  /** Per room: 1, 2, 3, … exactly +1 per stored message. */
+  seq: number;
+  /** Idempotency key chosen by the sender. */
+  clientId: string;
+  author: User;
+  /** Stored verbatim. */
+  text: string;
+  /** ISO-8601, server clock. */
+  createdAt: string;
+};
+
+/** A room as the landing page lists it. */
+export type RoomSummary = {
+  name: string;
+  latestSeq: number;
+  /** ISO-8601 time of the newest message. */
+  lastMessageAt: string;
+};
+
+export type Ok<T extends object = object> = { ok: true } & T;
+export type Result<T extends object = object> = Ok<T> | Fail;
+export type Ack<T extends object = object> = (result: Result<T>) => void;
+
+export type Page = { messages: ChatMessage[]; hasMore: boolean };
+export type RoomJoinResult = Page & { room: string; latestSeq: number };
+export type MessageSendResult = { message: ChatMessage; duplicate: boolean };
+export type UserRenameResult = { user: User };
+
+export type SessionInfo = { user: User; token: string };
+
+/** Every request a client can make: its payload and what a success acknowledges with. */
+export type Requests = {
+  "room:join": { request: RoomJoinRequest; result: RoomJoinResult };
+  "room:leave": { request: RoomLeaveRequest; result: object };
+  "message:send": { request: MessageSendRequest; result: MessageSendResult };
+  "history:before": { request: HistoryBeforeRequest; result: Page };
+  "history:after": { request: HistoryAfterRequest; result: Page };
+  "user:rename": { request: UserRenameRequest; result: UserRenameResult };
+};
+
+export type RequestEvent = keyof Requests;
+export type RequestOf<E extends RequestEvent> = Requests[E]["request"];
+export type ResultOf<E extends RequestEvent> = Requests[E]["result"];
+
+/** client → server: each event carries an acknowledgement callback. */
+export type ClientToServerEvents = {
+  [E in RequestEvent]: (request: RequestOf<E>, ack: Ack<ResultOf<E>>) => void;
+};
+
+export interface ServerToClientEvents {
+  session: (session: SessionInfo) => void;
+  "message:created": (message: ChatMessage) => void;
+}

@@ -1,0 +1,124 @@
+import { describe, expect, it } from "vitest";
+import type { z } from "zod";
+import {
+  displayNameSchema,
+  historyAfterSchema,
+  historyBeforeSchema,
+  messageSendSchema,
+  roomJoinSchema,
+  toProtocolError,
+} from "./schemas";
+
+function codeOf(schema: z.ZodType, payload: unknown): string {
+  const parsed = schema.safeParse(payload);
+  return parsed.success ? "ok" : toProtocolError(parsed.error).code;
+}
+
+describe("message:send validation", () => {
+  const valid = { room: "general", text: "hello", clientId: "abc-123_X" };
+
+  it.each([
+    ["a valid message", valid, "ok"],
+    ["a payload that is not an object", "hello", "invalid_payload"],
+    ["null", null, "invalid_payload"],
+    ["a missing clientId", { room: "general", text: "hi" }, "invalid_payload"],
+    ["a numeric text", { ...valid, text: 42 }, "invalid_payload"],
+    ["a clientId with a space", { ...valid, clientId: "a b" }, "invalid_payload"],
+    ["a clientId of 65 characters", { ...valid, clientId: "a".repeat(65) }, "invalid_payload"],
+    ["a lone surrogate in the text", { ...valid, text: "bad \ud800 text" }, "invalid_payload"],
+    ["an uppercase room", { ...valid, room: "General" }, "invalid_room"],
+    ["a room starting with a dash", { ...valid, room: "-x" }, "invalid_room"],
+    ["a room of 65 characters", { ...valid, room: "r".repeat(65) }, "invalid_room"],
+    ["blank text", { ...valid, text: " \n\t " }, "empty_message"],
+    ["empty text", { ...valid, text: "" }, "empty_message"],
+    ["4001 characters", { ...valid, text: "x".repeat(4001) }, "message_too_long"],
+    [
+      "a bad room and blank text: the room is reported",
+      { ...valid, room: "BAD", text: " " },
+      "invalid_room",
+    ],
+    [
+      "a bad clientId and a bad room: the shape is reported",
+      { ...valid, room: "BAD", clientId: "" },
+      "invalid_payload",
+    ],
+    [
+      "blank and too long cannot both hold; too long alone",
+      { ...valid, text: `${" ".repeat(4000)}x` },
+      "message_too_long",
+    ],
+  ])("%s → %s", (_name, payload, expected) => {
+    expect(codeOf(messageSendSchema, payload)).toBe(expected);
+  });
+
+  it("counts length in code points: 4000 emoji are allowed, 4001 are not", () => {
+    expect(codeOf(messageSendSchema, { ...valid, text: "😀".repeat(4000) })).toBe("ok");
+    expect(codeOf(messageSendSchema, { ...valid, text: "😀".repeat(4001) })).toBe(
+      "message_too_long",
+    );
+  });
+
+  it("keeps the text verbatim and strips unknown keys", () => {
+    const parsed = messageSendSchema.parse({
+      ...valid,
+      text: "  <b>x</b>  ",
+      author: { id: "evil" },
+    });
+    expect(parsed).toEqual({ ...valid, text: "  <b>x</b>  " });
+  });
+});
+
+describe("page sizes and cursors", () => {
+  it.each([
+    [undefined, 50],
+    [1, 1],
+    [0, 1],
+    [-5, 1],
+    [200, 200],
+    [201, 200],
+    [10_000, 200],
+  ])("limit %s is used as %s", (limit, expected) => {
+    expect(roomJoinSchema.parse({ room: "r", limit }).limit).toBe(expected);
+  });
+
+  it.each([
+    ["a fractional limit", { room: "r", limit: 1.5 }],
+    ["a string limit", { room: "r", limit: "10" }],
+    ["a negative since", { room: "r", since: -1 }],
+    ["a fractional since", { room: "r", since: 0.5 }],
+    ["an infinite since", { room: "r", since: Number.POSITIVE_INFINITY }],
+  ])("%s is invalid_payload", (_name, payload) => {
+    expect(codeOf(roomJoinSchema, payload)).toBe("invalid_payload");
+  });
+
+  it("requires before and after to be non-negative integers", () => {
+    expect(codeOf(historyBeforeSchema, { room: "r", before: 0 })).toBe("ok");
+    expect(codeOf(historyBeforeSchema, { room: "r" })).toBe("invalid_payload");
+    expect(codeOf(historyAfterSchema, { room: "r", after: -1 })).toBe("invalid_payload");
+    expect(codeOf(historyAfterSchema, { room: "r", after: "3" })).toBe("invalid_payload");
+  });
+});
+
+describe("display names", () => {
+  it.each([
+    ["Ana", "Ana"],
+    ["  Ana Souza  ", "Ana Souza"],
+    ["名前", "名前"],
+    ["x".repeat(32), "x".repeat(32)],
+  ])("accepts %j as %j", (input, expected) => {
+    expect(displayNameSchema.parse(input)).toBe(expected);
+  });
+
+  it.each([
+    ["empty", ""],
+    ["only spaces", "   "],
+    ["33 characters", "x".repeat(33)],
+    ["a control character", "Ana\u0007"],
+    ["a zero-width space", "A\u200bna"],
+    ["a right-to-left override", "\u202eanA"],
+    ["a bidi isolate", "\u2066Ana\u2069"],
+    ["a lone surrogate", "Ana\udc00"],
+  ])("rejects a name with %s", (_name, input) => {
+    expect(displayNameSchema.safeParse(input).success).toBe(false);
+  });
+});

@@ -1,0 +1,117 @@
+import { z } from "zod";
+import { type ErrorCode, isErrorCode } from "./errors";
+import {
+  DEFAULT_PAGE_SIZE,
+  MAX_CLIENT_ID_LENGTH,
+  MAX_DISPLAY_NAME_CODE_POINTS,
+  MAX_MESSAGE_CODE_POINTS,
+  MAX_PAGE_SIZE,
+  MIN_PAGE_SIZE,
+} from "./limits";
+import { isRoomName } from "./room-name";
+import { codePointLength, hasForbiddenNameCharacters, hasVisibleText } from "./text";
+
+/*
+ * Inbound payloads are validated in one pass; each refinement names the protocol
+ * error it stands for, and `toProtocolError` reports the one that comes first in
+ * the documented order. Anything without a code (wrong type, missing field,
+ * malformed Unicode) is `invalid_payload`. Unknown keys are stripped, so a bot
+ * written against a newer server keeps working.
+ */
+
+const coded = (code: ErrorCode, message: string) => ({ message, params: { code } });
+
+/** A JavaScript string may hold lone surrogates, which are not Unicode text at all. */
+const wellFormedString = z.string().refine((s) => s.isWellFormed(), "must be well-formed Unicode");
+
+export const roomSchema = z
+  .string()
+  .refine(
+    isRoomName,
+    coded("invalid_room", "room must be 1-64 of a-z 0-9 - _, starting with a letter or digit"),
+  );
+
+export const clientIdSchema = z
+  .string()
+  .regex(
+    new RegExp(`^[A-Za-z0-9_-]{1,${MAX_CLIENT_ID_LENGTH}}$`),
+    "clientId must be 1-64 of A-Z a-z 0-9 _ -",
+  );
+
+export const messageTextSchema = wellFormedString
+  .refine(hasVisibleText, coded("empty_message", "message text is blank"))
+  .refine(
+    (s) => codePointLength(s) <= MAX_MESSAGE_CODE_POINTS,
+    coded("message_too_long", `message text is longer than ${MAX_MESSAGE_CODE_POINTS} characters`),
+  );
+
+export const displayNameSchema = wellFormedString
+  .transform((s) => s.trim())
+  .refine(
+    (s) => codePointLength(s) >= 1 && codePointLength(s) <= MAX_DISPLAY_NAME_CODE_POINTS,
+    `name must be 1-${MAX_DISPLAY_NAME_CODE_POINTS} characters`,
+  )
+  .refine(
+    (s) => !hasForbiddenNameCharacters(s),
+    "name must not contain control, zero-width or bidi characters",
+  );
+
+const seqCursor = z.int().nonnegative();
+
+/** Page sizes are clamped, not rejected: asking for too many is not an error. */
+const pageSize = z
+  .int()
+  .optional()
+  .transform((n) => Math.min(MAX_PAGE_SIZE, Math.max(MIN_PAGE_SIZE, n ?? DEFAULT_PAGE_SIZE)));
+
+export const roomJoinSchema = z.object({
+  room: roomSchema,
+  since: seqCursor.optional(),
+  limit: pageSize,
+});
+export const roomLeaveSchema = z.object({ room: roomSchema });
+export const messageSendSchema = z.object({
+  room: roomSchema,
+  text: messageTextSchema,
+  clientId: clientIdSchema,
+});
+export const historyBeforeSchema = z.object({
+  room: roomSchema,
+  before: seqCursor,
+  limit: pageSize,
+});
+export const historyAfterSchema = z.object({ room: roomSchema, after: seqCursor, limit: pageSize });
+export const userRenameSchema = z.object({ name: displayNameSchema });
+
+/** What a connecting client may put in Socket.IO's `auth`. Invalid fields are ignored, not fatal. */
+export const handshakeAuthSchema = z.object({
+  token: z.string().max(512).optional().catch(undefined),
+  name: displayNameSchema.optional().catch(undefined),
+});
+
+export type RoomJoinRequest = z.input<typeof roomJoinSchema>;
+export type RoomLeaveRequest = z.input<typeof roomLeaveSchema>;
+export type MessageSendRequest = z.input<typeof messageSendSchema>;
+export type HistoryBeforeRequest = z.input<typeof historyBeforeSchema>;
+export type HistoryAfterRequest = z.input<typeof historyAfterSchema>;
+export type UserRenameRequest = z.input<typeof userRenameSchema>;
+
+const PRECEDENCE: readonly ErrorCode[] = [
+  "invalid_payload",
+  "invalid_room",
+  "empty_message",
+  "message_too_long",
+];
+
+/** Picks the protocol error for a failed parse: the earliest in the documented order. */
+export function toProtocolError(error: z.ZodError): { code: ErrorCode; message: string } {
+  let best: { code: ErrorCode; message: string } | undefined;
+  for (const issue of error.issues) {
+    const declared = issue.code === "custom" ? issue.params?.code : undefined;
+    const code: ErrorCode = isErrorCode(declared) ? declared : "invalid_payload";
+    const path = issue.path.length > 0 ? `${issue.path.join(".")}: ` : "";
+    const candidate = { code, message: `${path}${issue.message}` };
+    if (!best || PRECEDENCE.indexOf(code) < PRECEDENCE.indexOf(best.code)) best = candidate;
+  }
+  return best ?? { code: "invalid_payload", message: "invalid payload" };
+}
