@@ -12,7 +12,9 @@ import type {
   RequestOf,
   Result,
   ResultOf,
+  ServerToClientEvents,
   SessionInfo,
+  User,
 } from "../../shared/protocol";
 import { type ChatServer, createChatServer } from "../chat-server";
 import type { ChatIo } from "../chat-types";
@@ -113,6 +115,20 @@ export class ChatTestServer {
     return { socket, session };
   }
 
+  /** A page request as a browser makes it, with the cookie header it would send, if any. */
+  fetchPage(path = "/chat/test", cookie?: string): Promise<Response> {
+    return fetch(`${this.url}${path}`, cookie ? { headers: { cookie } } : {});
+  }
+
+  /** The identity cookie a first page load issues, as a browser would send it back (`name=value`). */
+  async issueIdentityCookie(): Promise<string> {
+    const response = await this.fetchPage();
+    await response.body?.cancel();
+    const pair = response.headers.getSetCookie()[0]?.split(";", 1)[0];
+    if (!pair) throw new Error("the page response set no cookie");
+    return pair;
+  }
+
   /** Closes the server and its store, keeps the database file, and starts again on the same port. */
   async restart(): Promise<void> {
     await this.stop();
@@ -154,6 +170,55 @@ export function rawRequest(
     emitWithAck(event: string, ...args: unknown[]): Promise<unknown>;
   };
   return emitter.emitWithAck(event, ...args);
+}
+
+/** Emits without waiting for (or offering) an acknowledgement, as a careless client might. */
+export function rawEmit(socket: ChatClientSocket, event: string, ...args: unknown[]): void {
+  (socket as unknown as { emit(event: string, ...args: unknown[]): void }).emit(event, ...args);
+}
+
+/**
+ * Resolves once everything the server sent this socket before now has arrived:
+ * a connection delivers in order, so the answer to a request made now comes
+ * after any earlier event. This is how a test knows an event will never come.
+ */
+export async function settle(socket: ChatClientSocket): Promise<void> {
+  const reply = await rawRequest(socket, "history:after", { room: "settle", after: 0, limit: 1 });
+  if (!(reply as { ok?: boolean }).ok)
+    throw new Error(`settle request failed: ${JSON.stringify(reply)}`);
+}
+
+/** The next `event` this socket receives (rejects after 5 s without one). */
+export function nextEvent<E extends keyof ServerToClientEvents>(
+  socket: ChatClientSocket,
+  event: E,
+): Promise<Parameters<ServerToClientEvents[E]>[0]> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      socket.off(event, listener as never);
+      reject(new Error(`no ${event} event within 5 s`));
+    }, 5_000);
+    const listener = (payload: Parameters<ServerToClientEvents[E]>[0]) => {
+      clearTimeout(timer);
+      resolve(payload);
+    };
+    socket.once(event, listener as never);
+  });
+}
+
+/** Stores `count` messages in a room straight through the store; texts are "m1", "m2", … */
+export async function seedMessages(
+  store: ChatStore,
+  room: string,
+  count: number,
+  author: User = { id: "seed-author", name: "Seeder" },
+): Promise<ChatMessage[]> {
+  const results = await Promise.all(
+    Array.from({ length: count }, (_, i) =>
+      store.appendMessage({ room, author, clientId: `seed-${i + 1}`, text: `m${i + 1}` }),
+    ),
+  );
+  return results.map((r) => r.message).sort((a, b) => a.seq - b.seq);
 }
 
 /** Collects `message:created` events as they arrive. */
