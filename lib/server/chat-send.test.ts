@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { MAX_FRAME_BYTES } from "./socket-options";
 import {
   ChatTestServer,
   collectMessages,
@@ -294,6 +295,44 @@ describe("message:send", () => {
         });
       },
     );
+
+    it.each([
+      ["ASCII", "x", 30_000],
+      ["emoji, four bytes each", "😀", 6_200],
+      ["CJK, three bytes each", "名", 8_300],
+      ["control characters, escaped to six bytes each", "\u0001", 20_000],
+    ])(
+      "answers a text far over the limit in %s with message_too_long, not a disconnect",
+      async (_case, character, count) => {
+        const { socket } = await server.connect();
+        await request(socket, "room:join", { room: "general" });
+
+        const reply = await request(socket, "message:send", {
+          ...valid,
+          text: character.repeat(count),
+        });
+
+        expect(reply).toMatchObject({ ok: false, error: { code: "message_too_long" } });
+        expect(socket.connected).toBe(true);
+        expect(await server.store.latestSeq("general")).toBe(0);
+      },
+    );
+
+    it("drops only the connection that sends a frame larger than any chat message", async () => {
+      const { socket: flooder } = await server.connect();
+      const { socket: bystander } = await server.connect();
+      await request(flooder, "room:join", { room: "general" });
+      await request(bystander, "room:join", { room: "general" });
+      const dropped = new Promise((resolve) => flooder.once("disconnect", resolve));
+
+      rawEmit(flooder, "message:send", { ...valid, text: "x".repeat(MAX_FRAME_BYTES + 1) });
+
+      await dropped;
+      expect(await request(bystander, "message:send", valid)).toMatchObject({
+        ok: true,
+        message: { seq: 1 },
+      });
+    });
 
     it("refuses a room that was joined and then left", async () => {
       const { socket } = await server.connect();
