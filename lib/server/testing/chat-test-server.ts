@@ -28,6 +28,9 @@ import { createTokenSigner } from "../tokens";
 
 export const TEST_SECRET = "test-secret-that-is-long-enough-for-hmac-signing";
 
+/** How long a test waits for an answer or an event; generous, for a busy machine. */
+export const WAIT_MS = 10_000;
+
 /**
  * The chat server as integration tests run it: a real HTTP server on port 0,
  * real Socket.IO, a real SQLite file in a temporary directory, no Next.js.
@@ -102,7 +105,10 @@ export class ChatTestServer {
     });
     this.clients.add(socket);
     const session = await new Promise<SessionInfo>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error("no session event within 5 s")), 5_000);
+      const timer = setTimeout(
+        () => reject(new Error(`no session event within ${WAIT_MS} ms`)),
+        WAIT_MS,
+      );
       socket.once("session", (info) => {
         clearTimeout(timer);
         resolve(info);
@@ -148,13 +154,13 @@ export class ChatTestServer {
   }
 }
 
-/** Sends a request and resolves with its acknowledgement (rejects after 5 s without one). */
+/** Sends a request and resolves with its acknowledgement (rejects after WAIT_MS without one). */
 export function request<E extends RequestEvent>(
   socket: ChatClientSocket,
   event: E,
   payload: RequestOf<E>,
 ): Promise<Result<ResultOf<E>>> {
-  const emitter = socket.timeout(5_000) as unknown as {
+  const emitter = socket.timeout(WAIT_MS) as unknown as {
     emitWithAck(event: E, payload: RequestOf<E>): Promise<Result<ResultOf<E>>>;
   };
   return emitter.emitWithAck(event, payload);
@@ -166,7 +172,7 @@ export function rawRequest(
   event: string,
   ...args: unknown[]
 ): Promise<unknown> {
-  const emitter = socket.timeout(5_000) as unknown as {
+  const emitter = socket.timeout(WAIT_MS) as unknown as {
     emitWithAck(event: string, ...args: unknown[]): Promise<unknown>;
   };
   return emitter.emitWithAck(event, ...args);
@@ -188,7 +194,7 @@ export async function settle(socket: ChatClientSocket): Promise<void> {
     throw new Error(`settle request failed: ${JSON.stringify(reply)}`);
 }
 
-/** The next `event` this socket receives (rejects after 5 s without one). */
+/** The next `event` this socket receives (rejects after WAIT_MS without one). */
 export function nextEvent<E extends keyof ServerToClientEvents>(
   socket: ChatClientSocket,
   event: E,
@@ -196,8 +202,8 @@ export function nextEvent<E extends keyof ServerToClientEvents>(
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       socket.off(event, listener as never);
-      reject(new Error(`no ${event} event within 5 s`));
-    }, 5_000);
+      reject(new Error(`no ${event} event within ${WAIT_MS} ms`));
+    }, WAIT_MS);
     const listener = (payload: Parameters<ServerToClientEvents[E]>[0]) => {
       clearTimeout(timer);
       resolve(payload);
@@ -229,7 +235,7 @@ export function collectMessages(socket: ChatClientSocket): ChatMessage[] {
 }
 
 /** Polls until `check` passes or the time is up; for events that arrive asynchronously. */
-export async function eventually(check: () => void, timeoutMs = 5_000): Promise<void> {
+export async function eventually(check: () => void, timeoutMs = WAIT_MS): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
