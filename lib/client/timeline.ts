@@ -69,14 +69,12 @@ function appendNewer(timeline: Timeline, incoming: readonly ChatMessage[]): Time
     if (message.seq <= last) return null;
     last = message.seq;
   }
-  const heldGapFree = held.length === 0 || timeline.contiguousSeq === held.at(-1)?.seq;
   let contiguousSeq =
     held.length === 0 ? (incoming[0] as ChatMessage).seq - 1 : timeline.contiguousSeq;
-  if (heldGapFree) {
-    for (const message of incoming) {
-      if (message.seq !== contiguousSeq + 1) break;
-      contiguousSeq = message.seq;
-    }
+  // While the held messages have a gap, contiguousSeq + 1 is older than any incoming message.
+  for (const message of incoming) {
+    if (message.seq !== contiguousSeq + 1) break;
+    contiguousSeq = message.seq;
   }
   return {
     messages: [...held, ...incoming],
