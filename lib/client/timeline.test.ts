@@ -7,6 +7,7 @@ import {
   mergeMessages,
   missingAfter,
   noteLatestSeq,
+  noteRoomStart,
   type Timeline,
 } from "./timeline";
 
@@ -99,11 +100,47 @@ describe("noteLatestSeq and missingAfter", () => {
   });
 });
 
+describe("noteRoomStart", () => {
+  const fromStart = noteRoomStart(emptyTimeline);
+
+  it.each<[string, Timeline, number[], number, number | null]>([
+    // name, start, incoming seqs, contiguousSeq, missingAfter
+    ["an empty room, then the next message", fromStart, [1], 1, null],
+    ["an empty room, then a message that skips one", fromStart, [2], 0, 0],
+    ["an empty room, then two that skip", fromStart, [3, 4], 0, 0],
+    [
+      "not known to be the start: the first message held starts the run",
+      emptyTimeline,
+      [3],
+      3,
+      null,
+    ],
+    ["the start, and the first page", fromStart, [1, 2, 3], 3, null],
+  ])("%s", (_name, start, incoming, contiguousSeq, missing) => {
+    const merged = mergeMessages(start, messages(...incoming));
+    expect(merged.contiguousSeq).toBe(contiguousSeq);
+    expect(missingAfter(merged)).toBe(missing);
+  });
+
+  it("counts from the room's start when noted after messages arrived", () => {
+    const timeline = noteRoomStart(holding(2, 3));
+    expect(timeline.contiguousSeq).toBe(0);
+    expect(missingAfter(timeline)).toBe(0);
+    expect(mergeMessages(timeline, messages(1)).contiguousSeq).toBe(3);
+  });
+
+  it("is idempotent", () => {
+    const timeline = noteRoomStart(holding(1, 2));
+    expect(noteRoomStart(timeline)).toBe(timeline);
+  });
+});
+
 describe("hasOlder", () => {
   it.each<[string, Timeline, boolean]>([
     ["nothing held", emptyTimeline, false],
     ["from the first message", holding(1, 2), false],
     ["the newest page of a long room", holding(48, 49, 50), true],
+    ["missing, not older, when the start is known", noteRoomStart(holding(3, 4)), false],
   ])("%s", (_name, timeline, expected) => {
     expect(hasOlder(timeline)).toBe(expected);
   });
@@ -116,7 +153,8 @@ type Delivery =
   | { kind: "page"; seqs: number[] } // room:join, history:after or history:before
   | { kind: "live"; seq: number } // message:created
   | { kind: "ack"; seq: number } // message:send's acknowledgement, or a resend's duplicate
-  | { kind: "latest"; seq: number }; // room:join's latestSeq
+  | { kind: "latest"; seq: number } // room:join's latestSeq
+  | { kind: "start" }; // a first room:join page with nothing before it
 
 const MAX_SEQ = 40;
 
@@ -129,6 +167,7 @@ const deliveryArb: fc.Arbitrary<Delivery> = fc.oneof(
   seqArb.map((seq) => ({ kind: "live" as const, seq })),
   seqArb.map((seq) => ({ kind: "ack" as const, seq })),
   fc.integer({ min: 0, max: MAX_SEQ }).map((seq) => ({ kind: "latest" as const, seq })),
+  fc.constant({ kind: "start" as const }),
 );
 
 const deliveriesArb = fc.array(deliveryArb, { maxLength: 30 });
@@ -149,6 +188,8 @@ function apply(timeline: Timeline, delivery: Delivery): Timeline {
       return mergeMessages(timeline, [message(delivery.seq)]);
     case "latest":
       return noteLatestSeq(timeline, delivery.seq);
+    case "start":
+      return noteRoomStart(timeline);
   }
 }
 
@@ -159,13 +200,15 @@ const applyAll = (deliveries: readonly Delivery[], from: Timeline = emptyTimelin
 function model(deliveries: readonly Delivery[]) {
   const held = new Set<number>();
   let noted = 0;
+  let fromStart = false;
   for (const delivery of deliveries) {
     if (delivery.kind === "page") for (const seq of delivery.seqs) held.add(seq);
     else if (delivery.kind === "latest") noted = Math.max(noted, delivery.seq);
+    else if (delivery.kind === "start") fromStart = true;
     else held.add(delivery.seq);
   }
   const seqs = [...held].sort((a, b) => a - b);
-  let contiguousSeq = seqs.length === 0 ? 0 : (seqs[0] as number);
+  let contiguousSeq = fromStart || seqs.length === 0 ? 0 : (seqs[0] as number);
   while (held.has(contiguousSeq + 1)) contiguousSeq++;
   const knownLatestSeq = Math.max(noted, seqs.at(-1) ?? 0);
   return {
