@@ -187,6 +187,25 @@ describe("RoomClient receiving", () => {
     expect(seqs(tab)).toEqual(range(1, 452));
   });
 
+  it("a catch-up racing live messages ends with every message once, in order", async () => {
+    const other = await otherPerson();
+    await say(other, ["before"]);
+    const tab = openTab();
+    await joined(tab);
+
+    relay.cut();
+    await eventually(() => expect(tab.client.getSnapshot().joined).toBe(false), WAIT_MS);
+    const missed = numbered("missed", 450);
+    await say(other, missed);
+    relay.restore();
+    // Live messages keep coming while the tab is fetching what it missed.
+    const live = numbered("live", 30);
+    for (const text of live) await say(other, [text]);
+
+    await eventually(() => expect(texts(tab)).toEqual(["before", ...missed, ...live]), WAIT_MS);
+    expect(seqs(tab)).toEqual(range(1, 481));
+  });
+
   it("a room that was empty when joined: a reconnect fetches all that was said, not only the newest page", async () => {
     const tab = openTab();
     await joined(tab);
@@ -369,6 +388,32 @@ describe("RoomClient sending", () => {
     expect(sends).toHaveLength(2);
   });
 
+  it("a send answered not_joined makes it join again and send the message once", async () => {
+    const tab = openTab();
+    await joined(tab);
+    const connectedAs = tab.socket.id;
+    // The server forgets this connection's subscription, as a server-side leave would.
+    for (const socket of await server.io.fetchSockets()) socket.leave(ROOM);
+
+    tab.client.send("sent after the server forgot the join");
+    await eventually(() => {
+      expect(tab.client.getSnapshot().outbox).toEqual([]);
+      expect(texts(tab)).toEqual(["sent after the server forgot the join"]);
+    }, WAIT_MS);
+    expect((await stored()).map((m) => m.text)).toEqual(["sent after the server forgot the join"]);
+    expect(tab.socket.id).toBe(connectedAs);
+    // Joined again: live messages reach it.
+    await say(await otherPerson(), ["and it hears the room again"]);
+    await eventually(
+      () =>
+        expect(texts(tab)).toEqual([
+          "sent after the server forgot the join",
+          "and it hears the room again",
+        ]),
+      WAIT_MS,
+    );
+  });
+
   it("an acknowledgement lost with the link: the message is stored once and shown once", async () => {
     const sends = recordSends();
     interceptNextSendAck(() => relay.cut());
@@ -395,11 +440,13 @@ describe("RoomClient sending", () => {
     // The first message is committed at once but answered (and broadcast) late.
     const append = server.store.appendMessage.bind(server.store);
     let delayed = false;
+    let lateAnswerDue = false;
     server.store.appendMessage = async (input) => {
       const result = await append(input);
       if (!delayed) {
         delayed = true;
         await new Promise((resolve) => setTimeout(resolve, 1_500));
+        lateAnswerDue = true;
       }
       return result;
     };
@@ -417,9 +464,12 @@ describe("RoomClient sending", () => {
     expect(sends.slice(0, 2)).toEqual([first?.clientId, first?.clientId]);
     expect(sends.at(-1)).toBe(second?.clientId);
 
-    // The late answer and its broadcast arrive now: nothing changes.
-    await new Promise((resolve) => setTimeout(resolve, 1_700));
+    // The late answer and its broadcast go out; one connection keeps its order, so
+    // once a later request is answered, they have arrived. Nothing changes.
+    await eventually(() => expect(lateAnswerDue).toBe(true), WAIT_MS);
+    await request(tab.socket, "history:after", { room: ROOM, after: 0 });
     expect(texts(tab)).toEqual(["slow answer", "next in line"]);
+    expect(tab.client.getSnapshot().outbox).toEqual([]);
     expect((await stored()).map((m) => m.text)).toEqual(["slow answer", "next in line"]);
     expect(tab.socket.id).toBe(connectedAs);
   });
