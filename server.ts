@@ -22,7 +22,6 @@ async function main(): Promise<void> {
     store,
     createTokenSigner(loadSessionSecret(config.sessionSecret, config.dataDir)),
   );
-  provideServices({ store });
 
   const httpServer = createServer();
   const dev = config.env === "development";
@@ -46,6 +45,8 @@ async function main(): Promise<void> {
 
   const io: ChatIo = new Server(httpServer, socketServerOptions());
   const chat = createChatServer(io, { store, identities, logger });
+
+  provideServices({ store, presence: chat.presence });
 
   await new Promise<void>((resolve) => httpServer.listen(config.port, config.host, resolve));
   ready = true;

@@ -2,9 +2,13 @@ import { handshakeAuthSchema } from "../shared/schemas";
 import { registerChatHandlers } from "./chat-handlers";
 import { type ChatIo, type ChatServerDeps, type ChatSocket, userRoom } from "./chat-types";
 import { cookieUserId } from "./identity-cookie";
+import { type Presence, type PresenceOptions, trackPresence } from "./presence";
+import { registerTyping } from "./typing";
 import { announceUser, hasStaleConnections } from "./user-sessions";
 
 export type ChatServer = {
+  /** Who is online, derived from the connections. */
+  presence: Pick<Presence, "onlineCounts">;
   /** Disconnects every client and stops accepting new ones; the store stays open. */
   close(): Promise<void>;
 };
@@ -14,8 +18,13 @@ export type ChatServer = {
  * request handlers. Everything it needs is passed in, so tests build it on
  * port 0 with a temporary store and no Next.js.
  */
-export function createChatServer(io: ChatIo, deps: ChatServerDeps): ChatServer {
+export function createChatServer(
+  io: ChatIo,
+  deps: ChatServerDeps,
+  options: { presence?: PresenceOptions } = {},
+): ChatServer {
   const { identities, logger } = deps;
+  const presence = trackPresence(io, logger, options.presence);
 
   io.use((socket, next) => {
     const auth = handshakeAuthSchema.safeParse(socket.handshake.auth ?? {});
@@ -44,11 +53,14 @@ export function createChatServer(io: ChatIo, deps: ChatServerDeps): ChatServer {
     socket.join(userRoom(user.id));
     socket.emit("session", { user, token: identities.tokenFor(user.id) });
     registerChatHandlers(io, socket, deps);
+    registerTyping(socket);
   });
 
   return {
+    presence,
     close: () =>
       new Promise<void>((resolve) => {
+        presence.close();
         io.close(() => resolve());
       }),
   };
