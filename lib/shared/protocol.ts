@@ -36,6 +36,12 @@ export type RoomSummary = {
   lastMessageAt: string;
 };
 
+/** A room as the landing page and the room switcher list it (`GET /api/rooms`). */
+export type RoomListing = RoomSummary & {
+  /** People online in it now. */
+  online: number;
+};
+
 export type Ok<T extends object = object> = { ok: true } & T;
 export type Result<T extends object = object> = Ok<T> | Fail;
 export type Ack<T extends object = object> = (result: Result<T>) => void;
