@@ -75,11 +75,12 @@ for (const colorScheme of ["light", "dark"] as const) {
   }) => {
     const ana = await person("a11y", { context: { colorScheme } });
     const bea = await person("a11y", { context: { colorScheme } });
+    await expect(ana.online.getByRole("listitem")).toHaveCount(2);
+    await expect(bea.online.getByRole("listitem")).toHaveCount(2);
     await ana.send("Hello, see https://example.org/docs for the details.");
     await bea.send("Thanks!");
     await bea.composer.pressSequentially("typing");
     await expect(ana.typingLine()).toBeVisible();
-    await expect(ana.online.getByRole("listitem")).toHaveCount(2);
 
     const check = async (page: Page, where: string) => {
       const results = await new AxeBuilder({ page }).analyze();

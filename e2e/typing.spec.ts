@@ -6,6 +6,9 @@ test("someone typing is shown to the others, and cleared when they send or empty
   const ana = await person("typing");
   const bea = await person("typing");
   const anaName = await ana.name();
+  // Both have joined once each sees the other.
+  await expect(bea.online.getByRole("listitem")).toHaveCount(2);
+  await expect(ana.online.getByRole("listitem")).toHaveCount(2);
 
   await test.step("Ana types: Bea sees it, Ana does not see herself", async () => {
     await ana.composer.pressSequentially("hello th");
@@ -31,6 +34,8 @@ test("someone typing is shown to the others, and cleared when they send or empty
 test("several typists are summed up, and a typist who leaves is cleared", async ({ person }) => {
   const watcher = await person("crowd");
   const typists = [await person("crowd"), await person("crowd"), await person("crowd")];
+  for (const chat of [watcher, ...typists])
+    await expect(chat.online.getByRole("listitem")).toHaveCount(4);
   const [first, second] = await Promise.all(typists.slice(0, 2).map((chat) => chat.name()));
 
   // Each keystroke by those already typing keeps their notice fresh on a slow machine.
@@ -53,6 +58,8 @@ test("several typists are summed up, and a typist who leaves is cleared", async 
 test("a typist who stops without sending is cleared after a few seconds", async ({ person }) => {
   const ana = await person("idle");
   const bea = await person("idle");
+  await expect(bea.online.getByRole("listitem")).toHaveCount(2);
+  await expect(ana.online.getByRole("listitem")).toHaveCount(2);
   await ana.composer.pressSequentially("thinking");
   await expect(bea.typingLine()).toBeVisible();
   // Ana keeps her draft but types no more: the notice expires by itself.

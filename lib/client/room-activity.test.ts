@@ -47,6 +47,7 @@ async function openTab(name: string, options: RoomActivityOptions = {}): Promise
     });
   const joined = await request(socket, "room:join", { room: ROOM });
   if (!joined.ok) throw new Error(joined.error.message);
+  await eventually(() => expect(activity.getSnapshot().listed).toBe(true));
   return { activity, socket, starts: () => starts };
 }
 
@@ -96,6 +97,27 @@ describe("RoomActivity", () => {
     await eventually(() => expect(typing(bea)).toEqual(["Ana", "Caio"]));
     // Neither sends anything more, and neither disconnects.
     await eventually(() => expect(typing(bea)).toEqual([]), 5_000);
+  });
+
+  it("says nothing until the room's list has come, the sign that it has joined", async () => {
+    const bea = await openTab("Bea");
+    const socket: ChatClientSocket = io(server.url, {
+      transports: ["websocket"],
+      forceNew: true,
+      auth: { name: "Early" },
+    });
+    sockets.push(socket);
+    const early = new RoomActivity(socket, ROOM);
+    activities.push(early);
+    early.start();
+    await new Promise<void>((resolve) => socket.once("connect", () => resolve()));
+    // Typed before joining: the server would drop it.
+    early.typing();
+    await request(socket, "room:join", { room: ROOM });
+    await eventually(() => expect(early.getSnapshot().listed).toBe(true));
+    // Had the early notice counted as sent, the interval would hold this one back.
+    early.typing();
+    await eventually(() => expect(typing(bea)).toEqual(["Early"]));
   });
 
   it("forgets who was typing when its own connection drops", async () => {

@@ -28,6 +28,8 @@ import {
 } from "./typing-state";
 
 export type ActivitySnapshot = {
+  /** The room's list of who is online has come on this connection: it has joined. */
+  listed: boolean;
   /** Who is online, you included. */
   online: OnlineView;
   /** Who else is typing, longest-typing first. */
@@ -129,11 +131,16 @@ export class RoomActivity {
     this.listeners.clear();
   }
 
-  /** The person typed something: tells the room, at most once per refresh interval. */
+  /**
+   * The person typed something: tells the room, at most once per refresh
+   * interval. Only once this connection's list of who is online has come, a
+   * sign that it has joined the room: before that the server would drop the
+   * notice, and the interval would hold back the next one.
+   */
   typing(): void {
     const now = this.now();
     if (this.typingSentAt !== null && now - this.typingSentAt < TYPING_REFRESH_MS) return;
-    if (!this.socket.connected) return;
+    if (!this.socket.connected || !this.presence.listed) return;
     this.typingSentAt = now;
     this.socket.volatile.emit("typing:start", { room: this.room });
   }
@@ -173,7 +180,11 @@ export class RoomActivity {
   }
 
   private view(): ActivitySnapshot {
-    return { online: onlineView(this.presence, this.me), typing: typingUsers(this.typists) };
+    return {
+      listed: this.presence.listed,
+      online: onlineView(this.presence, this.me),
+      typing: typingUsers(this.typists),
+    };
   }
 
   private changed(): void {

@@ -10,7 +10,11 @@ import { emptyTimeline } from "./timeline";
 
 const noSubscription = () => () => {};
 const placeholders = new Map<string, RoomSnapshot>();
-const noActivity: ActivitySnapshot = { online: onlineView(emptyPresence, null), typing: [] };
+const noActivity: ActivitySnapshot = {
+  listed: false,
+  online: onlineView(emptyPresence, null),
+  typing: [],
+};
 
 /** A stable snapshot for the server render and the first client render, before the socket exists. */
 function placeholder(room: string): RoomSnapshot {
