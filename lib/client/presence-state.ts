@@ -34,6 +34,7 @@ function overlay(state: PresenceState, change: PresenceChange): PresenceState {
     if (!users.delete(id) && unnamed > 0) unnamed--;
   }
   for (const user of change.online) users.set(user.id, user);
+  unnamed += change.arrivals ?? 0;
   return { ...state, users, unnamed };
 }
 

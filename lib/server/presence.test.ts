@@ -142,6 +142,28 @@ describe("presence on one instance", () => {
     expect(ana.lists[0]?.users.map((u) => u.name)).toEqual(["Ana", "Bea", "Caio"]);
   });
 
+  it("in a room larger than a list names, counts newcomers instead of naming them to everyone", async () => {
+    const node = await cluster.addNode({ ...FAST, maxListed: 3 });
+    const ana = await enter(node, { name: "Ana" });
+    for (const name of ["Bea", "Caio"]) await enter(node, { name });
+    await eventually(() => expect(seenOnline(ana).size).toBe(3));
+    const before = ana.changes.length;
+
+    const dan = await enter(node, { name: "Dan" });
+    const eve = await enter(node, { name: "Eve" });
+    await eventually(() => expect(eve.lists).toHaveLength(1));
+    await eventually(() =>
+      expect(ana.changes.slice(before).reduce((n, c) => n + (c.arrivals ?? 0), 0)).toBe(2),
+    );
+    expect(ana.changes.slice(before).flatMap((c) => c.online)).toEqual([]);
+
+    // Departures are still named: whoever was listed can be taken off.
+    await disconnected(dan.socket);
+    await eventually(() =>
+      expect(ana.changes.flatMap((c) => c.offline)).toContain(dan.session.user.id),
+    );
+  });
+
   it("tells the room when someone in it changes their name", async () => {
     const node = await cluster.addNode(FAST);
     const ana = await enter(node, { name: "Ana" });

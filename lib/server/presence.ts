@@ -1,5 +1,5 @@
 import { MAX_PRESENCE_LISTED } from "../shared/limits";
-import type { User } from "../shared/protocol";
+import type { PresenceList, User } from "../shared/protocol";
 import { isRoomName } from "../shared/room-name";
 import { type ChatIo, userRoom } from "./chat-types";
 import type { Logger } from "./logger";
@@ -64,6 +64,8 @@ export function trackPresence(io: ChatIo, logger: Logger, options: PresenceOptio
   const adapter = namespace.adapter;
   const batches = new Map<string, RoomBatch>();
   const timers = new Map<string, NodeJS.Timeout>();
+  /** How many people are in each room with connections here, as of its last flush. */
+  const sizes = new Map<string, number>();
   /** Rooms whose flush is running: flushes of one room never overlap, so changes go out in order. */
   const flushing = new Set<string>();
   let closed = false;
@@ -123,8 +125,11 @@ export function trackPresence(io: ChatIo, logger: Logger, options: PresenceOptio
     touch(room, socket.data.user.id, true).joiners.delete(socketId);
   };
 
+  const onRoomDeleted = (room: string) => sizes.delete(room);
+
   adapter.on("join-room", onJoin);
   adapter.on("leave-room", onLeave);
+  adapter.on("delete-room", onRoomDeleted);
 
   const stopWatchingRenames = onUserAnnounced(io, (user) => {
     if (closed) return;
@@ -143,22 +148,39 @@ export function trackPresence(io: ChatIo, logger: Logger, options: PresenceOptio
     if (!batch || closed) return;
     flushing.add(room);
     try {
-      const online = new Map<string, User>();
+      const arrived = new Map<string, User>();
       const leaving: string[] = [];
       for (const [userId, wasHere] of batch.wasHere) {
         const here = localMember(room, userId);
-        if (here && !wasHere) online.set(userId, here);
+        if (here && !wasHere) arrived.set(userId, here);
         else if (!here && wasHere) leaving.push(userId);
       }
+      const renamed = new Map<string, User>();
       for (const [userId] of batch.renamed) {
         const here = localMember(room, userId);
-        if (here && !online.has(userId)) online.set(userId, here);
+        if (here && !arrived.has(userId)) renamed.set(userId, here);
       }
       const offline = leaving.length > 0 ? await goneFromCluster(room, leaving) : [];
+      const owed = [...batch.joiners].filter((id) => namespace.sockets.get(id)?.rooms.has(room));
+      // The joiners' list is also a fresh count of the room; between lists, the count is kept up to date from the changes.
+      const list = owed.length > 0 ? await listOf(room) : null;
       if (closed) return;
-      if (online.size > 0 || offline.length > 0)
-        io.to(room).emit("presence:changed", { room, online: [...online.values()], offline });
-      await sendLists(room, batch.joiners);
+      const size =
+        list?.count ?? Math.max(0, (sizes.get(room) ?? 0) + arrived.size - offline.length);
+      if (adapter.rooms.has(room)) sizes.set(room, size);
+      else sizes.delete(room);
+      // Beyond what a list names, arrivals are counted, not named: naming each one to everyone costs the square of the room.
+      const large = size > maxListed;
+      const online = [...(large ? [] : arrived.values()), ...renamed.values()];
+      const arrivals = large ? arrived.size : 0;
+      if (online.length > 0 || offline.length > 0 || arrivals > 0) {
+        io.to(room).emit(
+          "presence:changed",
+          arrivals > 0 ? { room, online, offline, arrivals } : { room, online, offline },
+        );
+      }
+      // Only this instance's connections are owed the list: no need to publish it cluster-wide.
+      if (list) io.local.to(owed).emit("presence:listed", list);
     } catch (error) {
       logger.error({ err: error, room }, "presence flush failed");
     } finally {
@@ -185,17 +207,10 @@ export function trackPresence(io: ChatIo, logger: Logger, options: PresenceOptio
     }
   }
 
-  async function sendLists(room: string, joiners: ReadonlySet<string>): Promise<void> {
-    const owed = [...joiners].filter((id) => namespace.sockets.get(id)?.rooms.has(room));
-    if (owed.length === 0) return;
+  async function listOf(room: string): Promise<PresenceList> {
     const people = await peopleIn([room]);
-    if (closed) return;
-    const users = [...(people.get(room)?.values() ?? [])];
-    users.sort(byName);
-    // Only this instance's connections are owed the list: no need to publish it cluster-wide.
-    io.local
-      .to(owed)
-      .emit("presence:listed", { room, users: users.slice(0, maxListed), count: users.length });
+    const users = [...(people.get(room)?.values() ?? [])].sort(byName);
+    return { room, users: users.slice(0, maxListed), count: users.length };
   }
 
   /** The distinct people in each room, across the cluster (this instance alone if the cluster does not answer). */
@@ -231,6 +246,7 @@ export function trackPresence(io: ChatIo, logger: Logger, options: PresenceOptio
       batches.clear();
       adapter.off("join-room", onJoin);
       adapter.off("leave-room", onLeave);
+      adapter.off("delete-room", onRoomDeleted);
       stopWatchingRenames();
     },
   };

@@ -95,9 +95,16 @@ export type PresenceList = { room: string; users: User[]; count: number };
 /**
  * What changed since the last change, sent to the whole room: `online` holds
  * people who came online or changed their name (replace by id), `offline` the
- * ids of people who are no longer in the room on any connection.
+ * ids of people who are no longer in the room on any connection. In a room of
+ * more than `MAX_PRESENCE_LISTED` people, newcomers are not named but counted
+ * in `arrivals`.
  */
-export type PresenceChange = { room: string; online: User[]; offline: string[] };
+export type PresenceChange = {
+  room: string;
+  online: User[];
+  offline: string[];
+  arrivals?: number;
+};
 
 /** Someone started or stopped typing in a room. */
 export type Typing = { room: string; user: User };
