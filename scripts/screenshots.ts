@@ -31,7 +31,9 @@ try {
     }
     await bot.say(texts);
   };
-  await say("Ana Souza", ["Morning! The new scrolling is in: older messages load as you scroll up."]);
+  await say("Ana Souza", [
+    "Morning! The new scrolling is in: older messages load as you scroll up.",
+  ]);
   await say("Ana Souza", ["And the place you were reading stays put while they load 🎯"]);
   await say("Bruno", ["Nice. Does it cope with a really long room?"]);
   await say("Ana Souza", [
