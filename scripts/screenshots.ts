@@ -6,9 +6,7 @@ import { io } from "socket.io-client";
 import { AppServer } from "../e2e/support/app-server";
 import { ChatBot } from "../e2e/support/bot";
 import type { ChatClientSocket } from "../lib/client/room-client";
-// @ts-expect-error: a plain .mjs module without type declarations.
 import { buildIsCurrent } from "./build-fingerprint.mjs";
-// @ts-expect-error: a plain .mjs module without type declarations.
 import { findChromium } from "./find-browser.mjs";
 
 const ROOM = "design-review";
