@@ -7,6 +7,9 @@ import { useRoomListings } from "@/lib/client/use-room-listings";
 import type { RoomListing } from "@/lib/shared/protocol";
 import { UnreadBadge } from "./UnreadBadge";
 
+/** Enough to find your rooms, few enough to scan; the landing page lists the active ones too. */
+const MAX_ROOMS_LISTED = 30;
+
 /**
  * The rooms to switch to, with how many messages each has unread in this
  * browser: the most active rooms, then others this browser has opened.
@@ -21,7 +24,11 @@ export function RoomSwitcher({
   const rooms = useRoomListings(initial);
   const read = useReadPositions();
   const names = rooms.map((room) => room.name);
-  for (const room of [current, ...read.keys()]) if (!names.includes(room)) names.push(room);
+  if (!names.includes(current)) names.unshift(current);
+  for (const room of read.keys()) {
+    if (names.length >= MAX_ROOMS_LISTED) break;
+    if (!names.includes(room)) names.push(room);
+  }
   const latest = new Map(rooms.map((room) => [room.name, room.latestSeq]));
 
   return (

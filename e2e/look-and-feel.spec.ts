@@ -110,6 +110,8 @@ test("the room works from the keyboard alone, in a sensible order, with visible 
 }) => {
   const ana = await person("keys-only");
   const { page } = ana;
+  // A new room says what to do rather than showing an empty pane.
+  await expect(ana.log).toContainText("No messages in #keys-only yet");
   const focused = () =>
     page.evaluate(() => {
       const element = document.activeElement as HTMLElement | null;
@@ -166,6 +168,7 @@ test("the room works from the keyboard alone, in a sensible order, with visible 
     await page.keyboard.type("sent without a mouse");
     await page.keyboard.press("Enter");
     await expect(ana.stored("sent without a mouse")).toBeVisible();
+    await expect(ana.log).not.toContainText("No messages in");
   });
 
   await test.step("the name editor opens from the keyboard, and Escape closes it", async () => {
