@@ -1,7 +1,7 @@
 "use client";
 
 import Link from "next/link";
-import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
 import { unconfirmed } from "@/lib/client/outbox";
 import { browserReadPositions } from "@/lib/client/read-positions";
 import { hasOlder } from "@/lib/client/timeline";
@@ -46,7 +46,8 @@ export function ChatRoom({ room, rooms }: { room: string; rooms: readonly RoomLi
   const arrived = useRef(false);
   const newestSeq = timeline.messages.at(-1)?.seq ?? 0;
 
-  useEffect(() => {
+  // Before paint: whatever the person can see has already been counted as read.
+  useLayoutEffect(() => {
     if (!joined) return;
     if (!arrived.current) {
       arrived.current = true;
