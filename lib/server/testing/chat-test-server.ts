@@ -1,9 +1,13 @@
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer, type Server as HttpServer } from "node:http";
+import {
+  createServer,
+  type Server as HttpServer,
+  type ServerOptions as HttpServerOptions,
+} from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Server } from "socket.io";
+import { Server, type ServerOptions } from "socket.io";
 import { io as connect, type ManagerOptions, type SocketOptions } from "socket.io-client";
 import type { ChatClientSocket } from "../../client/room-client";
 import type {
@@ -17,14 +21,27 @@ import type {
 import { type ChatServer, createChatServer } from "../chat-server";
 import type { ChatIo } from "../chat-types";
 import { createHttpHandler } from "../http-handler";
+import { HTTP_SERVER_OPTIONS } from "../http-server-options";
 import { createIdentities, type Identities } from "../identities";
-import { silentLogger } from "../logger";
+import { type Logger, silentLogger } from "../logger";
+import type { SecurityLimits } from "../security-config";
 import { socketServerOptions } from "../socket-options";
 import { SqliteStore } from "../store/sqlite-store";
 import type { ChatStore } from "../store/types";
 import { createTokenSigner } from "../tokens";
 
 export const TEST_SECRET = "test-secret-that-is-long-enough-for-hmac-signing";
+
+export type ChatTestServerOptions = {
+  openStore?: (path: string) => ChatStore;
+  /** Small limits let a test reach them in a few requests. */
+  limits?: Partial<SecurityLimits>;
+  /** Socket.IO options, e.g. short heartbeats. */
+  socketOptions?: Partial<ServerOptions>;
+  /** Node HTTP server options, e.g. short header timeouts. */
+  httpOptions?: HttpServerOptions;
+  logger?: Logger;
+};
 
 /**
  * The chat server as integration tests run it: a real HTTP server on port 0,
@@ -43,14 +60,14 @@ export class ChatTestServer {
   private constructor(
     readonly dir: string,
     private readonly openStore: (path: string) => ChatStore,
+    private readonly options: ChatTestServerOptions,
   ) {}
 
-  static async start(
-    options: { openStore?: (path: string) => ChatStore } = {},
-  ): Promise<ChatTestServer> {
+  static async start(options: ChatTestServerOptions = {}): Promise<ChatTestServer> {
     const server = new ChatTestServer(
       mkdtempSync(join(tmpdir(), "scrollback-test-")),
       options.openStore ?? ((path) => new SqliteStore(path)),
+      options,
     );
     await server.listen();
     return server;
@@ -65,6 +82,8 @@ export class ChatTestServer {
   }
 
   private async listen(): Promise<void> {
+    const logger = this.options.logger ?? silentLogger;
+    const trustProxy = this.options.limits?.trustProxy ?? false;
     this.store = this.openStore(this.dbPath);
     this.identities = createIdentities(this.store, createTokenSigner(TEST_SECRET));
     const handler = createHttpHandler({
@@ -74,15 +93,16 @@ export class ChatTestServer {
       },
       isReady: () => true,
       identities: this.identities,
-      trustProxy: false,
-      logger: silentLogger,
+      trustProxy,
+      logger,
     });
-    this.http = createServer(handler);
-    this.io = new Server(this.http, socketServerOptions());
+    this.http = createServer({ ...HTTP_SERVER_OPTIONS, ...this.options.httpOptions }, handler);
+    this.io = new Server(this.http, socketServerOptions(this.options.socketOptions));
     this.chat = createChatServer(this.io, {
       store: this.store,
       identities: this.identities,
-      logger: silentLogger,
+      logger,
+      limits: this.options.limits,
     });
     await new Promise<void>((resolve) => this.http.listen(this.port, "127.0.0.1", resolve));
     this.port = (this.http.address() as AddressInfo).port;

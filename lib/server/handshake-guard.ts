@@ -1,0 +1,97 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { ChatIo, ChatSocket } from "./chat-types";
+import { clientAddress } from "./client-address";
+import { createConnectionLimiter, type Release } from "./connection-limiter";
+import type { Logger } from "./logger";
+import { isOriginAllowed, originHeader, requestHost } from "./origin-policy";
+import type { SecurityLimits } from "./security-config";
+
+/** The Engine.IO connection under a Socket.IO socket. */
+export type EngineSocket = ChatSocket["conn"];
+
+/** The session id (`sid`); engine.io documents it as public but its typings mark it private. */
+export const sessionId = (connection: EngineSocket): string =>
+  (connection as unknown as { id: string }).id;
+
+export type HandshakeGuard = {
+  /** Open Engine.IO connections by id, for the slow-client sweep. */
+  readonly connections: ReadonlyMap<string, EngineSocket>;
+};
+
+type GuardOptions = Pick<SecurityLimits, "allowedOrigins" | "trustProxy" | "maxConnectionsPerIp">;
+
+/**
+ * Decides at the Engine.IO handshake, before any state exists for the client,
+ * whether it may connect at all: a browser page of a foreign origin may not
+ * (both transports: engine.io asks `allowRequest` for the polling handshake
+ * and the WebSocket upgrade alike), nor an address that already holds its
+ * share of connections. It also closes a polling session whose request body
+ * is over the size limit, which engine.io alone only answers with a 413.
+ */
+export function installHandshakeGuard(
+  io: ChatIo,
+  options: GuardOptions,
+  logger: Logger,
+): HandshakeGuard {
+  const engine = io.engine;
+  const limiter = createConnectionLimiter(options.maxConnectionsPerIp);
+  // A slot is taken at the handshake; the engine socket created from that
+  // request inherits it, and until then the TCP connection holds it.
+  const pending = new WeakMap<IncomingMessage, Release>();
+  const connections = new Map<string, EngineSocket>();
+
+  const previous = engine.opts.allowRequest;
+  engine.opts.allowRequest = (request, callback) => {
+    const origin = originHeader(request);
+    if (
+      !isOriginAllowed(origin, requestHost(request, options.trustProxy), options.allowedOrigins)
+    ) {
+      logger.warn({ origin }, "handshake refused: foreign origin");
+      callback("origin not allowed", false);
+      return;
+    }
+    const address = clientAddress(request, options.trustProxy);
+    const release = limiter.acquire(address);
+    if (!release) {
+      logger.warn({ address }, "handshake refused: too many connections from this address");
+      callback("too many connections from this address", false);
+      return;
+    }
+    pending.set(request, release);
+    request.socket.once("close", release);
+    if (previous) previous(request, callback);
+    else callback(null, true);
+  };
+
+  engine.on("connection", (connection: EngineSocket) => {
+    const id = sessionId(connection);
+    connections.set(id, connection);
+    const release = pending.get(connection.request);
+    pending.delete(connection.request);
+    if (release) connection.request.socket.off("close", release);
+    connection.once("close", () => {
+      connections.delete(id);
+      release?.();
+    });
+  });
+
+  const maxBodyBytes = engine.opts.maxHttpBufferSize ?? Number.POSITIVE_INFINITY;
+  engine.use((request: IncomingMessage, response: ServerResponse, next: () => void) => {
+    const declared = Number(request.headers["content-length"] ?? 0);
+    const sid = new URLSearchParams((request.url ?? "").split("?")[1] ?? "").get("sid");
+    if (request.method === "POST" && sid && declared > maxBodyBytes) {
+      connections.get(sid)?.close(true);
+      logger.warn({ bytes: declared }, "polling request over the size limit; connection closed");
+      response.writeHead(413, { connection: "close" }).end();
+      return;
+    }
+    next();
+  });
+
+  // Polling responses carry user text; never let a browser sniff them as HTML.
+  engine.on("headers", (headers: Record<string, string>) => {
+    headers["X-Content-Type-Options"] = "nosniff";
+  });
+
+  return { connections };
+}
