@@ -69,7 +69,7 @@ export function registerChatHandlers(
           reply(fail("not_joined", `join room "${room}" before sending to it`));
           return;
         }
-        const budget = await limits.messages.consume(socket.data.user.id);
+        const budget = await limits.admitMessage(socket);
         if (!budget.allowed) {
           reply(
             fail("rate_limited", "You are sending too fast; wait a moment.", budget.retryAfterMs),

@@ -2,7 +2,7 @@ import type { Server, Socket } from "socket.io";
 import type { ClientToServerEvents, ServerToClientEvents, User } from "../shared/protocol";
 import type { Identities } from "./identities";
 import type { Logger } from "./logger";
-import type { KeyedRateLimiter } from "./rate-limiter";
+import type { RateDecision } from "./rate-limiter";
 import type { SecurityLimits } from "./security-config";
 import type { ChatStore } from "./store/types";
 
@@ -32,8 +32,8 @@ export type ChatServerDeps = {
 
 /** What the request handlers check beyond validation. */
 export type ChatLimits = {
-  /** Messages per identity. */
-  messages: KeyedRateLimiter;
+  /** Spends one message from the sender's budgets (its identity's and its address's). */
+  admitMessage(socket: ChatSocket): Promise<RateDecision>;
   maxRoomsPerConnection: number;
 };
 

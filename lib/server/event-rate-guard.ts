@@ -9,12 +9,13 @@ import type { KeyedRateLimiter } from "./rate-limiter";
  * joins or junk costs the server a counter check per event. A refused request
  * is answered `rate_limited` with `retryAfterMs`. A connection that keeps
  * sending while refused — more than `maxRefusalsInARow` times without waiting
- * — is not a client that will ever behave, and is disconnected.
+ * — is not a client that will ever behave, and is handed to `onAbuse`.
  */
 export function guardEventRate(
   socket: ChatSocket,
   limiter: KeyedRateLimiter,
   maxRefusalsInARow: number,
+  onAbuse: (socket: ChatSocket) => void,
   logger: Logger,
 ): void {
   let refusalsInARow = 0;
@@ -32,8 +33,8 @@ export function guardEventRate(
           ack(fail("rate_limited", "Too many requests; slow down.", decision.retryAfterMs));
         }
         if (refusalsInARow > maxRefusalsInARow && socket.connected) {
-          logger.warn({ refused: refusalsInARow }, "client ignores rate limiting; disconnected");
-          socket.disconnect(true);
+          logger.warn({ refused: refusalsInARow }, "client ignores rate limiting; cut off");
+          onAbuse(socket);
         }
       },
       (error: unknown) => {

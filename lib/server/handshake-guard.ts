@@ -1,31 +1,38 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { ChatIo, ChatSocket } from "./chat-types";
+import type { ChatIo } from "./chat-types";
 import { clientAddress } from "./client-address";
 import { createConnectionLimiter, type Release } from "./connection-limiter";
+import { type EngineSocket, sessionId } from "./engine-connection";
 import type { Logger } from "./logger";
 import { isOriginAllowed, originHeader, requestHost } from "./origin-policy";
+import { createPenaltyBox, createRateLimiter } from "./rate-limiter";
 import type { SecurityLimits } from "./security-config";
-
-/** The Engine.IO connection under a Socket.IO socket. */
-export type EngineSocket = ChatSocket["conn"];
-
-/** The session id (`sid`); engine.io documents it as public but its typings mark it private. */
-export const sessionId = (connection: EngineSocket): string =>
-  (connection as unknown as { id: string }).id;
 
 export type HandshakeGuard = {
   /** Open Engine.IO connections by id, for the slow-client sweep. */
   readonly connections: ReadonlyMap<string, EngineSocket>;
+  /** Refuses new connections from the address of `request` for a while. */
+  shutOut(request: IncomingMessage): void;
 };
 
-type GuardOptions = Pick<SecurityLimits, "allowedOrigins" | "trustProxy" | "maxConnectionsPerIp">;
+type GuardOptions = Pick<
+  SecurityLimits,
+  | "allowedOrigins"
+  | "trustProxy"
+  | "maxConnectionsPerIp"
+  | "connectionsPerIpPerSecond"
+  | "burstWindowMs"
+  | "abuseBlockMs"
+>;
 
 /**
  * Decides at the Engine.IO handshake, before any state exists for the client,
  * whether it may connect at all: a browser page of a foreign origin may not
  * (both transports: engine.io asks `allowRequest` for the polling handshake
  * and the WebSocket upgrade alike), nor an address that already holds its
- * share of connections. It also closes a polling session whose request body
+ * share of connections or opens new ones faster than its rate (every
+ * connection without a token is a new identity, so reconnecting must not be
+ * a way to a fresh message budget). It also closes a polling session whose request body
  * is over the size limit, which engine.io alone only answers with a 413.
  */
 export function installHandshakeGuard(
@@ -35,6 +42,19 @@ export function installHandshakeGuard(
 ): HandshakeGuard {
   const engine = io.engine;
   const limiter = createConnectionLimiter(options.maxConnectionsPerIp);
+  // An office behind one NAT reconnecting after a restart arrives all at once:
+  // the burst allows as many new connections as may be open together.
+  const newConnections = createRateLimiter(
+    {
+      perSecond: options.connectionsPerIpPerSecond,
+      burst: options.maxConnectionsPerIp,
+      burstWindowMs: options.burstWindowMs,
+    },
+    "connections-per-ip",
+  );
+  // An address whose connection was cut off for flooding would otherwise be
+  // back within milliseconds with a fresh connection and a fresh budget.
+  const penalties = createPenaltyBox(options.abuseBlockMs, "abuse");
   // A slot is taken at the handshake; the engine socket created from that
   // request inherits it, and until then the TCP connection holds it.
   const pending = new WeakMap<IncomingMessage, Release>();
@@ -51,16 +71,33 @@ export function installHandshakeGuard(
       return;
     }
     const address = clientAddress(request, options.trustProxy);
-    const release = limiter.acquire(address);
-    if (!release) {
-      logger.warn({ address }, "handshake refused: too many connections from this address");
-      callback("too many connections from this address", false);
-      return;
-    }
-    pending.set(request, release);
-    request.socket.once("close", release);
-    if (previous) previous(request, callback);
-    else callback(null, true);
+    Promise.all([penalties.blockedForMs(address), newConnections.consume(address)]).then(
+      ([blockedForMs, rate]) => {
+        if (blockedForMs > 0) {
+          callback("this address is shut out for a while after flooding", false);
+          return;
+        }
+        if (!rate.allowed) {
+          logger.debug({ address }, "handshake refused: connecting too often from this address");
+          callback("too many new connections from this address; retry later", false);
+          return;
+        }
+        const release = limiter.acquire(address);
+        if (!release) {
+          logger.warn({ address }, "handshake refused: too many connections from this address");
+          callback("too many connections from this address", false);
+          return;
+        }
+        pending.set(request, release);
+        request.socket.once("close", release);
+        if (previous) previous(request, callback);
+        else callback(null, true);
+      },
+      (error: unknown) => {
+        logger.error({ err: error }, "connection rate limiter failed");
+        callback("server error", false);
+      },
+    );
   };
 
   engine.on("connection", (connection: EngineSocket) => {
@@ -93,5 +130,13 @@ export function installHandshakeGuard(
     headers["X-Content-Type-Options"] = "nosniff";
   });
 
-  return { connections };
+  return {
+    connections,
+    shutOut(request) {
+      const address = clientAddress(request, options.trustProxy);
+      penalties.block(address).catch((error: unknown) => {
+        logger.error({ err: error }, "could not shut out an address");
+      });
+    },
+  };
 }

@@ -41,3 +41,24 @@ export function createRateLimiter(limit: RateLimit, name: string): KeyedRateLimi
     },
   };
 }
+
+/** Keys (client addresses) shut out for a while after they misbehaved. */
+export type PenaltyBox = {
+  block(key: string): Promise<void>;
+  /** How much longer `key` is blocked; 0 when it is not. */
+  blockedForMs(key: string): Promise<number>;
+};
+
+export function createPenaltyBox(durationMs: number, name: string): PenaltyBox {
+  const seconds = Math.max(1, Math.round(durationMs / 1000));
+  const box = new RateLimiterMemory({ keyPrefix: `${name}:blocked`, points: 1, duration: seconds });
+  return {
+    async block(key) {
+      await box.block(key, seconds);
+    },
+    async blockedForMs(key) {
+      const state = await box.get(key);
+      return state && state.consumedPoints > 1 ? Math.max(1, state.msBeforeNext) : 0;
+    },
+  };
+}

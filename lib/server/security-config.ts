@@ -10,13 +10,27 @@ export type SecurityLimits = {
   /** Messages one identity may send: a sustained rate plus a burst allowance. */
   messagesPerSecond: number;
   messageBurst: number;
+  /**
+   * Messages from one IP address, all its identities together: identities
+   * cost nothing to make, so this is what stops a client that reconnects as
+   * someone new whenever its own budget runs out.
+   */
+  messagesPerIpPerSecond: number;
+  messageBurstPerIp: number;
   /** Events of any kind one connection may send, the same way. */
   eventsPerSecond: number;
   eventBurst: number;
   /** How long a burst allowance takes to refill. */
   burstWindowMs: number;
+  /**
+   * How long an address may not open new connections after one of its
+   * connections kept sending while refused (and was cut off for it).
+   */
+  abuseBlockMs: number;
   /** Open connections from one IP address (an IPv6 client counts by its /64 network). */
   maxConnectionsPerIp: number;
+  /** New connections from one IP address per second, after a burst of `maxConnectionsPerIp`. */
+  connectionsPerIpPerSecond: number;
   maxRoomsPerConnection: number;
   /** Output queued for a client that does not read it, before that client is cut off. */
   maxBufferedBytesPerConnection: number;
@@ -31,10 +45,14 @@ export type SecurityLimits = {
 export const DEFAULT_SECURITY_LIMITS: SecurityLimits = {
   messagesPerSecond: 5,
   messageBurst: 100,
+  messagesPerIpPerSecond: 20,
+  messageBurstPerIp: 300,
   eventsPerSecond: 20,
   eventBurst: 300,
   burstWindowMs: 60_000,
+  abuseBlockMs: 30_000,
   maxConnectionsPerIp: 500,
+  connectionsPerIpPerSecond: 5,
   maxRoomsPerConnection: 100,
   maxBufferedBytesPerConnection: 8 * 1024 * 1024,
   slowClientSweepMs: 1_000,
@@ -79,11 +97,17 @@ const originList = z
 export const securityEnvSchema = z.object({
   RATE_LIMIT_MESSAGES_PER_SECOND: count(DEFAULT_SECURITY_LIMITS.messagesPerSecond),
   RATE_LIMIT_MESSAGE_BURST: count(DEFAULT_SECURITY_LIMITS.messageBurst),
+  RATE_LIMIT_MESSAGES_PER_IP_PER_SECOND: count(DEFAULT_SECURITY_LIMITS.messagesPerIpPerSecond),
+  RATE_LIMIT_MESSAGE_BURST_PER_IP: count(DEFAULT_SECURITY_LIMITS.messageBurstPerIp),
   RATE_LIMIT_EVENTS_PER_SECOND: count(DEFAULT_SECURITY_LIMITS.eventsPerSecond),
   RATE_LIMIT_EVENT_BURST: count(DEFAULT_SECURITY_LIMITS.eventBurst),
   MAX_CONNECTIONS_PER_IP: count(DEFAULT_SECURITY_LIMITS.maxConnectionsPerIp),
+  RATE_LIMIT_CONNECTIONS_PER_IP_PER_SECOND: count(
+    DEFAULT_SECURITY_LIMITS.connectionsPerIpPerSecond,
+  ),
   MAX_ROOMS_PER_CONNECTION: count(DEFAULT_SECURITY_LIMITS.maxRoomsPerConnection),
   MAX_BUFFERED_BYTES_PER_CONNECTION: count(DEFAULT_SECURITY_LIMITS.maxBufferedBytesPerConnection),
+  ABUSE_BLOCK_SECONDS: count(DEFAULT_SECURITY_LIMITS.abuseBlockMs / 1000),
   ALLOWED_ORIGINS: originList,
 });
 
@@ -95,11 +119,15 @@ export function securityLimitsFromEnv(
     ...DEFAULT_SECURITY_LIMITS,
     messagesPerSecond: env.RATE_LIMIT_MESSAGES_PER_SECOND,
     messageBurst: env.RATE_LIMIT_MESSAGE_BURST,
+    messagesPerIpPerSecond: env.RATE_LIMIT_MESSAGES_PER_IP_PER_SECOND,
+    messageBurstPerIp: env.RATE_LIMIT_MESSAGE_BURST_PER_IP,
     eventsPerSecond: env.RATE_LIMIT_EVENTS_PER_SECOND,
     eventBurst: env.RATE_LIMIT_EVENT_BURST,
     maxConnectionsPerIp: env.MAX_CONNECTIONS_PER_IP,
+    connectionsPerIpPerSecond: env.RATE_LIMIT_CONNECTIONS_PER_IP_PER_SECOND,
     maxRoomsPerConnection: env.MAX_ROOMS_PER_CONNECTION,
     maxBufferedBytesPerConnection: env.MAX_BUFFERED_BYTES_PER_CONNECTION,
+    abuseBlockMs: env.ABUSE_BLOCK_SECONDS * 1000,
     allowedOrigins: env.ALLOWED_ORIGINS,
     trustProxy,
   };

@@ -105,7 +105,11 @@ export function httpGet(
 }
 
 /** An HTTP POST of `body`, e.g. a polling frame. */
-export function httpPost(url: string, body: string): Promise<{ status: number; body: string }> {
+export function httpPost(
+  url: string,
+  body: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const req = httpRequest(
       url,
@@ -113,8 +117,9 @@ export function httpPost(url: string, body: string): Promise<{ status: number; b
         method: "POST",
         agent: false,
         headers: {
+          ...headers,
           "content-type": "text/plain;charset=UTF-8",
-          "content-length": Buffer.byteLength(body),
+          "content-length": String(Buffer.byteLength(body)),
         },
       },
       (res) => {
@@ -162,9 +167,13 @@ export function idleTcp(
 }
 
 /** Resolves when `check` returns true, or rejects after `timeoutMs`. */
-export async function until(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
+export async function until(
+  check: () => boolean | Promise<boolean>,
+  timeoutMs: number,
+  what: string,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!check()) {
+  while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 10));
   }

@@ -1,6 +1,7 @@
 import Database from "better-sqlite3";
 
 export type StoredMessage = {
+  id: string;
   room: string;
   seq: number;
   client_id: string;
@@ -26,7 +27,7 @@ export function readDb(path: string): DbSnapshot {
     return {
       messages: db
         .prepare<[], StoredMessage>(
-          "SELECT room, seq, client_id, author_id, author_name, text FROM messages ORDER BY room, seq",
+          "SELECT id, room, seq, client_id, author_id, author_name, text FROM messages ORDER BY room, seq",
         )
         .all(),
       rooms: db
