@@ -607,6 +607,15 @@ const ROWS: Row[] = [
     expect: disconnected,
   },
   {
+    name: "a binary event announcing zero attachments",
+    attack: async (t) => {
+      const raw = await t.raw();
+      raw.send('450-["message:send",{"room":"lab","text":"x","clientId":"z"}]');
+      return outcomeOfRaw(raw);
+    },
+    expect: disconnected,
+  },
+  {
     name: "a binary event whose attachment never comes, followed by text",
     attack: async (t) => {
       const raw = await t.raw();
