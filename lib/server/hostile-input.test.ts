@@ -481,7 +481,9 @@ const ROWS: Row[] = [
       const frame = `${prefix}${"x".repeat(MAX_FRAME_BYTES - prefix.length - 2)}"}]`;
       expect(frame.length).toBe(MAX_FRAME_BYTES + 1);
       raw.send(frame);
-      return outcomeOfRaw(raw, 3);
+      const outcome = await outcomeOfRaw(raw, 3);
+      expect(await raw.closed).toEqual({ code: 1009 });
+      return outcome;
     },
     expect: disconnected,
   },
