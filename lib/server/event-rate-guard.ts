@@ -33,7 +33,10 @@ export function guardEventRate(
           ack(fail("rate_limited", "Too many requests; slow down.", decision.retryAfterMs));
         }
         if (refusalsInARow > maxRefusalsInARow && socket.connected) {
-          logger.warn({ refused: refusalsInARow }, "client ignores rate limiting; cut off");
+          logger.warn(
+            { socket: socket.id, user: socket.data.user.id, refused: refusalsInARow },
+            "client ignores rate limiting; cut off",
+          );
           onAbuse(socket);
         }
       },

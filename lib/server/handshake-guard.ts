@@ -30,10 +30,11 @@ type GuardOptions = Pick<
  * whether it may connect at all: a browser page of a foreign origin may not
  * (both transports: engine.io asks `allowRequest` for the polling handshake
  * and the WebSocket upgrade alike), nor an address that already holds its
- * share of connections or opens new ones faster than its rate (every
- * connection without a token is a new identity, so reconnecting must not be
- * a way to a fresh message budget). It also closes a polling session whose request body
- * is over the size limit, which engine.io alone only answers with a 413.
+ * share of connections, opens new ones faster than its rate (every connection
+ * without a token is a new identity, so reconnecting must not be a way to a
+ * fresh message budget) or was shut out for flooding. It also closes a
+ * polling session whose request body is over the size limit, which engine.io
+ * alone only answers with a 413.
  */
 export function installHandshakeGuard(
   io: ChatIo,
@@ -74,6 +75,7 @@ export function installHandshakeGuard(
     Promise.all([penalties.blockedForMs(address), newConnections.consume(address)]).then(
       ([blockedForMs, rate]) => {
         if (blockedForMs > 0) {
+          logger.debug({ address, blockedForMs }, "handshake refused: address shut out");
           callback("this address is shut out for a while after flooding", false);
           return;
         }
@@ -118,7 +120,7 @@ export function installHandshakeGuard(
     const sid = new URLSearchParams((request.url ?? "").split("?")[1] ?? "").get("sid");
     if (request.method === "POST" && sid && declared > maxBodyBytes) {
       connections.get(sid)?.close(true);
-      logger.warn({ bytes: declared }, "polling request over the size limit; connection closed");
+      logger.warn({ sid, bytes: declared }, "polling request over the size limit; closed");
       response.writeHead(413, { connection: "close" }).end();
       return;
     }
@@ -134,6 +136,7 @@ export function installHandshakeGuard(
     connections,
     shutOut(request) {
       const address = clientAddress(request, options.trustProxy);
+      logger.warn({ address, forMs: options.abuseBlockMs }, "address shut out after flooding");
       penalties.block(address).catch((error: unknown) => {
         logger.error({ err: error }, "could not shut out an address");
       });

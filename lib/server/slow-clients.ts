@@ -14,10 +14,10 @@ export function sweepSlowClients(
   logger: Logger,
 ): SlowClientSweeper {
   const timer = setInterval(() => {
-    for (const connection of connections.values()) {
+    for (const [sid, connection] of connections) {
       const bytes = bufferedBytes(connection);
       if (bytes <= options.maxBufferedBytes) continue;
-      logger.warn({ bytes }, "client is not reading its messages; connection cut off");
+      logger.warn({ sid, bytes }, "client is not reading its messages; connection cut off");
       cutOff(connection);
     }
   }, options.intervalMs);
