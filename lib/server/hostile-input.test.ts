@@ -145,6 +145,22 @@ class Attacker {
     );
   }
 
+  /**
+   * A long-polling session written by hand, connected to the namespace: POST
+   * sends a frame, GET collects what the server has for the client.
+   */
+  async polling(): Promise<{ post(frame: string): Promise<number>; poll(): Promise<string> }> {
+    const base = `${this.server.url}/socket.io/?EIO=4&transport=polling`;
+    const handshake = await httpGet(base, this.headers());
+    const { sid } = JSON.parse(handshake.body.slice(1)) as { sid: string };
+    const session = `${base}&sid=${sid}`;
+    const post = async (frame: string) => (await httpPost(session, frame, this.headers())).status;
+    const poll = async () => (await httpGet(session, this.headers())).body;
+    expect(await post("40")).toBe(200);
+    expect(await poll()).toMatch(/^40\{/);
+    return { post, poll };
+  }
+
   /** A socket.io-client whose connection may be refused; reports how it ended. */
   tryConnect(options: { transports?: string[] } = {}): Promise<"connected" | "refused"> {
     const socket: ChatClientSocket = connectClient(this.server.url, {
@@ -488,26 +504,48 @@ const ROWS: Row[] = [
     expect: disconnected,
   },
   {
+    name: "the largest legal frame over long polling, written by hand",
+    attack: async (t) => {
+      const room = "p".repeat(64);
+      const session = await t.polling();
+      expect(await session.post(`421["room:join",{"room":"${room}"}]`)).toBe(200);
+      await until(async () => (await session.poll()).includes("431["), 2_000, "the join");
+      const body = `{"room":"${room}","text":${asciiJson("😀".repeat(4_000))},"clientId":"${"c".repeat(64)}"}`;
+      const frame = sendFrame(2, body);
+      expect(frame.length).toBeGreaterThan(MAX_FRAME_BYTES - 600);
+      expect(await session.post(frame)).toBe(200);
+      let answer = "";
+      await until(
+        async () => {
+          answer += await session.poll();
+          return answer.includes("432[");
+        },
+        2_000,
+        "the acknowledgement",
+      );
+      const ack = answer.split("\u001e").find((packet) => packet.startsWith("432["));
+      return fromAck((JSON.parse(ack?.slice(3) ?? "[]") as unknown[])[0]);
+    },
+    expect: accepted,
+    stores: { verbatim: ["😀".repeat(4_000)] },
+  },
+  {
     name: "an oversized frame over long polling closes that session at once",
     attack: async (t) => {
       // By hand, since socket.io-client would give up on its own and hide what the server does.
-      const base = `${t.server.url}/socket.io/?EIO=4&transport=polling`;
-      const handshake = await httpGet(base, t.headers());
-      const { sid } = JSON.parse(handshake.body.slice(1)) as { sid: string };
-      const session = `${base}&sid=${sid}`;
-      expect((await httpPost(session, "40", t.headers())).status).toBe(200);
-      expect((await httpGet(session, t.headers())).body).toMatch(/^40\{/);
+      const session = await t.polling();
       const body = JSON.stringify({
         room: "lab",
         text: "x".repeat(MAX_FRAME_BYTES),
         clientId: "b",
       });
-      expect((await httpPost(session, `42["message:send",${body}]`, t.headers())).status).toBe(413);
+      expect(await session.post(`42["message:send",${body}]`)).toBe(413);
       // The next poll finds the session gone, well before a heartbeat could have ended it.
-      const next = await httpGet(session, t.headers());
-      return next.status === 400 && next.body.includes("Session ID unknown")
-        ? disconnected
-        : ignored;
+      const next = await session.poll().then(
+        (text) => text,
+        () => "",
+      );
+      return next.includes("Session ID unknown") ? disconnected : ignored;
     },
     expect: disconnected,
   },
