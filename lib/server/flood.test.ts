@@ -60,7 +60,9 @@ describe("a send flood, with the default limits", () => {
   let server: ChatTestServer;
   beforeEach(async () => {
     // Behind a proxy, so that the flooder and the person are different addresses.
-    server = await ChatTestServer.start({ limits: { trustProxy: true } });
+    server = await ChatTestServer.start({
+      limits: { ...DEFAULT_SECURITY_LIMITS, trustProxy: true },
+    });
   });
   afterEach(async () => {
     await server.dispose();

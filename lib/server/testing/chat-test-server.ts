@@ -24,7 +24,7 @@ import { createHttpHandler } from "../http-handler";
 import { HTTP_SERVER_OPTIONS } from "../http-server-options";
 import { createIdentities, type Identities } from "../identities";
 import { type Logger, silentLogger } from "../logger";
-import type { SecurityLimits } from "../security-config";
+import { DEFAULT_SECURITY_LIMITS, type SecurityLimits } from "../security-config";
 import { socketServerOptions } from "../socket-options";
 import { SqliteStore } from "../store/sqlite-store";
 import type { ChatStore } from "../store/types";
@@ -32,9 +32,26 @@ import { createTokenSigner } from "../tokens";
 
 export const TEST_SECRET = "test-secret-that-is-long-enough-for-hmac-signing";
 
+/**
+ * Tests of other features send faster than any person would, so the rate
+ * budgets are lifted unless a test sets them; every other defence is as in
+ * production. Tests of the limits pass their own (or DEFAULT_SECURITY_LIMITS).
+ */
+const UNLIMITED = 1_000_000_000;
+export const TEST_LIMITS: SecurityLimits = {
+  ...DEFAULT_SECURITY_LIMITS,
+  messagesPerSecond: UNLIMITED,
+  messageBurst: UNLIMITED,
+  messagesPerIpPerSecond: UNLIMITED,
+  messageBurstPerIp: UNLIMITED,
+  eventsPerSecond: UNLIMITED,
+  eventBurst: UNLIMITED,
+  connectionsPerIpPerSecond: UNLIMITED,
+};
+
 export type ChatTestServerOptions = {
   openStore?: (path: string) => ChatStore;
-  /** Small limits let a test reach them in a few requests. */
+  /** Overrides of TEST_LIMITS; small ones let a test reach a limit in a few requests. */
   limits?: Partial<SecurityLimits>;
   /** Socket.IO options, e.g. short heartbeats. */
   socketOptions?: Partial<ServerOptions>;
@@ -83,7 +100,7 @@ export class ChatTestServer {
 
   private async listen(): Promise<void> {
     const logger = this.options.logger ?? silentLogger;
-    const trustProxy = this.options.limits?.trustProxy ?? false;
+    const limits = { ...TEST_LIMITS, ...this.options.limits };
     this.store = this.openStore(this.dbPath);
     this.identities = createIdentities(this.store, createTokenSigner(TEST_SECRET));
     const handler = createHttpHandler({
@@ -93,7 +110,7 @@ export class ChatTestServer {
       },
       isReady: () => true,
       identities: this.identities,
-      trustProxy,
+      trustProxy: limits.trustProxy,
       logger,
     });
     this.http = createServer({ ...HTTP_SERVER_OPTIONS, ...this.options.httpOptions }, handler);
@@ -102,7 +119,7 @@ export class ChatTestServer {
       store: this.store,
       identities: this.identities,
       logger,
-      limits: this.options.limits,
+      limits,
     });
     await new Promise<void>((resolve) => this.http.listen(this.port, "127.0.0.1", resolve));
     this.port = (this.http.address() as AddressInfo).port;
