@@ -22,7 +22,7 @@ export function contentSecurityPolicy(nonce: string, dev: boolean): string {
   return directives.join("; ");
 }
 
-/** 128 random bits, base64: unguessable, and a fresh one for every page response. */
+/** Random bytes, base64: unguessable, and a fresh one for every page response. */
 export function createNonce(): string {
   const bytes = new Uint8Array(16);
   crypto.getRandomValues(bytes);
