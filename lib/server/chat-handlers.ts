@@ -7,8 +7,9 @@ import {
   roomLeaveSchema,
   userRenameSchema,
 } from "../shared/schemas";
-import { type ChatIo, type ChatServerDeps, type ChatSocket, userRoom } from "./chat-types";
+import type { ChatIo, ChatServerDeps, ChatSocket } from "./chat-types";
 import { requestHandler } from "./request-handler";
+import { announceUser } from "./user-sessions";
 
 /** Each handler reads like the protocol: validate → authorize → persist → acknowledge → broadcast. */
 export function registerChatHandlers(io: ChatIo, socket: ChatSocket, deps: ChatServerDeps): void {
@@ -94,14 +95,8 @@ export function registerChatHandlers(io: ChatIo, socket: ChatSocket, deps: ChatS
         reply(fail("internal", "this identity no longer exists; reconnect to get a new one"));
         return;
       }
-      // Every tab of this person sends under the new name from now on.
-      const room = userRoom(user.id);
-      for (const socketId of io.of("/").adapter.rooms.get(room) ?? []) {
-        const peer = io.of("/").sockets.get(socketId);
-        if (peer) peer.data.user = user;
-      }
       reply({ ok: true, user });
-      io.to(room).emit("session", { user, token: identities.tokenFor(user.id) });
+      announceUser(io, user, identities.tokenFor(user.id));
     }),
   );
 }

@@ -2,6 +2,7 @@ import { handshakeAuthSchema } from "../shared/schemas";
 import { registerChatHandlers } from "./chat-handlers";
 import { type ChatIo, type ChatServerDeps, type ChatSocket, userRoom } from "./chat-types";
 import { cookieUserId } from "./identity-cookie";
+import { announceUser, hasStaleConnections } from "./user-sessions";
 
 export type ChatServer = {
   /** Disconnects every client and stops accepting new ones; the store stays open. */
@@ -26,6 +27,9 @@ export function createChatServer(io: ChatIo, deps: ChatServerDeps): ChatServer {
     identities.resolve(claim).then(
       (user) => {
         socket.data.user = user;
+        // auth.name may have renamed the user: their open connections take the name too.
+        if (claim.name !== undefined && hasStaleConnections(io, user))
+          announceUser(io, user, identities.tokenFor(user.id));
         next();
       },
       (error: unknown) => {

@@ -53,12 +53,24 @@ export function parseDatabaseUrl(url: string | undefined, dataDir: string): Data
   throw new Error("DATABASE_URL must start with file: (SQLite) or postgres:// (Postgres)");
 }
 
+/** process.env, or any stand-in for it. */
+export type Environment = Readonly<Record<string, string | undefined>>;
+
 export class ConfigError extends Error {
   override name = "ConfigError";
 }
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = envSchema.safeParse(env);
+/**
+ * A variable set to nothing (`PORT=` in an env file, `${PORT}` in a compose file
+ * when the host has none) means "not set": left as "", PORT would coerce to 0
+ * and the server would listen on a random port.
+ */
+function withoutBlankValues(env: Environment): Environment {
+  return Object.fromEntries(Object.entries(env).filter(([, value]) => value?.trim()));
+}
+
+export function loadConfig(env: Environment = process.env): Config {
+  const parsed = envSchema.safeParse(withoutBlankValues(env));
   if (!parsed.success) {
     const problems = parsed.error.issues.map(
       (issue) => `${issue.path.join(".")}: ${issue.message}`,

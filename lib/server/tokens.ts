@@ -14,18 +14,20 @@ const USER_ID = /^[A-Za-z0-9-]{1,64}$/;
 
 export function createTokenSigner(secret: string): TokenSigner {
   const mac = (userId: string) =>
-    createHmac("sha256", secret).update(`scrollback:user:${userId}`).digest();
+    createHmac("sha256", secret).update(`scrollback:user:${userId}`).digest("base64url");
   return {
     sign(userId) {
-      return `${userId}.${mac(userId).toString("base64url")}`;
+      return `${userId}.${mac(userId)}`;
     },
     verify(token) {
       const dot = token.lastIndexOf(".");
       if (dot <= 0) return null;
       const userId = token.slice(0, dot);
       if (!USER_ID.test(userId)) return null;
-      const given = Buffer.from(token.slice(dot + 1), "base64url");
-      const expected = mac(userId);
+      // Compared as text, not decoded: base64 decoding skips stray characters and
+      // ignores the last character's spare bits, so garbled variants would pass.
+      const given = Buffer.from(token.slice(dot + 1));
+      const expected = Buffer.from(mac(userId));
       return given.length === expected.length && timingSafeEqual(given, expected) ? userId : null;
     },
   };

@@ -12,7 +12,9 @@ import type {
   RequestOf,
   Result,
   ResultOf,
+  ServerToClientEvents,
   SessionInfo,
+  User,
 } from "../../shared/protocol";
 import { type ChatServer, createChatServer } from "../chat-server";
 import type { ChatIo } from "../chat-types";
@@ -25,6 +27,9 @@ import type { ChatStore } from "../store/types";
 import { createTokenSigner } from "../tokens";
 
 export const TEST_SECRET = "test-secret-that-is-long-enough-for-hmac-signing";
+
+/** How long a test waits for an answer or an event; generous, for a busy machine. */
+export const WAIT_MS = 10_000;
 
 /**
  * The chat server as integration tests run it: a real HTTP server on port 0,
@@ -100,7 +105,10 @@ export class ChatTestServer {
     });
     this.clients.add(socket);
     const session = await new Promise<SessionInfo>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error("no session event within 5 s")), 5_000);
+      const timer = setTimeout(
+        () => reject(new Error(`no session event within ${WAIT_MS} ms`)),
+        WAIT_MS,
+      );
       socket.once("session", (info) => {
         clearTimeout(timer);
         resolve(info);
@@ -111,6 +119,20 @@ export class ChatTestServer {
       });
     });
     return { socket, session };
+  }
+
+  /** A page request as a browser makes it, with the cookie header it would send, if any. */
+  fetchPage(path = "/chat/test", cookie?: string): Promise<Response> {
+    return fetch(`${this.url}${path}`, cookie ? { headers: { cookie } } : {});
+  }
+
+  /** The identity cookie a first page load issues, as a browser would send it back (`name=value`). */
+  async issueIdentityCookie(): Promise<string> {
+    const response = await this.fetchPage();
+    await response.body?.cancel();
+    const pair = response.headers.getSetCookie()[0]?.split(";", 1)[0];
+    if (!pair) throw new Error("the page response set no cookie");
+    return pair;
   }
 
   /** Closes the server and its store, keeps the database file, and starts again on the same port. */
@@ -132,13 +154,13 @@ export class ChatTestServer {
   }
 }
 
-/** Sends a request and resolves with its acknowledgement (rejects after 5 s without one). */
+/** Sends a request and resolves with its acknowledgement (rejects after WAIT_MS without one). */
 export function request<E extends RequestEvent>(
   socket: ChatClientSocket,
   event: E,
   payload: RequestOf<E>,
 ): Promise<Result<ResultOf<E>>> {
-  const emitter = socket.timeout(5_000) as unknown as {
+  const emitter = socket.timeout(WAIT_MS) as unknown as {
     emitWithAck(event: E, payload: RequestOf<E>): Promise<Result<ResultOf<E>>>;
   };
   return emitter.emitWithAck(event, payload);
@@ -150,10 +172,59 @@ export function rawRequest(
   event: string,
   ...args: unknown[]
 ): Promise<unknown> {
-  const emitter = socket.timeout(5_000) as unknown as {
+  const emitter = socket.timeout(WAIT_MS) as unknown as {
     emitWithAck(event: string, ...args: unknown[]): Promise<unknown>;
   };
   return emitter.emitWithAck(event, ...args);
+}
+
+/** Emits without waiting for (or offering) an acknowledgement, as a careless client might. */
+export function rawEmit(socket: ChatClientSocket, event: string, ...args: unknown[]): void {
+  (socket as unknown as { emit(event: string, ...args: unknown[]): void }).emit(event, ...args);
+}
+
+/**
+ * Resolves once everything the server sent this socket before now has arrived:
+ * a connection delivers in order, so the answer to a request made now comes
+ * after any earlier event. This is how a test knows an event will never come.
+ */
+export async function settle(socket: ChatClientSocket): Promise<void> {
+  const reply = await rawRequest(socket, "history:after", { room: "settle", after: 0, limit: 1 });
+  if (!(reply as { ok?: boolean }).ok)
+    throw new Error(`settle request failed: ${JSON.stringify(reply)}`);
+}
+
+/** The next `event` this socket receives (rejects after WAIT_MS without one). */
+export function nextEvent<E extends keyof ServerToClientEvents>(
+  socket: ChatClientSocket,
+  event: E,
+): Promise<Parameters<ServerToClientEvents[E]>[0]> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      socket.off(event, listener as never);
+      reject(new Error(`no ${event} event within ${WAIT_MS} ms`));
+    }, WAIT_MS);
+    const listener = (payload: Parameters<ServerToClientEvents[E]>[0]) => {
+      clearTimeout(timer);
+      resolve(payload);
+    };
+    socket.once(event, listener as never);
+  });
+}
+
+/** Stores `count` messages in a room straight through the store; texts are "m1", "m2", … */
+export async function seedMessages(
+  store: ChatStore,
+  room: string,
+  count: number,
+  author: User = { id: "seed-author", name: "Seeder" },
+): Promise<ChatMessage[]> {
+  const results = await Promise.all(
+    Array.from({ length: count }, (_, i) =>
+      store.appendMessage({ room, author, clientId: `seed-${i + 1}`, text: `m${i + 1}` }),
+    ),
+  );
+  return results.map((r) => r.message).sort((a, b) => a.seq - b.seq);
 }
 
 /** Collects `message:created` events as they arrive. */
@@ -164,7 +235,7 @@ export function collectMessages(socket: ChatClientSocket): ChatMessage[] {
 }
 
 /** Polls until `check` passes or the time is up; for events that arrive asynchronously. */
-export async function eventually(check: () => void, timeoutMs = 5_000): Promise<void> {
+export async function eventually(check: () => void, timeoutMs = WAIT_MS): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {

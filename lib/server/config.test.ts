@@ -1,0 +1,138 @@
+import { resolve } from "node:path";
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig, parseDatabaseUrl } from "./config";
+
+const SECRET = "s".repeat(32);
+
+describe("loadConfig", () => {
+  it("runs with nothing configured: production, port 3000 on every interface, SQLite in ./data", () => {
+    expect(loadConfig({})).toEqual({
+      env: "production",
+      port: 3000,
+      host: "0.0.0.0",
+      dataDir: resolve("data"),
+      database: { engine: "sqlite", path: resolve("data", "scrollback.db") },
+      sessionSecret: undefined,
+      trustProxy: false,
+      logLevel: "info",
+    });
+  });
+
+  it("reads every setting it is given", () => {
+    expect(
+      loadConfig({
+        NODE_ENV: "development",
+        PORT: "8080",
+        HOST: "127.0.0.1",
+        DATA_DIR: "/srv/scrollback",
+        DATABASE_URL: "postgres://chat@db.internal:5432/chat",
+        SESSION_SECRET: SECRET,
+        TRUST_PROXY: "true",
+        LOG_LEVEL: "debug",
+      }),
+    ).toEqual({
+      env: "development",
+      port: 8080,
+      host: "127.0.0.1",
+      dataDir: "/srv/scrollback",
+      database: { engine: "postgres", url: "postgres://chat@db.internal:5432/chat" },
+      sessionSecret: SECRET,
+      trustProxy: true,
+      logLevel: "debug",
+    });
+  });
+
+  it("puts the default database in DATA_DIR", () => {
+    expect(loadConfig({ DATA_DIR: "/var/lib/chat" }).database).toEqual({
+      engine: "sqlite",
+      path: "/var/lib/chat/scrollback.db",
+    });
+  });
+
+  it("accepts port 0, which asks the system for a free port", () => {
+    expect(loadConfig({ PORT: "0" }).port).toBe(0);
+  });
+
+  it.each([
+    ["true", true],
+    ["1", true],
+    ["false", false],
+    ["0", false],
+  ])("reads TRUST_PROXY=%s as %s", (value, expected) => {
+    expect(loadConfig({ TRUST_PROXY: value }).trustProxy).toBe(expected);
+  });
+
+  it("treats a variable set to nothing as unset, as env files and compose files leave them", () => {
+    const blank = { PORT: "", HOST: " ", DATA_DIR: "", DATABASE_URL: "", SESSION_SECRET: "" };
+    expect(loadConfig(blank)).toEqual(loadConfig({}));
+  });
+
+  it.each([
+    ["PORT", "abc"],
+    ["PORT", "70000"],
+    ["PORT", "-1"],
+    ["PORT", "80.5"],
+    ["NODE_ENV", "staging"],
+    ["TRUST_PROXY", "yes"],
+    ["LOG_LEVEL", "verbose"],
+    ["SESSION_SECRET", "too-short"],
+    ["DATABASE_URL", "mysql://localhost/chat"],
+    ["DATABASE_URL", "./data/scrollback.db"],
+    ["DATABASE_URL", "file:"],
+  ])("rejects %s=%s with a message that names it", (name, value) => {
+    const load = () => loadConfig({ [name]: value });
+    expect(load).toThrow(ConfigError);
+    expect(load).toThrow(new RegExp(`^Invalid configuration:\\n {2}${name}: `));
+  });
+
+  it("reports every bad setting at once", () => {
+    try {
+      loadConfig({ PORT: "abc", LOG_LEVEL: "loud" });
+      expect.unreachable();
+    } catch (error) {
+      expect((error as Error).message).toMatch(/PORT: /);
+      expect((error as Error).message).toMatch(/LOG_LEVEL: /);
+    }
+  });
+
+  it("says how to fix a short SESSION_SECRET", () => {
+    expect(() => loadConfig({ SESSION_SECRET: "short" })).toThrow(/at least 32 characters/);
+  });
+});
+
+describe("parseDatabaseUrl", () => {
+  const dataDir = "/srv/data";
+
+  it.each([
+    ["nothing", undefined, { engine: "sqlite", path: "/srv/data/scrollback.db" }],
+    ["a relative file", "file:./db/chat.db", { engine: "sqlite", path: resolve("db/chat.db") }],
+    ["a bare relative file", "file:chat.db", { engine: "sqlite", path: resolve("chat.db") }],
+    ["an absolute file", "file:/var/chat.db", { engine: "sqlite", path: "/var/chat.db" }],
+    [
+      "a file URL with three slashes",
+      "file:///var/chat.db",
+      { engine: "sqlite", path: "/var/chat.db" },
+    ],
+    [
+      "postgres://",
+      "postgres://user:pw@localhost:5432/chat",
+      { engine: "postgres", url: "postgres://user:pw@localhost:5432/chat" },
+    ],
+    [
+      "postgresql://",
+      "postgresql://localhost/chat?sslmode=require",
+      { engine: "postgres", url: "postgresql://localhost/chat?sslmode=require" },
+    ],
+  ])("reads %s", (_case, url, expected) => {
+    expect(parseDatabaseUrl(url, dataDir)).toEqual(expected);
+  });
+
+  it.each([
+    ["file:", /needs a path/],
+    ["sqlite:chat.db", /must start with file: \(SQLite\) or postgres:\/\//],
+    ["mysql://localhost/chat", /must start with file:/],
+    ["/var/chat.db", /must start with file:/],
+  ])("rejects %s", (url, message) => {
+    expect(() => parseDatabaseUrl(url, dataDir)).toThrow(message);
+  });
+});

@@ -1,0 +1,490 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { Page, User } from "../../shared/protocol";
+import type { AppendResult, ChatStore, NewMessage } from "./types";
+
+/** One fresh database for one test, as an engine provides it. */
+export type StoreUnderTest = {
+  /** An open store on an empty database. */
+  store: ChatStore;
+  /** Opens the same database again; called after `store` (or an earlier reopen) was closed. */
+  reopen(): Promise<ChatStore>;
+  /** Closes every store opened on the database, then deletes it. */
+  destroy(): Promise<void>;
+};
+
+/**
+ * The behaviour every `ChatStore` engine must share. Each engine's test file
+ * calls this with a factory for fresh databases, so SQLite and Postgres are held
+ * to one definition of sequence, idempotency, pagination and durability.
+ */
+export function describeStoreContract(
+  engine: string,
+  openFresh: () => Promise<StoreUnderTest>,
+): void {
+  describe(`ChatStore contract: ${engine}`, () => {
+    let subject: StoreUnderTest;
+    let store: ChatStore;
+
+    beforeEach(async () => {
+      subject = await openFresh();
+      store = subject.store;
+    });
+    afterEach(async () => {
+      await subject.destroy();
+    });
+
+    /** Closes the current store and opens the same database again. */
+    async function reopen(): Promise<ChatStore> {
+      await store.close();
+      store = await subject.reopen();
+      return store;
+    }
+
+    const ana: User = { id: "user-ana", name: "Ana" };
+    const bea: User = { id: "user-bea", name: "Bea" };
+    let clientIds = 0;
+
+    function draft(room: string, overrides: Partial<NewMessage> = {}): NewMessage {
+      clientIds += 1;
+      return {
+        room,
+        clientId: `c${clientIds}`,
+        author: ana,
+        text: `text ${clientIds}`,
+        ...overrides,
+      };
+    }
+
+    /** Stores `count` messages one after another; their texts are "m1", "m2", … */
+    async function fill(room: string, count: number): Promise<void> {
+      for (let i = 1; i <= count; i++) await store.appendMessage(draft(room, { text: `m${i}` }));
+    }
+
+    const seqs = (page: Page) => page.messages.map((m) => m.seq);
+    const range = (from: number, to: number) =>
+      Array.from({ length: Math.max(0, to - from + 1) }, (_, i) => from + i);
+
+    describe("sequence", () => {
+      it("numbers a room's messages 1, 2, 3, … and echoes what was stored", async () => {
+        const first = await store.appendMessage({
+          room: "general",
+          clientId: "hello-1",
+          author: ana,
+          text: "hello",
+        });
+        const second = await store.appendMessage(draft("general"));
+        const third = await store.appendMessage(draft("general"));
+
+        expect(first).toEqual({
+          duplicate: false,
+          message: {
+            id: expect.any(String),
+            room: "general",
+            seq: 1,
+            clientId: "hello-1",
+            author: ana,
+            text: "hello",
+            createdAt: expect.any(String),
+          },
+        });
+        expect([second.message.seq, third.message.seq]).toEqual([2, 3]);
+        expect(new Set([first, second, third].map((r) => r.message.id)).size).toBe(3);
+      });
+
+      it("stamps createdAt with the server clock as ISO-8601", async () => {
+        const before = Date.now();
+        const { message: stored } = await store.appendMessage(draft("general"));
+        const after = Date.now();
+
+        expect(new Date(stored.createdAt).toISOString()).toBe(stored.createdAt);
+        // Whole milliseconds either side: an engine may keep less precision than the JS clock.
+        const at = Date.parse(stored.createdAt);
+        expect(at).toBeGreaterThanOrEqual(before - 1);
+        expect(at).toBeLessThanOrEqual(after + 1);
+      });
+
+      it("keeps a separate sequence per room", async () => {
+        const results: AppendResult[] = [];
+        for (const room of ["a", "b", "a", "c", "b", "a"])
+          results.push(await store.appendMessage(draft(room)));
+
+        expect(results.map((r) => `${r.message.room}${r.message.seq}`)).toEqual([
+          "a1",
+          "b1",
+          "a2",
+          "c1",
+          "b2",
+          "a3",
+        ]);
+      });
+
+      it("gives gap-free sequences and each caller its own message when many appends race", async () => {
+        const rooms = ["r0", "r1", "r2", "r3"];
+        const inputs = Array.from({ length: 200 }, (_, i) =>
+          draft(rooms[i % rooms.length] as string, {
+            clientId: `race-${i}`,
+            text: `race ${i}`,
+            author: i % 2 === 0 ? ana : bea,
+          }),
+        );
+
+        const results = await Promise.all(inputs.map((input) => store.appendMessage(input)));
+
+        for (const [i, result] of results.entries()) {
+          const input = inputs[i] as NewMessage;
+          expect(result.duplicate).toBe(false);
+          expect(result.message).toMatchObject({
+            room: input.room,
+            clientId: input.clientId,
+            text: input.text,
+            author: input.author,
+          });
+        }
+        for (const room of rooms) {
+          const stored = results.filter((r) => r.message.room === room).map((r) => r.message.seq);
+          expect(stored.toSorted((x, y) => x - y)).toEqual(range(1, 50));
+          expect(await store.latestSeq(room)).toBe(50);
+        }
+        expect(new Set(results.map((r) => r.message.id)).size).toBe(200);
+      });
+    });
+
+    describe("idempotency", () => {
+      it("returns the stored message, marked duplicate, when an author reuses a clientId in a room", async () => {
+        const original = await store.appendMessage(draft("general", { clientId: "retry-me" }));
+        await store.appendMessage(draft("general"));
+        const retried = await store.appendMessage(
+          draft("general", { clientId: "retry-me", text: "a different text" }),
+        );
+
+        expect(retried).toEqual({ duplicate: true, message: original.message });
+        expect(await store.latestSeq("general")).toBe(2);
+        expect((await store.latestMessages("general", 10)).messages).toHaveLength(2);
+      });
+
+      it("treats the same clientId from another author or in another room as a new message", async () => {
+        const first = await store.appendMessage(draft("general", { clientId: "same" }));
+        const otherAuthor = await store.appendMessage(
+          draft("general", { clientId: "same", author: bea }),
+        );
+        const otherRoom = await store.appendMessage(draft("random", { clientId: "same" }));
+
+        expect(first.message.seq).toBe(1);
+        expect(otherAuthor).toMatchObject({ duplicate: false, message: { seq: 2, author: bea } });
+        expect(otherRoom).toMatchObject({ duplicate: false, message: { seq: 1, room: "random" } });
+      });
+
+      it("stores one message when the same send races with itself", async () => {
+        const input = draft("general", { clientId: "twice" });
+        const results = await Promise.all([
+          store.appendMessage(input),
+          store.appendMessage(input),
+          store.appendMessage(input),
+        ]);
+
+        expect(results.filter((r) => !r.duplicate)).toHaveLength(1);
+        expect(new Set(results.map((r) => r.message.id)).size).toBe(1);
+        expect(await store.latestSeq("general")).toBe(1);
+      });
+
+      it("keeps the author's name as it was when the message was sent", async () => {
+        await store.createUser(ana);
+        await store.appendMessage(draft("general", { author: ana }));
+        await store.renameUser(ana.id, "Ana Souza");
+        await store.appendMessage(draft("general", { author: { ...ana, name: "Ana Souza" } }));
+
+        const { messages } = await store.latestMessages("general", 10);
+        expect(messages.map((m) => m.author.name)).toEqual(["Ana", "Ana Souza"]);
+      });
+    });
+
+    describe("pagination", () => {
+      const room = "pages";
+
+      it("answers an empty page for a room with no messages, in every direction", async () => {
+        const empty = { messages: [], hasMore: false };
+        expect(await store.latestMessages(room, 10)).toEqual(empty);
+        expect(await store.messagesBefore(room, 100, 10)).toEqual(empty);
+        expect(await store.messagesAfter(room, 0, 10)).toEqual(empty);
+        expect(await store.latestSeq(room)).toBe(0);
+      });
+
+      it.each([
+        ["fewer messages than the limit", 3, 5, range(1, 3), false],
+        ["exactly the limit", 5, 5, range(1, 5), false],
+        ["one more than the limit", 6, 5, range(2, 6), true],
+        ["many more than the limit", 20, 5, range(16, 20), true],
+        ["a limit of one", 3, 1, [3], true],
+      ])(
+        "latestMessages with %s: the newest, ascending",
+        async (_case, count, limit, expected, hasMore) => {
+          await fill(room, count);
+          const page = await store.latestMessages(room, limit);
+          expect(seqs(page)).toEqual(expected);
+          expect(page.hasMore).toBe(hasMore);
+        },
+      );
+
+      it.each([
+        ["before=0", 0, 3, [], false],
+        ["before=1", 1, 3, [], false],
+        ["before=2", 2, 3, [1], false],
+        ["fewer older than the limit", 3, 5, [1, 2], false],
+        ["exactly the limit older", 6, 5, range(1, 5), false],
+        ["one more than the limit older", 7, 5, range(2, 6), true],
+        ["a cursor in the middle", 8, 3, [5, 6, 7], true],
+        ["a cursor just past the end", 11, 3, [8, 9, 10], true],
+        ["a cursor far past the end", 1000, 3, [8, 9, 10], true],
+        ["a cursor past the end with a large limit", 1000, 50, range(1, 10), false],
+      ])(
+        "messagesBefore with %s: the newest older ones, ascending",
+        async (_case, before, limit, expected, hasMore) => {
+          await fill(room, 10);
+          const page = await store.messagesBefore(room, before, limit);
+          expect(seqs(page)).toEqual(expected);
+          expect(page.hasMore).toBe(hasMore);
+        },
+      );
+
+      it.each([
+        ["after=0", 0, 3, [1, 2, 3], true],
+        ["after=0 with a limit covering all", 0, 10, range(1, 10), false],
+        ["after=0 with a larger limit", 0, 50, range(1, 10), false],
+        ["exactly the limit newer", 5, 5, range(6, 10), false],
+        ["one more than the limit newer", 4, 5, range(5, 9), true],
+        ["fewer newer than the limit", 8, 5, [9, 10], false],
+        ["a cursor at the end", 10, 5, [], false],
+        ["a cursor beyond the end", 25, 5, [], false],
+      ])(
+        "messagesAfter with %s: the oldest newer ones, ascending",
+        async (_case, after, limit, expected, hasMore) => {
+          await fill(room, 10);
+          const page = await store.messagesAfter(room, after, limit);
+          expect(seqs(page)).toEqual(expected);
+          expect(page.hasMore).toBe(hasMore);
+        },
+      );
+
+      it("walks the whole history backwards and forwards without gaps or repeats", async () => {
+        await fill(room, 23);
+
+        const backwards: number[] = [];
+        let page = await store.latestMessages(room, 5);
+        backwards.unshift(...seqs(page));
+        while (page.hasMore) {
+          page = await store.messagesBefore(room, backwards[0] as number, 5);
+          backwards.unshift(...seqs(page));
+        }
+        expect(backwards).toEqual(range(1, 23));
+
+        const forwards: number[] = [];
+        page = { messages: [], hasMore: true };
+        while (page.hasMore) {
+          page = await store.messagesAfter(room, forwards.at(-1) ?? 0, 5);
+          forwards.push(...seqs(page));
+        }
+        expect(forwards).toEqual(range(1, 23));
+      });
+
+      it("returns whole messages in pages, identical to what the append returned", async () => {
+        const appended = await store.appendMessage(draft(room, { text: "whole" }));
+        const [fromLatest] = (await store.latestMessages(room, 1)).messages;
+        const [fromAfter] = (await store.messagesAfter(room, 0, 1)).messages;
+        const [fromBefore] = (await store.messagesBefore(room, 2, 1)).messages;
+        expect(fromLatest).toEqual(appended.message);
+        expect(fromAfter).toEqual(appended.message);
+        expect(fromBefore).toEqual(appended.message);
+      });
+
+      it("never mixes rooms", async () => {
+        await fill("left", 3);
+        await fill("right", 2);
+        const left = await store.latestMessages("left", 10);
+        expect(left.messages.every((m) => m.room === "left")).toBe(true);
+        expect(seqs(left)).toEqual([1, 2, 3]);
+        expect(seqs(await store.messagesAfter("right", 0, 10))).toEqual([1, 2]);
+        expect(seqs(await store.messagesBefore("right", 3, 10))).toEqual([1, 2]);
+      });
+    });
+
+    describe("latestSeq", () => {
+      it("is 0 for an unknown room and follows stored messages but not duplicates", async () => {
+        expect(await store.latestSeq("general")).toBe(0);
+        await store.appendMessage(draft("general", { clientId: "once" }));
+        expect(await store.latestSeq("general")).toBe(1);
+        await store.appendMessage(draft("general", { clientId: "once" }));
+        expect(await store.latestSeq("general")).toBe(1);
+        await fill("general", 4);
+        expect(await store.latestSeq("general")).toBe(5);
+        expect(await store.latestSeq("other")).toBe(0);
+      });
+    });
+
+    describe("recentRooms", () => {
+      /** Lets the clock move on, so that activity times differ between rooms. */
+      const tick = () => new Promise((resolve) => setTimeout(resolve, 15));
+
+      it("is empty before anything is said", async () => {
+        expect(await store.recentRooms(10)).toEqual([]);
+      });
+
+      it("lists rooms by their latest message, newest first, with their latest seq", async () => {
+        await fill("old", 2);
+        await tick();
+        await fill("middle", 1);
+        await tick();
+        await fill("new", 3);
+
+        const rooms = await store.recentRooms(10);
+        expect(rooms.map((r) => [r.name, r.latestSeq])).toEqual([
+          ["new", 3],
+          ["middle", 1],
+          ["old", 2],
+        ]);
+        const [newest] = (await store.latestMessages("new", 1)).messages;
+        expect(rooms[0]?.lastMessageAt).toBe(newest?.createdAt);
+      });
+
+      it("moves a room to the front when it gets a new message", async () => {
+        await fill("first", 1);
+        await tick();
+        await fill("second", 1);
+        await tick();
+        await store.appendMessage(draft("first"));
+
+        expect((await store.recentRooms(10)).map((r) => r.name)).toEqual(["first", "second"]);
+      });
+
+      it("returns at most `limit` rooms, the most recent ones", async () => {
+        for (const room of ["r1", "r2", "r3", "r4"]) {
+          await fill(room, 1);
+          await tick();
+        }
+        expect((await store.recentRooms(2)).map((r) => r.name)).toEqual(["r4", "r3"]);
+      });
+
+      it("is not changed by a duplicate send", async () => {
+        await store.appendMessage(draft("first", { clientId: "again" }));
+        await tick();
+        await fill("second", 1);
+        await tick();
+        await store.appendMessage(draft("first", { clientId: "again" }));
+
+        expect((await store.recentRooms(10)).map((r) => r.name)).toEqual(["second", "first"]);
+      });
+    });
+
+    describe("users", () => {
+      it("creates a user that can then be found", async () => {
+        expect(await store.createUser(ana)).toEqual(ana);
+        expect(await store.findUser(ana.id)).toEqual(ana);
+      });
+
+      it("finds nobody for an unknown id", async () => {
+        expect(await store.findUser("nobody")).toBeNull();
+      });
+
+      it("renames a user, and the new name is what is found afterwards", async () => {
+        await store.createUser(ana);
+        await store.createUser(bea);
+        expect(await store.renameUser(ana.id, "Ana Souza")).toEqual({
+          id: ana.id,
+          name: "Ana Souza",
+        });
+        expect(await store.findUser(ana.id)).toEqual({ id: ana.id, name: "Ana Souza" });
+        expect(await store.findUser(bea.id)).toEqual(bea);
+      });
+
+      it("renames nobody when the id is unknown", async () => {
+        expect(await store.renameUser("nobody", "Ghost")).toBeNull();
+        expect(await store.findUser("nobody")).toBeNull();
+      });
+
+      it("keeps names verbatim", async () => {
+        const user = { id: "user-unicode", name: "Zoë 名前 🦊 O'Brien" };
+        await store.createUser(user);
+        expect(await store.findUser(user.id)).toEqual(user);
+      });
+    });
+
+    describe("text", () => {
+      it.each([
+        ["markup", "<script>alert('x')</script> <b>bold</b> &amp;"],
+        ["SQL", "'); DROP TABLE messages; --"],
+        ["quotes and backslashes", `"double" 'single' \`back\` \\ \\\\ %s %d $1 ?`],
+        ["emoji and combining marks", "👩🏽‍💻 🇧🇷 e\u0301 ﷽"],
+        ["right-to-left text", "مرحبا بالعالم"],
+        ["newlines and tabs", "line one\nline two\r\nline three\n\n\tindented"],
+        ["surrounding whitespace", "   padded   \n"],
+        ["control characters", "bell\u0007 escape\u001b[31m unit\u001f"],
+        ["a NUL character", "before\u0000after"],
+        ["the longest allowed text", "😀".repeat(4000)],
+      ])("stores %s verbatim", async (_case, text) => {
+        const { message: stored } = await store.appendMessage(draft("verbatim", { text }));
+        expect(stored.text).toBe(text);
+        const [read] = (await store.latestMessages("verbatim", 1)).messages;
+        expect(read?.text).toBe(text);
+      });
+
+      it("keeps SQL-like room names and client ids as plain data", async () => {
+        await store.appendMessage(draft("general", { clientId: "x'--" }));
+        expect(await store.latestSeq("general")).toBe(1);
+        expect(await store.latestSeq("general' OR '1'='1")).toBe(0);
+      });
+    });
+
+    describe("durability", () => {
+      it("keeps messages, users and rooms after close and reopen, and the sequence continues", async () => {
+        await store.createUser(ana);
+        await store.renameUser(ana.id, "Ana Souza");
+        await fill("general", 3);
+        const before = await store.latestMessages("general", 10);
+
+        const reopened = await reopen();
+
+        expect(await reopened.latestMessages("general", 10)).toEqual(before);
+        expect(await reopened.latestSeq("general")).toBe(3);
+        expect(await reopened.findUser(ana.id)).toEqual({ id: ana.id, name: "Ana Souza" });
+        expect((await reopened.recentRooms(10)).map((r) => r.name)).toEqual(["general"]);
+        const next = await reopened.appendMessage(draft("general"));
+        expect(next.message.seq).toBe(4);
+      });
+
+      it("remembers clientIds across a reopen", async () => {
+        const original = await store.appendMessage(
+          draft("general", { clientId: "before-restart" }),
+        );
+        const reopened = await reopen();
+        const retried = await reopened.appendMessage(
+          draft("general", { clientId: "before-restart" }),
+        );
+        expect(retried).toEqual({ duplicate: true, message: original.message });
+      });
+
+      it("commits appends issued just before close, and close waits for them", async () => {
+        const pending = Array.from({ length: 20 }, (_, i) =>
+          store.appendMessage(draft("closing", { text: `last words ${i}` })),
+        );
+        await store.close();
+        const results = await Promise.all(pending);
+        expect(results.map((r) => r.message.seq).toSorted((x, y) => x - y)).toEqual(range(1, 20));
+
+        store = await subject.reopen();
+        const { messages } = await store.latestMessages("closing", 50);
+        const committed = results.map((r) => r.message).toSorted((x, y) => x.seq - y.seq);
+        expect(messages).toEqual(committed);
+      });
+
+      it("rejects an append after close instead of leaving it hanging", async () => {
+        await store.close();
+        await expect(store.appendMessage(draft("general"))).rejects.toThrow();
+        store = await subject.reopen();
+        expect(await store.latestSeq("general")).toBe(0);
+      });
+
+      it("answers ping while open", async () => {
+        await expect(store.ping()).resolves.toBeUndefined();
+      });
+    });
+  });
+}
