@@ -5,7 +5,10 @@ import { STAMP_FILE, sourceFingerprint } from "./build-fingerprint.mjs";
 
 const root = process.cwd();
 await build({
-  entryPoints: { server: "server.ts", "copy-sqlite-to-postgres": "scripts/copy-sqlite-to-postgres.ts" },
+  entryPoints: {
+    server: "server.ts",
+    "copy-sqlite-to-postgres": "scripts/copy-sqlite-to-postgres.ts",
+  },
   outdir: "dist",
   bundle: true,
   platform: "node",

@@ -20,10 +20,18 @@ const reconnectDelay = (retries: number) => Math.min(100 * 2 ** retries, 2_000);
  * (The Streams adapter awaits its XADD before delivering even locally, so an
  * outage would stall every room; docs/operations.md has the full reasoning.)
  */
-export async function attachRedisFanout(io: ChatIo, url: string, logger: Logger): Promise<RedisFanout> {
+export async function attachRedisFanout(
+  io: ChatIo,
+  url: string,
+  logger: Logger,
+): Promise<RedisFanout> {
   const log = logger.child({ component: "redis" });
   // Publishes fail at once while disconnected instead of queueing without bound.
-  const pub = createClient({ url, disableOfflineQueue: true, socket: { reconnectStrategy: reconnectDelay } });
+  const pub = createClient({
+    url,
+    disableOfflineQueue: true,
+    socket: { reconnectStrategy: reconnectDelay },
+  });
   const sub = pub.duplicate({ disableOfflineQueue: false });
   let lastError = "";
   for (const [role, client] of [

@@ -67,7 +67,16 @@ export async function copySqliteToPostgres(
         target,
         `INSERT INTO messages (room, seq, id, client_id, author_id, author_name, text, created_at)
          VALUES %VALUES% ON CONFLICT (room, seq) DO NOTHING`,
-        batch.map((m) => [m.room, m.seq, m.id, m.client_id, m.author_id, m.author_name, m.text, new Date(m.created_at)]),
+        batch.map((m) => [
+          m.room,
+          m.seq,
+          m.id,
+          m.client_id,
+          m.author_id,
+          m.author_name,
+          m.text,
+          new Date(m.created_at),
+        ]),
       );
       // A row skipped on conflict is fine only if it is this very message from an
       // earlier run; other messages at the same seqs mean the target is not a copy.
@@ -76,7 +85,9 @@ export async function copySqliteToPostgres(
         [batch.map((m) => m.id)],
       );
       if (Number(present[0]?.n) !== batch.length) {
-        throw new Error("the target already holds other messages at the same seqs; nothing was copied");
+        throw new Error(
+          "the target already holds other messages at the same seqs; nothing was copied",
+        );
       }
       copied += batch.length;
       batch = [];
@@ -117,6 +128,8 @@ export async function copySqliteToPostgres(
 async function insertRows(client: pg.Client, sql: string, rows: unknown[][]): Promise<void> {
   if (rows.length === 0) return;
   const width = rows[0]?.length ?? 0;
-  const groups = rows.map((_, r) => `(${Array.from({ length: width }, (_, c) => `$${r * width + c + 1}`).join(", ")})`);
+  const groups = rows.map(
+    (_, r) => `(${Array.from({ length: width }, (_, c) => `$${r * width + c + 1}`).join(", ")})`,
+  );
   await client.query(sql.replace("%VALUES%", groups.join(", ")), rows.flat());
 }

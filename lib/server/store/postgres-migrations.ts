@@ -58,7 +58,9 @@ export async function migratePostgres(client: PoolClient): Promise<void> {
       name       text        NOT NULL,
       applied_at timestamptz NOT NULL DEFAULT now()
     )`);
-    const { rows } = await client.query<{ version: number }>("SELECT version FROM schema_migrations");
+    const { rows } = await client.query<{ version: number }>(
+      "SELECT version FROM schema_migrations",
+    );
     const applied = new Set(rows.map((row) => row.version));
     for (const migration of MIGRATIONS) {
       if (applied.has(migration.version)) continue;

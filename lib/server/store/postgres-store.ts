@@ -2,7 +2,13 @@ import { randomUUID } from "node:crypto";
 import pg from "pg";
 import type { ChatMessage, Page, User } from "../../shared/protocol";
 import { migratePostgres } from "./postgres-migrations";
-import { type AppendResult, type ChatStore, type NewMessage, type RoomSummary, StoreUnavailableError } from "./types";
+import {
+  type AppendResult,
+  type ChatStore,
+  type NewMessage,
+  type RoomSummary,
+  StoreUnavailableError,
+} from "./types";
 
 type MessageRow = {
   room: string;
@@ -19,13 +25,21 @@ const MESSAGE_COLUMNS = "room, seq, id, client_id, author_id, author_name, text,
 
 /** Postgres reports a broken or refused connection with these SQLSTATE classes and codes. */
 const UNAVAILABLE_SQLSTATE = /^(08|57P0|53)/;
-const UNAVAILABLE_ERRNO = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "ENOTFOUND", "EHOSTUNREACH"]);
+const UNAVAILABLE_ERRNO = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ETIMEDOUT",
+  "EPIPE",
+  "ENOTFOUND",
+  "EHOSTUNREACH",
+]);
 const UNIQUE_VIOLATION = "23505";
 
 function isUnavailable(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
   const code = (error as { code?: unknown }).code;
-  if (typeof code === "string" && (UNAVAILABLE_SQLSTATE.test(code) || UNAVAILABLE_ERRNO.has(code))) return true;
+  if (typeof code === "string" && (UNAVAILABLE_SQLSTATE.test(code) || UNAVAILABLE_ERRNO.has(code)))
+    return true;
   // node-postgres raises plain Errors for a dead pool connection or an exhausted connect timeout.
   return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(
     error.message,
@@ -66,6 +80,8 @@ export type PostgresStoreOptions = {
 export class PostgresStore implements ChatStore {
   private readonly pool: pg.Pool;
   private closed = false;
+  /** Operations under way, so that close() lets them finish before ending the pool. */
+  private readonly inFlight = new Set<Promise<unknown>>();
 
   private constructor(pool: pg.Pool) {
     this.pool = pool;
@@ -90,13 +106,17 @@ export class PostgresStore implements ChatStore {
     return new PostgresStore(pool);
   }
 
-  private async run<T>(work: () => Promise<T>): Promise<T> {
-    try {
-      return await work();
-    } catch (error) {
-      if (isUnavailable(error)) throw new StoreUnavailableError("Postgres is unavailable", { cause: error });
+  private run<T>(work: () => Promise<T>): Promise<T> {
+    if (this.closed) return Promise.reject(new Error("store is closed"));
+    const operation = work().catch((error: unknown) => {
+      if (isUnavailable(error))
+        throw new StoreUnavailableError("Postgres is unavailable", { cause: error });
       throw error;
-    }
+    });
+    this.inFlight.add(operation);
+    const forget = () => this.inFlight.delete(operation);
+    operation.then(forget, forget);
+    return operation;
   }
 
   private async query<R extends pg.QueryResultRow>(text: string, values: unknown[]): Promise<R[]> {
@@ -104,7 +124,6 @@ export class PostgresStore implements ChatStore {
   }
 
   appendMessage(input: NewMessage): Promise<AppendResult> {
-    if (this.closed) return Promise.reject(new Error("store is closed"));
     return this.run(async () => {
       try {
         return await this.appendOnce(input);
@@ -140,7 +159,16 @@ export class PostgresStore implements ChatStore {
       if (!bump) throw new Error("room sequence was not returned");
       const inserted = await client.query<MessageRow>(
         `INSERT INTO messages (${MESSAGE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING ${MESSAGE_COLUMNS}`,
-        [input.room, bump.latest_seq, randomUUID(), input.clientId, input.author.id, input.author.name, input.text, bump.now],
+        [
+          input.room,
+          bump.latest_seq,
+          randomUUID(),
+          input.clientId,
+          input.author.id,
+          input.author.name,
+          input.text,
+          bump.now,
+        ],
       );
       await client.query("COMMIT");
       const row = inserted.rows[0];
@@ -181,7 +209,10 @@ export class PostgresStore implements ChatStore {
   }
 
   async latestSeq(room: string): Promise<number> {
-    const rows = await this.query<{ latest_seq: string }>("SELECT latest_seq FROM rooms WHERE name = $1", [room]);
+    const rows = await this.query<{ latest_seq: string }>(
+      "SELECT latest_seq FROM rooms WHERE name = $1",
+      [room],
+    );
     return rows[0] ? Number(rows[0].latest_seq) : 0;
   }
 
@@ -199,10 +230,10 @@ export class PostgresStore implements ChatStore {
 
   async createUser(user: User): Promise<User> {
     // Two tabs presenting the same new cookie may race to create it: the first wins, both get it.
-    await this.query("INSERT INTO users (id, name, created_at) VALUES ($1, $2, now()) ON CONFLICT (id) DO NOTHING", [
-      user.id,
-      user.name,
-    ]);
+    await this.query(
+      "INSERT INTO users (id, name, created_at) VALUES ($1, $2, now()) ON CONFLICT (id) DO NOTHING",
+      [user.id, user.name],
+    );
     const stored = await this.findUser(user.id);
     if (!stored) throw new Error("created user was not found");
     return stored;
@@ -214,7 +245,10 @@ export class PostgresStore implements ChatStore {
   }
 
   async renameUser(id: string, name: string): Promise<User | null> {
-    const rows = await this.query<User>("UPDATE users SET name = $2 WHERE id = $1 RETURNING id, name", [id, name]);
+    const rows = await this.query<User>(
+      "UPDATE users SET name = $2 WHERE id = $1 RETURNING id, name",
+      [id, name],
+    );
     return rows[0] ?? null;
   }
 
@@ -225,6 +259,7 @@ export class PostgresStore implements ChatStore {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await Promise.allSettled([...this.inFlight]);
     await this.pool.end();
   }
 }

@@ -100,7 +100,9 @@ export class SqliteStore implements ChatStore {
       >(
         "SELECT name, latest_seq, last_message_at FROM rooms ORDER BY last_message_at DESC LIMIT ?",
       ),
-      insertUser: db.prepare("INSERT INTO users (id, name, created_at) VALUES (?, ?, ?) ON CONFLICT (id) DO NOTHING"),
+      insertUser: db.prepare(
+        "INSERT INTO users (id, name, created_at) VALUES (?, ?, ?) ON CONFLICT (id) DO NOTHING",
+      ),
       findUser: db.prepare<[string], User>("SELECT id, name FROM users WHERE id = ?"),
       renameUser: db.prepare<[string, string], User>(
         "UPDATE users SET name = ? WHERE id = ? RETURNING id, name",
