@@ -44,8 +44,8 @@ export class ChatPage {
     await this.expectConnected();
   }
 
-  async expectConnected(): Promise<void> {
-    await expect(this.status).toHaveText("Connected");
+  async expectConnected(options?: { timeout?: number }): Promise<void> {
+    await expect(this.status).toHaveText("Connected", options);
   }
 
   messages(): Locator {
@@ -54,6 +54,27 @@ export class ChatPage {
 
   message(text: string): Locator {
     return this.messages().filter({ hasText: text });
+  }
+
+  /** A message the server has stored. */
+  stored(text: string): Locator {
+    return this.log.locator("article[data-seq]").filter({ hasText: text });
+  }
+
+  /** A message of this person's that is still waiting to be sent: shown at once, marked "Sending…". */
+  pending(text: string): Locator {
+    return this.log.locator('article[data-state="pending"]').filter({ hasText: text });
+  }
+
+  /** A message of this person's that the server refused, marked "Not sent". */
+  failed(text: string): Locator {
+    return this.log.locator('article[data-state="failed"]').filter({ hasText: text });
+  }
+
+  async expectReconnecting(waiting = 0): Promise<void> {
+    await expect(this.status).toHaveText(
+      waiting > 0 ? `Reconnecting… (${waiting} waiting to send)` : "Reconnecting…",
+    );
   }
 
   async send(text: string): Promise<void> {

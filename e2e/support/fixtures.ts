@@ -1,12 +1,19 @@
 import { test as base } from "@playwright/test";
+import { LinkRelay } from "../../lib/server/testing/link-relay";
 import { AppServer } from "./app-server";
 import { ChatPage } from "./chat-page";
 
 type Fixtures = {
   /** A fresh production server with its own empty database, for this test only. */
   app: AppServer;
-  /** Opens the room as a new person (a separate browser context). */
-  person: (room: string) => Promise<ChatPage>;
+  /**
+   * A TCP relay in front of the app: a person opened `through` it reaches the
+   * server over a link the test can cut and restore. It follows the app across
+   * restarts, since the app keeps its port.
+   */
+  link: LinkRelay;
+  /** Opens the room as a new person (a separate browser context), directly or through the link. */
+  person: (room: string, options?: { through?: LinkRelay }) => Promise<ChatPage>;
 };
 
 export const test = base.extend<Fixtures>({
@@ -16,10 +23,15 @@ export const test = base.extend<Fixtures>({
     await use(app);
     await app.dispose();
   },
+  link: async ({ app }, use) => {
+    const link = await LinkRelay.start(app.port);
+    await use(link);
+    await link.close();
+  },
   person: async ({ browser, app }, use) => {
     const opened: ChatPage[] = [];
-    await use(async (room) => {
-      const chat = await ChatPage.open(browser, app.url, room);
+    await use(async (room, options = {}) => {
+      const chat = await ChatPage.open(browser, options.through?.url ?? app.url, room);
       opened.push(chat);
       return chat;
     });

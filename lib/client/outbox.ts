@@ -11,16 +11,24 @@ export type OutboxEntry = {
   clientId: string;
   room: string;
   text: string;
-  /** When it was written, ISO-8601, browser clock. */
+  /** When it was written, ISO-8601, browser clock; entries are sent oldest first. */
   createdAt: string;
   /** `failed` entries were refused by the server and wait for the person to retry or discard them. */
   state: "pending" | "failed";
   error?: ProtocolError;
 };
 
+/**
+ * One record per entry, never a shared list: tabs write concurrently and see
+ * each other's writes late, so a read-modify-write of one list would let a tab
+ * that removes a delivered entry overwrite an entry another tab just added.
+ */
 export type OutboxStorage = {
+  /** The room's entries, oldest first. */
   load(room: string): OutboxEntry[];
-  save(room: string, entries: readonly OutboxEntry[]): void;
+  /** Adds the entry, or replaces the one with its clientId. */
+  put(entry: OutboxEntry): void;
+  remove(room: string, clientId: string): void;
   /** Calls back when another tab changes the room's outbox. */
   subscribe(room: string, onChange: () => void): () => void;
 };
@@ -35,25 +43,28 @@ export function newClientId(): string {
   return id;
 }
 
-export function withEntry(entries: readonly OutboxEntry[], entry: OutboxEntry): OutboxEntry[] {
-  return [...entries.filter((e) => e.clientId !== entry.clientId), entry];
+/** Oldest first; clientId breaks ties so that every tab sends in the same order. */
+export function byAge(a: OutboxEntry, b: OutboxEntry): number {
+  if (a.createdAt !== b.createdAt) return a.createdAt < b.createdAt ? -1 : 1;
+  return a.clientId < b.clientId ? -1 : a.clientId > b.clientId ? 1 : 0;
 }
 
-export function withoutEntry(entries: readonly OutboxEntry[], clientId: string): OutboxEntry[] {
-  return entries.filter((e) => e.clientId !== clientId);
+/**
+ * A timestamp for a new entry that sorts after every entry already written,
+ * even when the clock has not moved on or has gone back.
+ */
+export function nextCreatedAt(entries: readonly OutboxEntry[], now: number): string {
+  const newest = entries.reduce((max, e) => Math.max(max, Date.parse(e.createdAt) || 0), 0);
+  return new Date(Math.max(now, newest + 1)).toISOString();
 }
 
-export function withState(
-  entries: readonly OutboxEntry[],
-  clientId: string,
-  state: OutboxEntry["state"],
-  error?: ProtocolError,
-): OutboxEntry[] {
-  return entries.map((e) => {
-    if (e.clientId !== clientId) return e;
-    const { error: _previous, ...rest } = e;
-    return error ? { ...rest, state, error } : { ...rest, state };
-  });
+export function asPending(entry: OutboxEntry): OutboxEntry {
+  const { error: _error, ...rest } = entry;
+  return { ...rest, state: "pending" };
+}
+
+export function asFailed(entry: OutboxEntry, error: ProtocolError): OutboxEntry {
+  return { ...entry, state: "failed", error };
 }
 
 /** Entries not yet visible as stored messages by this author (another tab may have delivered them). */
@@ -85,7 +96,10 @@ function isEntry(value: unknown): value is OutboxEntry {
   );
 }
 
-const storageKey = (room: string) => `scrollback:outbox:v1:${room}`;
+const KEY_PREFIX = "scrollback:outbox:v2:";
+/** Room names and clientIds never contain ":", so the key splits unambiguously. */
+const roomPrefix = (room: string) => `${KEY_PREFIX}${room}:`;
+const entryKey = (room: string, clientId: string) => `${roomPrefix(room)}${clientId}`;
 
 /** localStorage when the browser allows it, else memory (private modes, tests). */
 export function browserOutboxStorage(): OutboxStorage {
@@ -97,36 +111,81 @@ export function browserOutboxStorage(): OutboxStorage {
     local = null;
   }
   if (!local) return memoryOutboxStorage();
-  const storage = local;
+  return webOutboxStorage(local, window);
+}
+
+/** The outbox over a Web Storage area; `events` delivers other tabs' `storage` events. */
+export function webOutboxStorage(
+  storage: Storage,
+  events: Pick<Window, "addEventListener" | "removeEventListener">,
+): OutboxStorage {
+  function read(key: string): OutboxEntry | null {
+    try {
+      const parsed: unknown = JSON.parse(storage.getItem(key) ?? "null");
+      return isEntry(parsed) && key === entryKey(parsed.room, parsed.clientId) ? parsed : null;
+    } catch {
+      return null;
+    }
+  }
+  // Entries the storage refused (full, or revoked): this page still sends them,
+  // they only lose the protection against a reload.
+  const unsaved = new Map<string, OutboxEntry>();
   return {
     load(room) {
+      const prefix = roomPrefix(room);
+      const entries = new Map<string, OutboxEntry>();
+      for (const [key, entry] of unsaved) if (key.startsWith(prefix)) entries.set(key, entry);
+      for (let i = 0; i < storage.length; i++) {
+        const key = storage.key(i);
+        if (!key?.startsWith(prefix)) continue;
+        const entry = read(key);
+        if (entry) entries.set(key, entry);
+      }
+      return [...entries.values()].sort(byAge);
+    },
+    put(entry) {
+      const key = entryKey(entry.room, entry.clientId);
       try {
-        const parsed: unknown = JSON.parse(storage.getItem(storageKey(room)) ?? "[]");
-        return Array.isArray(parsed) ? parsed.filter(isEntry) : [];
+        storage.setItem(key, JSON.stringify(entry));
+        unsaved.delete(key);
       } catch {
-        return [];
+        unsaved.set(key, entry);
       }
     },
-    save(room, entries) {
-      if (entries.length === 0) storage.removeItem(storageKey(room));
-      else storage.setItem(storageKey(room), JSON.stringify(entries));
+    remove(room, clientId) {
+      const key = entryKey(room, clientId);
+      unsaved.delete(key);
+      storage.removeItem(key);
     },
     subscribe(room, onChange) {
+      const prefix = roomPrefix(room);
       const listener = (event: StorageEvent) => {
-        if (event.key === storageKey(room)) onChange();
+        // A null key means the whole storage was cleared.
+        if (event.key === null || event.key.startsWith(prefix)) onChange();
       };
-      window.addEventListener("storage", listener);
-      return () => window.removeEventListener("storage", listener);
+      events.addEventListener("storage", listener);
+      return () => events.removeEventListener("storage", listener);
     },
   };
 }
 
 export function memoryOutboxStorage(): OutboxStorage {
-  const rooms = new Map<string, OutboxEntry[]>();
+  const rooms = new Map<string, Map<string, OutboxEntry>>();
+  const entriesOf = (room: string) => {
+    let entries = rooms.get(room);
+    if (!entries) {
+      entries = new Map();
+      rooms.set(room, entries);
+    }
+    return entries;
+  };
   return {
-    load: (room) => [...(rooms.get(room) ?? [])],
-    save: (room, entries) => {
-      rooms.set(room, [...entries]);
+    load: (room) => [...entriesOf(room).values()].sort(byAge),
+    put: (entry) => {
+      entriesOf(entry.room).set(entry.clientId, { ...entry });
+    },
+    remove: (room, clientId) => {
+      entriesOf(room).delete(clientId);
     },
     subscribe: () => () => {},
   };

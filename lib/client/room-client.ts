@@ -12,18 +12,19 @@ import type {
   User,
 } from "../shared/protocol";
 import {
+  asFailed,
+  asPending,
   newClientId,
+  nextCreatedAt,
   type OutboxEntry,
   type OutboxStorage,
-  withEntry,
-  withoutEntry,
-  withState,
 } from "./outbox";
 import {
   emptyTimeline,
   mergeMessages,
   missingAfter,
   noteLatestSeq,
+  noteRoomStart,
   type Timeline,
 } from "./timeline";
 
@@ -43,21 +44,24 @@ export type RoomSnapshot = {
   loadingOlder: boolean;
 };
 
-/** How long a request may go unanswered before it is treated as lost and retried. */
-const REQUEST_TIMEOUT_MS = 8_000;
-/** Pause before retrying after a timeout or an `unavailable` answer. */
-const RETRY_DELAY_MS = 1_000;
-/** Upper bound on catch-up requests in one go; each fetches a full page. */
-const MAX_CATCH_UP_PAGES = 500;
+export type RoomClientOptions = {
+  /** How long a request may go unanswered before it is treated as lost and retried. */
+  requestTimeoutMs?: number;
+  /** Pause before retrying after a timeout, an `unavailable` answer or a refused connection. */
+  retryDelayMs?: number;
+};
 
-/** Errors after which resending the same message can never succeed. */
-const PERMANENT_SEND_ERRORS = new Set<ProtocolError["code"]>([
-  "invalid_payload",
-  "invalid_room",
-  "empty_message",
-  "message_too_long",
-  "internal",
-]);
+const DEFAULT_OPTIONS: Required<RoomClientOptions> = {
+  requestTimeoutMs: 8_000,
+  retryDelayMs: 1_000,
+};
+
+/**
+ * Errors that go away by waiting: the same message is sent again later. Any
+ * other refusal (invalid, too long, an internal error, a code this client does
+ * not know) marks the message failed, for the person to retry or discard.
+ */
+const TRANSIENT_SEND_ERRORS = new Set<ProtocolError["code"]>(["rate_limited", "unavailable"]);
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -66,22 +70,36 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  * what it missed, fills gaps it notices, and delivers the outbox in order
  * until each message is acknowledged. The view is `getSnapshot()`; merging is
  * left to the pure timeline module, storage to the outbox.
+ *
+ * Work begun on one connection never acts on the next: every request is tagged
+ * with the connection it was made on, and answers that arrive after a
+ * reconnect only ever add messages, they change no state.
  */
 export class RoomClient {
   private snapshot: RoomSnapshot;
   private readonly listeners = new Set<() => void>();
   private readonly cleanups: (() => void)[] = [];
+  private readonly options: Required<RoomClientOptions>;
   /** Counts connections, so that work begun on an old one does not act on a new one. */
   private connection = 0;
-  private flushing = false;
-  private catchingUp = false;
+  /** The connection whose outbox flush or catch-up is running, if any: one of each per connection. */
+  private flushingOn: number | null = null;
+  private catchingUpOn: number | null = null;
+  /**
+   * Set by the first successful join. From then on the timeline holds everything
+   * up to its contiguousSeq (0 for a room that was empty), so a reconnect asks
+   * only for what came after, however much that is.
+   */
+  private synced = false;
   private stopped = false;
 
   constructor(
     private readonly socket: ChatClientSocket,
     readonly room: string,
     private readonly storage: OutboxStorage,
+    options: RoomClientOptions = {},
   ) {
+    this.options = { ...DEFAULT_OPTIONS, ...options };
     this.snapshot = {
       room,
       status: "connecting",
@@ -111,15 +129,21 @@ export class RoomClient {
 
   start(): void {
     const { socket } = this;
+    const reconnectLater = () => {
+      setTimeout(() => {
+        if (!this.stopped && !socket.active) socket.connect();
+      }, this.options.retryDelayMs);
+    };
     const onConnect = () => this.onConnect();
-    const onDisconnect = () => {
+    const onDisconnect = (reason: string) => {
       this.connection++;
       this.update({ status: "reconnecting", joined: false });
+      // Socket.IO does not reconnect by itself after the server closed the socket.
+      if (reason === "io server disconnect") reconnectLater();
     };
     const onConnectError = () => {
       // A refusal by the server's middleware ends Socket.IO's own retries.
-      if (!socket.active && !this.stopped)
-        setTimeout(() => this.stopped || socket.connect(), RETRY_DELAY_MS);
+      if (!socket.active) reconnectLater();
     };
     const onSession = ({ user }: { user: User }) => this.update({ user });
     const onMessage = (message: ChatMessage) => {
@@ -137,7 +161,7 @@ export class RoomClient {
       socket.off("session", onSession);
       socket.off("message:created", onMessage);
     });
-    this.cleanups.push(this.storage.subscribe(this.room, () => this.reloadOutbox()));
+    this.cleanups.push(this.storage.subscribe(this.room, () => this.onOutboxChanged()));
     if (socket.connected) this.onConnect();
   }
 
@@ -155,21 +179,25 @@ export class RoomClient {
       clientId: newClientId(),
       room: this.room,
       text,
-      createdAt: new Date().toISOString(),
+      createdAt: nextCreatedAt(this.storage.load(this.room), Date.now()),
       state: "pending",
     };
     // Persisted before anything is sent: a reload from here on still delivers it.
-    this.saveOutbox(withEntry(this.storage.load(this.room), entry));
+    this.storage.put(entry);
+    this.refreshOutbox();
     void this.flush();
   }
 
   retry(clientId: string): void {
-    this.saveOutbox(withState(this.storage.load(this.room), clientId, "pending"));
+    const entry = this.storage.load(this.room).find((e) => e.clientId === clientId);
+    if (entry) this.storage.put(asPending(entry));
+    this.refreshOutbox();
     void this.flush();
   }
 
   discard(clientId: string): void {
-    this.saveOutbox(withoutEntry(this.storage.load(this.room), clientId));
+    this.storage.remove(this.room, clientId);
+    this.refreshOutbox();
   }
 
   async loadOlder(): Promise<void> {
@@ -195,6 +223,10 @@ export class RoomClient {
 
   // --- protocol ---
 
+  private isCurrent(connection: number): boolean {
+    return connection === this.connection;
+  }
+
   private onConnect(): void {
     const connection = ++this.connection;
     this.update({ status: "connected", joined: false });
@@ -202,23 +234,29 @@ export class RoomClient {
   }
 
   private async join(connection: number): Promise<void> {
-    const { timeline } = this.snapshot;
-    // With history in hand only what came after it is asked for; else the newest page.
-    const since = timeline.messages.length > 0 ? timeline.contiguousSeq : undefined;
-    const result = await this.request("room:join", {
-      room: this.room,
-      ...(since === undefined ? { limit: DEFAULT_PAGE_SIZE } : { since, limit: MAX_PAGE_SIZE }),
-    });
-    if (connection !== this.connection) return;
-    if (!result?.ok) {
-      await sleep(RETRY_DELAY_MS);
-      if (connection === this.connection) void this.join(connection);
-      return;
+    while (this.isCurrent(connection)) {
+      const since = this.synced ? this.snapshot.timeline.contiguousSeq : undefined;
+      // Once synced only what came after is asked for; before that, the newest page.
+      const result = await this.request("room:join", {
+        room: this.room,
+        ...(since === undefined ? { limit: DEFAULT_PAGE_SIZE } : { since, limit: MAX_PAGE_SIZE }),
+      });
+      if (!this.isCurrent(connection)) return;
+      if (result?.ok) {
+        this.synced = true;
+        // A first page with nothing before it shows the room from its start: any
+        // seq not held from 1 on is missing, even while the room is still empty.
+        if (since === undefined && !result.hasMore)
+          this.update({ timeline: noteRoomStart(this.snapshot.timeline) });
+        this.receive(result.messages, result.latestSeq);
+        this.update({ joined: true });
+        // Sending does not wait for a long catch-up: acks merge like any other message.
+        void this.catchUp();
+        void this.flush();
+        return;
+      }
+      await sleep(this.retryDelay(result));
     }
-    this.receive(result.messages, result.latestSeq);
-    this.update({ joined: true });
-    await this.catchUp();
-    void this.flush();
   }
 
   /** Merges messages from any source, then fetches whatever gap they reveal. */
@@ -229,12 +267,17 @@ export class RoomClient {
     if (this.snapshot.joined && missingAfter(timeline) !== null) void this.catchUp();
   }
 
+  /**
+   * Fetches pages after the highest contiguous seq until nothing known is
+   * missing. Live messages that arrive meanwhile are merged as they come; the
+   * loop looks at the timeline afresh before every page.
+   */
   private async catchUp(): Promise<void> {
-    if (this.catchingUp) return;
-    this.catchingUp = true;
     const connection = this.connection;
+    if (this.catchingUpOn === connection) return;
+    this.catchingUpOn = connection;
     try {
-      for (let page = 0; page < MAX_CATCH_UP_PAGES && connection === this.connection; page++) {
+      while (this.isCurrent(connection) && this.snapshot.joined) {
         const after = missingAfter(this.snapshot.timeline);
         if (after === null) return;
         const result = await this.request("history:after", {
@@ -242,22 +285,27 @@ export class RoomClient {
           after,
           limit: MAX_PAGE_SIZE,
         });
-        if (!result?.ok) return;
-        this.receive(result.messages);
-        if (result.messages.length === 0) return;
+        if (result?.ok) {
+          this.receive(result.messages);
+          // A page that does not move the timeline on would be asked for again forever.
+          if (this.snapshot.timeline.contiguousSeq <= after) return;
+        } else if (this.isCurrent(connection)) {
+          await sleep(this.retryDelay(result));
+        }
       }
     } finally {
-      this.catchingUp = false;
+      if (this.catchingUpOn === connection) this.catchingUpOn = null;
     }
   }
 
   /** Sends pending outbox entries one at a time, oldest first, until each is acknowledged. */
   private async flush(): Promise<void> {
-    if (this.flushing) return;
-    this.flushing = true;
     const connection = this.connection;
+    if (this.flushingOn === connection) return;
+    this.flushingOn = connection;
     try {
-      while (connection === this.connection && this.snapshot.joined) {
+      while (this.isCurrent(connection) && this.snapshot.joined) {
+        // Read afresh every time: another tab may have delivered, failed or discarded entries.
         const entry = this.storage.load(this.room).find((e) => e.state === "pending");
         if (!entry) return;
         const result = await this.request("message:send", {
@@ -265,41 +313,50 @@ export class RoomClient {
           text: entry.text,
           clientId: entry.clientId,
         });
-        if (result === null) {
-          // No answer: the message may or may not be stored. Resending with the
-          // same clientId is safe either way; a new connection resends it too.
-          await sleep(RETRY_DELAY_MS);
-        } else if (result.ok) {
-          this.saveOutbox(withoutEntry(this.storage.load(this.room), entry.clientId));
+        if (result?.ok) {
+          this.storage.remove(this.room, entry.clientId);
+          this.refreshOutbox();
           this.receive([result.message]);
-        } else if (result.error.code === "rate_limited" || result.error.code === "unavailable") {
-          await sleep(result.error.retryAfterMs ?? RETRY_DELAY_MS);
+        } else if (!this.isCurrent(connection)) {
+          // The new connection sends the entry again; this answer settles nothing.
+          return;
+        } else if (result === null) {
+          // No answer: the message may or may not be stored. Resending with the
+          // same clientId is safe either way.
+          await sleep(this.options.retryDelayMs);
         } else if (result.error.code === "not_joined") {
           this.update({ joined: false });
           void this.join(connection);
           return;
-        } else if (PERMANENT_SEND_ERRORS.has(result.error.code)) {
-          this.saveOutbox(
-            withState(this.storage.load(this.room), entry.clientId, "failed", result.error),
-          );
+        } else if (TRANSIENT_SEND_ERRORS.has(result.error.code)) {
+          await sleep(this.retryDelay(result));
+        } else {
+          this.markFailed(entry.clientId, result.error);
         }
       }
     } finally {
-      this.flushing = false;
-    }
-    // Entries may have been added while the last request was in flight.
-    if (connection === this.connection && this.snapshot.outbox.some((e) => e.state === "pending")) {
-      void this.flush();
+      if (this.flushingOn === connection) this.flushingOn = null;
     }
   }
 
+  /** How long to wait before asking again after a failed request. */
+  private retryDelay(result: Result<object> | null): number {
+    return (result && !result.ok && result.error.retryAfterMs) || this.options.retryDelayMs;
+  }
+
+  /**
+   * Resolves with the server's answer; `null` when there was none: not
+   * connected, timed out, or the connection dropped while waiting.
+   */
   private async request<E extends RequestEvent>(
     event: E,
     payload: RequestOf<E>,
   ): Promise<Result<ResultOf<E>> | null> {
+    // Socket.IO would buffer an emit made while disconnected and send it after the
+    // next connect, ahead of the join; only this client decides what to resend.
     if (!this.socket.connected) return null;
     try {
-      const emitter = this.socket.timeout(REQUEST_TIMEOUT_MS) as unknown as {
+      const emitter = this.socket.timeout(this.options.requestTimeoutMs) as unknown as {
         emitWithAck(event: E, payload: RequestOf<E>): Promise<Result<ResultOf<E>>>;
       };
       return await emitter.emitWithAck(event, payload);
@@ -310,26 +367,33 @@ export class RoomClient {
 
   // --- outbox ---
 
-  private saveOutbox(entries: OutboxEntry[]): void {
-    this.storage.save(this.room, entries);
-    this.update({ outbox: entries });
+  private refreshOutbox(): void {
+    this.update({ outbox: this.storage.load(this.room) });
   }
 
-  private reloadOutbox(): void {
-    this.update({ outbox: this.storage.load(this.room) });
+  private onOutboxChanged(): void {
+    this.refreshOutbox();
     void this.flush();
+  }
+
+  private markFailed(clientId: string, error: ProtocolError): void {
+    // Another tab may have delivered or discarded it meanwhile; do not bring it back.
+    const entry = this.storage.load(this.room).find((e) => e.clientId === clientId);
+    if (entry) this.storage.put(asFailed(entry, error));
+    this.refreshOutbox();
   }
 
   /** Stored messages of ours leave the outbox, whichever tab or retry delivered them. */
   private forgetDelivered(messages: readonly ChatMessage[]): void {
     const me = this.snapshot.user?.id;
     if (!me || this.snapshot.outbox.length === 0) return;
-    const delivered = new Set(messages.filter((m) => m.author.id === me).map((m) => m.clientId));
-    if (delivered.size === 0) return;
-    const entries = this.storage.load(this.room);
-    const remaining = entries.filter((e) => !delivered.has(e.clientId));
-    if (remaining.length !== entries.length) this.saveOutbox(remaining);
-    else if (this.snapshot.outbox.some((e) => delivered.has(e.clientId)))
-      this.update({ outbox: remaining });
+    const waiting = new Set(this.snapshot.outbox.map((e) => e.clientId));
+    let changed = false;
+    for (const message of messages) {
+      if (message.author.id !== me || !waiting.has(message.clientId)) continue;
+      this.storage.remove(this.room, message.clientId);
+      changed = true;
+    }
+    if (changed) this.refreshOutbox();
   }
 }

@@ -11,29 +11,38 @@ export type Timeline = {
   readonly messages: readonly ChatMessage[];
   /**
    * The highest seq up to which the held messages are gap-free, counting from
-   * the oldest one held (older pages are loaded on demand, not required).
-   * 0 while nothing is held.
+   * the oldest one held (older pages are loaded on demand, not required), or
+   * from the room's first message once `fromStart` is known. 0 while nothing
+   * is held.
    */
   readonly contiguousSeq: number;
   /** The highest seq the client knows to exist (held or not). */
   readonly knownLatestSeq: number;
+  /**
+   * Nothing older than what the client was given exists: it was shown the
+   * room from its first message (an empty room, or a first page with nothing
+   * before it). A seq below the oldest held is then missing, not older.
+   */
+  readonly fromStart: boolean;
 };
 
-export const emptyTimeline: Timeline = { messages: [], contiguousSeq: 0, knownLatestSeq: 0 };
+export const emptyTimeline: Timeline = {
+  messages: [],
+  contiguousSeq: 0,
+  knownLatestSeq: 0,
+  fromStart: false,
+};
 
 /** Sequences start at 1 and have no gaps, so older messages exist exactly when the oldest held is not seq 1. */
 export function hasOlder(timeline: Timeline): boolean {
-  return (timeline.messages[0]?.seq ?? 1) > 1;
+  return !timeline.fromStart && (timeline.messages[0]?.seq ?? 1) > 1;
 }
 
-function contiguousFrom(messages: readonly ChatMessage[]): number {
-  const first = messages[0];
-  if (!first) return 0;
-  let last = first.seq;
-  for (let i = 1; i < messages.length; i++) {
-    const seq = (messages[i] as ChatMessage).seq;
-    if (seq !== last + 1) break;
-    last = seq;
+function contiguousFrom(messages: readonly ChatMessage[], fromStart: boolean): number {
+  let last = fromStart ? 0 : (messages[0]?.seq ?? 1) - 1;
+  for (const message of messages) {
+    if (message.seq !== last + 1) break;
+    last = message.seq;
   }
   return last;
 }
@@ -56,8 +65,9 @@ export function mergeMessages(timeline: Timeline, incoming: readonly ChatMessage
   const newest = messages.at(-1)?.seq ?? 0;
   return {
     messages,
-    contiguousSeq: contiguousFrom(messages),
+    contiguousSeq: contiguousFrom(messages, timeline.fromStart),
     knownLatestSeq: Math.max(timeline.knownLatestSeq, newest),
+    fromStart: timeline.fromStart,
   };
 }
 
@@ -69,19 +79,20 @@ function appendNewer(timeline: Timeline, incoming: readonly ChatMessage[]): Time
     if (message.seq <= last) return null;
     last = message.seq;
   }
-  const heldGapFree = held.length === 0 || timeline.contiguousSeq === held.at(-1)?.seq;
   let contiguousSeq =
-    held.length === 0 ? (incoming[0] as ChatMessage).seq - 1 : timeline.contiguousSeq;
-  if (heldGapFree) {
-    for (const message of incoming) {
-      if (message.seq !== contiguousSeq + 1) break;
-      contiguousSeq = message.seq;
-    }
+    held.length === 0 && !timeline.fromStart
+      ? (incoming[0] as ChatMessage).seq - 1
+      : timeline.contiguousSeq;
+  // While the held messages have a gap, contiguousSeq + 1 is older than any incoming message.
+  for (const message of incoming) {
+    if (message.seq !== contiguousSeq + 1) break;
+    contiguousSeq = message.seq;
   }
   return {
     messages: [...held, ...incoming],
     contiguousSeq,
     knownLatestSeq: Math.max(timeline.knownLatestSeq, last),
+    fromStart: timeline.fromStart,
   };
 }
 
@@ -90,6 +101,12 @@ export function noteLatestSeq(timeline: Timeline, latestSeq: number): Timeline {
   return latestSeq > timeline.knownLatestSeq
     ? { ...timeline, knownLatestSeq: latestSeq }
     : timeline;
+}
+
+/** Records that the client was shown the room from its first message (see `fromStart`). */
+export function noteRoomStart(timeline: Timeline): Timeline {
+  if (timeline.fromStart) return timeline;
+  return { ...timeline, fromStart: true, contiguousSeq: contiguousFrom(timeline.messages, true) };
 }
 
 /**
