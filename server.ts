@@ -5,6 +5,7 @@ import { createChatServer } from "./lib/server/chat-server";
 import type { ChatIo } from "./lib/server/chat-types";
 import { ConfigError, loadConfig } from "./lib/server/config";
 import { createHttpHandler } from "./lib/server/http-handler";
+import { HTTP_SERVER_OPTIONS } from "./lib/server/http-server-options";
 import { createIdentities } from "./lib/server/identities";
 import { createLogger } from "./lib/server/logger";
 import { provideServices } from "./lib/server/services";
@@ -24,7 +25,7 @@ async function main(): Promise<void> {
   );
   provideServices({ store });
 
-  const httpServer = createServer();
+  const httpServer = createServer(HTTP_SERVER_OPTIONS);
   const dev = config.env === "development";
   const app = next({
     dev,
@@ -45,7 +46,7 @@ async function main(): Promise<void> {
   await app.prepare();
 
   const io: ChatIo = new Server(httpServer, socketServerOptions());
-  const chat = createChatServer(io, { store, identities, logger });
+  const chat = createChatServer(io, { store, identities, logger, limits: config.security });
 
   await new Promise<void>((resolve) => httpServer.listen(config.port, config.host, resolve));
   ready = true;

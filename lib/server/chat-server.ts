@@ -1,6 +1,7 @@
 import { handshakeAuthSchema } from "../shared/schemas";
 import { registerChatHandlers } from "./chat-handlers";
 import { type ChatIo, type ChatServerDeps, type ChatSocket, userRoom } from "./chat-types";
+import { installDefences } from "./defences";
 import { cookieUserId } from "./identity-cookie";
 import { announceUser, hasStaleConnections } from "./user-sessions";
 
@@ -16,6 +17,7 @@ export type ChatServer = {
  */
 export function createChatServer(io: ChatIo, deps: ChatServerDeps): ChatServer {
   const { identities, logger } = deps;
+  const defences = installDefences(io, deps.limits, logger);
 
   io.use((socket, next) => {
     const auth = handshakeAuthSchema.safeParse(socket.handshake.auth ?? {});
@@ -41,14 +43,16 @@ export function createChatServer(io: ChatIo, deps: ChatServerDeps): ChatServer {
 
   io.on("connection", (socket: ChatSocket) => {
     const { user } = socket.data;
+    defences.guard(socket);
     socket.join(userRoom(user.id));
     socket.emit("session", { user, token: identities.tokenFor(user.id) });
-    registerChatHandlers(io, socket, deps);
+    registerChatHandlers(io, socket, deps, defences.chat);
   });
 
   return {
     close: () =>
       new Promise<void>((resolve) => {
+        defences.stop();
         io.close(() => resolve());
       }),
   };

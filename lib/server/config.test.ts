@@ -15,6 +15,7 @@ describe("loadConfig", () => {
       sessionSecret: undefined,
       trustProxy: false,
       logLevel: "info",
+      security: expect.any(Object),
     });
   });
 
@@ -39,6 +40,7 @@ describe("loadConfig", () => {
       sessionSecret: SECRET,
       trustProxy: true,
       logLevel: "debug",
+      security: expect.any(Object),
     });
   });
 

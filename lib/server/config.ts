@@ -1,5 +1,6 @@
 import { resolve } from "node:path";
 import { z } from "zod";
+import { type SecurityLimits, securityEnvSchema, securityLimitsFromEnv } from "./security-config";
 
 /**
  * Everything the server reads from the environment, validated once at start so
@@ -24,6 +25,9 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
+/** The security settings live beside their defaults in security-config.ts. */
+const fullEnvSchema = envSchema.extend(securityEnvSchema.shape);
+
 export type DatabaseTarget =
   | { engine: "sqlite"; path: string }
   | { engine: "postgres"; url: string };
@@ -38,6 +42,8 @@ export type Config = {
   /** Behind a reverse proxy that terminates TLS: believe its X-Forwarded-Proto. */
   trustProxy: boolean;
   logLevel: z.infer<typeof envSchema>["LOG_LEVEL"];
+  /** Rate, size and origin limits. */
+  security: SecurityLimits;
 };
 
 export function parseDatabaseUrl(url: string | undefined, dataDir: string): DatabaseTarget {
@@ -70,7 +76,7 @@ function withoutBlankValues(env: Environment): Environment {
 }
 
 export function loadConfig(env: Environment = process.env): Config {
-  const parsed = envSchema.safeParse(withoutBlankValues(env));
+  const parsed = fullEnvSchema.safeParse(withoutBlankValues(env));
   if (!parsed.success) {
     const problems = parsed.error.issues.map(
       (issue) => `${issue.path.join(".")}: ${issue.message}`,
@@ -94,5 +100,6 @@ export function loadConfig(env: Environment = process.env): Config {
     sessionSecret: e.SESSION_SECRET,
     trustProxy: e.TRUST_PROXY,
     logLevel: e.LOG_LEVEL,
+    security: securityLimitsFromEnv(e, e.TRUST_PROXY),
   };
 }

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Identities } from "./identities";
 import { ensureIdentityCookie } from "./identity-cookie";
 import type { Logger } from "./logger";
+import { setBaselineSecurityHeaders } from "./security-headers";
 
 export type HttpHandlerDeps = {
   /** Next.js's request handler, which serves every page and asset. */
@@ -27,6 +28,7 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
 /** Operational endpoints answered before Next.js; everything else is the app. */
 export function createHttpHandler(deps: HttpHandlerDeps) {
   return (req: IncomingMessage, res: ServerResponse): void => {
+    setBaselineSecurityHeaders(res);
     const path = (req.url ?? "/").split("?", 1)[0];
     if (path === "/healthz" && (req.method === "GET" || req.method === "HEAD")) {
       const ready = deps.isReady();

@@ -1,9 +1,13 @@
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer, type Server as HttpServer } from "node:http";
+import {
+  createServer,
+  type Server as HttpServer,
+  type ServerOptions as HttpServerOptions,
+} from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Server } from "socket.io";
+import { Server, type ServerOptions } from "socket.io";
 import { io as connect, type ManagerOptions, type SocketOptions } from "socket.io-client";
 import type { ChatClientSocket } from "../../client/room-client";
 import type {
@@ -19,8 +23,10 @@ import type {
 import { type ChatServer, createChatServer } from "../chat-server";
 import type { ChatIo } from "../chat-types";
 import { createHttpHandler } from "../http-handler";
+import { HTTP_SERVER_OPTIONS } from "../http-server-options";
 import { createIdentities, type Identities } from "../identities";
-import { silentLogger } from "../logger";
+import { type Logger, silentLogger } from "../logger";
+import { DEFAULT_SECURITY_LIMITS, type SecurityLimits } from "../security-config";
 import { socketServerOptions } from "../socket-options";
 import { SqliteStore } from "../store/sqlite-store";
 import type { ChatStore } from "../store/types";
@@ -30,6 +36,34 @@ export const TEST_SECRET = "test-secret-that-is-long-enough-for-hmac-signing";
 
 /** How long a test waits for an answer or an event; generous, for a busy machine. */
 export const WAIT_MS = 10_000;
+
+/**
+ * Tests of other features send faster than any person would, so the rate
+ * budgets are lifted unless a test sets them; every other defence is as in
+ * production. Tests of the limits pass their own (or DEFAULT_SECURITY_LIMITS).
+ */
+const UNLIMITED = 1_000_000_000;
+export const TEST_LIMITS: SecurityLimits = {
+  ...DEFAULT_SECURITY_LIMITS,
+  messagesPerSecond: UNLIMITED,
+  messageBurst: UNLIMITED,
+  messagesPerIpPerSecond: UNLIMITED,
+  messageBurstPerIp: UNLIMITED,
+  eventsPerSecond: UNLIMITED,
+  eventBurst: UNLIMITED,
+  connectionsPerIpPerSecond: UNLIMITED,
+};
+
+export type ChatTestServerOptions = {
+  openStore?: (path: string) => ChatStore;
+  /** Overrides of TEST_LIMITS; small ones let a test reach a limit in a few requests. */
+  limits?: Partial<SecurityLimits>;
+  /** Socket.IO options, e.g. short heartbeats. */
+  socketOptions?: Partial<ServerOptions>;
+  /** Node HTTP server options, e.g. short header timeouts. */
+  httpOptions?: HttpServerOptions;
+  logger?: Logger;
+};
 
 /**
  * The chat server as integration tests run it: a real HTTP server on port 0,
@@ -48,14 +82,14 @@ export class ChatTestServer {
   private constructor(
     readonly dir: string,
     private readonly openStore: (path: string) => ChatStore,
+    private readonly options: ChatTestServerOptions,
   ) {}
 
-  static async start(
-    options: { openStore?: (path: string) => ChatStore } = {},
-  ): Promise<ChatTestServer> {
+  static async start(options: ChatTestServerOptions = {}): Promise<ChatTestServer> {
     const server = new ChatTestServer(
       mkdtempSync(join(tmpdir(), "scrollback-test-")),
       options.openStore ?? ((path) => new SqliteStore(path)),
+      options,
     );
     await server.listen();
     return server;
@@ -70,6 +104,8 @@ export class ChatTestServer {
   }
 
   private async listen(): Promise<void> {
+    const logger = this.options.logger ?? silentLogger;
+    const limits = { ...TEST_LIMITS, ...this.options.limits };
     this.store = this.openStore(this.dbPath);
     this.identities = createIdentities(this.store, createTokenSigner(TEST_SECRET));
     const handler = createHttpHandler({
@@ -79,15 +115,16 @@ export class ChatTestServer {
       },
       isReady: () => true,
       identities: this.identities,
-      trustProxy: false,
-      logger: silentLogger,
+      trustProxy: limits.trustProxy,
+      logger,
     });
-    this.http = createServer(handler);
-    this.io = new Server(this.http, socketServerOptions());
+    this.http = createServer({ ...HTTP_SERVER_OPTIONS, ...this.options.httpOptions }, handler);
+    this.io = new Server(this.http, socketServerOptions(this.options.socketOptions));
     this.chat = createChatServer(this.io, {
       store: this.store,
       identities: this.identities,
-      logger: silentLogger,
+      logger,
+      limits,
     });
     await new Promise<void>((resolve) => this.http.listen(this.port, "127.0.0.1", resolve));
     this.port = (this.http.address() as AddressInfo).port;
