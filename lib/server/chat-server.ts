@@ -3,9 +3,13 @@ import { registerChatHandlers } from "./chat-handlers";
 import { type ChatIo, type ChatServerDeps, type ChatSocket, userRoom } from "./chat-types";
 import { installDefences } from "./defences";
 import { cookieUserId } from "./identity-cookie";
+import { InFlight } from "./in-flight";
+import { trackRequests } from "./request-tracker";
 import { announceUser, hasStaleConnections } from "./user-sessions";
 
 export type ChatServer = {
+  /** Resolves once no request is being served (true), or when the time is up (false). */
+  drain(timeoutMs: number): Promise<boolean>;
   /** Disconnects every client and stops accepting new ones; the store stays open. */
   close(): Promise<void>;
 };
@@ -18,6 +22,11 @@ export type ChatServer = {
 export function createChatServer(io: ChatIo, deps: ChatServerDeps): ChatServer {
   const { identities, logger } = deps;
   const defences = installDefences(io, deps.limits, logger);
+  const inFlight = new InFlight();
+  io.engine.on("connection_error", (error: { code?: number }) => {
+    // Engine.IO's FORBIDDEN: a handshake refused by origin or per-address limits.
+    if (error.code === 4) deps.metrics?.rateLimited("handshake");
+  });
 
   io.use((socket, next) => {
     const auth = handshakeAuthSchema.safeParse(socket.handshake.auth ?? {});
@@ -43,6 +52,8 @@ export function createChatServer(io: ChatIo, deps: ChatServerDeps): ChatServer {
 
   io.on("connection", (socket: ChatSocket) => {
     const { user } = socket.data;
+    // First, so it sees every answer, including the guards' refusals.
+    trackRequests(socket, inFlight, deps.metrics);
     defences.guard(socket);
     socket.join(userRoom(user.id));
     socket.emit("session", { user, token: identities.tokenFor(user.id) });
@@ -50,6 +61,7 @@ export function createChatServer(io: ChatIo, deps: ChatServerDeps): ChatServer {
   });
 
   return {
+    drain: (timeoutMs) => inFlight.whenIdle(timeoutMs),
     close: () =>
       new Promise<void>((resolve) => {
         defences.stop();
