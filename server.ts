@@ -20,6 +20,7 @@ async function main(): Promise<void> {
     limits: config.security,
     trustProxy: config.trustProxy,
     redisUrl: config.redisUrl,
+    redisPrefix: config.redisPrefix,
     metricsToken: config.metricsToken,
     async pages(httpServer) {
       const dev = config.env === "development";

@@ -31,6 +31,8 @@ export type AppServerOptions = {
   trustProxy: boolean;
   /** Fan broadcasts out to other instances through this Redis; one instance needs none. */
   redisUrl?: string | undefined;
+  /** Channel prefix in Redis, so that deployments sharing one Redis stay apart. */
+  redisPrefix?: string | undefined;
   /** When set, /metrics requires `Authorization: Bearer <token>`; else it answers loopback only. */
   metricsToken?: string | undefined;
   /** Serves every page; gets the HTTP server because Next.js hooks its dev-reload socket onto it. */
@@ -46,6 +48,8 @@ export type AppServer = {
   identities: Identities;
   metrics: Metrics;
   redis: RedisFanout | null;
+  /** Requests received and not yet answered. */
+  inFlightRequests(): number;
   /** Starts listening; resolves with the port (useful with port 0). */
   listen(port: number, host: string): Promise<number>;
   /**
@@ -96,6 +100,7 @@ export async function createAppServer(options: AppServerOptions): Promise<AppSer
   const handleHttp = createHttpHandler({
     pages: await options.pages(httpServer),
     isAlive: () => state !== "starting",
+    isDraining: () => state === "stopping",
     readiness: async () => {
       const database = await withTimeout(store.ping(), READINESS_TIMEOUT_MS).then(
         () => "ok" as const,
@@ -122,7 +127,20 @@ export async function createAppServer(options: AppServerOptions): Promise<AppSer
   httpServer.on("request", handleHttp);
 
   io = new Server(httpServer, socketServerOptions(options.socketOptions));
-  if (options.redisUrl) redis = await attachRedisFanout(io, options.redisUrl, logger);
+  // While draining, new connections are turned away (the client retries, and
+  // the load balancer sends it elsewhere) but open ones keep being served.
+  io.engine.opts.allowRequest = (_request, callback) => {
+    if (state === "stopping") callback("server is shutting down", false);
+    else callback(null, true);
+  };
+  if (options.redisUrl) {
+    redis = await attachRedisFanout(
+      io,
+      options.redisUrl,
+      options.redisPrefix ?? "scrollback",
+      logger,
+    );
+  }
   const chat: ChatServer = createChatServer(io, {
     store,
     identities,
@@ -139,6 +157,7 @@ export async function createAppServer(options: AppServerOptions): Promise<AppSer
     identities,
     metrics,
     redis,
+    inFlightRequests: () => chat.inFlightRequests(),
     async listen(port, host) {
       await new Promise<void>((resolve, reject) => {
         httpServer.once("error", reject);
@@ -153,8 +172,9 @@ export async function createAppServer(options: AppServerOptions): Promise<AppSer
     async shutdown(drainTimeoutMs = DEFAULT_DRAIN_TIMEOUT_MS) {
       if (state === "stopping") return;
       state = "stopping";
-      httpServer.close();
-      httpServer.closeIdleConnections();
+      // The listener stays open until the end: closing it (or its idle
+      // connections, which include upgraded WebSockets) would drop every
+      // WebSocket at once, before the requests in flight are answered.
       const drained = await chat.drain(drainTimeoutMs);
       if (!drained) logger.warn("requests still in flight at shutdown; their clients will resend");
       await chat.close();

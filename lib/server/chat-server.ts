@@ -10,6 +10,7 @@ import { announceUser, hasStaleConnections } from "./user-sessions";
 export type ChatServer = {
   /** Resolves once no request is being served (true), or when the time is up (false). */
   drain(timeoutMs: number): Promise<boolean>;
+  inFlightRequests(): number;
   /** Disconnects every client and stops accepting new ones; the store stays open. */
   close(): Promise<void>;
 };
@@ -62,10 +63,33 @@ export function createChatServer(io: ChatIo, deps: ChatServerDeps): ChatServer {
 
   return {
     drain: (timeoutMs) => inFlight.whenIdle(timeoutMs),
-    close: () =>
-      new Promise<void>((resolve) => {
-        defences.stop();
-        io.close(() => resolve());
-      }),
+    inFlightRequests: () => inFlight.size,
+    async close() {
+      defences.stop();
+      await closeConnectionsGently(io);
+      await new Promise<void>((resolve) => io.close(() => resolve()));
+    },
   };
+}
+
+/** Long enough for queued frames to reach a client on a sane link; a stuck one is cut regardless. */
+const FLUSH_TIMEOUT_MS = 2_000;
+
+/**
+ * Engine.IO's own close discards whatever is still queued for each client —
+ * acks of the last requests among it. Closing each connection first lets the
+ * queue go out; the client then sees its transport close and reconnects by
+ * itself (through the load balancer, to another instance).
+ */
+async function closeConnectionsGently(io: ChatIo): Promise<void> {
+  const connections = [...new Set([...io.of("/").sockets.values()].map((socket) => socket.conn))];
+  if (connections.length === 0) return;
+  const closed = connections.map(
+    (connection) => new Promise<void>((resolve) => connection.once("close", () => resolve())),
+  );
+  for (const connection of connections) connection.close();
+  await Promise.race([
+    Promise.all(closed),
+    new Promise((resolve) => setTimeout(resolve, FLUSH_TIMEOUT_MS)),
+  ]);
 }

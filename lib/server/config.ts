@@ -22,6 +22,10 @@ const envSchema = z.object({
     .string()
     .regex(/^rediss?:\/\//, "REDIS_URL must start with redis:// or rediss://")
     .optional(),
+  REDIS_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9:_-]{1,64}$/, "REDIS_PREFIX must be 1-64 of A-Z a-z 0-9 : _ -")
+    .default("scrollback"),
   METRICS_TOKEN: z.string().min(16, "METRICS_TOKEN must be at least 16 characters").optional(),
   TRUST_PROXY: z
     .enum(["true", "false", "1", "0"])
@@ -48,6 +52,8 @@ export type Config = {
   trustProxy: boolean;
   /** Several instances: fan broadcasts out through this Redis. */
   redisUrl: string | undefined;
+  /** Channel prefix in Redis: the same on every instance of a deployment. */
+  redisPrefix: string;
   /** Bearer token for /metrics; without it only loopback callers may read it. */
   metricsToken: string | undefined;
   logLevel: z.infer<typeof envSchema>["LOG_LEVEL"];
@@ -109,6 +115,7 @@ export function loadConfig(env: Environment = process.env): Config {
     sessionSecret: e.SESSION_SECRET,
     trustProxy: e.TRUST_PROXY,
     redisUrl: e.REDIS_URL,
+    redisPrefix: e.REDIS_PREFIX,
     metricsToken: e.METRICS_TOKEN,
     logLevel: e.LOG_LEVEL,
     security: securityLimitsFromEnv(e, e.TRUST_PROXY),

@@ -16,6 +16,8 @@ export type HttpHandlerDeps = {
   pages: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
   /** Whether the process is up and serving (/healthz). */
   isAlive: () => boolean;
+  /** While shutting down, pages answer 503 so that a load balancer retries them elsewhere. */
+  isDraining?: () => boolean;
   /** Whether this instance should get traffic: database and Redis reachable, not stopping (/readyz). */
   readiness: () => Promise<Readiness>;
   metrics?: MetricsEndpoint;
@@ -58,6 +60,12 @@ export function createHttpHandler(deps: HttpHandlerDeps) {
     }
     if (path === "/metrics" && isRead(req) && deps.metrics) {
       serveMetrics(req, res, deps.metrics).catch(fail(req, res, id));
+      return;
+    }
+    if (deps.isDraining?.()) {
+      res.setHeader("connection", "close");
+      res.setHeader("retry-after", "1");
+      sendJson(res, 503, { status: "shutting down" });
       return;
     }
     if (!path?.startsWith("/_next/"))

@@ -23,6 +23,7 @@ const reconnectDelay = (retries: number) => Math.min(100 * 2 ** retries, 2_000);
 export async function attachRedisFanout(
   io: ChatIo,
   url: string,
+  channelPrefix: string,
   logger: Logger,
 ): Promise<RedisFanout> {
   const log = logger.child({ component: "redis" });
@@ -67,7 +68,8 @@ export async function attachRedisFanout(
 
   // Startup does not wait for Redis: one instance keeps serving its own people without it.
   for (const client of [pub, sub]) client.connect().catch(() => {});
-  io.adapter(createAdapter(safePub, sub));
+  // Instances of one deployment share a prefix; deployments sharing a Redis must not.
+  io.adapter(createAdapter(safePub, sub, { key: channelPrefix }));
 
   return {
     isReady: () => pub.isReady && sub.isReady,

@@ -20,6 +20,7 @@ async function main(): Promise<void> {
     limits: config.security,
     trustProxy: config.trustProxy,
     redisUrl: config.redisUrl,
+    redisPrefix: config.redisPrefix,
     pages: async () => async (_req, res) => {
       res.writeHead(404, { "content-type": "text/plain" });
       res.end("no pages in this server");

@@ -51,6 +51,8 @@ export type ChatTestServerOptions = {
   openStore?: (path: string) => ChatStore | Promise<ChatStore>;
   /** Fan out through this Redis, as instances of one deployment do. */
   redisUrl?: string;
+  /** Instances of one test share a prefix; other tests on the same Redis use theirs. */
+  redisPrefix?: string;
   metricsToken?: string;
   /** Overrides of TEST_LIMITS; small ones let a test reach a limit in a few requests. */
   limits?: Partial<SecurityLimits>;
@@ -107,6 +109,7 @@ export class ChatTestServer {
       limits,
       trustProxy: limits.trustProxy,
       redisUrl: this.options.redisUrl,
+      redisPrefix: this.options.redisPrefix,
       metricsToken: this.options.metricsToken,
       pages: async () => async (_req, res) => {
         res.writeHead(200, { "content-type": "text/html" });

@@ -22,7 +22,7 @@ export function urlWithSchema(url: string, schema: string): string {
  */
 export async function createTestSchema(
   baseUrl = TEST_POSTGRES_URL,
-): Promise<{ url: string; drop(): Promise<void> }> {
+): Promise<{ name: string; url: string; drop(): Promise<void> }> {
   const schema = `sb_test_${randomBytes(6).toString("hex")}`;
   const admin = new pg.Client({ connectionString: baseUrl, connectionTimeoutMillis: 5_000 });
   try {
@@ -35,6 +35,7 @@ export async function createTestSchema(
   await admin.query(`CREATE SCHEMA ${schema}`);
   await admin.end();
   return {
+    name: schema,
     url: urlWithSchema(baseUrl, schema),
     async drop() {
       const cleaner = new pg.Client({ connectionString: baseUrl });

@@ -69,3 +69,10 @@ export class RedisProcess {
     await exited;
   }
 }
+
+/**
+ * The shared Redis that tests use: SCROLLBACK_TEST_REDIS_URL (set by .ci/run),
+ * else the conventional local server. Each test gives its instances a prefix
+ * of their own, so tests running side by side never hear each other.
+ */
+export const TEST_REDIS_URL = process.env.SCROLLBACK_TEST_REDIS_URL || "redis://127.0.0.1:6379";
