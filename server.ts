@@ -7,6 +7,9 @@ import { loadSessionSecret } from "./lib/server/session-secret";
 import { openStore } from "./lib/server/store/open-store";
 import { createTokenSigner } from "./lib/server/tokens";
 
+/** Longer than the drain (requests in flight) plus flushing what is queued for clients. */
+const SHUTDOWN_DEADLINE_MS = 15_000;
+
 /** Composition root: read config, open the store, serve Next.js and Socket.IO on one port. */
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -51,6 +54,11 @@ async function main(): Promise<void> {
 
   const shutdown = async (signal: NodeJS.Signals) => {
     logger.info({ signal }, "shutting down: draining");
+    // A stop that hangs would hold up a rolling restart; after this long, just go.
+    setTimeout(() => {
+      logger.error("shutdown took too long; exiting anyway");
+      process.exit(1);
+    }, SHUTDOWN_DEADLINE_MS).unref();
     await app.shutdown();
     logger.info("stopped");
     process.exit(0);

@@ -1,3 +1,4 @@
+import { Server as HttpServer } from "node:http";
 import { handshakeAuthSchema } from "../shared/schemas";
 import { registerChatHandlers } from "./chat-handlers";
 import { type ChatIo, type ChatServerDeps, type ChatSocket, userRoom } from "./chat-types";
@@ -58,6 +59,10 @@ export function createChatServer(io: ChatIo, deps: ChatServerDeps): ChatServer {
     defences.guard(socket);
     socket.join(userRoom(user.id));
     socket.emit("session", { user, token: identities.tokenFor(user.id) });
+    logger.debug({ socket: socket.id, user: user.id }, "connected");
+    socket.once("disconnect", (reason) =>
+      logger.debug({ socket: socket.id, user: user.id, reason }, "disconnected"),
+    );
     registerChatHandlers(io, socket, deps, defences.chat);
   });
 
@@ -67,7 +72,12 @@ export function createChatServer(io: ChatIo, deps: ChatServerDeps): ChatServer {
     async close() {
       defences.stop();
       await closeConnectionsGently(io);
-      await new Promise<void>((resolve) => io.close(() => resolve()));
+      await new Promise<void>((resolve) => {
+        io.close(() => resolve());
+        // io.close() closes the HTTP server too, whose callback would wait for
+        // every keep-alive connection a browser holds; nothing is left to serve.
+        if (io.httpServer instanceof HttpServer) io.httpServer.closeAllConnections();
+      });
     },
   };
 }
