@@ -2,6 +2,7 @@ import type { Server, Socket } from "socket.io";
 import type { ClientToServerEvents, ServerToClientEvents, User } from "../shared/protocol";
 import type { Identities } from "./identities";
 import type { Logger } from "./logger";
+import type { ChatMetrics } from "./metrics";
 import type { RateDecision } from "./rate-limiter";
 import type { SecurityLimits } from "./security-config";
 import type { ChatStore } from "./store/types";
@@ -28,6 +29,8 @@ export type ChatServerDeps = {
   logger: Logger;
   /** Rate, size and origin limits; the defaults suit a public server. */
   limits?: Partial<SecurityLimits>;
+  /** Where the chat reports acks, stored messages and refusals; none in most tests. */
+  metrics?: ChatMetrics;
 };
 
 /** What the request handlers check beyond validation. */

@@ -18,6 +18,15 @@ const envSchema = z.object({
     .string()
     .min(32, "SESSION_SECRET must be at least 32 characters; leave it unset to generate one")
     .optional(),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, "REDIS_URL must start with redis:// or rediss://")
+    .optional(),
+  REDIS_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9:_-]{1,64}$/, "REDIS_PREFIX must be 1-64 of A-Z a-z 0-9 : _ -")
+    .default("scrollback"),
+  METRICS_TOKEN: z.string().min(16, "METRICS_TOKEN must be at least 16 characters").optional(),
   TRUST_PROXY: z
     .enum(["true", "false", "1", "0"])
     .default("false")
@@ -41,6 +50,12 @@ export type Config = {
   sessionSecret: string | undefined;
   /** Behind a reverse proxy that terminates TLS: believe its X-Forwarded-Proto. */
   trustProxy: boolean;
+  /** Several instances: fan broadcasts out through this Redis. */
+  redisUrl: string | undefined;
+  /** Channel prefix in Redis: the same on every instance of a deployment. */
+  redisPrefix: string;
+  /** Bearer token for /metrics; without it only loopback callers may read it. */
+  metricsToken: string | undefined;
   logLevel: z.infer<typeof envSchema>["LOG_LEVEL"];
   /** Rate, size and origin limits. */
   security: SecurityLimits;
@@ -99,6 +114,9 @@ export function loadConfig(env: Environment = process.env): Config {
     database,
     sessionSecret: e.SESSION_SECRET,
     trustProxy: e.TRUST_PROXY,
+    redisUrl: e.REDIS_URL,
+    redisPrefix: e.REDIS_PREFIX,
+    metricsToken: e.METRICS_TOKEN,
     logLevel: e.LOG_LEVEL,
     security: securityLimitsFromEnv(e, e.TRUST_PROXY),
   };

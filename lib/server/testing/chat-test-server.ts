@@ -1,13 +1,8 @@
 import { mkdtempSync, rmSync } from "node:fs";
-import {
-  createServer,
-  type Server as HttpServer,
-  type ServerOptions as HttpServerOptions,
-} from "node:http";
-import type { AddressInfo } from "node:net";
+import type { ServerOptions as HttpServerOptions } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Server, type ServerOptions } from "socket.io";
+import type { ServerOptions } from "socket.io";
 import { io as connect, type ManagerOptions, type SocketOptions } from "socket.io-client";
 import type { ChatClientSocket } from "../../client/room-client";
 import type {
@@ -20,14 +15,11 @@ import type {
   SessionInfo,
   User,
 } from "../../shared/protocol";
-import { type ChatServer, createChatServer } from "../chat-server";
+import { type AppServer, createAppServer } from "../app-server";
 import type { ChatIo } from "../chat-types";
-import { createHttpHandler } from "../http-handler";
-import { HTTP_SERVER_OPTIONS } from "../http-server-options";
-import { createIdentities, type Identities } from "../identities";
+import type { Identities } from "../identities";
 import { type Logger, silentLogger } from "../logger";
 import { DEFAULT_SECURITY_LIMITS, type SecurityLimits } from "../security-config";
-import { socketServerOptions } from "../socket-options";
 import { SqliteStore } from "../store/sqlite-store";
 import type { ChatStore } from "../store/types";
 import { createTokenSigner } from "../tokens";
@@ -55,7 +47,13 @@ export const TEST_LIMITS: SecurityLimits = {
 };
 
 export type ChatTestServerOptions = {
-  openStore?: (path: string) => ChatStore;
+  /** The store for the database at `path`; SQLite unless a test brings another engine. */
+  openStore?: (path: string) => ChatStore | Promise<ChatStore>;
+  /** Fan out through this Redis, as instances of one deployment do. */
+  redisUrl?: string;
+  /** Instances of one test share a prefix; other tests on the same Redis use theirs. */
+  redisPrefix?: string;
+  metricsToken?: string;
   /** Overrides of TEST_LIMITS; small ones let a test reach a limit in a few requests. */
   limits?: Partial<SecurityLimits>;
   /** Socket.IO options, e.g. short heartbeats. */
@@ -71,8 +69,7 @@ export type ChatTestServerOptions = {
  * `restart()` closes everything but the database file and starts again on it.
  */
 export class ChatTestServer {
-  private http!: HttpServer;
-  private chat!: ChatServer;
+  app!: AppServer;
   io!: ChatIo;
   store!: ChatStore;
   identities!: Identities;
@@ -81,7 +78,7 @@ export class ChatTestServer {
 
   private constructor(
     readonly dir: string,
-    private readonly openStore: (path: string) => ChatStore,
+    private readonly openStore: (path: string) => ChatStore | Promise<ChatStore>,
     private readonly options: ChatTestServerOptions,
   ) {}
 
@@ -104,30 +101,28 @@ export class ChatTestServer {
   }
 
   private async listen(): Promise<void> {
-    const logger = this.options.logger ?? silentLogger;
     const limits = { ...TEST_LIMITS, ...this.options.limits };
-    this.store = this.openStore(this.dbPath);
-    this.identities = createIdentities(this.store, createTokenSigner(TEST_SECRET));
-    const handler = createHttpHandler({
-      next: async (_req, res) => {
+    const app = await createAppServer({
+      store: await this.openStore(this.dbPath),
+      signer: createTokenSigner(TEST_SECRET),
+      logger: this.options.logger ?? silentLogger,
+      limits,
+      trustProxy: limits.trustProxy,
+      redisUrl: this.options.redisUrl,
+      redisPrefix: this.options.redisPrefix,
+      metricsToken: this.options.metricsToken,
+      pages: async () => async (_req, res) => {
         res.writeHead(200, { "content-type": "text/html" });
         res.end("<!doctype html><title>page</title>");
       },
-      isReady: () => true,
-      identities: this.identities,
-      trustProxy: limits.trustProxy,
-      logger,
+      socketOptions: this.options.socketOptions,
+      httpOptions: this.options.httpOptions,
     });
-    this.http = createServer({ ...HTTP_SERVER_OPTIONS, ...this.options.httpOptions }, handler);
-    this.io = new Server(this.http, socketServerOptions(this.options.socketOptions));
-    this.chat = createChatServer(this.io, {
-      store: this.store,
-      identities: this.identities,
-      logger,
-      limits,
-    });
-    await new Promise<void>((resolve) => this.http.listen(this.port, "127.0.0.1", resolve));
-    this.port = (this.http.address() as AddressInfo).port;
+    this.app = app;
+    this.io = app.io;
+    this.store = app.store;
+    this.identities = app.identities;
+    this.port = await app.listen(this.port, "127.0.0.1");
   }
 
   /** A connected socket.io-client, with its first `session` event. */
@@ -181,8 +176,7 @@ export class ChatTestServer {
   private async stop(): Promise<void> {
     for (const client of this.clients) client.disconnect();
     this.clients.clear();
-    await this.chat.close();
-    await this.store.close();
+    await this.app.shutdown(0);
   }
 
   async dispose(): Promise<void> {
