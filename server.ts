@@ -1,75 +1,70 @@
-import { createServer } from "node:http";
 import next from "next";
-import { Server } from "socket.io";
-import { createChatServer } from "./lib/server/chat-server";
-import type { ChatIo } from "./lib/server/chat-types";
+import { createAppServer } from "./lib/server/app-server";
 import { ConfigError, loadConfig } from "./lib/server/config";
-import { createHttpHandler } from "./lib/server/http-handler";
-import { createIdentities } from "./lib/server/identities";
 import { createLogger } from "./lib/server/logger";
 import { provideServices } from "./lib/server/services";
 import { loadSessionSecret } from "./lib/server/session-secret";
-import { socketServerOptions } from "./lib/server/socket-options";
 import { openStore } from "./lib/server/store/open-store";
 import { createTokenSigner } from "./lib/server/tokens";
+
+/** Longer than the drain (requests in flight) plus flushing what is queued for clients. */
+const SHUTDOWN_DEADLINE_MS = 15_000;
 
 /** Composition root: read config, open the store, serve Next.js and Socket.IO on one port. */
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
   const store = await openStore(config.database);
-  const identities = createIdentities(
+
+  const app = await createAppServer({
     store,
-    createTokenSigner(loadSessionSecret(config.sessionSecret, config.dataDir)),
-  );
-
-  const httpServer = createServer();
-  const dev = config.env === "development";
-  const app = next({
-    dev,
-    dir: process.cwd(),
-    hostname: config.host,
-    port: config.port,
-    httpServer,
-  });
-  let ready = false;
-  const handleHttp = createHttpHandler({
-    next: app.getRequestHandler(),
-    isReady: () => ready,
-    identities,
-    trustProxy: config.trustProxy,
+    signer: createTokenSigner(loadSessionSecret(config.sessionSecret, config.dataDir)),
     logger,
+    limits: config.security,
+    trustProxy: config.trustProxy,
+    redisUrl: config.redisUrl,
+    redisPrefix: config.redisPrefix,
+    metricsToken: config.metricsToken,
+    async pages(httpServer) {
+      const dev = config.env === "development";
+      const nextApp = next({
+        dev,
+        dir: process.cwd(),
+        hostname: config.host,
+        port: config.port,
+        httpServer,
+      });
+      await nextApp.prepare();
+      return nextApp.getRequestHandler();
+    },
   });
-  httpServer.on("request", handleHttp);
-  await app.prepare();
+  provideServices({ store: app.store, presence: app.presence });
 
-  const io: ChatIo = new Server(httpServer, socketServerOptions());
-  const chat = createChatServer(io, { store, identities, logger });
-
-  provideServices({ store, presence: chat.presence });
-
-  await new Promise<void>((resolve) => httpServer.listen(config.port, config.host, resolve));
-  ready = true;
-  const address = httpServer.address();
-  const port = typeof address === "object" && address ? address.port : config.port;
+  const port = await app.listen(config.port, config.host);
   logger.info(
-    { port, host: config.host, env: config.env, database: config.database.engine },
+    {
+      port,
+      host: config.host,
+      env: config.env,
+      database: config.database.engine,
+      redis: Boolean(config.redisUrl),
+    },
     "listening",
   );
 
-  let stopping = false;
   const shutdown = async (signal: NodeJS.Signals) => {
-    if (stopping) return;
-    stopping = true;
-    ready = false;
-    logger.info({ signal }, "shutting down");
-    await chat.close();
-    await store.close();
+    logger.info({ signal }, "shutting down: draining");
+    // A stop that hangs would hold up a rolling restart; after this long, just go.
+    setTimeout(() => {
+      logger.error("shutdown took too long; exiting anyway");
+      process.exit(1);
+    }, SHUTDOWN_DEADLINE_MS).unref();
+    await app.shutdown();
     logger.info("stopped");
     process.exit(0);
   };
-  process.on("SIGTERM", shutdown);
-  process.on("SIGINT", shutdown);
+  process.once("SIGTERM", shutdown);
+  process.once("SIGINT", shutdown);
 }
 
 main().catch((error: unknown) => {

@@ -1,12 +1,15 @@
-// Bundles server.ts and lib/ into dist/server.js for production (dependencies stay in node_modules).
+// Bundles server.ts (and the history copy tool) into dist/ for production (dependencies stay in node_modules).
 import { writeFileSync } from "node:fs";
 import { build } from "esbuild";
 import { STAMP_FILE, sourceFingerprint } from "./build-fingerprint.mjs";
 
 const root = process.cwd();
 await build({
-  entryPoints: ["server.ts"],
-  outfile: "dist/server.js",
+  entryPoints: {
+    server: "server.ts",
+    "copy-sqlite-to-postgres": "scripts/copy-sqlite-to-postgres.ts",
+  },
+  outdir: "dist",
   bundle: true,
   platform: "node",
   format: "esm",

@@ -7,18 +7,38 @@ import {
   roomLeaveSchema,
   userRenameSchema,
 } from "../shared/schemas";
-import type { ChatIo, ChatServerDeps, ChatSocket } from "./chat-types";
+import {
+  type ChatIo,
+  type ChatLimits,
+  type ChatServerDeps,
+  type ChatSocket,
+  userRoom,
+} from "./chat-types";
 import { requestHandler } from "./request-handler";
 import { announceUser } from "./user-sessions";
 
 /** Each handler reads like the protocol: validate → authorize → persist → acknowledge → broadcast. */
-export function registerChatHandlers(io: ChatIo, socket: ChatSocket, deps: ChatServerDeps): void {
+export function registerChatHandlers(
+  io: ChatIo,
+  socket: ChatSocket,
+  deps: ChatServerDeps,
+  limits: ChatLimits,
+): void {
   const { store, identities } = deps;
   const logger = deps.logger.child({ socket: socket.id, user: socket.data.user.id });
 
   socket.on(
     "room:join",
     requestHandler("room:join", roomJoinSchema, logger, async ({ room, since, limit }, reply) => {
+      if (!socket.rooms.has(room) && chatRoomCount(socket) >= limits.maxRoomsPerConnection) {
+        reply(
+          fail(
+            "rate_limited",
+            `a connection may join at most ${limits.maxRoomsPerConnection} rooms; leave one first`,
+          ),
+        );
+        return;
+      }
       // Join before reading: a message committed in between is then both in the
       // page and broadcast, which the client dedupes, instead of in neither.
       await socket.join(room);
@@ -48,6 +68,13 @@ export function registerChatHandlers(io: ChatIo, socket: ChatSocket, deps: ChatS
       async ({ room, text, clientId }, reply) => {
         if (!socket.rooms.has(room)) {
           reply(fail("not_joined", `join room "${room}" before sending to it`));
+          return;
+        }
+        const budget = await limits.admitMessage(socket);
+        if (!budget.allowed) {
+          reply(
+            fail("rate_limited", "You are sending too fast; wait a moment.", budget.retryAfterMs),
+          );
           return;
         }
         const { message, duplicate } = await store.appendMessage({
@@ -99,4 +126,12 @@ export function registerChatHandlers(io: ChatIo, socket: ChatSocket, deps: ChatS
       announceUser(io, user, identities.tokenFor(user.id));
     }),
   );
+}
+
+/** Chat rooms this connection joined, leaving out its own and its user's private rooms. */
+function chatRoomCount(socket: ChatSocket): number {
+  const own = userRoom(socket.data.user.id);
+  let count = 0;
+  for (const room of socket.rooms) if (room !== socket.id && room !== own) count++;
+  return count;
 }

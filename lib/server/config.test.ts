@@ -14,7 +14,11 @@ describe("loadConfig", () => {
       database: { engine: "sqlite", path: resolve("data", "scrollback.db") },
       sessionSecret: undefined,
       trustProxy: false,
+      redisUrl: undefined,
+      redisPrefix: "scrollback",
+      metricsToken: undefined,
       logLevel: "info",
+      security: expect.any(Object),
     });
   });
 
@@ -28,6 +32,9 @@ describe("loadConfig", () => {
         DATABASE_URL: "postgres://chat@db.internal:5432/chat",
         SESSION_SECRET: SECRET,
         TRUST_PROXY: "true",
+        REDIS_URL: "redis://cache.internal:6379",
+        REDIS_PREFIX: "chat-eu",
+        METRICS_TOKEN: "a-long-enough-metrics-token",
         LOG_LEVEL: "debug",
       }),
     ).toEqual({
@@ -38,7 +45,11 @@ describe("loadConfig", () => {
       database: { engine: "postgres", url: "postgres://chat@db.internal:5432/chat" },
       sessionSecret: SECRET,
       trustProxy: true,
+      redisUrl: "redis://cache.internal:6379",
+      redisPrefix: "chat-eu",
+      metricsToken: "a-long-enough-metrics-token",
       logLevel: "debug",
+      security: expect.any(Object),
     });
   });
 

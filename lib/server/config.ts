@@ -1,5 +1,6 @@
 import { resolve } from "node:path";
 import { z } from "zod";
+import { type SecurityLimits, securityEnvSchema, securityLimitsFromEnv } from "./security-config";
 
 /**
  * Everything the server reads from the environment, validated once at start so
@@ -17,12 +18,24 @@ const envSchema = z.object({
     .string()
     .min(32, "SESSION_SECRET must be at least 32 characters; leave it unset to generate one")
     .optional(),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, "REDIS_URL must start with redis:// or rediss://")
+    .optional(),
+  REDIS_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9:_-]{1,64}$/, "REDIS_PREFIX must be 1-64 of A-Z a-z 0-9 : _ -")
+    .default("scrollback"),
+  METRICS_TOKEN: z.string().min(16, "METRICS_TOKEN must be at least 16 characters").optional(),
   TRUST_PROXY: z
     .enum(["true", "false", "1", "0"])
     .default("false")
     .transform((v) => v === "true" || v === "1"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
+
+/** The security settings live beside their defaults in security-config.ts. */
+const fullEnvSchema = envSchema.extend(securityEnvSchema.shape);
 
 export type DatabaseTarget =
   | { engine: "sqlite"; path: string }
@@ -37,7 +50,15 @@ export type Config = {
   sessionSecret: string | undefined;
   /** Behind a reverse proxy that terminates TLS: believe its X-Forwarded-Proto. */
   trustProxy: boolean;
+  /** Several instances: fan broadcasts out through this Redis. */
+  redisUrl: string | undefined;
+  /** Channel prefix in Redis: the same on every instance of a deployment. */
+  redisPrefix: string;
+  /** Bearer token for /metrics; without it only loopback callers may read it. */
+  metricsToken: string | undefined;
   logLevel: z.infer<typeof envSchema>["LOG_LEVEL"];
+  /** Rate, size and origin limits. */
+  security: SecurityLimits;
 };
 
 export function parseDatabaseUrl(url: string | undefined, dataDir: string): DatabaseTarget {
@@ -70,7 +91,7 @@ function withoutBlankValues(env: Environment): Environment {
 }
 
 export function loadConfig(env: Environment = process.env): Config {
-  const parsed = envSchema.safeParse(withoutBlankValues(env));
+  const parsed = fullEnvSchema.safeParse(withoutBlankValues(env));
   if (!parsed.success) {
     const problems = parsed.error.issues.map(
       (issue) => `${issue.path.join(".")}: ${issue.message}`,
@@ -93,6 +114,10 @@ export function loadConfig(env: Environment = process.env): Config {
     database,
     sessionSecret: e.SESSION_SECRET,
     trustProxy: e.TRUST_PROXY,
+    redisUrl: e.REDIS_URL,
+    redisPrefix: e.REDIS_PREFIX,
+    metricsToken: e.METRICS_TOKEN,
     logLevel: e.LOG_LEVEL,
+    security: securityLimitsFromEnv(e, e.TRUST_PROXY),
   };
 }

@@ -34,14 +34,15 @@ describe("createHttpHandler", () => {
     await store?.close();
   });
 
-  /** The handler on a real port, with Next.js replaced by `next`. */
+  /** The handler on a real port, with Next.js replaced by `pages`. */
   async function serve(overrides: Partial<HttpHandlerDeps>): Promise<string> {
     store = new SqliteStore(":memory:");
     const handler = createHttpHandler({
-      next: async (_req, res) => {
+      pages: async (_req, res) => {
         res.end("page");
       },
-      isReady: () => true,
+      isAlive: () => true,
+      readiness: async () => ({ ready: true, checks: {} }),
       identities: createIdentities(store, createTokenSigner(TEST_SECRET)),
       trustProxy: false,
       logger: silentLogger,
@@ -54,7 +55,7 @@ describe("createHttpHandler", () => {
 
   it("reports 503 until the server is ready, then 200", async () => {
     let ready = false;
-    const url = await serve({ isReady: () => ready });
+    const url = await serve({ isAlive: () => ready });
 
     const starting = await fetch(`${url}/healthz`);
     expect(starting.status).toBe(503);
@@ -86,7 +87,7 @@ describe("createHttpHandler", () => {
   it("answers 500 when the app fails, and keeps serving", async () => {
     let fail = true;
     const url = await serve({
-      next: async (_req, res) => {
+      pages: async (_req, res) => {
         if (fail) throw new Error("render failed");
         res.end("page");
       },

@@ -6,23 +6,19 @@ import {
 } from "../shared/limits";
 
 /**
- * The largest legal `message:send` frame: JSON escapes a control character as
- * six bytes (\u0000), the worst case per code point, plus room, clientId, event
- * name, ack id and framing.
+ * The largest legal `message:send` frame. The worst case per code point is an
+ * encoder that writes ASCII only (Python's json.dumps by default): a code
+ * point outside the Basic Multilingual Plane becomes a surrogate pair of two
+ * `\uXXXX` escapes, twelve bytes. Add room, clientId, event name, ack id and
+ * framing. A frame bigger than that cannot be a valid request, and closes its
+ * connection; clients learn the limit from the handshake (`maxPayload`).
  */
-export const MAX_LEGAL_FRAME_BYTES =
-  MAX_MESSAGE_CODE_POINTS * 6 + MAX_ROOM_NAME_LENGTH + MAX_CLIENT_ID_LENGTH + 512;
+export const MAX_FRAME_BYTES =
+  MAX_MESSAGE_CODE_POINTS * 12 + MAX_ROOM_NAME_LENGTH + MAX_CLIENT_ID_LENGTH + 512;
 
-/**
- * Frames well beyond the legal maximum are still read, so that a text that is
- * merely too long (a long paste, or emoji at four bytes each only a little over
- * the limit) gets the `message_too_long` answer the protocol promises. Only a
- * frame far larger than any chat message closes the connection, which keeps
- * what one frame can cost the server bounded.
- */
-export const MAX_FRAME_BYTES = 16 * MAX_LEGAL_FRAME_BYTES;
-
-export function socketServerOptions(): Partial<ServerOptions> {
+export function socketServerOptions(
+  overrides: Partial<ServerOptions> = {},
+): Partial<ServerOptions> {
   return {
     serveClient: false,
     maxHttpBufferSize: MAX_FRAME_BYTES,
@@ -31,5 +27,10 @@ export function socketServerOptions(): Partial<ServerOptions> {
     // Half-open connections are found by heartbeats within pingInterval + pingTimeout.
     pingInterval: 25_000,
     pingTimeout: 20_000,
+    // Compression would put attacker-chosen text beside the identity token in
+    // one compressed stream (CRIME/BREACH), and costs CPU per frame.
+    perMessageDeflate: false,
+    httpCompression: false,
+    ...overrides,
   };
 }

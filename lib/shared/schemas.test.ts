@@ -26,6 +26,7 @@ describe("message:send validation", () => {
     ["a clientId with a space", { ...valid, clientId: "a b" }, "invalid_payload"],
     ["a clientId of 65 characters", { ...valid, clientId: "a".repeat(65) }, "invalid_payload"],
     ["a lone surrogate in the text", { ...valid, text: "bad \ud800 text" }, "invalid_payload"],
+    ["a NUL character in the text", { ...valid, text: "before\u0000after" }, "invalid_payload"],
     ["an uppercase room", { ...valid, room: "General" }, "invalid_room"],
     ["a room starting with a dash", { ...valid, room: "-x" }, "invalid_room"],
     ["a room of 65 characters", { ...valid, room: "r".repeat(65) }, "invalid_room"],

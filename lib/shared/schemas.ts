@@ -21,8 +21,14 @@ import { codePointLength, hasForbiddenNameCharacters, hasVisibleText } from "./t
 
 const coded = (code: ErrorCode, message: string) => ({ message, params: { code } });
 
-/** A JavaScript string may hold lone surrogates, which are not Unicode text at all. */
-const wellFormedString = z.string().refine((s) => s.isWellFormed(), "must be well-formed Unicode");
+/**
+ * A JavaScript string may hold lone surrogates, which are not Unicode text at
+ * all; and NUL, which no chat needs and Postgres text cannot store.
+ */
+const wellFormedString = z
+  .string()
+  .refine((s) => s.isWellFormed(), "must be well-formed Unicode")
+  .refine((s) => !s.includes("\u0000"), "must not contain NUL characters");
 
 export const roomSchema = z
   .string()

@@ -1,4 +1,5 @@
 import type { DatabaseTarget } from "../config";
+import { PostgresStore } from "./postgres-store";
 import { SqliteStore } from "./sqlite-store";
 import type { ChatStore } from "./types";
 
@@ -8,6 +9,6 @@ export async function openStore(target: DatabaseTarget): Promise<ChatStore> {
     case "sqlite":
       return new SqliteStore(target.path);
     case "postgres":
-      throw new Error("Postgres support is not built yet; use DATABASE_URL=file:<path> for SQLite");
+      return PostgresStore.open(target.url);
   }
 }

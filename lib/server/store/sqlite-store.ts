@@ -100,7 +100,9 @@ export class SqliteStore implements ChatStore {
       >(
         "SELECT name, latest_seq, last_message_at FROM rooms ORDER BY last_message_at DESC LIMIT ?",
       ),
-      insertUser: db.prepare("INSERT INTO users (id, name, created_at) VALUES (?, ?, ?)"),
+      insertUser: db.prepare(
+        "INSERT INTO users (id, name, created_at) VALUES (?, ?, ?) ON CONFLICT (id) DO NOTHING",
+      ),
       findUser: db.prepare<[string], User>("SELECT id, name FROM users WHERE id = ?"),
       renameUser: db.prepare<[string, string], User>(
         "UPDATE users SET name = ? WHERE id = ? RETURNING id, name",
@@ -196,8 +198,11 @@ export class SqliteStore implements ChatStore {
   }
 
   async createUser(user: User): Promise<User> {
+    // Two tabs presenting the same new cookie may race to create it: the first wins, both get it.
     this.statements.insertUser.run(user.id, user.name, Date.now());
-    return { id: user.id, name: user.name };
+    const stored = this.statements.findUser.get(user.id);
+    if (!stored) throw new Error("created user was not found");
+    return stored;
   }
 
   async findUser(id: string): Promise<User | null> {

@@ -1,9 +1,8 @@
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer, type Server as HttpServer } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { ServerOptions as HttpServerOptions } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Server } from "socket.io";
+import type { ServerOptions } from "socket.io";
 import { io as connect, type ManagerOptions, type SocketOptions } from "socket.io-client";
 import type { ChatClientSocket } from "../../client/room-client";
 import type {
@@ -16,12 +15,11 @@ import type {
   SessionInfo,
   User,
 } from "../../shared/protocol";
-import { type ChatServer, createChatServer } from "../chat-server";
+import { type AppServer, createAppServer } from "../app-server";
 import type { ChatIo } from "../chat-types";
-import { createHttpHandler } from "../http-handler";
-import { createIdentities, type Identities } from "../identities";
-import { silentLogger } from "../logger";
-import { socketServerOptions } from "../socket-options";
+import type { Identities } from "../identities";
+import { type Logger, silentLogger } from "../logger";
+import { DEFAULT_SECURITY_LIMITS, type SecurityLimits } from "../security-config";
 import { SqliteStore } from "../store/sqlite-store";
 import type { ChatStore } from "../store/types";
 import { createTokenSigner } from "../tokens";
@@ -32,13 +30,46 @@ export const TEST_SECRET = "test-secret-that-is-long-enough-for-hmac-signing";
 export const WAIT_MS = 10_000;
 
 /**
+ * Tests of other features send faster than any person would, so the rate
+ * budgets are lifted unless a test sets them; every other defence is as in
+ * production. Tests of the limits pass their own (or DEFAULT_SECURITY_LIMITS).
+ */
+const UNLIMITED = 1_000_000_000;
+export const TEST_LIMITS: SecurityLimits = {
+  ...DEFAULT_SECURITY_LIMITS,
+  messagesPerSecond: UNLIMITED,
+  messageBurst: UNLIMITED,
+  messagesPerIpPerSecond: UNLIMITED,
+  messageBurstPerIp: UNLIMITED,
+  eventsPerSecond: UNLIMITED,
+  eventBurst: UNLIMITED,
+  connectionsPerIpPerSecond: UNLIMITED,
+};
+
+export type ChatTestServerOptions = {
+  /** The store for the database at `path`; SQLite unless a test brings another engine. */
+  openStore?: (path: string) => ChatStore | Promise<ChatStore>;
+  /** Fan out through this Redis, as instances of one deployment do. */
+  redisUrl?: string;
+  /** Instances of one test share a prefix; other tests on the same Redis use theirs. */
+  redisPrefix?: string;
+  metricsToken?: string;
+  /** Overrides of TEST_LIMITS; small ones let a test reach a limit in a few requests. */
+  limits?: Partial<SecurityLimits>;
+  /** Socket.IO options, e.g. short heartbeats. */
+  socketOptions?: Partial<ServerOptions>;
+  /** Node HTTP server options, e.g. short header timeouts. */
+  httpOptions?: HttpServerOptions;
+  logger?: Logger;
+};
+
+/**
  * The chat server as integration tests run it: a real HTTP server on port 0,
  * real Socket.IO, a real SQLite file in a temporary directory, no Next.js.
  * `restart()` closes everything but the database file and starts again on it.
  */
 export class ChatTestServer {
-  private http!: HttpServer;
-  private chat!: ChatServer;
+  app!: AppServer;
   io!: ChatIo;
   store!: ChatStore;
   identities!: Identities;
@@ -47,15 +78,15 @@ export class ChatTestServer {
 
   private constructor(
     readonly dir: string,
-    private readonly openStore: (path: string) => ChatStore,
+    private readonly openStore: (path: string) => ChatStore | Promise<ChatStore>,
+    private readonly options: ChatTestServerOptions,
   ) {}
 
-  static async start(
-    options: { openStore?: (path: string) => ChatStore } = {},
-  ): Promise<ChatTestServer> {
+  static async start(options: ChatTestServerOptions = {}): Promise<ChatTestServer> {
     const server = new ChatTestServer(
       mkdtempSync(join(tmpdir(), "scrollback-test-")),
       options.openStore ?? ((path) => new SqliteStore(path)),
+      options,
     );
     await server.listen();
     return server;
@@ -70,27 +101,28 @@ export class ChatTestServer {
   }
 
   private async listen(): Promise<void> {
-    this.store = this.openStore(this.dbPath);
-    this.identities = createIdentities(this.store, createTokenSigner(TEST_SECRET));
-    const handler = createHttpHandler({
-      next: async (_req, res) => {
+    const limits = { ...TEST_LIMITS, ...this.options.limits };
+    const app = await createAppServer({
+      store: await this.openStore(this.dbPath),
+      signer: createTokenSigner(TEST_SECRET),
+      logger: this.options.logger ?? silentLogger,
+      limits,
+      trustProxy: limits.trustProxy,
+      redisUrl: this.options.redisUrl,
+      redisPrefix: this.options.redisPrefix,
+      metricsToken: this.options.metricsToken,
+      pages: async () => async (_req, res) => {
         res.writeHead(200, { "content-type": "text/html" });
         res.end("<!doctype html><title>page</title>");
       },
-      isReady: () => true,
-      identities: this.identities,
-      trustProxy: false,
-      logger: silentLogger,
+      socketOptions: this.options.socketOptions,
+      httpOptions: this.options.httpOptions,
     });
-    this.http = createServer(handler);
-    this.io = new Server(this.http, socketServerOptions());
-    this.chat = createChatServer(this.io, {
-      store: this.store,
-      identities: this.identities,
-      logger: silentLogger,
-    });
-    await new Promise<void>((resolve) => this.http.listen(this.port, "127.0.0.1", resolve));
-    this.port = (this.http.address() as AddressInfo).port;
+    this.app = app;
+    this.io = app.io;
+    this.store = app.store;
+    this.identities = app.identities;
+    this.port = await app.listen(this.port, "127.0.0.1");
   }
 
   /** A connected socket.io-client, with its first `session` event. */
@@ -144,8 +176,7 @@ export class ChatTestServer {
   private async stop(): Promise<void> {
     for (const client of this.clients) client.disconnect();
     this.clients.clear();
-    await this.chat.close();
-    await this.store.close();
+    await this.app.shutdown(0);
   }
 
   async dispose(): Promise<void> {

@@ -1,0 +1,189 @@
+import {
+  createServer,
+  type Server as HttpServer,
+  type ServerOptions as HttpServerOptions,
+  type IncomingMessage,
+  type ServerResponse,
+} from "node:http";
+import type { AddressInfo } from "node:net";
+import { Server, type ServerOptions } from "socket.io";
+import { type ChatServer, createChatServer } from "./chat-server";
+import type { ChatIo } from "./chat-types";
+import { createHttpHandler } from "./http-handler";
+import { HTTP_SERVER_OPTIONS } from "./http-server-options";
+import { createIdentities, type Identities } from "./identities";
+import type { Logger } from "./logger";
+import { createMetrics, type Metrics } from "./metrics";
+import type { Presence } from "./presence";
+import { attachRedisFanout, type RedisFanout } from "./redis-fanout";
+import type { SecurityLimits } from "./security-config";
+import { socketServerOptions } from "./socket-options";
+import { InstrumentedStore } from "./store/instrumented-store";
+import type { ChatStore } from "./store/types";
+import type { TokenSigner } from "./tokens";
+
+export type PageHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+
+export type AppServerOptions = {
+  store: ChatStore;
+  signer: TokenSigner;
+  logger: Logger;
+  limits?: Partial<SecurityLimits>;
+  trustProxy: boolean;
+  /** Fan broadcasts out to other instances through this Redis; one instance needs none. */
+  redisUrl?: string | undefined;
+  /** Channel prefix in Redis, so that deployments sharing one Redis stay apart. */
+  redisPrefix?: string | undefined;
+  /** When set, /metrics requires `Authorization: Bearer <token>`; else it answers loopback only. */
+  metricsToken?: string | undefined;
+  /** Serves every page; gets the HTTP server because Next.js hooks its dev-reload socket onto it. */
+  pages: (httpServer: HttpServer) => Promise<PageHandler>;
+  socketOptions?: Partial<ServerOptions>;
+  httpOptions?: HttpServerOptions;
+};
+
+export type AppServer = {
+  httpServer: HttpServer;
+  io: ChatIo;
+  store: ChatStore;
+  identities: Identities;
+  metrics: Metrics;
+  redis: RedisFanout | null;
+  /** Who is online, across every instance. */
+  presence: Pick<Presence, "onlineCounts">;
+  /** Requests received and not yet answered. */
+  inFlightRequests(): number;
+  /** Starts listening; resolves with the port (useful with port 0). */
+  listen(port: number, host: string): Promise<number>;
+  /**
+   * Graceful stop for rolling restarts: report not ready, stop accepting
+   * connections, let requests in flight finish (their acks go out), then
+   * close every socket — clients reconnect, through the load balancer, to
+   * another instance — and release Redis and the store.
+   */
+  shutdown(drainTimeoutMs?: number): Promise<void>;
+};
+
+const DEFAULT_DRAIN_TIMEOUT_MS = 5_000;
+const READINESS_TIMEOUT_MS = 1_000;
+
+function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
+    work.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
+  });
+}
+
+/**
+ * One Scrollback instance: an HTTP server that answers the operational
+ * endpoints, serves pages and carries Socket.IO, with the chat, its metrics
+ * and (optionally) Redis fan-out wired in. server.ts and the integration tests
+ * build instances with this same function.
+ */
+export async function createAppServer(options: AppServerOptions): Promise<AppServer> {
+  const { logger } = options;
+  const httpServer = createServer({ ...HTTP_SERVER_OPTIONS, ...options.httpOptions });
+  let io: ChatIo | undefined;
+  const metrics = createMetrics({ connectedSockets: () => io?.engine.clientsCount ?? 0 });
+  const store = new InstrumentedStore(options.store, metrics.databaseLatency);
+  const identities = createIdentities(store, options.signer);
+
+  let state: "starting" | "serving" | "stopping" = "starting";
+  let redis: RedisFanout | null = null;
+
+  const handleHttp = createHttpHandler({
+    pages: await options.pages(httpServer),
+    isAlive: () => state !== "starting",
+    isDraining: () => state === "stopping",
+    readiness: async () => {
+      const database = await withTimeout(store.ping(), READINESS_TIMEOUT_MS).then(
+        () => "ok" as const,
+        () => "unavailable" as const,
+      );
+      const redisState =
+        redis === null
+          ? ("not configured" as const)
+          : redis.isReady()
+            ? ("ok" as const)
+            : ("unavailable" as const);
+      const ready = state === "serving" && database === "ok" && redisState !== "unavailable";
+      return { ready, checks: { server: state, database, redis: redisState } };
+    },
+    metrics: {
+      render: () => metrics.render(),
+      contentType: metrics.contentType,
+      token: options.metricsToken,
+    },
+    identities,
+    trustProxy: options.trustProxy,
+    logger,
+  });
+  httpServer.on("request", handleHttp);
+
+  io = new Server(httpServer, socketServerOptions(options.socketOptions));
+  // While draining, new connections are turned away (the client retries, and
+  // the load balancer sends it elsewhere) but open ones keep being served.
+  io.engine.opts.allowRequest = (_request, callback) => {
+    if (state === "stopping") callback("server is shutting down", false);
+    else callback(null, true);
+  };
+  if (options.redisUrl) {
+    redis = await attachRedisFanout(
+      io,
+      options.redisUrl,
+      options.redisPrefix ?? "scrollback",
+      logger,
+    );
+  }
+  const chat: ChatServer = createChatServer(io, {
+    store,
+    identities,
+    logger,
+    limits: { ...options.limits, trustProxy: options.trustProxy },
+    metrics,
+  });
+  const chatIo = io;
+
+  return {
+    httpServer,
+    io: chatIo,
+    store,
+    identities,
+    metrics,
+    redis,
+    presence: chat.presence,
+    inFlightRequests: () => chat.inFlightRequests(),
+    async listen(port, host) {
+      await new Promise<void>((resolve, reject) => {
+        httpServer.once("error", reject);
+        httpServer.listen(port, host, () => {
+          httpServer.off("error", reject);
+          resolve();
+        });
+      });
+      state = "serving";
+      return (httpServer.address() as AddressInfo).port;
+    },
+    async shutdown(drainTimeoutMs = DEFAULT_DRAIN_TIMEOUT_MS) {
+      if (state === "stopping") return;
+      state = "stopping";
+      // The listener stays open until the end: closing it (or its idle
+      // connections, which include upgraded WebSockets) would drop every
+      // WebSocket at once, before the requests in flight are answered.
+      const drained = await chat.drain(drainTimeoutMs);
+      if (!drained) logger.warn("requests still in flight at shutdown; their clients will resend");
+      await chat.close();
+      await redis?.close();
+      await store.close();
+    },
+  };
+}

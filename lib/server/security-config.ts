@@ -1,0 +1,134 @@
+import { z } from "zod";
+
+/**
+ * The limits that keep one client from hurting everyone else. Every value has
+ * a default suited to a public server and an environment variable to change
+ * it (docs/security.md explains each); tests pass small ones to
+ * `createChatServer` so that an attack is cut off within a few requests.
+ */
+export type SecurityLimits = {
+  /** Messages one identity may send: a sustained rate plus a burst allowance. */
+  messagesPerSecond: number;
+  messageBurst: number;
+  /**
+   * Messages from one IP address, all its identities together: identities
+   * cost nothing to make, so this is what stops a client that reconnects as
+   * someone new whenever its own budget runs out.
+   */
+  messagesPerIpPerSecond: number;
+  messageBurstPerIp: number;
+  /** Events of any kind one connection may send, the same way. */
+  eventsPerSecond: number;
+  eventBurst: number;
+  /** How long a burst allowance takes to refill. */
+  burstWindowMs: number;
+  /**
+   * How long an address may not open new connections after one of its
+   * connections kept sending while refused (and was cut off for it).
+   */
+  abuseBlockMs: number;
+  /** Open connections from one IP address (an IPv6 client counts by its /64 network). */
+  maxConnectionsPerIp: number;
+  /** New connections from one IP address per second, after a burst of `maxConnectionsPerIp`. */
+  connectionsPerIpPerSecond: number;
+  maxRoomsPerConnection: number;
+  /** Output queued for a client that does not read it, before that client is cut off. */
+  maxBufferedBytesPerConnection: number;
+  /** How often the server looks for clients over that output limit. */
+  slowClientSweepMs: number;
+  /** Browser origins allowed besides the server's own host, as `scheme://host[:port]`. */
+  allowedOrigins: readonly string[];
+  /** Behind one reverse proxy: take the client address and host from its X-Forwarded-* headers. */
+  trustProxy: boolean;
+};
+
+export const DEFAULT_SECURITY_LIMITS: SecurityLimits = {
+  messagesPerSecond: 5,
+  messageBurst: 100,
+  messagesPerIpPerSecond: 20,
+  messageBurstPerIp: 300,
+  eventsPerSecond: 20,
+  eventBurst: 300,
+  burstWindowMs: 60_000,
+  abuseBlockMs: 30_000,
+  maxConnectionsPerIp: 500,
+  connectionsPerIpPerSecond: 5,
+  maxRoomsPerConnection: 100,
+  maxBufferedBytesPerConnection: 8 * 1024 * 1024,
+  slowClientSweepMs: 1_000,
+  allowedOrigins: [],
+  trustProxy: false,
+};
+
+const count = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+/** An origin as browsers send it: scheme, host and port, nothing else. */
+export function normalizeOrigin(value: string): string | null {
+  try {
+    const url = new URL(value);
+    if (url.protocol !== "http:" && url.protocol !== "https:") return null;
+    if (url.pathname !== "/" || url.search || url.hash || url.username || url.password) return null;
+    return url.origin;
+  } catch {
+    return null;
+  }
+}
+
+const originList = z
+  .string()
+  .default("")
+  .transform((value, ctx) => {
+    const origins: string[] = [];
+    for (const entry of value.split(",").map((s) => s.trim())) {
+      if (entry === "") continue;
+      const origin = normalizeOrigin(entry);
+      if (origin === null) {
+        ctx.addIssue({
+          code: "custom",
+          message: `"${entry}" is not an origin like https://chat.example.org`,
+        });
+        return z.NEVER;
+      }
+      origins.push(origin);
+    }
+    return origins;
+  });
+
+export const securityEnvSchema = z.object({
+  RATE_LIMIT_MESSAGES_PER_SECOND: count(DEFAULT_SECURITY_LIMITS.messagesPerSecond),
+  RATE_LIMIT_MESSAGE_BURST: count(DEFAULT_SECURITY_LIMITS.messageBurst),
+  RATE_LIMIT_MESSAGES_PER_IP_PER_SECOND: count(DEFAULT_SECURITY_LIMITS.messagesPerIpPerSecond),
+  RATE_LIMIT_MESSAGE_BURST_PER_IP: count(DEFAULT_SECURITY_LIMITS.messageBurstPerIp),
+  RATE_LIMIT_EVENTS_PER_SECOND: count(DEFAULT_SECURITY_LIMITS.eventsPerSecond),
+  RATE_LIMIT_EVENT_BURST: count(DEFAULT_SECURITY_LIMITS.eventBurst),
+  MAX_CONNECTIONS_PER_IP: count(DEFAULT_SECURITY_LIMITS.maxConnectionsPerIp),
+  RATE_LIMIT_CONNECTIONS_PER_IP_PER_SECOND: count(
+    DEFAULT_SECURITY_LIMITS.connectionsPerIpPerSecond,
+  ),
+  MAX_ROOMS_PER_CONNECTION: count(DEFAULT_SECURITY_LIMITS.maxRoomsPerConnection),
+  MAX_BUFFERED_BYTES_PER_CONNECTION: count(DEFAULT_SECURITY_LIMITS.maxBufferedBytesPerConnection),
+  ABUSE_BLOCK_SECONDS: count(DEFAULT_SECURITY_LIMITS.abuseBlockMs / 1000),
+  ALLOWED_ORIGINS: originList,
+});
+
+export function securityLimitsFromEnv(
+  env: z.output<typeof securityEnvSchema>,
+  trustProxy: boolean,
+): SecurityLimits {
+  return {
+    ...DEFAULT_SECURITY_LIMITS,
+    messagesPerSecond: env.RATE_LIMIT_MESSAGES_PER_SECOND,
+    messageBurst: env.RATE_LIMIT_MESSAGE_BURST,
+    messagesPerIpPerSecond: env.RATE_LIMIT_MESSAGES_PER_IP_PER_SECOND,
+    messageBurstPerIp: env.RATE_LIMIT_MESSAGE_BURST_PER_IP,
+    eventsPerSecond: env.RATE_LIMIT_EVENTS_PER_SECOND,
+    eventBurst: env.RATE_LIMIT_EVENT_BURST,
+    maxConnectionsPerIp: env.MAX_CONNECTIONS_PER_IP,
+    connectionsPerIpPerSecond: env.RATE_LIMIT_CONNECTIONS_PER_IP_PER_SECOND,
+    maxRoomsPerConnection: env.MAX_ROOMS_PER_CONNECTION,
+    maxBufferedBytesPerConnection: env.MAX_BUFFERED_BYTES_PER_CONNECTION,
+    abuseBlockMs: env.ABUSE_BLOCK_SECONDS * 1000,
+    allowedOrigins: env.ALLOWED_ORIGINS,
+    trustProxy,
+  };
+}

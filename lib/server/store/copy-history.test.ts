@@ -1,0 +1,132 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createTestSchema } from "../testing/postgres";
+import { copySqliteToPostgres } from "./copy-history";
+import { PostgresStore } from "./postgres-store";
+import { SqliteStore } from "./sqlite-store";
+
+describe("copying a SQLite history into Postgres", () => {
+  let dir: string;
+  let sqlitePath: string;
+  let schema: Awaited<ReturnType<typeof createTestSchema>>;
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), "scrollback-copy-"));
+    sqlitePath = join(dir, "scrollback.db");
+    schema = await createTestSchema();
+  });
+  afterEach(async () => {
+    rmSync(dir, { recursive: true, force: true });
+    await schema.drop();
+  });
+
+  async function seedSqlite(): Promise<void> {
+    const source = new SqliteStore(sqlitePath);
+    const ana = await source.createUser({ id: "user-ana", name: "Ana" });
+    const bea = await source.createUser({ id: "user-bea", name: "Bea" });
+    for (let i = 1; i <= 1_203; i++) {
+      await source.appendMessage({
+        room: "general",
+        clientId: `g${i}`,
+        author: i % 2 ? ana : bea,
+        text: `general ${i}`,
+      });
+    }
+    await source.appendMessage({
+      room: "random",
+      clientId: "r1",
+      author: bea,
+      text: "<b>verbatim</b> 😀\nline",
+    });
+    await source.renameUser(ana.id, "Ana Souza");
+    await source.close();
+  }
+
+  it("moves every message with its id, seq, clientId, author and time; the sequence continues in Postgres", async () => {
+    await seedSqlite();
+    const progress: number[] = [];
+    const report = await copySqliteToPostgres(sqlitePath, schema.url, (copied) =>
+      progress.push(copied),
+    );
+    expect(report).toEqual({ users: 2, messages: 1_204, rooms: 2 });
+    expect(progress.at(-1)).toBe(1_204);
+
+    const source = new SqliteStore(sqlitePath);
+    const target = await PostgresStore.open(schema.url);
+    try {
+      for (const room of ["general", "random"]) {
+        const before = await source.messagesAfter(room, 0, 200);
+        const after = await target.messagesAfter(room, 0, 200);
+        expect(after).toEqual(before);
+        expect(await target.latestSeq(room)).toBe(await source.latestSeq(room));
+      }
+      expect(await target.latestMessages("general", 3)).toEqual(
+        await source.latestMessages("general", 3),
+      );
+      expect(await target.findUser("user-ana")).toEqual({ id: "user-ana", name: "Ana Souza" });
+      expect((await target.recentRooms(10)).map((r) => r.name).sort()).toEqual([
+        "general",
+        "random",
+      ]);
+
+      // A bot resending a message it sent before the move is recognised as a duplicate...
+      const retry = await target.appendMessage({
+        room: "random",
+        clientId: "r1",
+        author: { id: "user-bea", name: "Bea" },
+        text: "<b>verbatim</b> 😀\nline",
+      });
+      expect(retry.duplicate).toBe(true);
+      // ...and new messages continue the sequence.
+      const next = await target.appendMessage({
+        room: "general",
+        clientId: "after-move",
+        author: { id: "user-bea", name: "Bea" },
+        text: "first in Postgres",
+      });
+      expect(next.message.seq).toBe(1_204);
+    } finally {
+      await source.close();
+      await target.close();
+    }
+  });
+
+  it("can run again without changing anything", async () => {
+    await seedSqlite();
+    await copySqliteToPostgres(sqlitePath, schema.url);
+    const again = await copySqliteToPostgres(sqlitePath, schema.url);
+    expect(again.messages).toBe(1_204);
+    const target = await PostgresStore.open(schema.url);
+    try {
+      expect(await target.latestSeq("general")).toBe(1_203);
+      const all = await target.messagesAfter("general", 0, 200);
+      expect(all.messages[0]?.text).toBe("general 1");
+    } finally {
+      await target.close();
+    }
+  });
+
+  it("refuses a target that holds other messages at the same seqs, and leaves it untouched", async () => {
+    await seedSqlite();
+    const target = await PostgresStore.open(schema.url);
+    await target.appendMessage({
+      room: "general",
+      clientId: "elsewhere",
+      author: { id: "someone", name: "Someone" },
+      text: "a different history",
+    });
+    await target.close();
+
+    await expect(copySqliteToPostgres(sqlitePath, schema.url)).rejects.toThrow(/other messages/);
+
+    const after = await PostgresStore.open(schema.url);
+    try {
+      expect(await after.latestSeq("general")).toBe(1);
+      expect(await after.latestSeq("random")).toBe(0);
+      expect(await after.findUser("user-ana")).toBeNull();
+    } finally {
+      await after.close();
+    }
+  });
+});

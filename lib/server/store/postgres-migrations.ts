@@ -1,0 +1,83 @@
+import type { PoolClient } from "pg";
+
+type Migration = { version: number; name: string; sql: string };
+
+/**
+ * Append-only, like the SQLite list: a released migration is never edited.
+ * `messages` has (room, seq) as its primary key so every history page is one
+ * index range scan, whatever the size of the room.
+ */
+const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: "rooms, messages and users",
+    sql: `
+      CREATE TABLE rooms (
+        name            text        PRIMARY KEY,
+        latest_seq      bigint      NOT NULL,
+        last_message_at timestamptz NOT NULL
+      );
+      CREATE INDEX rooms_by_activity ON rooms (last_message_at DESC);
+
+      CREATE TABLE messages (
+        room        text        NOT NULL,
+        seq         bigint      NOT NULL,
+        id          text        NOT NULL,
+        client_id   text        NOT NULL,
+        author_id   text        NOT NULL,
+        author_name text        NOT NULL,
+        text        text        NOT NULL,
+        created_at  timestamptz NOT NULL,
+        PRIMARY KEY (room, seq)
+      );
+      CREATE UNIQUE INDEX messages_by_id ON messages (id);
+      CREATE UNIQUE INDEX messages_idempotency ON messages (room, author_id, client_id);
+
+      CREATE TABLE users (
+        id         text        PRIMARY KEY,
+        name       text        NOT NULL,
+        created_at timestamptz NOT NULL
+      );
+    `,
+  },
+];
+
+/** Any constant works; it only has to be the same for every instance of the app. */
+const MIGRATION_LOCK_KEY = 0x5c011bac;
+
+/**
+ * Brings the schema up to date. A session-level advisory lock makes instances
+ * that start together take turns: the first migrates, the others find nothing
+ * left to do. Each migration commits on its own with its bookkeeping row.
+ */
+export async function migratePostgres(client: PoolClient): Promise<void> {
+  await client.query("SELECT pg_advisory_lock($1)", [MIGRATION_LOCK_KEY]);
+  try {
+    await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
+      version    integer     PRIMARY KEY,
+      name       text        NOT NULL,
+      applied_at timestamptz NOT NULL DEFAULT now()
+    )`);
+    const { rows } = await client.query<{ version: number }>(
+      "SELECT version FROM schema_migrations",
+    );
+    const applied = new Set(rows.map((row) => row.version));
+    for (const migration of MIGRATIONS) {
+      if (applied.has(migration.version)) continue;
+      await client.query("BEGIN");
+      try {
+        await client.query(migration.sql);
+        await client.query("INSERT INTO schema_migrations (version, name) VALUES ($1, $2)", [
+          migration.version,
+          migration.name,
+        ]);
+        await client.query("COMMIT");
+      } catch (error) {
+        await client.query("ROLLBACK");
+        throw error;
+      }
+    }
+  } finally {
+    await client.query("SELECT pg_advisory_unlock($1)", [MIGRATION_LOCK_KEY]);
+  }
+}

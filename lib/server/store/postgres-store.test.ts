@@ -1,0 +1,63 @@
+import { describe, expect, it } from "vitest";
+import { createTestSchema } from "../testing/postgres";
+import { PostgresStore } from "./postgres-store";
+import { describeStoreContract } from "./store-contract";
+import type { ChatStore } from "./types";
+
+describeStoreContract("Postgres", async () => {
+  const schema = await createTestSchema();
+  const stores: ChatStore[] = [];
+  const open = async () => {
+    const store = await PostgresStore.open(schema.url, { poolSize: 4 });
+    stores.push(store);
+    return store;
+  };
+  return {
+    store: await open(),
+    reopen: open,
+    async destroy() {
+      for (const store of stores) await store.close();
+      await schema.drop();
+    },
+  };
+});
+
+describe("PostgresStore with several instances on one database", () => {
+  it("migrates once when instances start together", async () => {
+    const schema = await createTestSchema();
+    try {
+      const stores = await Promise.all(
+        Array.from({ length: 4 }, () => PostgresStore.open(schema.url)),
+      );
+      await Promise.all(stores.map((store) => store.close()));
+    } finally {
+      await schema.drop();
+    }
+  });
+
+  it("keeps one gap-free sequence per room when instances write to it at once", async () => {
+    const schema = await createTestSchema();
+    const instances = await Promise.all([
+      PostgresStore.open(schema.url),
+      PostgresStore.open(schema.url),
+    ]);
+    try {
+      const author = { id: "user-1", name: "Ana" };
+      const sends = Array.from({ length: 120 }, (_, i) =>
+        (instances[i % 2] as PostgresStore).appendMessage({
+          room: "shared",
+          clientId: `c${i}`,
+          author,
+          text: `m${i}`,
+        }),
+      );
+      const results = await Promise.all(sends);
+      const seqs = results.map((r) => r.message.seq).sort((a, b) => a - b);
+      expect(seqs).toEqual(Array.from({ length: 120 }, (_, i) => i + 1));
+      expect(await (instances[0] as PostgresStore).latestSeq("shared")).toBe(120);
+    } finally {
+      await Promise.all(instances.map((store) => store.close()));
+      await schema.drop();
+    }
+  });
+});

@@ -1,0 +1,265 @@
+import { randomUUID } from "node:crypto";
+import pg from "pg";
+import type { ChatMessage, Page, User } from "../../shared/protocol";
+import { migratePostgres } from "./postgres-migrations";
+import {
+  type AppendResult,
+  type ChatStore,
+  type NewMessage,
+  type RoomSummary,
+  StoreUnavailableError,
+} from "./types";
+
+type MessageRow = {
+  room: string;
+  seq: string;
+  id: string;
+  client_id: string;
+  author_id: string;
+  author_name: string;
+  text: string;
+  created_at: Date;
+};
+
+const MESSAGE_COLUMNS = "room, seq, id, client_id, author_id, author_name, text, created_at";
+
+/** Postgres reports a broken or refused connection with these SQLSTATE classes and codes. */
+const UNAVAILABLE_SQLSTATE = /^(08|57P0|53)/;
+const UNAVAILABLE_ERRNO = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ETIMEDOUT",
+  "EPIPE",
+  "ENOTFOUND",
+  "EHOSTUNREACH",
+]);
+const UNIQUE_VIOLATION = "23505";
+
+function isUnavailable(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === "string" && (UNAVAILABLE_SQLSTATE.test(code) || UNAVAILABLE_ERRNO.has(code)))
+    return true;
+  // node-postgres raises plain Errors for a dead pool connection or an exhausted connect timeout.
+  return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(
+    error.message,
+  );
+}
+
+function toMessage(row: MessageRow): ChatMessage {
+  return {
+    id: row.id,
+    room: row.room,
+    seq: Number(row.seq),
+    clientId: row.client_id,
+    author: { id: row.author_id, name: row.author_name },
+    text: row.text,
+    createdAt: row.created_at.toISOString(),
+  };
+}
+
+function toPage(rows: MessageRow[], limit: number, newestFirst: boolean): Page {
+  const hasMore = rows.length > limit;
+  const kept = hasMore ? rows.slice(0, limit) : rows;
+  if (newestFirst) kept.reverse();
+  return { messages: kept.map(toMessage), hasMore };
+}
+
+export type PostgresStoreOptions = {
+  /** Connections in the pool; each in-flight send holds one for its transaction. */
+  poolSize?: number;
+};
+
+/**
+ * The same store on Postgres, for several instances sharing one history.
+ * Each append is one transaction: the room row's `latest_seq` is bumped with
+ * `INSERT … ON CONFLICT DO UPDATE`, which locks that row, so concurrent writers
+ * to a room (on any instance) take turns and a rolled-back append gives its
+ * seq back — sequences stay gap-free. The ack waits for COMMIT.
+ */
+export class PostgresStore implements ChatStore {
+  private readonly pool: pg.Pool;
+  private closed = false;
+  /** Operations under way, so that close() lets them finish before ending the pool. */
+  private readonly inFlight = new Set<Promise<unknown>>();
+
+  private constructor(pool: pg.Pool) {
+    this.pool = pool;
+  }
+
+  static async open(url: string, options: PostgresStoreOptions = {}): Promise<PostgresStore> {
+    const pool = new pg.Pool({
+      connectionString: url,
+      max: options.poolSize ?? 10,
+      connectionTimeoutMillis: 5_000,
+      idleTimeoutMillis: 30_000,
+    });
+    // An idle connection dropped by the server must not crash the process;
+    // the pool replaces it and the next query reports any lasting outage.
+    pool.on("error", () => {});
+    const client = await pool.connect();
+    try {
+      await migratePostgres(client);
+    } finally {
+      client.release();
+    }
+    return new PostgresStore(pool);
+  }
+
+  private run<T>(work: () => Promise<T>): Promise<T> {
+    if (this.closed) return Promise.reject(new Error("store is closed"));
+    const operation = work().catch((error: unknown) => {
+      if (isUnavailable(error))
+        throw new StoreUnavailableError("Postgres is unavailable", { cause: error });
+      throw error;
+    });
+    this.inFlight.add(operation);
+    const forget = () => this.inFlight.delete(operation);
+    operation.then(forget, forget);
+    return operation;
+  }
+
+  private async query<R extends pg.QueryResultRow>(text: string, values: unknown[]): Promise<R[]> {
+    return this.run(async () => (await this.pool.query<R>(text, values)).rows);
+  }
+
+  appendMessage(input: NewMessage): Promise<AppendResult> {
+    return this.run(async () => {
+      try {
+        return await this.appendOnce(input);
+      } catch (error) {
+        // The same clientId sent twice at once: the loser finds the winner's row.
+        if ((error as { code?: unknown }).code !== UNIQUE_VIOLATION) throw error;
+        return this.appendOnce(input);
+      }
+    });
+  }
+
+  private async appendOnce(input: NewMessage): Promise<AppendResult> {
+    const client = await this.pool.connect();
+    let broken = false;
+    try {
+      await client.query("BEGIN");
+      const existing = await client.query<MessageRow>(
+        `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE room = $1 AND author_id = $2 AND client_id = $3`,
+        [input.room, input.author.id, input.clientId],
+      );
+      const found = existing.rows[0];
+      if (found) {
+        await client.query("COMMIT");
+        return { message: toMessage(found), duplicate: true };
+      }
+      const bumped = await client.query<{ latest_seq: string; now: Date }>(
+        `INSERT INTO rooms (name, latest_seq, last_message_at) VALUES ($1, 1, clock_timestamp())
+         ON CONFLICT (name) DO UPDATE SET latest_seq = rooms.latest_seq + 1, last_message_at = excluded.last_message_at
+         RETURNING latest_seq, last_message_at AS now`,
+        [input.room],
+      );
+      const bump = bumped.rows[0];
+      if (!bump) throw new Error("room sequence was not returned");
+      const inserted = await client.query<MessageRow>(
+        `INSERT INTO messages (${MESSAGE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING ${MESSAGE_COLUMNS}`,
+        [
+          input.room,
+          bump.latest_seq,
+          randomUUID(),
+          input.clientId,
+          input.author.id,
+          input.author.name,
+          input.text,
+          bump.now,
+        ],
+      );
+      await client.query("COMMIT");
+      const row = inserted.rows[0];
+      if (!row) throw new Error("inserted message was not returned");
+      return { message: toMessage(row), duplicate: false };
+    } catch (error) {
+      broken = isUnavailable(error);
+      if (!broken) await client.query("ROLLBACK").catch(() => {});
+      throw error;
+    } finally {
+      // A connection that failed mid-transaction is discarded rather than reused.
+      client.release(broken);
+    }
+  }
+
+  async latestMessages(room: string, limit: number): Promise<Page> {
+    const rows = await this.query<MessageRow>(
+      `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE room = $1 ORDER BY seq DESC LIMIT $2`,
+      [room, limit + 1],
+    );
+    return toPage(rows, limit, true);
+  }
+
+  async messagesBefore(room: string, before: number, limit: number): Promise<Page> {
+    const rows = await this.query<MessageRow>(
+      `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE room = $1 AND seq < $2 ORDER BY seq DESC LIMIT $3`,
+      [room, before, limit + 1],
+    );
+    return toPage(rows, limit, true);
+  }
+
+  async messagesAfter(room: string, after: number, limit: number): Promise<Page> {
+    const rows = await this.query<MessageRow>(
+      `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE room = $1 AND seq > $2 ORDER BY seq ASC LIMIT $3`,
+      [room, after, limit + 1],
+    );
+    return toPage(rows, limit, false);
+  }
+
+  async latestSeq(room: string): Promise<number> {
+    const rows = await this.query<{ latest_seq: string }>(
+      "SELECT latest_seq FROM rooms WHERE name = $1",
+      [room],
+    );
+    return rows[0] ? Number(rows[0].latest_seq) : 0;
+  }
+
+  async recentRooms(limit: number): Promise<RoomSummary[]> {
+    const rows = await this.query<{ name: string; latest_seq: string; last_message_at: Date }>(
+      "SELECT name, latest_seq, last_message_at FROM rooms ORDER BY last_message_at DESC LIMIT $1",
+      [limit],
+    );
+    return rows.map((row) => ({
+      name: row.name,
+      latestSeq: Number(row.latest_seq),
+      lastMessageAt: row.last_message_at.toISOString(),
+    }));
+  }
+
+  async createUser(user: User): Promise<User> {
+    // Two tabs presenting the same new cookie may race to create it: the first wins, both get it.
+    await this.query(
+      "INSERT INTO users (id, name, created_at) VALUES ($1, $2, now()) ON CONFLICT (id) DO NOTHING",
+      [user.id, user.name],
+    );
+    const stored = await this.findUser(user.id);
+    if (!stored) throw new Error("created user was not found");
+    return stored;
+  }
+
+  async findUser(id: string): Promise<User | null> {
+    const rows = await this.query<User>("SELECT id, name FROM users WHERE id = $1", [id]);
+    return rows[0] ?? null;
+  }
+
+  async renameUser(id: string, name: string): Promise<User | null> {
+    const rows = await this.query<User>(
+      "UPDATE users SET name = $2 WHERE id = $1 RETURNING id, name",
+      [id, name],
+    );
+    return rows[0] ?? null;
+  }
+
+  async ping(): Promise<void> {
+    await this.query("SELECT 1", []);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await Promise.allSettled([...this.inFlight]);
+    await this.pool.end();
+  }
+}

@@ -1,0 +1,30 @@
+import { type NextRequest, NextResponse } from "next/server";
+import { contentSecurityPolicy, createNonce } from "./lib/server/content-security-policy";
+
+/**
+ * Gives every page response a Content-Security-Policy with a fresh nonce.
+ * Next.js reads the policy from the request while rendering and puts the
+ * nonce on its own scripts; the browser enforces the copy on the response.
+ */
+export function proxy(request: NextRequest) {
+  const policy = contentSecurityPolicy(createNonce(), process.env.NODE_ENV === "development");
+  const requestHeaders = new Headers(request.headers);
+  requestHeaders.set("Content-Security-Policy", policy);
+  const response = NextResponse.next({ request: { headers: requestHeaders } });
+  response.headers.set("Content-Security-Policy", policy);
+  return response;
+}
+
+export const config = {
+  matcher: [
+    {
+      // Pages only: Socket.IO, the health check and static files need no policy
+      // (engine.io and the health check answer before Next.js anyway).
+      source: "/((?!socket\\.io|healthz|_next/static|_next/image|favicon\\.ico).*)",
+      missing: [
+        { type: "header", key: "next-router-prefetch" },
+        { type: "header", key: "purpose", value: "prefetch" },
+      ],
+    },
+  ],
+};
