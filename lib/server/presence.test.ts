@@ -199,6 +199,24 @@ describe("presence on one instance", () => {
 });
 
 describe("presence across instances", () => {
+  it("does not guess while the cluster cannot say where someone is connected, and announces them once it can", async () => {
+    const one = await cluster.addNode(FAST);
+    await cluster.addNode(FAST);
+    const ana = await enter(one, { name: "Ana" });
+    const bea = await enter(one, { name: "Bea" });
+    await eventually(() => expect(seenOnline(ana).size).toBe(2));
+
+    cluster.lookupsFail = true;
+    await disconnected(bea.socket);
+    // Newcomers still get a list (this instance's view) while the cluster is silent.
+    const caio = await enter(one, { name: "Caio" });
+    await eventually(() => expect(caio.lists).toHaveLength(1));
+    expect(seenOnline(ana).has(bea.session.user.id)).toBe(true);
+
+    cluster.lookupsFail = false;
+    await eventually(() => expect(seenOnline(ana).has(bea.session.user.id)).toBe(false));
+  });
+
   it("shows people connected to other instances, once each, and only drops them when their last connection anywhere leaves", async () => {
     const one = await cluster.addNode(FAST);
     const two = await cluster.addNode(FAST);

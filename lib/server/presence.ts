@@ -16,6 +16,9 @@ export type PresenceOptions = {
   maxListed?: number;
 };
 
+/** After the cluster failed to say who is where (Redis down), the room's next flush waits this long. */
+const CHECK_RETRY_MS = 2_000;
+
 const DEFAULTS: Required<PresenceOptions> = {
   flushDelayMs: 250,
   maxListed: MAX_PRESENCE_LISTED,
@@ -64,6 +67,8 @@ export function trackPresence(io: ChatIo, logger: Logger, options: PresenceOptio
   const adapter = namespace.adapter;
   const batches = new Map<string, RoomBatch>();
   const timers = new Map<string, NodeJS.Timeout>();
+  /** Rooms whose last look-up across the cluster failed: not before this time again. */
+  const retryAt = new Map<string, number>();
   /** How many people are in each room with connections here, as of its last flush. */
   const sizes = new Map<string, number>();
   /** Rooms whose flush is running: flushes of one room never overlap, so changes go out in order. */
@@ -93,12 +98,16 @@ export function trackPresence(io: ChatIo, logger: Logger, options: PresenceOptio
 
   function schedule(room: string): void {
     if (closed || timers.has(room) || flushing.has(room)) return;
+    const backoff = (retryAt.get(room) ?? 0) - Date.now();
     timers.set(
       room,
-      setTimeout(() => {
-        timers.delete(room);
-        void flush(room);
-      }, flushDelayMs),
+      setTimeout(
+        () => {
+          timers.delete(room);
+          void flush(room);
+        },
+        Math.max(flushDelayMs, backoff),
+      ),
     );
   }
 
@@ -194,13 +203,15 @@ export function trackPresence(io: ChatIo, logger: Logger, options: PresenceOptio
   async function goneFromCluster(room: string, userIds: readonly string[]): Promise<string[]> {
     try {
       const members = (await io.in(userIds.map(userRoom)).fetchSockets()) as Member[];
+      retryAt.delete(room);
       const stillHere = new Set(
         members.filter((m) => m.rooms.has(room)).map((m) => m.data.user.id),
       );
       return userIds.filter((id) => !stillHere.has(id));
     } catch (error) {
-      // Unsure: ask again with the next flush rather than guess.
+      // Unsure: ask again a little later rather than guess.
       logger.warn({ err: error, room }, "presence check failed; retrying");
+      retryAt.set(room, Date.now() + CHECK_RETRY_MS);
       const batch = batchFor(room);
       for (const id of userIds) if (!batch.wasHere.has(id)) batch.wasHere.set(id, true);
       return [];
@@ -244,6 +255,7 @@ export function trackPresence(io: ChatIo, logger: Logger, options: PresenceOptio
       for (const timer of timers.values()) clearTimeout(timer);
       timers.clear();
       batches.clear();
+      retryAt.clear();
       adapter.off("join-room", onJoin);
       adapter.off("leave-room", onLeave);
       adapter.off("delete-room", onRoomDeleted);

@@ -34,6 +34,8 @@ import { TEST_SECRET, WAIT_MS } from "./chat-test-server";
  */
 export class InProcessCluster {
   private readonly adapters = new Set<InProcessAdapter>();
+  /** While set, asking the cluster which sockets are where fails, as it does while Redis is down. */
+  lookupsFail = false;
   readonly nodes: ClusterNode[] = [];
   private readonly dir = mkdtempSync(join(tmpdir(), "scrollback-cluster-"));
 
@@ -43,6 +45,11 @@ export class InProcessCluster {
     class Adapter extends InProcessAdapter {
       constructor(nsp: unknown) {
         super(nsp, cluster.adapters);
+      }
+      override fetchSockets(opts: Parameters<InProcessAdapter["fetchSockets"]>[0]) {
+        if (cluster.lookupsFail && !opts.flags?.local)
+          return Promise.reject(new Error("the cluster did not answer"));
+        return super.fetchSockets(opts);
       }
     }
     const node = await ClusterNode.start(join(this.dir, "scrollback.db"), Adapter, presence);
