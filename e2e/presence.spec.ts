@@ -60,6 +60,9 @@ test("the landing page shows how many people are online in each room", async ({
   await person("busy");
   const quiet = await person("quiet");
   await quiet.send("just me");
+  // Rooms are listed once they have a message.
+  await expect(ana.stored("anyone here?")).toBeVisible();
+  await expect(quiet.stored("just me")).toBeVisible();
   await expect(ana.online.getByRole("listitem")).toHaveCount(2);
 
   await page.goto(`${app.url}/`);

@@ -14,6 +14,7 @@ test("rooms with messages you have not read show how many, on the landing page a
 
   await ana.goto("beta");
   await ana.send("over in beta");
+  await expect(ana.stored("over in beta")).toBeVisible();
   const switcher = ana.page.getByRole("navigation", { name: "Rooms" });
   await expect(switcher.getByRole("link", { name: /#alpha/ })).not.toContainText("unread");
 
