@@ -171,14 +171,16 @@ export function trackPresence(io: ChatIo, logger: Logger, options: PresenceOptio
       }
       const offline = leaving.length > 0 ? await goneFromCluster(room, leaving) : [];
       const owed = [...batch.joiners].filter((id) => namespace.sockets.get(id)?.rooms.has(room));
-      // The joiners' list is also a fresh count of the room; between lists, the count is kept up to date from the changes.
+      // The joiners' list is also a fresh count of the room; between lists,
+      // the count follows the changes.
       const list = owed.length > 0 ? await listOf(room) : null;
       if (closed) return;
       const size =
         list?.count ?? Math.max(0, (sizes.get(room) ?? 0) + arrived.size - offline.length);
       if (adapter.rooms.has(room)) sizes.set(room, size);
       else sizes.delete(room);
-      // Beyond what a list names, arrivals are counted, not named: naming each one to everyone costs the square of the room.
+      // Beyond what a list names, arrivals are counted, not named: naming each
+      // one to everyone would cost the square of the room's size.
       const large = size > maxListed;
       const online = [...(large ? [] : arrived.values()), ...renamed.values()];
       const arrivals = large ? arrived.size : 0;
@@ -224,7 +226,7 @@ export function trackPresence(io: ChatIo, logger: Logger, options: PresenceOptio
     return { room, users: users.slice(0, maxListed), count: users.length };
   }
 
-  /** The distinct people in each room, across the cluster (this instance alone if the cluster does not answer). */
+  /** The distinct people in each room, across the cluster (this instance's alone if it does not answer). */
   async function peopleIn(rooms: readonly string[]): Promise<Map<string, Map<string, User>>> {
     let members: Member[];
     try {
