@@ -38,7 +38,7 @@ async function main(): Promise<void> {
       return nextApp.getRequestHandler();
     },
   });
-  provideServices({ store: app.store });
+  provideServices({ store: app.store, presence: app.presence });
 
   const port = await app.listen(config.port, config.host);
   logger.info(

@@ -1,14 +1,13 @@
 import { connection } from "next/server";
 import { JoinRoomForm } from "@/components/JoinRoomForm";
 import { RoomList } from "@/components/RoomList";
+import { listRooms } from "@/lib/server/room-directory";
 import { getServices } from "@/lib/server/services";
-
-const RECENT_ROOMS = 20;
 
 export default async function LandingPage() {
   // Rendered per request: the list reflects the rooms as they are now.
   await connection();
-  const rooms = await getServices().store.recentRooms(RECENT_ROOMS);
+  const rooms = await listRooms(getServices());
   return (
     <main className="mx-auto flex min-h-full max-w-2xl flex-col gap-8 px-4 py-10 sm:py-16">
       <header className="space-y-2">

@@ -1,29 +1,79 @@
 "use client";
 
 import Link from "next/link";
-import { useMemo, useState } from "react";
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
 import { unconfirmed } from "@/lib/client/outbox";
+import { browserReadPositions } from "@/lib/client/read-positions";
 import { hasOlder } from "@/lib/client/timeline";
+import { firstUnreadSeq, titleWithUnread, unreadCount } from "@/lib/client/unread";
+import { useNow } from "@/lib/client/use-now";
+import { usePageVisible } from "@/lib/client/use-page-visible";
+import { useReadPositions } from "@/lib/client/use-read-positions";
 import { useRoom } from "@/lib/client/use-room";
+import type { RoomListing } from "@/lib/shared/protocol";
 import { Composer } from "./Composer";
 import { ConnectionStatus } from "./ConnectionStatus";
-import { MessageItem, PendingItem } from "./MessageItem";
 import { MessageList } from "./MessageList";
 import { NameEditor } from "./NameEditor";
+import { OnlineList } from "./OnlineList";
+import { RoomSwitcher } from "./RoomSwitcher";
+import { TypingIndicator } from "./TypingIndicator";
 
-export function ChatRoom({ room }: { room: string }) {
-  const { snapshot, client } = useRoom(room);
-  const { timeline, user, outbox, status } = snapshot;
+/** Relative times ("5 minutes ago") are redrawn this often. */
+const CLOCK_TICK_MS = 30_000;
+
+export function ChatRoom({ room, rooms }: { room: string; rooms: readonly RoomListing[] }) {
+  const { snapshot, activity, client, roomActivity } = useRoom(room);
+  const { timeline, user, outbox, status, joined } = snapshot;
   const [sentCount, setSentCount] = useState(0);
+  const [atBottom, setAtBottom] = useState(true);
+  const [panelOpen, setPanelOpen] = useState(false);
+  const visible = usePageVisible();
+  const now = useNow(CLOCK_TICK_MS);
   const me = user?.id;
 
   const waiting = useMemo(
     () => unconfirmed(outbox, timeline.messages, me),
     [outbox, timeline.messages, me],
   );
-  const lastKey = waiting.at(-1)?.clientId ?? timeline.messages.at(-1)?.id;
   const pendingCount = waiting.filter((entry) => entry.state === "pending").length;
+  const loaded = joined || timeline.fromStart || timeline.messages.length > 0;
 
+  // --- reading: how far the person has read, where the divider goes, the tab title ---
+  const readSeq = useReadPositions().get(room);
+  /** The read position when the person last arrived or looked away; the divider marks what came after. */
+  const [leftAt, setLeftAt] = useState<number | undefined>(undefined);
+  const arrived = useRef(false);
+  const newestSeq = timeline.messages.at(-1)?.seq ?? 0;
+
+  // Before paint: whatever the person can see has already been counted as read.
+  useLayoutEffect(() => {
+    if (!joined) return;
+    if (!arrived.current) {
+      arrived.current = true;
+      setLeftAt(readSeq);
+    }
+    if (visible && atBottom) browserReadPositions().markRead(room, newestSeq);
+  }, [joined, visible, atBottom, room, newestSeq, readSeq]);
+
+  useEffect(() => {
+    if (!visible && arrived.current) setLeftAt(readSeq);
+  }, [visible, readSeq]);
+
+  const dividerSeq = firstUnreadSeq(timeline.messages, leftAt, me);
+  const unread = unreadCount(timeline.messages, readSeq, me);
+
+  useEffect(() => {
+    document.title = titleWithUnread(document.title, visible ? 0 : unread);
+  }, [visible, unread]);
+  useEffect(
+    () => () => {
+      document.title = titleWithUnread(document.title, 0);
+    },
+    [],
+  );
+
+  // --- what the person does ---
   async function rename(name: string): Promise<string | null> {
     if (!client) return "Not connected yet.";
     const result = await client.rename(name);
@@ -31,13 +81,47 @@ export function ChatRoom({ room }: { room: string }) {
     return result.ok ? null : result.error.message;
   }
 
+  const loadOlder = useCallback(async () => {
+    if (!client) return false;
+    const before = client.getSnapshot().timeline.messages[0]?.seq;
+    await client.loadOlder();
+    return client.getSnapshot().timeline.messages[0]?.seq !== before;
+  }, [client]);
+
+  const panel = useRef<HTMLElement>(null);
+  const panelButton = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    if (panelOpen) panel.current?.focus();
+  }, [panelOpen]);
+  const closePanel = () => {
+    setPanelOpen(false);
+    panelButton.current?.focus();
+  };
+
   return (
     <div className="flex h-dvh flex-col">
-      <header className="flex flex-wrap items-center justify-between gap-x-4 gap-y-1 border-zinc-200 border-b px-4 py-2 dark:border-zinc-800">
+      <a
+        href="#composer"
+        className="sr-only rounded-md bg-indigo-700 text-white focus:not-sr-only focus:absolute focus:top-2 focus:left-2 focus:z-30 focus:px-3 focus:py-2"
+      >
+        Skip to the message box
+      </a>
+      <header className="flex flex-wrap items-center justify-between gap-x-4 gap-y-1 border-zinc-200 border-b px-3 py-2 sm:px-4 dark:border-zinc-800">
         <div className="flex min-w-0 items-center gap-3">
+          <button
+            ref={panelButton}
+            type="button"
+            aria-expanded={panelOpen}
+            aria-controls="room-panel"
+            onClick={() => setPanelOpen((open) => !open)}
+            className="shrink-0 rounded-md border border-zinc-300 px-2 py-1 text-sm md:hidden dark:border-zinc-700"
+          >
+            <span aria-hidden="true">☰ </span>
+            {activity.online.count} online<span className="sr-only">, rooms and people</span>
+          </button>
           <Link
             href="/"
-            className="font-semibold text-zinc-500 hover:text-zinc-900 dark:text-zinc-400 dark:hover:text-zinc-100"
+            className="hidden rounded-md font-semibold text-zinc-600 hover:text-zinc-900 focus-visible:outline-2 focus-visible:outline-indigo-500 sm:inline dark:text-zinc-400 dark:hover:text-zinc-100"
           >
             Scrollback
           </Link>
@@ -47,53 +131,83 @@ export function ChatRoom({ room }: { room: string }) {
         <NameEditor name={user?.name ?? null} onSave={rename} />
       </header>
 
-      <MessageList
-        lastKey={lastKey}
-        forceFollowKey={sentCount}
-        header={
-          hasOlder(timeline) && (
-            <div className="flex justify-center p-2">
-              <button
-                type="button"
-                onClick={() => client?.loadOlder()}
-                disabled={snapshot.loadingOlder}
-                className="rounded-md px-3 py-1 text-indigo-700 text-sm hover:bg-indigo-50 dark:text-indigo-300 dark:hover:bg-indigo-950"
-              >
-                {snapshot.loadingOlder ? "Loading…" : "Load older messages"}
-              </button>
-            </div>
-          )
-        }
-        empty={
-          snapshot.joined &&
-          timeline.messages.length === 0 &&
-          waiting.length === 0 && (
-            <p className="px-4 py-10 text-center text-zinc-500 dark:text-zinc-400">
-              No messages in #{room} yet. Say hello!
-            </p>
-          )
-        }
-      >
-        {timeline.messages.map((message) => (
-          <MessageItem key={message.id} message={message} mine={message.author.id === me} />
-        ))}
-        {waiting.map((entry) => (
-          <PendingItem
-            key={entry.clientId}
-            entry={entry}
-            authorName={user?.name ?? "You"}
-            onRetry={() => client?.retry(entry.clientId)}
-            onDiscard={() => client?.discard(entry.clientId)}
-          />
-        ))}
-      </MessageList>
+      <div className="relative flex min-h-0 flex-1">
+        <aside
+          id="room-panel"
+          ref={panel}
+          tabIndex={-1}
+          aria-label="Rooms and people"
+          onKeyDown={(event) => {
+            if (event.key === "Escape" && panelOpen) closePanel();
+          }}
+          className={`${panelOpen ? "absolute inset-0 z-20 flex" : "hidden"} w-full flex-col gap-6 overflow-y-auto bg-zinc-50 p-4 outline-none md:static md:flex md:w-60 md:shrink-0 md:border-zinc-200 md:border-r dark:bg-zinc-900 md:dark:border-zinc-800`}
+        >
+          {panelOpen && (
+            <button
+              type="button"
+              onClick={closePanel}
+              className="self-end rounded-md px-2 py-1 text-sm text-indigo-700 focus-visible:outline-2 focus-visible:outline-indigo-500 md:hidden dark:text-indigo-300"
+            >
+              Close
+            </button>
+          )}
+          <Link
+            href="/"
+            className="rounded-md font-semibold text-zinc-700 focus-visible:outline-2 focus-visible:outline-indigo-500 sm:hidden dark:text-zinc-300"
+          >
+            ← All rooms
+          </Link>
+          <RoomSwitcher current={room} rooms={rooms} />
+          <OnlineList online={activity.online} me={user} />
+        </aside>
 
-      <Composer
-        onSend={(text) => {
-          client?.send(text);
-          setSentCount((n) => n + 1);
-        }}
-      />
+        <main className="flex min-w-0 flex-1 flex-col">
+          <MessageList
+            room={room}
+            messages={timeline.messages}
+            pending={waiting}
+            me={user}
+            dividerSeq={dividerSeq}
+            joined={joined}
+            loaded={loaded}
+            hasOlder={hasOlder(timeline)}
+            loadingOlder={snapshot.loadingOlder}
+            onLoadOlder={loadOlder}
+            onRetry={(clientId) => client?.retry(clientId)}
+            onDiscard={(clientId) => client?.discard(clientId)}
+            forceFollowKey={sentCount}
+            onAtBottomChange={setAtBottom}
+            now={now}
+            empty={<EmptyRoom room={room} />}
+          />
+          <TypingIndicator typists={activity.typing} />
+          <Composer
+            onSend={(text) => {
+              client?.send(text);
+              setSentCount((n) => n + 1);
+            }}
+            onTyping={() => roomActivity?.typing()}
+            onStopTyping={() => roomActivity?.stopTyping()}
+          />
+        </main>
+      </div>
+    </div>
+  );
+}
+
+function EmptyRoom({ room }: { room: string }) {
+  return (
+    <div className="flex flex-col items-center gap-2 px-6 py-16 text-center">
+      <div
+        aria-hidden="true"
+        className="flex size-12 items-center justify-center rounded-full bg-indigo-100 text-2xl dark:bg-indigo-950"
+      >
+        👋
+      </div>
+      <p className="font-semibold">No messages in #{room} yet</p>
+      <p className="max-w-sm text-sm text-zinc-600 dark:text-zinc-400">
+        Say hello: everyone who opens #{room} will see it, now or later.
+      </p>
     </div>
   );
 }

@@ -1,45 +1,76 @@
+import { memo } from "react";
 import type { OutboxEntry } from "@/lib/client/outbox";
+import { exactTime, relativeTime } from "@/lib/client/relative-time";
 import type { ChatMessage } from "@/lib/shared/protocol";
+import { Avatar } from "./Avatar";
+import { MessageText } from "./MessageText";
 
-const timeFormat = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit" });
-const fullFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "full", timeStyle: "medium" });
+const clockFormat = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit" });
 
-function Timestamp({ iso }: { iso: string }) {
+/** When a message was written: relative while recent, the exact time on hover. */
+function Timestamp({ iso, now }: { iso: string; now: number }) {
   const date = new Date(iso);
   return (
     <time
       dateTime={iso}
-      title={fullFormat.format(date)}
-      className="text-xs text-zinc-500 dark:text-zinc-400"
+      title={exactTime(date)}
+      className="text-xs text-zinc-600 dark:text-zinc-400"
     >
-      {timeFormat.format(date)}
+      {relativeTime(date, new Date(now))}
     </time>
   );
 }
 
-/** Message text is only ever rendered as text: markup in it is shown, never interpreted. */
-function MessageText({ text }: { text: string }) {
-  return <p className="whitespace-pre-wrap break-words [overflow-wrap:anywhere]">{text}</p>;
-}
+type MessageProps = {
+  message: ChatMessage;
+  mine: boolean;
+  /** Continues the group of the message above: no avatar, name or time shown (screen readers still get them). */
+  continued: boolean;
+  now: number;
+};
 
-export function MessageItem({ message, mine }: { message: ChatMessage; mine: boolean }) {
+export const MessageItem = memo(function MessageItem({
+  message,
+  mine,
+  continued,
+  now,
+}: MessageProps) {
+  const name = (
+    <span
+      className={`font-semibold text-sm ${mine ? "text-indigo-700 dark:text-indigo-300" : "text-zinc-900 dark:text-zinc-100"}`}
+    >
+      {message.author.name}
+    </span>
+  );
   return (
     <article
       data-seq={message.seq}
-      className="group px-4 py-1.5 hover:bg-zinc-50 dark:hover:bg-zinc-900/60"
+      className={`group flex gap-3 px-4 hover:bg-zinc-100/70 dark:hover:bg-zinc-900/70 ${continued ? "py-0.5" : "mt-2 pt-1 pb-0.5"}`}
     >
-      <header className="flex items-baseline gap-2">
-        <span
-          className={`font-semibold text-sm ${mine ? "text-indigo-700 dark:text-indigo-300" : ""}`}
-        >
-          {message.author.name}
-        </span>
-        <Timestamp iso={message.createdAt} />
-      </header>
-      <MessageText text={message.text} />
+      <div className="w-9 shrink-0">
+        {continued ? (
+          <time
+            dateTime={message.createdAt}
+            title={exactTime(new Date(message.createdAt))}
+            aria-hidden="true"
+            className="invisible block pt-1 text-right text-[11px] text-zinc-600 tabular-nums group-hover:visible dark:text-zinc-400"
+          >
+            {clockFormat.format(new Date(message.createdAt))}
+          </time>
+        ) : (
+          <Avatar user={message.author} />
+        )}
+      </div>
+      <div className="min-w-0 flex-1">
+        <header className={continued ? "sr-only" : "flex flex-wrap items-baseline gap-x-2"}>
+          {name}
+          <Timestamp iso={message.createdAt} now={now} />
+        </header>
+        <MessageText text={message.text} />
+      </div>
     </article>
   );
-}
+});
 
 export function PendingItem({
   entry,
@@ -57,32 +88,47 @@ export function PendingItem({
     <article
       data-state={entry.state}
       aria-busy={failed ? undefined : true}
-      className={`px-4 py-1.5 ${failed ? "bg-red-50 dark:bg-red-950/40" : "opacity-70"}`}
+      className={`mt-2 flex gap-3 px-4 pt-1 pb-0.5 ${failed ? "bg-red-50 dark:bg-red-950/40" : ""}`}
     >
-      <header className="flex items-baseline gap-2">
-        <span className="font-semibold text-indigo-700 text-sm dark:text-indigo-300">
-          {authorName}
-        </span>
-        <span
-          className={`text-xs ${failed ? "text-red-700 dark:text-red-300" : "text-zinc-500 dark:text-zinc-400"}`}
-        >
-          {failed ? "Not sent" : "Sending…"}
-        </span>
-      </header>
-      <MessageText text={entry.text} />
-      {failed && (
-        <div className="mt-1 flex flex-wrap items-center gap-3 text-sm">
-          <span className="text-red-700 dark:text-red-300">
-            {entry.error?.message ?? "The server refused it."}
+      <div className="w-9 shrink-0">
+        <Avatar user={{ id: "me", name: authorName }} faded={!failed} />
+      </div>
+      <div className="min-w-0 flex-1">
+        <header className="flex flex-wrap items-baseline gap-x-2">
+          <span className="font-semibold text-indigo-700 text-sm dark:text-indigo-300">
+            {authorName}
           </span>
-          <button type="button" onClick={onRetry} className="font-medium underline">
-            Retry
-          </button>
-          <button type="button" onClick={onDiscard} className="font-medium underline">
-            Discard
-          </button>
+          <span
+            className={`text-xs ${failed ? "text-red-700 dark:text-red-300" : "text-zinc-600 dark:text-zinc-400"}`}
+          >
+            {failed ? "Not sent" : "Sending…"}
+          </span>
+        </header>
+        <div className={failed ? "" : "text-zinc-600 dark:text-zinc-400"}>
+          <MessageText text={entry.text} />
         </div>
-      )}
+        {failed && (
+          <div className="mt-1 flex flex-wrap items-center gap-3 text-sm">
+            <span className="text-red-700 dark:text-red-300">
+              {entry.error?.message ?? "The server refused it."}
+            </span>
+            <button
+              type="button"
+              onClick={onRetry}
+              className="rounded font-medium underline focus-visible:outline-2 focus-visible:outline-indigo-500"
+            >
+              Retry
+            </button>
+            <button
+              type="button"
+              onClick={onDiscard}
+              className="rounded font-medium underline focus-visible:outline-2 focus-visible:outline-indigo-500"
+            >
+              Discard
+            </button>
+          </div>
+        )}
+      </div>
     </article>
   );
 }

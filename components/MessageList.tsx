@@ -1,54 +1,313 @@
 "use client";
 
-import { type ReactNode, useLayoutEffect, useRef } from "react";
+import {
+  type ReactNode,
+  useCallback,
+  useEffect,
+  useLayoutEffect,
+  useMemo,
+  useRef,
+  useState,
+} from "react";
+import { startsGroup } from "@/lib/client/message-groups";
+import {
+  AT_TAIL,
+  DEFAULT_WINDOW,
+  pinned,
+  type Slice,
+  sliceAt,
+  slideDown,
+  slideUp,
+  type WindowPosition,
+} from "@/lib/client/message-window";
+import type { OutboxEntry } from "@/lib/client/outbox";
+import type { ChatMessage, User } from "@/lib/shared/protocol";
+import { MessageItem, PendingItem } from "./MessageItem";
+import { UnreadDivider } from "./UnreadDivider";
 
 /** Within this many pixels of the end the reader counts as "at the bottom" and the view follows. */
 const BOTTOM_SLACK_PX = 48;
+/** Closer than this to an edge of what is rendered, more is brought in before the reader gets there. */
+const EDGE_PX = 600;
+/** After a page of older messages failed to come, the next try waits this long. */
+const RETRY_OLDER_MS = 2_000;
 
 type Props = {
-  children: ReactNode;
-  /** Changes whenever an entry is added at the end, to decide whether to follow. */
-  lastKey: string | undefined;
-  /** Set when the person just sent: the view always jumps to their message. */
+  room: string;
+  /** Every message held for the room, ascending by seq; only a window of them is rendered. */
+  messages: readonly ChatMessage[];
+  /** This person's unsent messages, shown after the newest. */
+  pending: readonly OutboxEntry[];
+  me: User | null;
+  /** The first unread message, marked by a divider. */
+  dividerSeq: number | null;
+  joined: boolean;
+  /** The room's messages (or its emptiness) have been received at least once. */
+  loaded: boolean;
+  hasOlder: boolean;
+  loadingOlder: boolean;
+  /** Resolves with whether older messages arrived. */
+  onLoadOlder: () => Promise<boolean>;
+  onRetry: (clientId: string) => void;
+  onDiscard: (clientId: string) => void;
+  /** Changes when the person sends: the view jumps to their message. */
   forceFollowKey: number;
-  header?: ReactNode;
-  empty?: ReactNode;
+  onAtBottomChange: (atBottom: boolean) => void;
+  /** The clock for relative times. */
+  now: number;
+  empty: ReactNode;
 };
 
-/** The message log: opens at the newest message and follows new ones while the reader is at the bottom. */
-export function MessageList({ children, lastKey, forceFollowKey, header, empty }: Props) {
+type Anchor = { key: string; top: number };
+
+/** The first rendered entry whose bottom is below the top of the view: what the reader's eye is on. */
+function captureAnchor(scroller: HTMLElement): Anchor | null {
+  const entries = scroller.querySelectorAll<HTMLElement>("[data-key]");
+  const top = scroller.getBoundingClientRect().top;
+  let low = 0;
+  let high = entries.length - 1;
+  let found: HTMLElement | null = null;
+  while (low <= high) {
+    const mid = (low + high) >>> 1;
+    const entry = entries[mid] as HTMLElement;
+    if (entry.getBoundingClientRect().bottom > top) {
+      found = entry;
+      high = mid - 1;
+    } else low = mid + 1;
+  }
+  if (!found) return null;
+  return { key: found.dataset.key ?? "", top: found.getBoundingClientRect().top - top };
+}
+
+/**
+ * The message log. It renders a bounded window of the held messages and
+ * slides it as the reader scrolls, loading older pages at the top; whatever
+ * is added or removed above the reader, the entry under their eye stays where
+ * it was. It follows new messages only while the reader is at the bottom;
+ * otherwise a "New messages" button offers the way down.
+ */
+export function MessageList(props: Props) {
+  const { messages, pending, me, dividerSeq, hasOlder, loadingOlder, joined, loaded, now } = props;
   const scroller = useRef<HTMLDivElement>(null);
-  const atBottom = useRef(true);
+  const following = useRef(true);
+  const anchor = useRef<Anchor | null>(null);
+  const [position, setPosition] = useState<WindowPosition>(AT_TAIL);
+  const [atBottom, setAtBottom] = useState(true);
+  const [seenSeq, setSeenSeq] = useState(0);
+  const [olderBlocked, setOlderBlocked] = useState(false);
 
-  // biome-ignore lint/correctness/useExhaustiveDependencies: runs when the newest entry or a send changes.
-  useLayoutEffect(() => {
-    const element = scroller.current;
-    if (element && atBottom.current) element.scrollTop = element.scrollHeight;
-  }, [lastKey]);
+  const slice: Slice = sliceAt(messages, position, DEFAULT_WINDOW);
+  const atEnd = slice.end === messages.length;
+  const newestSeq = messages.at(-1)?.seq ?? 0;
+  const { onAtBottomChange, onLoadOlder } = props;
 
-  // biome-ignore lint/correctness/useExhaustiveDependencies: a send always scrolls to the end.
+  // Keep the reader's place: follow the end, or put the anchored entry back where it was.
   useLayoutEffect(() => {
     const element = scroller.current;
     if (!element) return;
-    atBottom.current = true;
-    element.scrollTop = element.scrollHeight;
-  }, [forceFollowKey]);
+    if (following.current) {
+      element.scrollTop = element.scrollHeight;
+    } else if (anchor.current) {
+      const { key, top } = anchor.current;
+      const entry = element.querySelector<HTMLElement>(`[data-key="${CSS.escape(key)}"]`);
+      if (entry) {
+        const moved = entry.getBoundingClientRect().top - element.getBoundingClientRect().top - top;
+        if (moved !== 0) element.scrollTop += moved;
+      }
+    }
+    anchor.current = captureAnchor(element);
+  });
+
+  // The view's height changes too (the composer grows, the keyboard opens): stay at the end if there.
+  useEffect(() => {
+    const element = scroller.current;
+    if (!element) return;
+    const observer = new ResizeObserver(() => {
+      if (following.current) element.scrollTop = element.scrollHeight;
+    });
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, []);
+
+  /** Renders the newest messages and follows them; the layout effect does the scrolling once they are in. */
+  const [, setJumps] = useState(0);
+  const jumpToEnd = useCallback(() => {
+    following.current = true;
+    setPosition(AT_TAIL);
+    setJumps((n) => n + 1);
+  }, []);
+
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a send always scrolls to the end.
+  useEffect(() => {
+    if (props.forceFollowKey > 0) jumpToEnd();
+  }, [props.forceFollowKey]);
+
+  /** Brings in more at an edge the reader is near: held messages first, then an older page. */
+  const fillEdges = useCallback(() => {
+    const element = scroller.current;
+    if (!element) return;
+    if (element.scrollTop < EDGE_PX) {
+      const up = slideUp(messages, slice, DEFAULT_WINDOW);
+      if (up) {
+        setPosition(up);
+        return;
+      }
+      if (hasOlder && joined && !loadingOlder && !olderBlocked) {
+        onLoadOlder().then((loadedSome) => {
+          if (loadedSome) return;
+          setOlderBlocked(true);
+          setTimeout(() => setOlderBlocked(false), RETRY_OLDER_MS);
+        });
+        return;
+      }
+    }
+    const below = element.scrollHeight - element.scrollTop - element.clientHeight;
+    if (below < EDGE_PX && !atEnd) {
+      const down = slideDown(messages, slice, DEFAULT_WINDOW);
+      if (down) setPosition(down);
+    }
+  }, [messages, slice, atEnd, hasOlder, joined, loadingOlder, olderBlocked, onLoadOlder]);
+
+  useEffect(() => {
+    fillEdges();
+  }, [fillEdges]);
+
+  const readingTheEnd = atBottom && atEnd;
+  useEffect(() => {
+    if (readingTheEnd) setSeenSeq(newestSeq);
+  }, [readingTheEnd, newestSeq]);
+  useEffect(() => {
+    onAtBottomChange(readingTheEnd);
+  }, [readingTheEnd, onAtBottomChange]);
+
+  function onScroll() {
+    const element = scroller.current;
+    if (!element) return;
+    const bottom =
+      element.scrollHeight - element.scrollTop - element.clientHeight <= BOTTOM_SLACK_PX;
+    following.current = bottom && atEnd;
+    anchor.current = captureAnchor(element);
+    if (bottom !== atBottom) setAtBottom(bottom);
+    // Away from the end, new messages must not slide the window from under the reader.
+    if (!bottom && position.tail) setPosition(pinned(messages, slice));
+    if (bottom && !position.tail && atEnd) setPosition(AT_TAIL);
+    fillEdges();
+  }
+
+  const unseen = useMemo(() => {
+    for (let i = messages.length - 1; i >= 0; i--) {
+      const message = messages[i] as ChatMessage;
+      if (message.seq <= seenSeq) return false;
+      if (message.author.id !== me?.id) return true;
+    }
+    return false;
+  }, [messages, seenSeq, me?.id]);
+  const showNewMessages = unseen && !readingTheEnd;
+
+  const rendered = messages.slice(slice.start, slice.end);
+  const isEmpty = loaded && messages.length === 0 && pending.length === 0;
 
   return (
-    <div
-      ref={scroller}
-      onScroll={(event) => {
-        const element = event.currentTarget;
-        atBottom.current =
-          element.scrollHeight - element.scrollTop - element.clientHeight <= BOTTOM_SLACK_PX;
-      }}
-      className="min-h-0 flex-1 overflow-y-auto overscroll-contain"
-    >
-      {header}
-      <div role="log" aria-label="Messages" aria-live="polite" className="py-2">
-        {children}
+    <div className="relative flex min-h-0 flex-1 flex-col">
+      <div
+        ref={scroller}
+        role="log"
+        aria-label="Messages"
+        aria-live="polite"
+        aria-busy={loadingOlder || undefined}
+        // biome-ignore lint/a11y/noNoninteractiveTabindex: the log scrolls, and keyboard users scroll it by focusing it.
+        tabIndex={0}
+        onScroll={onScroll}
+        className="min-h-0 flex-1 overflow-y-auto overscroll-contain py-2 [overflow-anchor:none] focus-visible:outline-2 focus-visible:outline-indigo-500 focus-visible:-outline-offset-2"
+      >
+        {/* Few messages sit at the bottom, next to the composer, as in any chat. */}
+        <div className="flex min-h-full flex-col justify-end">
+          {slice.start === 0 && (
+            <LogStart
+              room={props.room}
+              loaded={loaded}
+              hasOlder={hasOlder}
+              loadingOlder={loadingOlder}
+              onLoadOlder={() => void onLoadOlder()}
+              hasMessages={messages.length > 0}
+            />
+          )}
+          {isEmpty && props.empty}
+          {rendered.map((message, i) => {
+            const previous = messages[slice.start + i - 1];
+            const divided = message.seq === dividerSeq;
+            return (
+              <div key={message.id} data-key={message.id}>
+                {divided && <UnreadDivider />}
+                <MessageItem
+                  message={message}
+                  mine={message.author.id === me?.id}
+                  continued={!divided && !startsGroup(previous, message)}
+                  now={now}
+                />
+              </div>
+            );
+          })}
+          {atEnd &&
+            pending.map((entry) => (
+              <div key={entry.clientId} data-key={`pending-${entry.clientId}`}>
+                <PendingItem
+                  entry={entry}
+                  authorName={me?.name ?? "You"}
+                  onRetry={() => props.onRetry(entry.clientId)}
+                  onDiscard={() => props.onDiscard(entry.clientId)}
+                />
+              </div>
+            ))}
+        </div>
       </div>
-      {empty}
+      {showNewMessages && (
+        <button
+          type="button"
+          onClick={() => {
+            jumpToEnd();
+            scroller.current?.focus({ preventScroll: true });
+          }}
+          className="absolute bottom-3 left-1/2 -translate-x-1/2 rounded-full bg-indigo-700 px-4 py-1.5 font-medium text-sm text-white shadow-lg hover:bg-indigo-800 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-500"
+        >
+          New messages <span aria-hidden="true">↓</span>
+        </button>
+      )}
     </div>
+  );
+}
+
+function LogStart(props: {
+  room: string;
+  loaded: boolean;
+  hasOlder: boolean;
+  loadingOlder: boolean;
+  hasMessages: boolean;
+  onLoadOlder: () => void;
+}) {
+  if (props.hasOlder) {
+    return (
+      <div className="flex justify-center p-2">
+        {props.loadingOlder ? (
+          <p className="py-1 text-sm text-zinc-600 dark:text-zinc-400">Loading older messages…</p>
+        ) : (
+          <button
+            type="button"
+            onClick={props.onLoadOlder}
+            className="rounded-md px-3 py-1 text-indigo-700 text-sm hover:bg-indigo-50 focus-visible:outline-2 focus-visible:outline-indigo-500 dark:text-indigo-300 dark:hover:bg-indigo-950"
+          >
+            Load older messages
+          </button>
+        )}
+      </div>
+    );
+  }
+  if (!props.loaded && !props.hasMessages)
+    return <p className="px-4 py-10 text-center text-zinc-600 dark:text-zinc-400">Loading…</p>;
+  if (!props.hasMessages) return null;
+  return (
+    <p className="px-4 pt-6 pb-2 text-sm text-zinc-600 dark:text-zinc-400">
+      This is the beginning of <span className="font-semibold">#{props.room}</span>.
+    </p>
   );
 }

@@ -15,15 +15,18 @@ export function NameEditor({ name, onSave }: Props) {
   const [saving, setSaving] = useState(false);
   const input = useRef<HTMLInputElement>(null);
   const opener = useRef<HTMLButtonElement>(null);
+  /** Focus goes back to "Change name" when the editor closes, not when the page first renders. */
+  const wasEditing = useRef(false);
 
   useEffect(() => {
     if (editing) input.current?.select();
+    else if (wasEditing.current) opener.current?.focus();
+    wasEditing.current = editing;
   }, [editing]);
 
   function close() {
     setEditing(false);
     setError(null);
-    queueMicrotask(() => opener.current?.focus());
   }
 
   async function save(event: FormEvent) {
@@ -35,7 +38,7 @@ export function NameEditor({ name, onSave }: Props) {
     else close();
   }
 
-  function onKeyDown(event: KeyboardEvent<HTMLInputElement>) {
+  function onKeyDown(event: KeyboardEvent<HTMLFormElement>) {
     if (event.key === "Escape") {
       event.preventDefault();
       close();
@@ -64,7 +67,7 @@ export function NameEditor({ name, onSave }: Props) {
   }
 
   return (
-    <form onSubmit={save} className="flex min-w-0 flex-col gap-1 text-sm">
+    <form onSubmit={save} onKeyDown={onKeyDown} className="flex min-w-0 flex-col gap-1 text-sm">
       <div className="flex items-center gap-2">
         <input
           ref={input}
@@ -72,15 +75,14 @@ export function NameEditor({ name, onSave }: Props) {
           value={draft}
           maxLength={64}
           onChange={(event) => setDraft(event.target.value)}
-          onKeyDown={onKeyDown}
           disabled={saving}
           aria-invalid={error ? true : undefined}
-          className="w-40 min-w-0 rounded-md border border-zinc-300 bg-white px-2 py-1 outline-none focus-visible:ring-2 focus-visible:ring-indigo-500 dark:border-zinc-700 dark:bg-zinc-900"
+          className="w-40 min-w-0 rounded-md border border-zinc-400 bg-white px-2 py-1 outline-none focus-visible:ring-2 focus-visible:ring-indigo-500 dark:border-zinc-600 dark:bg-zinc-900"
         />
         <button
           type="submit"
           disabled={saving}
-          className="rounded-md px-2 py-1 font-medium text-indigo-700 dark:text-indigo-300"
+          className="rounded-md px-2 py-1 font-medium text-indigo-700 hover:bg-indigo-50 focus-visible:outline-2 focus-visible:outline-indigo-500 dark:text-indigo-300 dark:hover:bg-indigo-950"
         >
           Save
         </button>

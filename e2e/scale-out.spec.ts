@@ -49,6 +49,8 @@ test("two people chat through nginx in front of two instances; one instance stop
 
     await test.step("they chat across the instances", async () => {
       await ana.send("hello from Ana");
+      // Two people writing at once are stored in whichever order they arrive.
+      await expect(ana.stored("hello from Ana")).toBeVisible();
       await bea.send("hello from Bea");
       for (const person of people) {
         await expect(person.stored("hello from Bea")).toBeVisible();

@@ -1,6 +1,7 @@
 import {
   type Browser,
   type BrowserContext,
+  type BrowserContextOptions,
   expect,
   type Locator,
   type Page,
@@ -12,6 +13,10 @@ export class ChatPage {
   readonly composer: Locator;
   readonly sendButton: Locator;
   readonly status: Locator;
+  /** Who is online in the room: one item per person. */
+  readonly online: Locator;
+  /** The button that appears when new messages arrive while reading further up. */
+  readonly newMessages: Locator;
 
   constructor(
     readonly page: Page,
@@ -21,11 +26,18 @@ export class ChatPage {
     this.composer = page.getByRole("textbox", { name: "Message" });
     this.sendButton = page.getByRole("button", { name: "Send" });
     this.status = page.getByRole("status");
+    this.online = page.getByRole("list", { name: "Online" });
+    this.newMessages = page.getByRole("button", { name: "New messages" });
   }
 
   /** A new person: their own browser context, so their own cookie and identity. */
-  static async open(browser: Browser, baseUrl: string, room: string): Promise<ChatPage> {
-    const context = await browser.newContext({ baseURL: baseUrl });
+  static async open(
+    browser: Browser,
+    baseUrl: string,
+    room: string,
+    options: BrowserContextOptions = {},
+  ): Promise<ChatPage> {
+    const context = await browser.newContext({ ...options, baseURL: baseUrl });
     const page = await context.newPage();
     const chat = new ChatPage(page, context);
     await chat.goto(room);
@@ -85,6 +97,47 @@ export class ChatPage {
   /** The texts of the messages shown, top to bottom. */
   async texts(): Promise<string[]> {
     return this.messages().locator("p").allTextContents();
+  }
+
+  /** This person's display name, as the header shows it. */
+  async name(): Promise<string> {
+    const name = this.page.getByTestId("my-name");
+    await expect(name).not.toHaveText("…");
+    return (await name.textContent()) ?? "";
+  }
+
+  /** The line that says who else is typing. */
+  typingLine(): Locator {
+    return this.page.getByText(/ (is|are) typing…$/);
+  }
+
+  /** Scrolls the message log by this many pixels (negative: up), as a mouse wheel would. */
+  async scrollLogBy(pixels: number): Promise<void> {
+    await this.log.evaluate((element, by) => {
+      element.scrollTop += by;
+    }, pixels);
+  }
+
+  /**
+   * Puts the tab in the background or brings it back, as switching tabs does.
+   * Headless Chromium reports every page as visible, so the page is told the
+   * way the browser tells it: `visibilityState` and a `visibilitychange` event.
+   */
+  async setVisible(visible: boolean): Promise<void> {
+    await this.page.evaluate(
+      (state) => {
+        Object.defineProperty(document, "visibilityState", {
+          configurable: true,
+          get: () => state,
+        });
+        Object.defineProperty(document, "hidden", {
+          configurable: true,
+          get: () => state === "hidden",
+        });
+        document.dispatchEvent(new Event("visibilitychange"));
+      },
+      visible ? "visible" : "hidden",
+    );
   }
 
   async close(): Promise<void> {

@@ -1,4 +1,4 @@
-import { test as base } from "@playwright/test";
+import { type BrowserContextOptions, test as base } from "@playwright/test";
 import { LinkRelay } from "../../lib/server/testing/link-relay";
 import { AppServer } from "./app-server";
 import { ChatPage } from "./chat-page";
@@ -12,8 +12,14 @@ type Fixtures = {
    * restarts, since the app keeps its port.
    */
   link: LinkRelay;
-  /** Opens the room as a new person (a separate browser context), directly or through the link. */
-  person: (room: string, options?: { through?: LinkRelay }) => Promise<ChatPage>;
+  /**
+   * Opens the room as a new person (a separate browser context), directly or
+   * through the link, optionally with their own screen size or colour scheme.
+   */
+  person: (
+    room: string,
+    options?: { through?: LinkRelay; context?: BrowserContextOptions },
+  ) => Promise<ChatPage>;
 };
 
 export const test = base.extend<Fixtures>({
@@ -31,7 +37,12 @@ export const test = base.extend<Fixtures>({
   person: async ({ browser, app }, use) => {
     const opened: ChatPage[] = [];
     await use(async (room, options = {}) => {
-      const chat = await ChatPage.open(browser, options.through?.url ?? app.url, room);
+      const chat = await ChatPage.open(
+        browser,
+        options.through?.url ?? app.url,
+        room,
+        options.context,
+      );
       opened.push(chat);
       return chat;
     });

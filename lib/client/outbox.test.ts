@@ -13,6 +13,7 @@ import {
   unconfirmed,
   webOutboxStorage,
 } from "./outbox";
+import { MemoryStorage, noEvents } from "./testing/memory-storage";
 import { emptyTimeline, mergeMessages } from "./timeline";
 
 const ME = "me";
@@ -117,34 +118,6 @@ describe("entry helpers", () => {
     expect(new Set(made).size).toBe(made.length);
   });
 });
-
-/** A Storage area in memory, as localStorage behaves within one tab. */
-class MemoryStorage implements Storage {
-  readonly items = new Map<string, string>();
-  /** When set, writes throw as a full localStorage does. */
-  full = false;
-  get length() {
-    return this.items.size;
-  }
-  key(index: number) {
-    return [...this.items.keys()][index] ?? null;
-  }
-  getItem(key: string) {
-    return this.items.get(key) ?? null;
-  }
-  setItem(key: string, value: string) {
-    if (this.full) throw new DOMException("quota exceeded", "QuotaExceededError");
-    this.items.set(key, value);
-  }
-  removeItem(key: string) {
-    this.items.delete(key);
-  }
-  clear() {
-    this.items.clear();
-  }
-}
-
-const noEvents = { addEventListener: () => {}, removeEventListener: () => {} };
 
 describe.each<[string, () => OutboxStorage]>([
   ["webOutboxStorage", () => webOutboxStorage(new MemoryStorage(), noEvents)],

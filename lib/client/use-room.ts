@@ -2,12 +2,19 @@
 
 import { useEffect, useState, useSyncExternalStore } from "react";
 import { browserOutboxStorage } from "./outbox";
+import { emptyPresence, onlineView } from "./presence-state";
+import { type ActivitySnapshot, RoomActivity } from "./room-activity";
 import { RoomClient, type RoomSnapshot } from "./room-client";
 import { connectChatSocket } from "./socket";
 import { emptyTimeline } from "./timeline";
 
 const noSubscription = () => () => {};
 const placeholders = new Map<string, RoomSnapshot>();
+const noActivity: ActivitySnapshot = {
+  listed: false,
+  online: onlineView(emptyPresence, null),
+  typing: [],
+};
 
 /** A stable snapshot for the server render and the first client render, before the socket exists. */
 function placeholder(room: string): RoomSnapshot {
@@ -27,26 +34,44 @@ function placeholder(room: string): RoomSnapshot {
   return snapshot;
 }
 
+type Connected = { client: RoomClient; activity: RoomActivity };
+
 /** Connects to a room for as long as the component is mounted. */
-export function useRoom(room: string): { snapshot: RoomSnapshot; client: RoomClient | null } {
-  const [client, setClient] = useState<RoomClient | null>(null);
+export function useRoom(room: string): {
+  snapshot: RoomSnapshot;
+  activity: ActivitySnapshot;
+  client: RoomClient | null;
+  roomActivity: RoomActivity | null;
+} {
+  const [connected, setConnected] = useState<Connected | null>(null);
 
   useEffect(() => {
     const socket = connectChatSocket();
-    const roomClient = new RoomClient(socket, room, browserOutboxStorage());
-    roomClient.start();
-    setClient(roomClient);
+    const client = new RoomClient(socket, room, browserOutboxStorage());
+    const activity = new RoomActivity(socket, room);
+    // Activity listens first, so it holds the session before the join's events arrive.
+    activity.start();
+    client.start();
+    setConnected({ client, activity });
     return () => {
-      roomClient.stop();
+      activity.stop();
+      client.stop();
       socket.disconnect();
-      setClient(null);
+      setConnected(null);
     };
   }, [room]);
 
+  const client = connected?.client ?? null;
+  const roomActivity = connected?.activity ?? null;
   const snapshot = useSyncExternalStore(
     client?.subscribe ?? noSubscription,
     () => client?.getSnapshot() ?? placeholder(room),
     () => placeholder(room),
   );
-  return { snapshot, client };
+  const activity = useSyncExternalStore(
+    roomActivity?.subscribe ?? noSubscription,
+    () => roomActivity?.getSnapshot() ?? noActivity,
+    () => noActivity,
+  );
+  return { snapshot, activity, client, roomActivity };
 }

@@ -14,6 +14,7 @@ import { HTTP_SERVER_OPTIONS } from "./http-server-options";
 import { createIdentities, type Identities } from "./identities";
 import type { Logger } from "./logger";
 import { createMetrics, type Metrics } from "./metrics";
+import type { Presence } from "./presence";
 import { attachRedisFanout, type RedisFanout } from "./redis-fanout";
 import type { SecurityLimits } from "./security-config";
 import { socketServerOptions } from "./socket-options";
@@ -48,6 +49,8 @@ export type AppServer = {
   identities: Identities;
   metrics: Metrics;
   redis: RedisFanout | null;
+  /** Who is online, across every instance. */
+  presence: Pick<Presence, "onlineCounts">;
   /** Requests received and not yet answered. */
   inFlightRequests(): number;
   /** Starts listening; resolves with the port (useful with port 0). */
@@ -157,6 +160,7 @@ export async function createAppServer(options: AppServerOptions): Promise<AppSer
     identities,
     metrics,
     redis,
+    presence: chat.presence,
     inFlightRequests: () => chat.inFlightRequests(),
     async listen(port, host) {
       await new Promise<void>((resolve, reject) => {

@@ -5,10 +5,14 @@ import { type ChatIo, type ChatServerDeps, type ChatSocket, userRoom } from "./c
 import { installDefences } from "./defences";
 import { cookieUserId } from "./identity-cookie";
 import { InFlight } from "./in-flight";
+import { type Presence, type PresenceOptions, trackPresence } from "./presence";
 import { trackRequests } from "./request-tracker";
+import { registerTyping } from "./typing";
 import { announceUser, hasStaleConnections } from "./user-sessions";
 
 export type ChatServer = {
+  /** Who is online, derived from the connections. */
+  presence: Pick<Presence, "onlineCounts">;
   /** Resolves once no request is being served (true), or when the time is up (false). */
   drain(timeoutMs: number): Promise<boolean>;
   inFlightRequests(): number;
@@ -21,8 +25,13 @@ export type ChatServer = {
  * request handlers. Everything it needs is passed in, so tests build it on
  * port 0 with a temporary store and no Next.js.
  */
-export function createChatServer(io: ChatIo, deps: ChatServerDeps): ChatServer {
+export function createChatServer(
+  io: ChatIo,
+  deps: ChatServerDeps,
+  options: { presence?: PresenceOptions } = {},
+): ChatServer {
   const { identities, logger } = deps;
+  const presence = trackPresence(io, logger, options.presence);
   const defences = installDefences(io, deps.limits, logger);
   const inFlight = new InFlight();
   io.engine.on("connection_error", (error: { code?: number }) => {
@@ -64,12 +73,15 @@ export function createChatServer(io: ChatIo, deps: ChatServerDeps): ChatServer {
       logger.debug({ socket: socket.id, user: user.id, reason }, "disconnected"),
     );
     registerChatHandlers(io, socket, deps, defences.chat);
+    registerTyping(socket);
   });
 
   return {
+    presence,
     drain: (timeoutMs) => inFlight.whenIdle(timeoutMs),
     inFlightRequests: () => inFlight.size,
     async close() {
+      presence.close();
       defences.stop();
       await closeConnectionsGently(io);
       await new Promise<void>((resolve) => {

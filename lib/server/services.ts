@@ -1,3 +1,4 @@
+import type { Presence } from "./presence";
 import type { ChatStore } from "./store/types";
 
 /**
@@ -7,6 +8,7 @@ import type { ChatStore } from "./store/types";
  */
 export type AppServices = {
   store: ChatStore;
+  presence: Pick<Presence, "onlineCounts">;
 };
 
 const SLOT = Symbol.for("scrollback.services");

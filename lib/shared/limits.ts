@@ -14,3 +14,20 @@ export const MAX_DISPLAY_NAME_CODE_POINTS = 32;
 
 export const MAX_ROOM_NAME_LENGTH = 64;
 export const MAX_CLIENT_ID_LENGTH = 64;
+
+/**
+ * The list of who is online that a joiner receives names at most this many
+ * people (with the total): it keeps what a join storm costs linear in the
+ * number of joiners, and more names than this are no use in a sidebar.
+ */
+export const MAX_PRESENCE_LISTED = 100;
+
+/** While someone keeps typing, their client repeats `typing:start` this often, and no more. */
+export const TYPING_REFRESH_MS = 3_000;
+
+/**
+ * Receivers forget a typist this long after their last `typing:start`, so
+ * the indicator clears by itself when a typist vanishes. Longer than the
+ * refresh, so one lost volatile event does not make it flicker.
+ */
+export const TYPING_EXPIRY_MS = 7_000;

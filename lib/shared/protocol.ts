@@ -5,6 +5,7 @@ import type {
   MessageSendRequest,
   RoomJoinRequest,
   RoomLeaveRequest,
+  TypingNotice,
   UserRenameRequest,
 } from "./schemas";
 
@@ -35,6 +36,12 @@ export type RoomSummary = {
   lastMessageAt: string;
 };
 
+/** A room as the landing page and the room switcher list it (`GET /api/rooms`). */
+export type RoomListing = RoomSummary & {
+  /** People online in it now. */
+  online: number;
+};
+
 export type Ok<T extends object = object> = { ok: true } & T;
 export type Result<T extends object = object> = Ok<T> | Fail;
 export type Ack<T extends object = object> = (result: Result<T>) => void;
@@ -60,12 +67,53 @@ export type RequestEvent = keyof Requests;
 export type RequestOf<E extends RequestEvent> = Requests[E]["request"];
 export type ResultOf<E extends RequestEvent> = Requests[E]["result"];
 
-/** client → server: each event carries an acknowledgement callback. */
+/**
+ * Fire-and-forget events a client can send: no acknowledgement, and a lost one
+ * does not matter (they are sent volatile and expire by themselves).
+ */
+export type Notices = {
+  "typing:start": TypingNotice;
+  "typing:stop": TypingNotice;
+};
+
+export type NoticeEvent = keyof Notices;
+
+/** client → server: each request carries an acknowledgement callback; notices carry none. */
 export type ClientToServerEvents = {
   [E in RequestEvent]: (request: RequestOf<E>, ack: Ack<ResultOf<E>>) => void;
+} & {
+  [E in NoticeEvent]: (notice: Notices[E]) => void;
 };
+
+/**
+ * Who is online in a room, sent to a connection once after it joins. People,
+ * not connections: someone with several tabs is listed once. At most
+ * `MAX_PRESENCE_LISTED` are listed, by name; `count` is how many there are.
+ */
+export type PresenceList = { room: string; users: User[]; count: number };
+
+/**
+ * What changed since the last change, sent to the whole room: `online` holds
+ * people who came online or changed their name (replace by id), `offline` the
+ * ids of people who are no longer in the room on any connection. In a room of
+ * more than `MAX_PRESENCE_LISTED` people, newcomers are not named but counted
+ * in `arrivals`.
+ */
+export type PresenceChange = {
+  room: string;
+  online: User[];
+  offline: string[];
+  arrivals?: number;
+};
+
+/** Someone started or stopped typing in a room. */
+export type Typing = { room: string; user: User };
 
 export interface ServerToClientEvents {
   session: (session: SessionInfo) => void;
   "message:created": (message: ChatMessage) => void;
+  "presence:listed": (list: PresenceList) => void;
+  "presence:changed": (change: PresenceChange) => void;
+  "typing:started": (typing: Typing) => void;
+  "typing:stopped": (typing: Typing) => void;
 }

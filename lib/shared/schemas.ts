@@ -88,6 +88,7 @@ export const historyBeforeSchema = z.object({
 });
 export const historyAfterSchema = z.object({ room: roomSchema, after: seqCursor, limit: pageSize });
 export const userRenameSchema = z.object({ name: displayNameSchema });
+export const typingSchema = z.object({ room: roomSchema });
 
 /** What a connecting client may put in Socket.IO's `auth`. Invalid fields are ignored, not fatal. */
 export const handshakeAuthSchema = z.object({
@@ -101,6 +102,7 @@ export type MessageSendRequest = z.input<typeof messageSendSchema>;
 export type HistoryBeforeRequest = z.input<typeof historyBeforeSchema>;
 export type HistoryAfterRequest = z.input<typeof historyAfterSchema>;
 export type UserRenameRequest = z.input<typeof userRenameSchema>;
+export type TypingNotice = z.input<typeof typingSchema>;
 
 const PRECEDENCE: readonly ErrorCode[] = [
   "invalid_payload",

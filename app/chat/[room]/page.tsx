@@ -1,6 +1,9 @@
 import type { Metadata } from "next";
 import { notFound, redirect } from "next/navigation";
+import { connection } from "next/server";
 import { ChatRoom } from "@/components/ChatRoom";
+import { listRoomsShared } from "@/lib/server/room-directory";
+import { getServices } from "@/lib/server/services";
 import { isRoomName, toRoomName } from "@/lib/shared/room-name";
 
 type Params = { params: Promise<{ room: string }> };
@@ -26,5 +29,8 @@ export default async function RoomPage({ params }: Params) {
     if (canonical && canonical === requested.toLowerCase()) redirect(`/chat/${canonical}`);
     notFound();
   }
-  return <ChatRoom room={requested} />;
+  await connection();
+  const rooms = await listRoomsShared(getServices());
+  // A new room is a new page: nothing of the previous room's view carries over.
+  return <ChatRoom key={requested} room={requested} rooms={rooms} />;
 }

@@ -1,0 +1,34 @@
+import type { OnlineView } from "@/lib/client/presence-state";
+import type { User } from "@/lib/shared/protocol";
+
+/** Who is in the room now, you first; one entry per person however many tabs they have open. */
+export function OnlineList({ online, me }: { online: OnlineView; me: User | null }) {
+  const unnamed = online.count - online.people.length;
+  return (
+    <section aria-labelledby="online-heading" className="space-y-2">
+      <h2
+        id="online-heading"
+        className="flex items-center gap-2 font-semibold text-xs text-zinc-600 uppercase tracking-wide dark:text-zinc-400"
+      >
+        Online
+        <span className="rounded-full bg-zinc-200 px-1.5 font-medium text-zinc-800 tabular-nums dark:bg-zinc-800 dark:text-zinc-200">
+          {online.count}
+        </span>
+      </h2>
+      <ul aria-label="Online" className="space-y-1">
+        {online.people.map((person) => (
+          <li key={person.id} className="flex min-w-0 items-center gap-2 text-sm">
+            <span aria-hidden="true" className="size-2 shrink-0 rounded-full bg-emerald-500" />
+            <span className="truncate">{person.name}</span>
+            {person.id === me?.id && (
+              <span className="shrink-0 text-zinc-600 dark:text-zinc-400">(you)</span>
+            )}
+          </li>
+        ))}
+      </ul>
+      {unnamed > 0 && (
+        <p className="text-sm text-zinc-600 dark:text-zinc-400">and {unnamed} more</p>
+      )}
+    </section>
+  );
+}

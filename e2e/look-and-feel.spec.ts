@@ -1,0 +1,183 @@
+import AxeBuilder from "@axe-core/playwright";
+import type { Page } from "@playwright/test";
+import { expect, test } from "./support/fixtures";
+
+const PHONE = {
+  viewport: { width: 360, height: 640 },
+  deviceScaleFactor: 1,
+  isMobile: true,
+  hasTouch: true,
+};
+
+/** Messages that push at the edges of a narrow screen. */
+const AWKWARD = [
+  `A long word: ${"Pneumonoultramicroscopicsilicovolcanoconiosis".repeat(3)}`,
+  `A long link: https://example.org/${"very-long-path-segment-".repeat(8)}end`,
+  "🎉🎉🎉🎉🎉🎉🎉🎉🎉🎉🎉🎉🎉🎉🎉🎉🎉🎉🎉🎉🎉🎉🎉🎉🎉🎉🎉🎉🎉🎉🎉🎉🎉🎉🎉🎉🎉🎉🎉🎉",
+  "Three lines:\none\ntwo",
+];
+
+/** The width of a PNG in pixels, from its header. */
+function pngWidth(png: Buffer): number {
+  return png.readUInt32BE(16);
+}
+
+async function expectNoHorizontalOverflow(page: Page, name: string): Promise<void> {
+  const screenshot = await page.screenshot({ fullPage: true });
+  await test.info().attach(name, { body: screenshot, contentType: "image/png" });
+  // A full-page screenshot is as wide as the page's content: wider than the screen means it overflows.
+  expect(pngWidth(screenshot)).toBe(360);
+  const widest = await page.evaluate(() => {
+    const over: string[] = [];
+    for (const element of document.querySelectorAll<HTMLElement>("body *")) {
+      const rect = element.getBoundingClientRect();
+      // Visually hidden text (a 1px clipped box for screen readers) takes no room.
+      const hidden = rect.width <= 1 && rect.height <= 1;
+      if (!hidden && (rect.right > window.innerWidth + 0.5 || rect.left < -0.5))
+        over.push(`${element.tagName.toLowerCase()}.${element.className}`.slice(0, 80));
+    }
+    return over;
+  });
+  expect(widest).toEqual([]);
+}
+
+test("on a 360×640 phone nothing overflows sideways: the room, its panel and the landing page", async ({
+  app,
+  person,
+}) => {
+  const writer = await person("narrow");
+  for (const text of AWKWARD) await writer.send(text);
+  const phone = await person("narrow", { context: PHONE });
+  await expect(phone.stored("Three lines")).toBeVisible();
+  await phone.composer.fill("typing on a small screen");
+
+  await expectNoHorizontalOverflow(phone.page, "room-360x640.png");
+
+  await test.step("the rooms-and-people panel opens over the log and closes with Escape", async () => {
+    const toggle = phone.page.getByRole("button", { name: /online/ });
+    await toggle.click();
+    await expect(phone.online).toBeVisible();
+    await expectNoHorizontalOverflow(phone.page, "panel-360x640.png");
+    await phone.page.keyboard.press("Escape");
+    await expect(phone.online).toBeHidden();
+    await expect(toggle).toBeFocused();
+  });
+
+  await phone.page.goto(`${app.url}/`);
+  await expect(phone.page.getByRole("link", { name: /#narrow/ })).toBeVisible();
+  await expectNoHorizontalOverflow(phone.page, "landing-360x640.png");
+});
+
+for (const colorScheme of ["light", "dark"] as const) {
+  test(`no serious or critical accessibility violations in the ${colorScheme} theme`, async ({
+    app,
+    person,
+  }) => {
+    const ana = await person("a11y", { context: { colorScheme } });
+    const bea = await person("a11y", { context: { colorScheme } });
+    await expect(ana.online.getByRole("listitem")).toHaveCount(2);
+    await expect(bea.online.getByRole("listitem")).toHaveCount(2);
+    await ana.send("Hello, see https://example.org/docs for the details.");
+    await bea.send("Thanks!");
+    await bea.composer.pressSequentially("typing");
+    await expect(ana.typingLine()).toBeVisible();
+
+    const check = async (page: Page, where: string) => {
+      const results = await new AxeBuilder({ page }).analyze();
+      const severe = results.violations.filter(
+        (v) => v.impact === "serious" || v.impact === "critical",
+      );
+      expect(
+        severe.map(
+          (v) =>
+            `${where}: ${v.id} (${v.impact}) on ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`,
+        ),
+      ).toEqual([]);
+    };
+    await check(ana.page, "room");
+
+    await ana.page.getByRole("button", { name: "Change name" }).click();
+    await check(ana.page, "room with the name editor open");
+
+    await ana.page.goto(`${app.url}/`);
+    await expect(ana.page.getByRole("link", { name: /#a11y/ })).toBeVisible();
+    await check(ana.page, "landing page");
+  });
+}
+
+test("the room works from the keyboard alone, in a sensible order, with visible focus", async ({
+  person,
+}) => {
+  const ana = await person("keys-only");
+  const { page } = ana;
+  // A new room says what to do rather than showing an empty pane.
+  await expect(ana.log).toContainText("No messages in #keys-only yet");
+  const focused = () =>
+    page.evaluate(() => {
+      const element = document.activeElement as HTMLElement | null;
+      if (!element) return "";
+      const label =
+        element.getAttribute("aria-label") ??
+        element.textContent?.trim().replace(/\s+/g, " ") ??
+        "";
+      return `${element.tagName.toLowerCase()}:${label}`;
+    });
+
+  const order: string[] = [];
+  for (let i = 0; i < 7; i++) {
+    await page.keyboard.press("Tab");
+    order.push(await focused());
+  }
+  expect(order).toEqual([
+    "a:Skip to the message box",
+    "a:Scrollback",
+    `button:Change name`,
+    "a:#keys-only",
+    "div:Messages",
+    "textarea:Message",
+    "button:Send",
+  ]);
+
+  await test.step("what has focus is visibly marked", async () => {
+    for (const target of [ana.log, ana.composer, ana.sendButton]) {
+      await target.focus();
+      const marked = await target.evaluate((element) => {
+        const style = getComputedStyle(element);
+        return (
+          (style.outlineStyle !== "none" && Number.parseFloat(style.outlineWidth) > 0) ||
+          style.boxShadow !== "none"
+        );
+      });
+      expect(marked).toBe(true);
+    }
+  });
+
+  await test.step("the skip link goes straight to the message box", async () => {
+    await page.keyboard.press("Shift+Tab");
+    await page.keyboard.press("Shift+Tab");
+    await page.keyboard.press("Shift+Tab");
+    await page.keyboard.press("Shift+Tab");
+    await page.keyboard.press("Shift+Tab");
+    await page.keyboard.press("Shift+Tab");
+    await expect(page.getByRole("link", { name: "Skip to the message box" })).toBeFocused();
+    await page.keyboard.press("Enter");
+    await expect(ana.composer).toBeFocused();
+  });
+
+  await test.step("a message is written and sent from the keyboard", async () => {
+    await page.keyboard.type("sent without a mouse");
+    await page.keyboard.press("Enter");
+    await expect(ana.stored("sent without a mouse")).toBeVisible();
+    await expect(ana.log).not.toContainText("No messages in");
+  });
+
+  await test.step("the name editor opens from the keyboard, and Escape closes it", async () => {
+    await page.getByRole("button", { name: "Change name" }).focus();
+    await page.keyboard.press("Enter");
+    const nameBox = page.getByRole("textbox", { name: "Display name" });
+    await expect(nameBox).toBeFocused();
+    await page.keyboard.press("Escape");
+    await expect(nameBox).toHaveCount(0);
+    await expect(page.getByRole("button", { name: "Change name" })).toBeFocused();
+  });
+});

@@ -1,0 +1,35 @@
+import { join } from "node:path";
+import { SqliteStore } from "../../lib/server/store/sqlite-store";
+
+const AUTHORS = [
+  { id: "seed-ana", name: "Ana" },
+  { id: "seed-bea", name: "Bea" },
+  { id: "seed-caio", name: "Caio" },
+];
+
+/**
+ * Writes `count` messages ("m1", "m2", …, in seq order) into a running app's
+ * database, as history that was there before anyone opened the room. It goes
+ * around the server: thousands of messages through the protocol would take
+ * the rate limits' time, and these tests are about reading, not sending.
+ * Connected clients do not hear of them until they next join.
+ */
+export async function seedHistory(dataDir: string, room: string, count: number): Promise<void> {
+  const store = new SqliteStore(join(dataDir, "scrollback.db"));
+  try {
+    const first = (await store.latestSeq(room)) + 1;
+    // Appends queued together commit together; the queue keeps their order.
+    await Promise.all(
+      Array.from({ length: count }, (_, i) =>
+        store.appendMessage({
+          room,
+          clientId: `seed-${first + i}`,
+          author: AUTHORS[(first + i) % AUTHORS.length] as (typeof AUTHORS)[number],
+          text: `m${first + i}`,
+        }),
+      ),
+    );
+  } finally {
+    await store.close();
+  }
+}

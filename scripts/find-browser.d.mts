@@ -1,0 +1,1 @@
+export function findChromium(options?: { allowDownload?: boolean }): Promise<string>;
