@@ -1,5 +1,5 @@
 import { type NextRequest, NextResponse } from "next/server";
-import { contentSecurityPolicy, createNonce } from "./lib/server/content-security-policy";
+import { contentSecurityPolicy, createNonce } from "./lib/server/security/content-security-policy";
 
 /**
  * Gives every page response a Content-Security-Policy with a fresh nonce.

@@ -1,11 +1,11 @@
 import next from "next";
 import { createAppServer } from "./lib/server/app-server";
 import { ConfigError, loadConfig } from "./lib/server/config";
+import { loadSessionSecret } from "./lib/server/identity/session-secret";
+import { createTokenSigner } from "./lib/server/identity/tokens";
 import { createLogger } from "./lib/server/logger";
 import { provideServices } from "./lib/server/services";
-import { loadSessionSecret } from "./lib/server/session-secret";
 import { openStore } from "./lib/server/store/open-store";
-import { createTokenSigner } from "./lib/server/tokens";
 
 /** Longer than the drain (requests in flight) plus flushing what is queued for clients. */
 const SHUTDOWN_DEADLINE_MS = 15_000;

@@ -1,7 +1,7 @@
 import { connection } from "next/server";
 import { JoinRoomForm } from "@/components/JoinRoomForm";
 import { RoomList } from "@/components/RoomList";
-import { listRooms } from "@/lib/server/room-directory";
+import { listRooms } from "@/lib/server/chat/room-directory";
 import { getServices } from "@/lib/server/services";
 
 export default async function LandingPage() {

@@ -7,20 +7,20 @@ import {
 } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Server, type ServerOptions } from "socket.io";
-import { type ChatServer, createChatServer } from "./chat-server";
-import type { ChatIo } from "./chat-types";
+import { type ChatServer, createChatServer } from "./chat/chat-server";
+import type { ChatIo } from "./chat/chat-types";
+import type { Presence } from "./chat/presence";
 import { createHttpHandler } from "./http-handler";
-import { HTTP_SERVER_OPTIONS } from "./http-server-options";
-import { createIdentities, type Identities } from "./identities";
+import { createIdentities, type Identities } from "./identity/identities";
+import type { TokenSigner } from "./identity/tokens";
 import type { Logger } from "./logger";
-import { createMetrics, type Metrics } from "./metrics";
-import type { Presence } from "./presence";
-import { attachRedisFanout, type RedisFanout } from "./redis-fanout";
-import type { SecurityLimits } from "./security-config";
+import { createMetrics, type Metrics } from "./ops/metrics";
+import { attachRedisFanout, type RedisFanout } from "./ops/redis-fanout";
+import { HTTP_SERVER_OPTIONS } from "./security/http-server-options";
+import type { SecurityLimits } from "./security/security-config";
 import { socketServerOptions } from "./socket-options";
 import { InstrumentedStore } from "./store/instrumented-store";
 import type { ChatStore } from "./store/types";
-import type { TokenSigner } from "./tokens";
 
 export type PageHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 

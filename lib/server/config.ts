@@ -1,6 +1,10 @@
 import { resolve } from "node:path";
 import { z } from "zod";
-import { type SecurityLimits, securityEnvSchema, securityLimitsFromEnv } from "./security-config";
+import {
+  type SecurityLimits,
+  securityEnvSchema,
+  securityLimitsFromEnv,
+} from "./security/security-config";
 
 /**
  * Everything the server reads from the environment, validated once at start so

@@ -2,11 +2,11 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { createHttpHandler, type HttpHandlerDeps } from "./http-handler";
-import { createIdentities } from "./identities";
+import { createIdentities } from "./identity/identities";
+import { createTokenSigner } from "./identity/tokens";
 import { silentLogger } from "./logger";
 import { SqliteStore } from "./store/sqlite-store";
 import { ChatTestServer, TEST_SECRET } from "./testing/chat-test-server";
-import { createTokenSigner } from "./tokens";
 
 describe("GET /healthz on the chat server", () => {
   let server: ChatTestServer;

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { Identities } from "./identities";
-import { ensureIdentityCookie } from "./identity-cookie";
+import type { Identities } from "./identity/identities";
+import { ensureIdentityCookie } from "./identity/identity-cookie";
 import type { Logger } from "./logger";
 import {
   type MetricsEndpoint,
@@ -8,8 +8,8 @@ import {
   requestId,
   sendJson,
   serveMetrics,
-} from "./ops-endpoints";
-import { setBaselineSecurityHeaders } from "./security-headers";
+} from "./ops/ops-endpoints";
+import { setBaselineSecurityHeaders } from "./security/security-headers";
 
 export type HttpHandlerDeps = {
   /** Next.js's request handler, which serves every page and asset. */

@@ -1,9 +1,9 @@
 import { createAppServer } from "../app-server";
 import { ConfigError, loadConfig } from "../config";
+import { loadSessionSecret } from "../identity/session-secret";
+import { createTokenSigner } from "../identity/tokens";
 import { createLogger } from "../logger";
-import { loadSessionSecret } from "../session-secret";
 import { openStore } from "../store/open-store";
-import { createTokenSigner } from "../tokens";
 
 /**
  * The chat server as `server.ts` composes it — same configuration, store and

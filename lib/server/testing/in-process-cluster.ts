@@ -13,15 +13,15 @@ import {
 import { io as connect, type ManagerOptions, type SocketOptions } from "socket.io-client";
 import type { ChatClientSocket } from "../../client/room-client";
 import type { SessionInfo } from "../../shared/protocol";
-import { type ChatServer, createChatServer } from "../chat-server";
-import type { ChatIo } from "../chat-types";
-import { createIdentities } from "../identities";
+import { type ChatServer, createChatServer } from "../chat/chat-server";
+import type { ChatIo } from "../chat/chat-types";
+import type { PresenceOptions } from "../chat/presence";
+import { createIdentities } from "../identity/identities";
+import { createTokenSigner } from "../identity/tokens";
 import { silentLogger } from "../logger";
-import type { PresenceOptions } from "../presence";
 import { socketServerOptions } from "../socket-options";
 import { SqliteStore } from "../store/sqlite-store";
 import type { ChatStore } from "../store/types";
-import { createTokenSigner } from "../tokens";
 import { TEST_SECRET, WAIT_MS } from "./chat-test-server";
 
 /**

@@ -1,0 +1,117 @@
+import { Server as HttpServer } from "node:http";
+import { handshakeAuthSchema } from "../../shared/schemas";
+import { cookieUserId } from "../identity/identity-cookie";
+import { installDefences } from "../security/defences";
+import { registerChatHandlers } from "./chat-handlers";
+import { type ChatIo, type ChatServerDeps, type ChatSocket, userRoom } from "./chat-types";
+import { InFlight } from "./in-flight";
+import { type Presence, type PresenceOptions, trackPresence } from "./presence";
+import { trackRequests } from "./request-tracker";
+import { registerTyping } from "./typing";
+import { announceUser, hasStaleConnections } from "./user-sessions";
+
+export type ChatServer = {
+  /** Who is online, derived from the connections. */
+  presence: Pick<Presence, "onlineCounts">;
+  /** Resolves once no request is being served (true), or when the time is up (false). */
+  drain(timeoutMs: number): Promise<boolean>;
+  inFlightRequests(): number;
+  /** Disconnects every client and stops accepting new ones; the store stays open. */
+  close(): Promise<void>;
+};
+
+/**
+ * Wires the chat onto a Socket.IO server: identity on connect, then the
+ * request handlers. Everything it needs is passed in, so tests build it on
+ * port 0 with a temporary store and no Next.js.
+ */
+export function createChatServer(
+  io: ChatIo,
+  deps: ChatServerDeps,
+  options: { presence?: PresenceOptions } = {},
+): ChatServer {
+  const { identities, logger } = deps;
+  const presence = trackPresence(io, logger, options.presence);
+  const defences = installDefences(io, deps.limits, logger);
+  const inFlight = new InFlight();
+  io.engine.on("connection_error", (error: { code?: number }) => {
+    // Engine.IO's FORBIDDEN: a handshake refused by origin or per-address limits.
+    if (error.code === 4) deps.metrics?.rateLimited("handshake");
+  });
+
+  io.use((socket, next) => {
+    const auth = handshakeAuthSchema.safeParse(socket.handshake.auth ?? {});
+    const claim = {
+      cookieUserId: cookieUserId(socket.request, identities),
+      token: auth.success ? auth.data.token : undefined,
+      name: auth.success ? auth.data.name : undefined,
+    };
+    identities.resolve(claim).then(
+      (user) => {
+        socket.data.user = user;
+        // auth.name may have renamed the user: their open connections take the name too.
+        if (claim.name !== undefined && hasStaleConnections(io, user))
+          announceUser(io, user, identities.tokenFor(user.id));
+        next();
+      },
+      (error: unknown) => {
+        logger.error({ err: error }, "identity lookup failed");
+        next(new Error("unavailable"));
+      },
+    );
+  });
+
+  io.on("connection", (socket: ChatSocket) => {
+    const { user } = socket.data;
+    // First, so it sees every answer, including the guards' refusals.
+    trackRequests(socket, inFlight, deps.metrics);
+    defences.guard(socket);
+    socket.join(userRoom(user.id));
+    socket.emit("session", { user, token: identities.tokenFor(user.id) });
+    logger.debug({ socket: socket.id, user: user.id }, "connected");
+    socket.once("disconnect", (reason) =>
+      logger.debug({ socket: socket.id, user: user.id, reason }, "disconnected"),
+    );
+    registerChatHandlers(io, socket, deps, defences.chat);
+    registerTyping(socket);
+  });
+
+  return {
+    presence,
+    drain: (timeoutMs) => inFlight.whenIdle(timeoutMs),
+    inFlightRequests: () => inFlight.size,
+    async close() {
+      presence.close();
+      defences.stop();
+      await closeConnectionsGently(io);
+      await new Promise<void>((resolve) => {
+        io.close(() => resolve());
+        // io.close() closes the HTTP server too, whose callback would wait for
+        // every keep-alive connection a browser holds; nothing is left to serve.
+        if (io.httpServer instanceof HttpServer) io.httpServer.closeAllConnections();
+      });
+    },
+  };
+}
+
+/** Long enough for queued frames to reach a client on a sane link; a stuck one is cut regardless. */
+const FLUSH_TIMEOUT_MS = 2_000;
+
+/**
+ * Engine.IO's own close discards whatever is still queued for each client —
+ * acks of the last requests among it. Closing each connection first lets the
+ * queue go out; the client then sees its transport close and reconnects by
+ * itself (through the load balancer, to another instance).
+ */
+async function closeConnectionsGently(io: ChatIo): Promise<void> {
+  const connections = [...new Set([...io.of("/").sockets.values()].map((socket) => socket.conn))];
+  if (connections.length === 0) return;
+  const closed = connections.map(
+    (connection) => new Promise<void>((resolve) => connection.once("close", () => resolve())),
+  );
+  for (const connection of connections) connection.close();
+  await Promise.race([
+    Promise.all(closed),
+    new Promise((resolve) => setTimeout(resolve, FLUSH_TIMEOUT_MS)),
+  ]);
+}

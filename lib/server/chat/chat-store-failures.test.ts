@@ -1,0 +1,88 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { SqliteStore } from "../store/sqlite-store";
+import { StoreUnavailableError } from "../store/types";
+import {
+  ChatTestServer,
+  collectMessages,
+  rawRequest,
+  request,
+  settle,
+} from "../testing/chat-test-server";
+import { type FaultyStore, faultyStore } from "../testing/faulty-store";
+
+let server: ChatTestServer;
+let store: FaultyStore;
+beforeEach(async () => {
+  server = await ChatTestServer.start({
+    openStore: (path) => {
+      store = faultyStore(new SqliteStore(path));
+      return store;
+    },
+  });
+});
+afterEach(async () => {
+  store.heal();
+  await server.dispose();
+});
+
+const send = { room: "general", text: "hello", clientId: "c1" };
+
+describe("when the store fails", () => {
+  it("answers unavailable while the database cannot be reached, broadcasts nothing, and recovers", async () => {
+    const { socket } = await server.connect();
+    const seen = collectMessages(socket);
+    await request(socket, "room:join", { room: "general" });
+    store.breakMethod("appendMessage", new StoreUnavailableError("connection refused"));
+
+    expect(await request(socket, "message:send", send)).toEqual({
+      ok: false,
+      error: { code: "unavailable", message: expect.any(String) },
+    });
+    await settle(socket);
+    expect(seen).toEqual([]);
+
+    store.heal();
+    expect(await request(socket, "message:send", send)).toMatchObject({
+      ok: true,
+      duplicate: false,
+      message: { seq: 1 },
+    });
+  });
+
+  it.each([
+    ["room:join", "latestMessages", { room: "general" }],
+    ["room:join", "messagesAfter", { room: "general", since: 0 }],
+    ["message:send", "appendMessage", send],
+    ["history:before", "messagesBefore", { room: "general", before: 5 }],
+    ["history:after", "messagesAfter", { room: "general", after: 0 }],
+    ["user:rename", "renameUser", { name: "Ana" }],
+  ] as const)(
+    "answers %s with internal and a reference, never the details, when %s throws",
+    async (event, method, payload) => {
+      const { socket } = await server.connect();
+      await request(socket, "room:join", { room: "general" });
+      store.breakMethod(method, new Error("SQLITE_CORRUPT at /secret/path/scrollback.db"));
+
+      const reply = await rawRequest(socket, event, payload);
+
+      expect(reply).toEqual({
+        ok: false,
+        error: { code: "internal", message: expect.stringMatching(/\(ref [0-9a-f]{8}\)/) },
+      });
+      expect(JSON.stringify(reply)).not.toMatch(/SQLITE|secret/);
+      store.heal();
+      expect(await request(socket, "history:after", { room: "general", after: 0 })).toMatchObject({
+        ok: true,
+      });
+    },
+  );
+
+  it("refuses a connection whose identity cannot be looked up, and accepts the next one", async () => {
+    store.breakMethod("createUser", new StoreUnavailableError("connection refused"));
+    await expect(server.connect()).rejects.toThrow("unavailable");
+
+    store.heal();
+    const { session } = await server.connect();
+    expect(session.user.id).toEqual(expect.any(String));
+  });
+});

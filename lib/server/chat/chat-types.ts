@@ -1,0 +1,44 @@
+import type { Server, Socket } from "socket.io";
+import type { ClientToServerEvents, ServerToClientEvents, User } from "../../shared/protocol";
+import type { Identities } from "../identity/identities";
+import type { Logger } from "../logger";
+import type { ChatMetrics } from "../ops/metrics";
+import type { RateDecision } from "../security/rate-limiter";
+import type { SecurityLimits } from "../security/security-config";
+import type { ChatStore } from "../store/types";
+
+// biome-ignore lint/complexity/noBannedTypes: no events travel between server instances yet.
+export type InterServerEvents = {};
+export type SocketData = { user: User };
+export type ChatIo = Server<
+  ClientToServerEvents,
+  ServerToClientEvents,
+  InterServerEvents,
+  SocketData
+>;
+export type ChatSocket = Socket<
+  ClientToServerEvents,
+  ServerToClientEvents,
+  InterServerEvents,
+  SocketData
+>;
+
+export type ChatServerDeps = {
+  store: ChatStore;
+  identities: Identities;
+  logger: Logger;
+  /** Rate, size and origin limits; the defaults suit a public server. */
+  limits?: Partial<SecurityLimits>;
+  /** Where the chat reports acks, stored messages and refusals; none in most tests. */
+  metrics?: ChatMetrics;
+};
+
+/** What the request handlers check beyond validation. */
+export type ChatLimits = {
+  /** Spends one message from the sender's budgets (its identity's and its address's). */
+  admitMessage(socket: ChatSocket): Promise<RateDecision>;
+  maxRoomsPerConnection: number;
+};
+
+/** The Socket.IO room that holds every connection of one user (their tabs). */
+export const userRoom = (userId: string) => `user:${userId}`;

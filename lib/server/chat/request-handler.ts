@@ -1,0 +1,58 @@
+import { randomUUID } from "node:crypto";
+import type { z } from "zod";
+import { fail, type ProtocolError } from "../../shared/errors";
+import type { RequestEvent, Result, ResultOf } from "../../shared/protocol";
+import { toProtocolError } from "../../shared/schemas";
+import type { Logger } from "../logger";
+import { StoreUnavailableError } from "../store/types";
+
+export type Reply<R extends object> = (result: Result<R>) => void;
+
+/**
+ * Turns a client request into a typed, validated call: the payload is parsed
+ * with its schema before `work` sees it, the acknowledgement is sent once, and
+ * an exception becomes `unavailable` or a generic `internal` error whose
+ * details stay in the server log under a reference the client can quote.
+ */
+export function requestHandler<E extends RequestEvent, S extends z.ZodType>(
+  event: E,
+  schema: S,
+  logger: Logger,
+  work: (request: z.output<S>, reply: Reply<ResultOf<E>>) => Promise<void>,
+): (...args: unknown[]) => void {
+  return (...args: unknown[]) => {
+    const last = args.at(-1);
+    const ack = typeof last === "function" ? (last as (result: unknown) => void) : undefined;
+    const payload = typeof args[0] === "function" ? undefined : args[0];
+    let replied = false;
+    const reply: Reply<ResultOf<E>> = (result) => {
+      if (replied) return;
+      replied = true;
+      ack?.(result);
+    };
+
+    const parsed = schema.safeParse(payload);
+    if (!parsed.success) {
+      const error = toProtocolError(parsed.error);
+      reply(fail(error.code, error.message));
+      return;
+    }
+    work(parsed.data, reply).catch((error: unknown) => {
+      reply(toFailure(event, error, logger));
+    });
+  };
+}
+
+function toFailure(
+  event: string,
+  error: unknown,
+  logger: Logger,
+): { ok: false; error: ProtocolError } {
+  if (error instanceof StoreUnavailableError) {
+    logger.warn({ event, err: error }, "database unavailable");
+    return fail("unavailable", "The message store is unavailable; try again shortly.");
+  }
+  const ref = randomUUID().slice(0, 8);
+  logger.error({ event, ref, err: error }, "request failed");
+  return fail("internal", `Something went wrong on the server (ref ${ref}).`);
+}

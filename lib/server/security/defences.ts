@@ -1,0 +1,79 @@
+import type { ChatIo, ChatLimits, ChatSocket } from "../chat/chat-types";
+import type { Logger } from "../logger";
+import { clientAddress } from "./client-address";
+import { cutOff } from "./engine-connection";
+import { guardEventRate } from "./event-rate-guard";
+import { installHandshakeGuard } from "./handshake-guard";
+import { createRateLimiter } from "./rate-limiter";
+import { DEFAULT_SECURITY_LIMITS, type SecurityLimits } from "./security-config";
+import { sweepSlowClients } from "./slow-clients";
+
+export type Defences = {
+  /** Limits the request handlers enforce themselves. */
+  chat: ChatLimits;
+  /** Applies the per-connection guards to a newly connected socket. */
+  guard(socket: ChatSocket): void;
+  stop(): void;
+};
+
+/**
+ * Everything that keeps one client from hurting the others, installed on a
+ * Socket.IO server: handshake checks (origin, connections per address, body
+ * size), the per-connection event budget, the message budgets per identity
+ * and per address, the room cap, and the sweep that cuts off clients that
+ * stop reading. A connection that floods on after being refused is cut off
+ * and its address shut out for a while.
+ */
+export function installDefences(
+  io: ChatIo,
+  overrides: Partial<SecurityLimits> | undefined,
+  logger: Logger,
+): Defences {
+  const limits: SecurityLimits = { ...DEFAULT_SECURITY_LIMITS, ...overrides };
+  const window = limits.burstWindowMs;
+  const handshake = installHandshakeGuard(io, limits, logger);
+  const sweeper = sweepSlowClients(
+    handshake.connections,
+    {
+      maxBufferedBytes: limits.maxBufferedBytesPerConnection,
+      intervalMs: limits.slowClientSweepMs,
+    },
+    logger,
+  );
+  const events = createRateLimiter(
+    { perSecond: limits.eventsPerSecond, burst: limits.eventBurst, burstWindowMs: window },
+    "events",
+  );
+  const messagesPerIdentity = createRateLimiter(
+    { perSecond: limits.messagesPerSecond, burst: limits.messageBurst, burstWindowMs: window },
+    "messages",
+  );
+  const messagesPerAddress = createRateLimiter(
+    {
+      perSecond: limits.messagesPerIpPerSecond,
+      burst: limits.messageBurstPerIp,
+      burstWindowMs: window,
+    },
+    "messages-per-ip",
+  );
+  function cutOffAbuser(socket: ChatSocket): void {
+    handshake.shutOut(socket.request);
+    // The DISCONNECT packet tells a socket.io-client not to reconnect by
+    // itself; dropping the transport right after stops the server from
+    // parsing whatever else is already on its way.
+    socket.disconnect(true);
+    cutOff(socket.conn);
+  }
+  return {
+    chat: {
+      async admitMessage(socket) {
+        const own = await messagesPerIdentity.consume(socket.data.user.id);
+        if (!own.allowed) return own;
+        return messagesPerAddress.consume(clientAddress(socket.request, limits.trustProxy));
+      },
+      maxRoomsPerConnection: limits.maxRoomsPerConnection,
+    },
+    guard: (socket) => guardEventRate(socket, events, limits.eventsPerSecond, cutOffAbuser, logger),
+    stop: () => sweeper.stop(),
+  };
+}

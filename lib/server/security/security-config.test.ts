@@ -1,0 +1,64 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig } from "../config";
+import { DEFAULT_SECURITY_LIMITS } from "./security-config";
+
+const env = (vars: Record<string, string> = {}): NodeJS.ProcessEnv => ({
+  NODE_ENV: "production",
+  ...vars,
+});
+
+describe("security settings from the environment", () => {
+  it("defaults to the documented limits", () => {
+    expect(loadConfig(env()).security).toEqual(DEFAULT_SECURITY_LIMITS);
+  });
+
+  it("reads every limit, and the proxy setting from TRUST_PROXY", () => {
+    const { security } = loadConfig(
+      env({
+        RATE_LIMIT_MESSAGES_PER_SECOND: "2",
+        RATE_LIMIT_MESSAGE_BURST: "50",
+        RATE_LIMIT_MESSAGES_PER_IP_PER_SECOND: "30",
+        RATE_LIMIT_MESSAGE_BURST_PER_IP: "600",
+        RATE_LIMIT_EVENTS_PER_SECOND: "40",
+        RATE_LIMIT_EVENT_BURST: "400",
+        MAX_CONNECTIONS_PER_IP: "2000",
+        RATE_LIMIT_CONNECTIONS_PER_IP_PER_SECOND: "10",
+        MAX_ROOMS_PER_CONNECTION: "10",
+        MAX_BUFFERED_BYTES_PER_CONNECTION: "1048576",
+        ABUSE_BLOCK_SECONDS: "120",
+        ALLOWED_ORIGINS: " https://app.example.org , https://Other.example:8443/ ",
+        TRUST_PROXY: "true",
+      }),
+    );
+    expect(security).toMatchObject({
+      messagesPerSecond: 2,
+      messageBurst: 50,
+      messagesPerIpPerSecond: 30,
+      messageBurstPerIp: 600,
+      eventsPerSecond: 40,
+      eventBurst: 400,
+      maxConnectionsPerIp: 2000,
+      connectionsPerIpPerSecond: 10,
+      maxRoomsPerConnection: 10,
+      maxBufferedBytesPerConnection: 1_048_576,
+      abuseBlockMs: 120_000,
+      allowedOrigins: ["https://app.example.org", "https://other.example:8443"],
+      trustProxy: true,
+    });
+  });
+
+  it.each([
+    ["a limit of zero", { RATE_LIMIT_MESSAGE_BURST: "0" }, "RATE_LIMIT_MESSAGE_BURST"],
+    ["a fractional limit", { MAX_CONNECTIONS_PER_IP: "1.5" }, "MAX_CONNECTIONS_PER_IP"],
+    ["a word for a number", { MAX_ROOMS_PER_CONNECTION: "many" }, "MAX_ROOMS_PER_CONNECTION"],
+    [
+      "an origin with a path",
+      { ALLOWED_ORIGINS: "https://app.example.org/chat" },
+      "ALLOWED_ORIGINS",
+    ],
+    ["a wildcard origin", { ALLOWED_ORIGINS: "*" }, "ALLOWED_ORIGINS"],
+  ])("refuses to start with %s, naming the variable", (_name, vars, variable) => {
+    expect(() => loadConfig(env(vars))).toThrow(ConfigError);
+    expect(() => loadConfig(env(vars))).toThrow(variable);
+  });
+});
