@@ -8,7 +8,7 @@ import { InFlight } from "./in-flight";
 import { type Presence, type PresenceOptions, trackPresence } from "./presence";
 import { trackRequests } from "./request-tracker";
 import { registerTyping } from "./typing";
-import { announceUser, hasStaleConnections } from "./user-sessions";
+import { adoptUserRecord, announceUser } from "./user-sessions";
 
 export type ChatServer = {
   /** Who is online, derived from the connections. */
@@ -39,6 +39,9 @@ export function createChatServer(
     if (error.code === 4) deps.metrics?.rateLimited("handshake");
   });
 
+  // A rename made through another instance: this one's connections take the name too.
+  io.on("user:renamed", (user) => adoptUserRecord(io, user));
+
   io.use((socket, next) => {
     const auth = handshakeAuthSchema.safeParse(socket.handshake.auth ?? {});
     const claim = {
@@ -47,11 +50,10 @@ export function createChatServer(
       name: auth.success ? auth.data.name : undefined,
     };
     identities.resolve(claim).then(
-      (user) => {
+      ({ user, renamed }) => {
         socket.data.user = user;
-        // auth.name may have renamed the user: their open connections take the name too.
-        if (claim.name !== undefined && hasStaleConnections(io, user))
-          announceUser(io, user, identities.tokenFor(user.id));
+        // auth.name renamed the user: their open connections take the name too.
+        if (renamed) announceUser(io, user, identities.tokenFor(user.id));
         next();
       },
       (error: unknown) => {

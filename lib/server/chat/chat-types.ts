@@ -7,8 +7,11 @@ import type { RateDecision } from "../security/rate-limiter";
 import type { SecurityLimits } from "../security/security-config";
 import type { ChatStore } from "../store/types";
 
-// biome-ignore lint/complexity/noBannedTypes: no events travel between server instances yet.
-export type InterServerEvents = {};
+/** Events between the instances of one deployment (through the Redis adapter). */
+export type InterServerEvents = {
+  /** A user was renamed on one instance; the others update their connections of that user. */
+  "user:renamed": (user: User) => void;
+};
 export type SocketData = { user: User };
 export type ChatIo = Server<
   ClientToServerEvents,

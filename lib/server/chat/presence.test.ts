@@ -247,6 +247,26 @@ describe("presence across instances", () => {
     await eventually(() => expect(seenOnline(caio).has(beaId)).toBe(false));
   });
 
+  it("carries a rename to the person's connections on every instance: what they send next bears the new name", async () => {
+    const one = await cluster.addNode(FAST);
+    const two = await cluster.addNode(FAST);
+    const anaOnOne = await enter(one, { name: "Ana" });
+    const anaOnTwo = await enter(two, { token: anaOnOne.session.token });
+    const sessionsOnTwo: SessionInfo[] = [];
+    anaOnTwo.socket.on("session", (session) => sessionsOnTwo.push(session));
+
+    const renamed = await request(anaOnOne.socket, "user:rename", { name: "Ana Souza" });
+    expect(renamed).toMatchObject({ ok: true, user: { name: "Ana Souza" } });
+    await eventually(() => expect(sessionsOnTwo.at(-1)?.user.name).toBe("Ana Souza"));
+
+    const sent = await request(anaOnTwo.socket, "message:send", {
+      room: ROOM,
+      text: "hi",
+      clientId: "after-rename",
+    });
+    expect(sent).toMatchObject({ ok: true, message: { author: { name: "Ana Souza" } } });
+  });
+
   it("lets two tabs on two instances close at the same moment and still announces the person offline", async () => {
     const one = await cluster.addNode(FAST);
     const two = await cluster.addNode(FAST);

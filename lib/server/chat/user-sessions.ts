@@ -1,3 +1,4 @@
+import { Adapter } from "socket.io-adapter";
 import type { User } from "../../shared/protocol";
 import { type ChatIo, userRoom } from "./chat-types";
 
@@ -7,9 +8,17 @@ function connectionsOf(io: ChatIo, userId: string) {
   return [...ids].flatMap((id) => io.of("/").sockets.get(id) ?? []);
 }
 
-/** Whether some open connection of this user still acts under another name. */
-export function hasStaleConnections(io: ChatIo, user: User): boolean {
-  return connectionsOf(io, user.id).some((socket) => socket.data.user.name !== user.name);
+/**
+ * Whether broadcasts leave this instance. The in-memory adapter (one instance)
+ * keeps Adapter's own serverSideEmit, which only prints a warning.
+ */
+function isClustered(io: ChatIo): boolean {
+  return io.of("/").adapter.serverSideEmit !== Adapter.prototype.serverSideEmit;
+}
+
+/** Makes this instance's connections of the user act under the given record. */
+export function adoptUserRecord(io: ChatIo, user: User): void {
+  for (const socket of connectionsOf(io, user.id)) socket.data.user = user;
 }
 
 type UserListener = (user: User) => void;
@@ -27,12 +36,13 @@ export function onUserAnnounced(io: ChatIo, listener: UserListener): () => void 
 }
 
 /**
- * Makes every connection of the user act under its current record, so messages
- * sent from any of them after a rename carry the new name, and tells each of
- * them with a new `session`.
+ * Makes every connection of the user act under its current record — on every
+ * instance — so messages sent from any of them after a rename carry the new
+ * name, and tells each of them with a new `session`.
  */
 export function announceUser(io: ChatIo, user: User, token: string): void {
-  for (const socket of connectionsOf(io, user.id)) socket.data.user = user;
+  adoptUserRecord(io, user);
+  if (isClustered(io)) io.serverSideEmit("user:renamed", user);
   io.to(userRoom(user.id)).emit("session", { user, token });
   for (const listener of listeners.get(io) ?? []) listener(user);
 }

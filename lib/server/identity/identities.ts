@@ -14,8 +14,11 @@ export type IdentityClaim = {
 };
 
 export type Identities = {
-  /** The user a connection acts as: the token's, else the cookie's, else a new one. */
-  resolve(claim: IdentityClaim): Promise<User>;
+  /**
+   * The user a connection acts as: the token's, else the cookie's, else a new
+   * one; `renamed` when the claim's name replaced the one on record.
+   */
+  resolve(claim: IdentityClaim): Promise<{ user: User; renamed: boolean }>;
   tokenFor(userId: string): string;
   newUserId(): string;
   verifyToken(token: string): string | null;
@@ -43,9 +46,10 @@ export function createIdentities(store: ChatStore, signer: TokenSigner): Identit
     async resolve(claim) {
       const user = await findOrCreate(claim);
       if (claim.name && claim.name !== user.name) {
-        return (await store.renameUser(user.id, claim.name)) ?? user;
+        const renamed = await store.renameUser(user.id, claim.name);
+        if (renamed) return { user: renamed, renamed: true };
       }
-      return user;
+      return { user, renamed: false };
     },
     tokenFor: (userId) => signer.sign(userId),
     newUserId: () => randomUUID(),
