@@ -1,44 +1,17 @@
-import { randomBytes } from "node:crypto";
-import { createTestSchema } from "../lib/server/testing/postgres";
-import { TEST_REDIS_URL } from "../lib/server/testing/redis-process";
-import { AppServer } from "./support/app-server";
-import { ChatPage } from "./support/chat-page";
+import type { ChatPage } from "./support/chat-page";
+import { Deployment } from "./support/deployment";
 import { expect, test } from "./support/fixtures";
-import { Nginx } from "./support/nginx";
-
-/** Socket.IO connections an instance holds, read from its metrics (loopback may read them). */
-async function connectedSockets(instance: AppServer): Promise<number> {
-  const metrics = await (await fetch(`${instance.url}/metrics`)).text();
-  const line = metrics.split("\n").find((l) => l.startsWith("scrollback_connected_sockets "));
-  return Number(line?.split(" ")[1] ?? Number.NaN);
-}
 
 test("behind nginx, with people on two instances, everyone sees everyone online and typing, and who leaves", async ({
   browser,
 }) => {
   test.setTimeout(120_000);
-  const schema = await createTestSchema();
-  const shared = {
-    DATABASE_URL: schema.url,
-    REDIS_URL: TEST_REDIS_URL,
-    REDIS_PREFIX: `e2e-${randomBytes(4).toString("hex")}`,
-    SESSION_SECRET: randomBytes(32).toString("hex"),
-    TRUST_PROXY: "true",
-  };
-  const instances = [await AppServer.start(shared), await AppServer.start(shared)];
-  const nginx = await Nginx.start(instances.map((instance) => instance.port));
-  const people: ChatPage[] = [];
+  const deployment = await Deployment.start();
   try {
     const room = "everywhere";
-    await test.step("people arrive through nginx until both instances hold someone", async () => {
-      for (let i = 0; i < 8; i++) {
-        people.push(await ChatPage.open(browser, nginx.url, room));
-        const counts = await Promise.all(instances.map(connectedSockets));
-        if (counts.every((count) => count > 0)) break;
-      }
-      const counts = await Promise.all(instances.map(connectedSockets));
-      expect(counts.every((count) => count > 0)).toBe(true);
-    });
+    const people =
+      await test.step("people arrive through nginx until both instances hold someone", () =>
+        deployment.peopleOnEveryInstance(browser, room));
     // Each instance holds at least one of these people, so whatever each of
     // them sees of all the others includes someone on the other instance.
     const names = await Promise.all(people.map((person) => person.name()));
@@ -63,7 +36,7 @@ test("behind nginx, with people on two instances, everyone sees everyone online 
     });
 
     await test.step("the landing page counts everyone, wherever they are connected", async () => {
-      const page = await (await browser.newContext({ baseURL: nginx.url })).newPage();
+      const page = await (await browser.newContext({ baseURL: deployment.url })).newPage();
       await page.goto("/");
       await expect(page.getByRole("link", { name: /#everywhere/ })).toContainText(
         `${people.length} online`,
@@ -81,9 +54,6 @@ test("behind nginx, with people on two instances, everyone sees everyone online 
       }
     });
   } finally {
-    await Promise.all(people.map((person) => person.close()));
-    await nginx.stop();
-    await Promise.all(instances.map((instance) => instance.dispose()));
-    await schema.drop();
+    await deployment.dispose();
   }
 });

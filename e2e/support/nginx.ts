@@ -11,7 +11,7 @@ import {
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { freePort } from "./app-server";
+import { freePort } from "../../lib/server/testing/server-process";
 
 const REFERENCE_CONFIG = fileURLToPath(new URL("../../deploy/nginx.conf", import.meta.url));
 
