@@ -36,6 +36,7 @@ export function installDefences(
     handshake.connections,
     {
       maxBufferedBytes: limits.maxBufferedBytesPerConnection,
+      maxBufferedBytesTotal: limits.maxBufferedBytesTotal,
       intervalMs: limits.slowClientSweepMs,
     },
     logger,

@@ -34,6 +34,8 @@ export type SecurityLimits = {
   maxRoomsPerConnection: number;
   /** Output queued for a client that does not read it, before that client is cut off. */
   maxBufferedBytesPerConnection: number;
+  /** Output queued for all clients together; over it the slowest readers are cut off first. */
+  maxBufferedBytesTotal: number;
   /** How often the server looks for clients over that output limit. */
   slowClientSweepMs: number;
   /** Browser origins allowed besides the server's own host, as `scheme://host[:port]`. */
@@ -55,7 +57,8 @@ export const DEFAULT_SECURITY_LIMITS: SecurityLimits = {
   connectionsPerIpPerSecond: 5,
   maxRoomsPerConnection: 100,
   maxBufferedBytesPerConnection: 8 * 1024 * 1024,
-  slowClientSweepMs: 1_000,
+  maxBufferedBytesTotal: 64 * 1024 * 1024,
+  slowClientSweepMs: 500,
   allowedOrigins: [],
   trustProxy: false,
 };
@@ -107,6 +110,7 @@ export const securityEnvSchema = z.object({
   ),
   MAX_ROOMS_PER_CONNECTION: count(DEFAULT_SECURITY_LIMITS.maxRoomsPerConnection),
   MAX_BUFFERED_BYTES_PER_CONNECTION: count(DEFAULT_SECURITY_LIMITS.maxBufferedBytesPerConnection),
+  MAX_BUFFERED_BYTES_TOTAL: count(DEFAULT_SECURITY_LIMITS.maxBufferedBytesTotal),
   ABUSE_BLOCK_SECONDS: count(DEFAULT_SECURITY_LIMITS.abuseBlockMs / 1000),
   ALLOWED_ORIGINS: originList,
 });
@@ -127,6 +131,7 @@ export function securityLimitsFromEnv(
     connectionsPerIpPerSecond: env.RATE_LIMIT_CONNECTIONS_PER_IP_PER_SECOND,
     maxRoomsPerConnection: env.MAX_ROOMS_PER_CONNECTION,
     maxBufferedBytesPerConnection: env.MAX_BUFFERED_BYTES_PER_CONNECTION,
+    maxBufferedBytesTotal: env.MAX_BUFFERED_BYTES_TOTAL,
     abuseBlockMs: env.ABUSE_BLOCK_SECONDS * 1000,
     allowedOrigins: env.ALLOWED_ORIGINS,
     trustProxy,
