@@ -1,0 +1,85 @@
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { PROJECT_ROOT } from "../lib/server/testing/server-process";
+import type { BenchSettings } from "./lib/context";
+import { Generator } from "./lib/generator";
+import { Target } from "./lib/targets";
+import { fanoutRun } from "./scenarios/fanout";
+import { insertLoop } from "./scenarios/writes";
+
+/**
+ * The benchmark's own smoke test: the harness works end to end on a tiny
+ * scenario against all three servers. Scrollback runs as the chat server
+ * without Next.js (no production build needed in a unit-test run); the
+ * figures are not judged here, only that they are real measurements.
+ */
+const SETTINGS: BenchSettings = {
+  quick: true,
+  repeats: 1,
+  generatorProcesses: 1,
+  scrollbackEntry: [
+    "--import",
+    "tsx",
+    join(PROJECT_ROOT, "lib/server/testing/chat-server-process.ts"),
+  ],
+  disturbedForeignCores: Number.POSITIVE_INFINITY,
+  disturbedRetries: 0,
+};
+
+const TINY = {
+  clients: 12,
+  senders: 3,
+  stepMs: 600,
+  ramp: [120, 240],
+  refinements: 0,
+  moderateDeliveriesPerSecond: 120,
+  fillerBytes: 20,
+};
+
+describe("the benchmark harness", () => {
+  it.each(["naive", "raw", "scrollback"] as const)(
+    "measures fan-out on the %s server: every delivery counted, latencies and CPU recorded",
+    async (kind) => {
+      const lines: string[] = [];
+      const run = await fanoutRun(SETTINGS, kind, 1, TINY, (line) => lines.push(line));
+      expect(run.steps.map((s) => s.offered)).toEqual([120, 240]);
+      for (const step of run.steps) {
+        // Every client, senders included, receives every message exactly once.
+        expect(step.deliveries).toBe(step.expectedDeliveries);
+        expect(step.expectedDeliveries).toBeGreaterThan(0);
+        expect(step.p99Ms).toBeGreaterThan(0);
+        expect(step.p50Ms).toBeLessThanOrEqual(step.p99Ms);
+        expect(step.rejected).toBe(0);
+      }
+      expect(run.saturation?.offered).toBe(240);
+      expect(lines.length).toBe(2);
+    },
+    60_000,
+  );
+
+  it("reports a server's memory after GC and its event-loop stalls through the probe", async () => {
+    const target = await Target.start("naive", { naiveSeedMessages: 1_000 });
+    const generator = Generator.start(1);
+    try {
+      const before = await target.afterGc();
+      expect(before.rss).toBeGreaterThan(10 * 1024 * 1024);
+      const connected = await generator.connect("naive", target.url, 5);
+      expect(connected.connected).toBe(5);
+      await target.longestStall();
+      const storm = await generator.reconnect(5);
+      expect(storm.reconnected).toBe(5);
+      // The naive server sends its whole list to each: 1,000 messages are tens of kilobytes.
+      expect(storm.historyBytes / 5).toBeGreaterThan(50_000);
+      expect(await target.longestStall()).toBeGreaterThanOrEqual(0);
+    } finally {
+      await generator.stop();
+      await target.stop();
+    }
+  }, 60_000);
+
+  it("times the plain better-sqlite3 insert loop", () => {
+    const loop = insertLoop(0.2);
+    expect(loop.perTransaction).toBeGreaterThan(0);
+    expect(loop.batched).toBeGreaterThan(loop.perTransaction);
+  });
+});

@@ -1,0 +1,193 @@
+import type { GeneratorCommand, GeneratorReply, LoadReport } from "./generator-protocol";
+import { Histogram } from "./histogram";
+import { BENCH_ROOM, markText, nowMs, readMarker, WireClient } from "./wire";
+
+/**
+ * One load-generator process: holds its share of the clients, sends at the
+ * rate it is told, and records the latency of every delivery to its clients
+ * in a histogram it reports back. Runs as a child process, so that the
+ * generator's CPU is its own and visible.
+ */
+const clients: WireClient[] = [];
+const latency = new Histogram();
+const ackLatency = new Histogram();
+let countedTag = "";
+let deliveries = 0;
+
+function onDelivery(frame: Buffer, receivedAt: number): void {
+  const marker = readMarker(frame);
+  if (!marker || marker.tag !== countedTag) return;
+  deliveries++;
+  latency.record(receivedAt - marker.sentAt);
+}
+
+function send(reply: GeneratorReply): void {
+  process.send?.(reply);
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function connect(command: Extract<GeneratorCommand, { cmd: "connect" }>): Promise<void> {
+  const times = new Histogram();
+  let failed = 0;
+  let firstError: string | null = null;
+  let next = 0;
+  const worker = async () => {
+    while (next < command.count) {
+      const id = command.idOffset + next++;
+      const room = command.roomPerClient ? `${BENCH_ROOM}-${id}` : BENCH_ROOM;
+      const client = new WireClient(command.kind, command.url, id, { onDelivery }, room);
+      try {
+        await client.connect();
+        clients.push(client);
+        times.record(client.connectMs);
+      } catch (error) {
+        failed++;
+        firstError ??= (error as Error).message;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, command.concurrency) }, worker));
+  send({
+    reply: "connect",
+    connected: clients.length,
+    failed,
+    firstError,
+    connectMs: times.toJSON(),
+  });
+}
+
+function startStep(tag: string): {
+  report: (sent: number, acked: number, rejected: Record<string, number>) => LoadReport;
+} {
+  countedTag = tag;
+  deliveries = 0;
+  latency.reset();
+  ackLatency.reset();
+  const cpuAtStart = process.cpuUsage();
+  const openAtStart = clients.filter((c) => c.isOpen).length;
+  return {
+    report: (sent, acked, rejected) => {
+      const cpu = process.cpuUsage(cpuAtStart);
+      return {
+        sent,
+        acked,
+        rejected,
+        unacked: clients.reduce((sum, c) => sum + c.pendingAcks, 0),
+        deliveries,
+        latency: latency.toJSON(),
+        ackLatency: ackLatency.toJSON(),
+        cpuMs: (cpu.user + cpu.system) / 1000,
+        dropped: openAtStart - clients.filter((c) => c.isOpen).length,
+      };
+    },
+  };
+}
+
+function filler(bytes: number): string {
+  return "x".repeat(Math.max(0, bytes));
+}
+
+/** Open-loop load: a fixed rate regardless of how the server keeps up, as real people send. */
+async function load(command: Extract<GeneratorCommand, { cmd: "load" }>): Promise<void> {
+  const step = startStep(command.tag);
+  const senders = clients.filter((c) => c.isOpen).slice(0, command.senders);
+  const text = filler(command.fillerBytes);
+  let sent = 0;
+  let acked = 0;
+  const rejected: Record<string, number> = {};
+  const startedAt = performance.now();
+  while (senders.length > 0) {
+    const elapsed = performance.now() - startedAt;
+    if (elapsed >= command.durationMs) break;
+    const due = Math.floor((elapsed * command.rate) / 1000) - sent;
+    for (let i = 0; i < due; i++) {
+      const client = senders[sent % senders.length] as WireClient;
+      const sentAt = nowMs();
+      client.sendChat(markText(command.tag, sentAt, text), (result) => {
+        ackLatency.record(nowMs() - sentAt);
+        if (result.ok) acked++;
+        else rejected[result.code ?? "unknown"] = (rejected[result.code ?? "unknown"] ?? 0) + 1;
+      });
+      sent++;
+    }
+    await sleep(5);
+  }
+  await sleep(command.settleMs);
+  send({ reply: "load", ...step.report(sent, acked, rejected) });
+}
+
+/** Closed-loop writes: each sender sends its next message as soon as the last is acknowledged. */
+async function closedLoop(
+  command: Extract<GeneratorCommand, { cmd: "closed-loop" }>,
+): Promise<void> {
+  const step = startStep(command.tag);
+  const senders = clients.filter((c) => c.isOpen).slice(0, command.senders);
+  const text = filler(command.fillerBytes);
+  let sent = 0;
+  let acked = 0;
+  const rejected: Record<string, number> = {};
+  const deadline = performance.now() + command.durationMs;
+  const sendNext = (client: WireClient) => {
+    if (performance.now() >= deadline || !client.isOpen) return;
+    const sentAt = nowMs();
+    sent++;
+    client.sendChat(markText(command.tag, sentAt, text), (result) => {
+      ackLatency.record(nowMs() - sentAt);
+      if (result.ok) acked++;
+      else rejected[result.code ?? "unknown"] = (rejected[result.code ?? "unknown"] ?? 0) + 1;
+      sendNext(client);
+    });
+  };
+  for (const client of senders) sendNext(client);
+  await sleep(command.durationMs + command.settleMs);
+  send({ reply: "closed-loop", ...step.report(sent, acked, rejected) });
+}
+
+/** Drops `count` connections and opens them again all at once, as after a network blip. */
+async function reconnect(count: number): Promise<void> {
+  const chosen = clients.slice(0, count);
+  for (const client of chosen) client.close();
+  const times = new Histogram();
+  let failed = 0;
+  let historyBytes = 0;
+  await Promise.all(
+    chosen.map(async (client) => {
+      try {
+        await client.connect();
+        times.record(client.historyMs);
+        historyBytes += client.historyBytes;
+      } catch {
+        failed++;
+      }
+    }),
+  );
+  send({
+    reply: "reconnect",
+    reconnected: chosen.length - failed,
+    failed,
+    historyMs: times.toJSON(),
+    historyBytes,
+  });
+}
+
+process.on("message", (command: GeneratorCommand) => {
+  const work = (): Promise<void> => {
+    switch (command.cmd) {
+      case "connect":
+        return connect(command);
+      case "load":
+        return load(command);
+      case "closed-loop":
+        return closedLoop(command);
+      case "reconnect":
+        return reconnect(command.count);
+      case "close":
+        for (const client of clients.splice(0)) client.close();
+        send({ reply: "close" });
+        return Promise.resolve();
+    }
+  };
+  work().catch((error: unknown) => send({ reply: "error", message: String(error) }));
+});
+process.on("disconnect", () => process.exit(0));

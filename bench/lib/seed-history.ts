@@ -1,0 +1,60 @@
+import { randomUUID } from "node:crypto";
+import Database from "better-sqlite3";
+import { migrateSqlite } from "../../lib/server/store/sqlite-migrations";
+import { BENCH_ROOM } from "./wire";
+
+const BATCH = 50_000;
+
+/**
+ * Writes `count` messages into the bench room of a new Scrollback SQLite
+ * database through the app's own migrations, as if people had chatted there
+ * (100 authors, texts of the length the load uses). Bulk inserts in large
+ * transactions with synchronous=OFF: this is preparation, not measurement.
+ */
+export function seedScrollbackHistory(file: string, count: number): void {
+  const db = new Database(file);
+  db.pragma("journal_mode = WAL");
+  db.pragma("synchronous = OFF");
+  migrateSqlite(db);
+  const authors = Array.from({ length: 100 }, (_, i) => ({
+    id: randomUUID(),
+    name: `Bench Bot ${i}`,
+  }));
+  const insertUser = db.prepare("INSERT INTO users (id, name, created_at) VALUES (?, ?, ?)");
+  const insert = db.prepare(
+    "INSERT INTO messages (room, seq, id, client_id, author_id, author_name, text, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+  );
+  const start = Date.now() - count * 1000;
+  db.transaction(() => {
+    for (const author of authors) insertUser.run(author.id, author.name, start);
+  })();
+  for (let from = 1; from <= count; from += BATCH) {
+    db.transaction(() => {
+      for (let seq = from; seq < from + BATCH && seq <= count; seq++) {
+        const author = authors[seq % authors.length] as { id: string; name: string };
+        insert.run(
+          BENCH_ROOM,
+          seq,
+          randomUUID(),
+          `seed-${seq}`,
+          author.id,
+          author.name,
+          seededText(seq),
+          start + seq * 1000,
+        );
+      }
+    })();
+  }
+  db.prepare("INSERT INTO rooms (name, latest_seq, last_message_at) VALUES (?, ?, ?)").run(
+    BENCH_ROOM,
+    count,
+    start + count * 1000,
+  );
+  db.pragma("wal_checkpoint(TRUNCATE)");
+  db.close();
+}
+
+/** The same text the naive server seeds its list with, so both histories weigh the same. */
+export function seededText(seq: number): string {
+  return `seeded message ${seq} ${"lorem ipsum ".repeat(4)}`;
+}

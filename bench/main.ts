@@ -1,0 +1,368 @@
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { cpus, loadavg, release, totalmem } from "node:os";
+import { join } from "node:path";
+import { PROJECT_ROOT } from "../lib/server/testing/server-process";
+import { fanoutLatencySpec, renderSvg, spreadBarsSpec } from "./lib/charts";
+import type { BenchSettings, Progress } from "./lib/context";
+import { machineTimes } from "./lib/proc-stats";
+import { formatNumber, formatSpread, ratio, type Spread } from "./lib/summary";
+import { renderMarkdown, renderText, type Table } from "./lib/table";
+import type { TargetKind } from "./lib/wire";
+import { type ConnectionsResult, connectionsScenario } from "./scenarios/connections";
+import { type FanoutResult, fanoutScenario, P99_BOUND_MS } from "./scenarios/fanout";
+import { type HistoryResult, historyScenario } from "./scenarios/history";
+import { type StormsResult, stormsScenario } from "./scenarios/storms";
+import { type WritesResult, writesScenario } from "./scenarios/writes";
+
+const SCENARIOS = ["fanout", "history", "writes", "connections", "storms"] as const;
+type ScenarioName = (typeof SCENARIOS)[number];
+
+function parseArgs(argv: string[]): {
+  quick: boolean;
+  only: ScenarioName[];
+  repeats?: number;
+  outDir?: string;
+} {
+  const quick = argv.includes("--quick");
+  const onlyArg = argv.find((a) => a.startsWith("--only="))?.slice("--only=".length);
+  const only = onlyArg ? (onlyArg.split(",") as ScenarioName[]) : [...SCENARIOS];
+  for (const name of only)
+    if (!SCENARIOS.includes(name))
+      throw new Error(`unknown scenario "${name}"; choose from ${SCENARIOS.join(", ")}`);
+  const repeatsArg = argv.find((a) => a.startsWith("--repeats="))?.slice("--repeats=".length);
+  const outDir = argv.find((a) => a.startsWith("--out="))?.slice("--out=".length);
+  return {
+    quick,
+    only,
+    ...(repeatsArg ? { repeats: Number(repeatsArg) } : {}),
+    ...(outDir ? { outDir } : {}),
+  };
+}
+
+function machineDescription(): Record<string, string | number> {
+  const cpu = cpus();
+  return {
+    cpu: cpu[0]?.model ?? "unknown",
+    cores: cpu.length,
+    memoryGiB: Math.round(totalmem() / 1024 ** 3),
+    kernel: release(),
+    node: process.version,
+    loadAverageAtStart: loadavg()
+      .map((l) => l.toFixed(2))
+      .join(" "),
+  };
+}
+
+const targetName: Record<TargetKind, string> = {
+  naive: "naive seed",
+  raw: "raw ws",
+  scrollback: "Scrollback",
+};
+const f = (s: Spread, digits = 1) => formatSpread(s, digits);
+
+function fanoutTables(result: FanoutResult): Table[] {
+  const byTarget = new Map(result.summaries.map((s) => [s.target, s]));
+  const naive = byTarget.get("naive");
+  const raw = byTarget.get("raw");
+  const scrollback = byTarget.get("scrollback");
+  const summary: Table = {
+    title: `Fan-out: ${result.clients.toLocaleString("en-US")} clients in one room, ${result.senders} senders, ${result.stepSeconds} s steps — saturation point (highest deliveries/s held with p99 < ${P99_BOUND_MS} ms); median (min–max) of runs`,
+    columns: [
+      "server",
+      "saturation deliveries/s",
+      "p50 ms",
+      "p95 ms",
+      "p99 ms",
+      "server cores",
+      "server RSS MB",
+      `µs CPU/delivery @ ${result.moderateDeliveriesPerSecond.toLocaleString("en-US")}/s`,
+      "generator cores",
+    ],
+    rows: result.summaries.map((s) => [
+      targetName[s.target],
+      f(s.saturation, 0),
+      f(s.p50Ms),
+      f(s.p95Ms),
+      f(s.p99Ms),
+      f(s.serverCores, 2),
+      f(s.serverRssMb, 0),
+      f(s.usPerDeliveryModerate),
+      f(s.generatorCores, 2),
+    ]),
+    notes: [
+      `Scrollback / naive: saturation ${ratio(scrollback?.saturation.median ?? Number.NaN, naive?.saturation.median ?? Number.NaN)}, CPU per delivery ${ratio(scrollback?.usPerDeliveryModerate.median ?? Number.NaN, naive?.usPerDeliveryModerate.median ?? Number.NaN)}`,
+      `Scrollback / raw ws: saturation ${ratio(scrollback?.saturation.median ?? Number.NaN, raw?.saturation.median ?? Number.NaN)}, CPU per delivery ${ratio(scrollback?.usPerDeliveryModerate.median ?? Number.NaN, raw?.usPerDeliveryModerate.median ?? Number.NaN)}`,
+      `Saturation per run: ${result.runs.map((r) => `${targetName[r.target]} ${r.saturation ? formatNumber(r.saturation.deliveriesPerSecond, 0) : "none"}`).join(", ")}`,
+    ],
+  };
+  return [summary];
+}
+
+function historyTable(result: HistoryResult): Table {
+  return {
+    title:
+      "History on connect: time from opening the socket to holding the history, and bytes received",
+    columns: [
+      "server",
+      "messages stored",
+      "samples",
+      "connect → history p50 ms",
+      "p99 ms",
+      "join round trip p50 / p99 ms",
+      "bytes on connect",
+    ],
+    rows: result.points.map((p) => [
+      targetName[p.target],
+      p.messages.toLocaleString("en-US"),
+      String(p.samples),
+      formatNumber(p.connectToPageMs.p50, 2),
+      formatNumber(p.connectToPageMs.p99, 2),
+      p.joinRoundTripMs
+        ? `${formatNumber(p.joinRoundTripMs.p50, 2)} / ${formatNumber(p.joinRoundTripMs.p99, 2)}`
+        : "—",
+      p.bytesOnConnect.toLocaleString("en-US"),
+    ]),
+    notes: [
+      "Scrollback sends the newest page (50 messages) and the client pages back on demand; the naive server sends its whole list.",
+    ],
+  };
+}
+
+function writesTable(result: WritesResult): Table {
+  const s = result.summary;
+  return {
+    title: `Sustained writes: ${result.senders} senders, each sending as soon as its previous message is acknowledged, ${result.seconds} s; median (min–max)`,
+    columns: ["what", "messages/s", "ack p50 ms", "ack p99 ms"],
+    rows: [
+      ["Scrollback (acknowledged, durable)", f(s.ackedPerSecond, 0), f(s.ackP50Ms), f(s.ackP99Ms)],
+      ["better-sqlite3 loop, 1 row per commit", f(s.insertPerTransaction, 0), "—", "—"],
+      ["better-sqlite3 loop, 100 rows per commit", f(s.insertBatched, 0), "—", "—"],
+    ],
+    notes: [
+      `Scrollback / one-row-per-commit loop: ${ratio(s.ackedPerSecond.median, s.insertPerTransaction.median)}; Scrollback / 100-rows-per-commit loop: ${ratio(s.ackedPerSecond.median, s.insertBatched.median)}`,
+      `Refused sends: ${result.runs.map((r) => r.rejected).join(", ")} (one per run)`,
+    ],
+  };
+}
+
+function connectionsTable(result: ConnectionsResult): Table {
+  const naive = result.summaries.find((s) => s.target === "naive");
+  const scrollback = result.summaries.find((s) => s.target === "scrollback");
+  return {
+    title: `Connections: ${result.connections.toLocaleString("en-US")} idle clients (joined to the room); RSS after GC, delta / connections; median (min–max)`,
+    columns: ["server", "connections held", "KB per connection", "connect p99 ms"],
+    rows: result.summaries.map((s) => [
+      targetName[s.target],
+      f(s.held, 0),
+      f(s.kbPerConnection),
+      f(s.connectP99Ms),
+    ]),
+    notes: [
+      `Scrollback / naive memory per connection: ${ratio(scrollback?.kbPerConnection.median ?? Number.NaN, naive?.kbPerConnection.median ?? Number.NaN)}`,
+    ],
+  };
+}
+
+function stormsTables(result: StormsResult): Table[] {
+  return [
+    {
+      title: `Overload: 5 × each server's own saturation rate for ${result.overloadSeconds} s, then a moderate load`,
+      columns: [
+        "server",
+        "offered deliveries/s",
+        "RSS before MB",
+        "RSS max MB",
+        "RSS after MB",
+        "clients cut off",
+        "p99 afterwards ms",
+        "recovered",
+      ],
+      rows: result.overload.map((r) => [
+        `${targetName[r.target]} #${r.run}`,
+        r.offered.toLocaleString("en-US"),
+        formatNumber(r.rssBeforeMb, 0),
+        formatNumber(r.rssMaxMb, 0),
+        formatNumber(r.rssAfterMb, 0),
+        String(r.clientsCutOff),
+        formatNumber(r.recoveryP99Ms),
+        r.recovered ? "yes" : "no",
+      ]),
+    },
+    {
+      title: `Reconnect storm: ${result.storm.clients} clients reconnect at once to a room holding ${result.storm.messages.toLocaleString("en-US")} messages`,
+      columns: [
+        "server",
+        "longest event-loop stall ms",
+        "history bytes per client",
+        "last client's history after ms",
+      ],
+      rows: result.storm.runs.map((r) => [
+        `${targetName[r.target]} #${r.run}`,
+        formatNumber(r.longestStallMs),
+        Math.round(r.bytesPerClient).toLocaleString("en-US"),
+        formatNumber(r.historyP99Ms, 0),
+      ]),
+    },
+  ];
+}
+
+async function writeCharts(
+  dir: string,
+  fanout: FanoutResult | null,
+  connections: ConnectionsResult | null,
+): Promise<string[]> {
+  const written: string[] = [];
+  if (fanout) {
+    const points = fanout.runs.flatMap((r) =>
+      [...r.steps]
+        .sort((a, b) => a.offered - b.offered)
+        .map((s) => ({
+          target: r.target,
+          run: r.run,
+          delivered: Math.round(s.deliveriesPerSecond),
+          p99Ms: Math.max(0.1, s.p99Ms),
+          held: s.held,
+        })),
+    );
+    writeFileSync(
+      join(dir, "fanout-latency.svg"),
+      await renderSvg(fanoutLatencySpec(points, P99_BOUND_MS)),
+    );
+    writeFileSync(
+      join(dir, "fanout-saturation.svg"),
+      await renderSvg(
+        spreadBarsSpec(
+          "Fan-out saturation point (median, bar = min–max of runs)",
+          "deliveries/s with p99 < 100 ms",
+          fanout.summaries.map((s) => ({ target: s.target, ...s.saturation })),
+        ),
+      ),
+    );
+    written.push("fanout-latency.svg", "fanout-saturation.svg");
+  }
+  if (connections) {
+    writeFileSync(
+      join(dir, "connections-memory.svg"),
+      await renderSvg(
+        spreadBarsSpec(
+          `Memory per idle connection (${connections.connections.toLocaleString("en-US")} connections)`,
+          "KB per connection (RSS after GC)",
+          connections.summaries.map((s) => ({ target: s.target, ...s.kbPerConnection })),
+        ),
+      ),
+    );
+    written.push("connections-memory.svg");
+  }
+  return written;
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  const settings: BenchSettings = {
+    quick: args.quick,
+    repeats: args.repeats ?? (args.quick ? 1 : 3),
+    generatorProcesses: 2,
+    disturbedForeignCores: 0.3,
+    disturbedRetries: 2,
+    ...(process.env.BENCH_SCROLLBACK_ENTRY
+      ? { scrollbackEntry: process.env.BENCH_SCROLLBACK_ENTRY.split(" ") }
+      : {}),
+  };
+  const outDir = args.outDir ?? join(PROJECT_ROOT, "bench/results", args.quick ? "quick" : "");
+  mkdirSync(outDir, { recursive: true });
+
+  const startedAt = performance.now();
+  const progress: Progress = (line) => {
+    const elapsed = Math.round((performance.now() - startedAt) / 1000);
+    process.stderr.write(
+      `[${String(Math.floor(elapsed / 60)).padStart(2, "0")}:${String(elapsed % 60).padStart(2, "0")}] ${line}\n`,
+    );
+  };
+  const machine = machineDescription();
+  const machineAtStart = machineTimes();
+  progress(
+    `Scrollback benchmark (${args.quick ? "quick" : "full"}): ${args.only.join(", ")} on ${machine.cores} × ${machine.cpu}, load ${machine.loadAverageAtStart}`,
+  );
+
+  const tables: Table[] = [];
+  const results: Record<string, unknown> = {
+    machine,
+    settings: { quick: settings.quick, repeats: settings.repeats },
+    startedAt: new Date().toISOString(),
+  };
+  const save = (name: string, value: unknown) => {
+    results[name] = value;
+    writeFileSync(join(outDir, `${name}.json`), `${JSON.stringify(value, null, 2)}\n`);
+  };
+
+  let fanout: FanoutResult | null = null;
+  let connections: ConnectionsResult | null = null;
+  if (args.only.includes("fanout")) {
+    fanout = await fanoutScenario(settings, progress);
+    save("fanout", fanout);
+    tables.push(...fanoutTables(fanout));
+  }
+  if (args.only.includes("history")) {
+    const history = await historyScenario(settings, progress);
+    save("history", history);
+    tables.push(historyTable(history));
+  }
+  if (args.only.includes("writes")) {
+    const writes = await writesScenario(settings, progress);
+    save("writes", writes);
+    tables.push(writesTable(writes));
+  }
+  if (args.only.includes("connections")) {
+    connections = await connectionsScenario(settings, progress);
+    save("connections", connections);
+    tables.push(connectionsTable(connections));
+  }
+  if (args.only.includes("storms")) {
+    const saturation = new Map<TargetKind, number>();
+    const known = fanout ?? readPrevious<FanoutResult>(join(outDir, "fanout.json"));
+    for (const s of known?.summaries ?? [])
+      if (Number.isFinite(s.saturation.median) && s.saturation.median > 0)
+        saturation.set(s.target, s.saturation.median);
+    const storms = await stormsScenario(settings, saturation, progress);
+    save("storms", storms);
+    tables.push(...stormsTables(storms));
+  }
+
+  const machineAtEnd = machineTimes();
+  const seconds = (performance.now() - startedAt) / 1000;
+  const stealShare =
+    (machineAtEnd.stealMs - machineAtStart.stealMs) /
+    (machineAtEnd.totalMs - machineAtStart.totalMs);
+  const footer = `Ran ${Math.round(seconds)} s on ${machine.cores} × ${machine.cpu}, ${machine.memoryGiB} GiB, Linux ${machine.kernel}, Node ${machine.node}; load average at start ${machine.loadAverageAtStart}; CPU stolen by the hypervisor over the run: ${(stealShare * 100).toFixed(1)} %.`;
+  const charts = await writeCharts(outDir, fanout, connections);
+  const text = [...tables.map(renderText), footer].join("\n\n");
+  process.stdout.write(`\n${text}\n`);
+  writeFileSync(
+    join(outDir, "summary.md"),
+    `${[...tables.map(renderMarkdown), footer].join("\n\n")}\n`,
+  );
+  writeFileSync(join(outDir, "summary.txt"), `${text}\n`);
+  progress(
+    `results in ${outDir}: ${Object.keys(results)
+      .filter((k) => SCENARIOS.includes(k as ScenarioName))
+      .map((k) => `${k}.json`)
+      .concat(charts, ["summary.md"])
+      .join(", ")}`,
+  );
+}
+
+function readPrevious<T>(file: string): T | null {
+  try {
+    return JSON.parse(readFileSync(file, "utf8")) as T;
+  } catch {
+    return null;
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error instanceof Error ? error.stack : error);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,21 @@
+// `npm run bench [-- --quick] [-- --only=fanout,history,writes,connections,storms]`:
+// measures Scrollback's production build, so it builds first when the build is
+// missing or stale, then runs the benchmark (bench/main.ts) under tsx.
+import { spawnSync } from "node:child_process";
+import { buildIsCurrent } from "../scripts/build-fingerprint.mjs";
+
+const root = process.cwd();
+if (!buildIsCurrent(root)) {
+  console.error("No current production build: building first (npm run build)…");
+  const build = spawnSync("npm", ["run", "build"], { stdio: "inherit" });
+  if (build.status !== 0) process.exit(build.status ?? 1);
+}
+const run = spawnSync(
+  process.execPath,
+  ["--import", "tsx", "bench/main.ts", ...process.argv.slice(2)],
+  {
+    stdio: "inherit",
+    env: { ...process.env, NODE_ENV: "production" },
+  },
+);
+process.exit(run.status ?? 1);
