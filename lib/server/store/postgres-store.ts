@@ -1,7 +1,7 @@
-import { randomUUID } from "node:crypto";
 import pg from "pg";
 import type { ChatMessage, Page, User } from "../../shared/protocol";
 import { migratePostgres } from "./postgres-migrations";
+import { timeOrderedId } from "./time-ordered-id";
 import {
   type AppendResult,
   type ChatStore,
@@ -162,7 +162,7 @@ export class PostgresStore implements ChatStore {
         [
           input.room,
           bump.latest_seq,
-          randomUUID(),
+          timeOrderedId(),
           input.clientId,
           input.author.id,
           input.author.name,

@@ -1,9 +1,9 @@
-import { randomUUID } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import type { ChatMessage, Page, User } from "../../shared/protocol";
 import { migrateSqlite } from "./sqlite-migrations";
+import { timeOrderedId } from "./time-ordered-id";
 import type { AppendResult, ChatStore, NewMessage, RoomSummary } from "./types";
 
 type MessageRow = {
@@ -22,6 +22,36 @@ type PendingAppend = {
   resolve: (result: AppendResult) => void;
   reject: (error: unknown) => void;
 };
+
+/**
+ * How long one turn of the event loop should spend on a group commit's
+ * results. Each result goes on (in microtasks) to acknowledge and broadcast
+ * its message — a thousand socket writes in a busy room — so a batch of
+ * hundreds settled at once would hold the loop for seconds, starving reads,
+ * heartbeats and the slow-client sweep. Results are handed back a slice per
+ * turn; the slice doubles while turns stay well under the budget (quiet
+ * rooms: a whole batch in one turn) and halves when a turn overruns it.
+ */
+const SETTLE_BUDGET_MS = 5;
+const MAX_SLICE = 1024;
+
+class SlicedSettler {
+  private slice = 8;
+
+  settle(batch: PendingAppend[], results: AppendResult[], done: () => void, from = 0): void {
+    const startedAt = performance.now();
+    const end = Math.min(batch.length, from + this.slice);
+    for (let i = from; i < end; i++) batch[i]?.resolve(results[i] as AppendResult);
+    // The next turn starts after these results' continuations have run.
+    setImmediate(() => {
+      const took = performance.now() - startedAt;
+      if (took > SETTLE_BUDGET_MS) this.slice = Math.max(1, Math.floor(this.slice / 2));
+      else if (took < SETTLE_BUDGET_MS / 2) this.slice = Math.min(MAX_SLICE, this.slice * 2);
+      if (end < batch.length) this.settle(batch, results, done, end);
+      else done();
+    });
+  }
+}
 
 const MESSAGE_COLUMNS = "room, seq, id, client_id, author_id, author_name, text, created_at";
 
@@ -57,6 +87,9 @@ export class SqliteStore implements ChatStore {
   private readonly db: Database.Database;
   private queue: PendingAppend[] = [];
   private flushScheduled = false;
+  /** A committed batch is still being handed back: appends meanwhile wait and form the next batch. */
+  private settling = false;
+  private readonly settler = new SlicedSettler();
   private closed = false;
   private readonly statements;
   private readonly appendAll: (inputs: NewMessage[]) => AppendResult[];
@@ -67,6 +100,12 @@ export class SqliteStore implements ChatStore {
     this.db.pragma("journal_mode = WAL");
     this.db.pragma("synchronous = FULL");
     this.db.pragma("busy_timeout = 5000");
+    // Messages to many rooms dirty many pages per commit: checkpointing the WAL
+    // every 10,000 pages (not 1,000) copies each page to the database once
+    // instead of again and again, and a 64 MiB cache keeps the rooms' hot
+    // pages in memory. Measured in docs/performance.md.
+    this.db.pragma("wal_autocheckpoint = 10000");
+    this.db.pragma("cache_size = -65536");
     migrateSqlite(this.db);
 
     const db = this.db;
@@ -119,11 +158,14 @@ export class SqliteStore implements ChatStore {
     if (this.closed) return Promise.reject(new Error("store is closed"));
     return new Promise((resolve, reject) => {
       this.queue.push({ input, resolve, reject });
-      if (!this.flushScheduled) {
-        this.flushScheduled = true;
-        setImmediate(() => this.flush());
-      }
+      this.scheduleFlush();
     });
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushScheduled || this.settling || this.closed) return;
+    this.flushScheduled = true;
+    setImmediate(() => this.flush());
   }
 
   private appendOne(input: NewMessage): AppendResult {
@@ -137,7 +179,7 @@ export class SqliteStore implements ChatStore {
     const row: MessageRow = {
       room: input.room,
       seq,
-      id: randomUUID(),
+      id: timeOrderedId(createdAt),
       client_id: input.clientId,
       author_id: input.author.id,
       author_name: input.author.name,
@@ -155,7 +197,11 @@ export class SqliteStore implements ChatStore {
     if (batch.length === 0) return;
     try {
       const results = this.appendAll(batch.map((pending) => pending.input));
-      for (const [i, pending] of batch.entries()) pending.resolve(results[i] as AppendResult);
+      this.settling = true;
+      this.settler.settle(batch, results, () => {
+        this.settling = false;
+        if (this.queue.length > 0) this.scheduleFlush();
+      });
     } catch (batchError) {
       // One bad append must not fail its neighbours: retry each on its own.
       if (batch.length === 1) {
