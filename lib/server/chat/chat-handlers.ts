@@ -17,6 +17,9 @@ import {
 import { requestHandler } from "./request-handler";
 import { announceUser } from "./user-sessions";
 
+/** How long an overloaded server asks senders to wait before trying again. */
+const OVERLOAD_RETRY_MS = 1_000;
+
 /** Each handler reads like the protocol: validate → authorize → persist → acknowledge → broadcast. */
 export function registerChatHandlers(
   io: ChatIo,
@@ -70,22 +73,35 @@ export function registerChatHandlers(
           reply(fail("not_joined", `join room "${room}" before sending to it`));
           return;
         }
-        const budget = await limits.admitMessage(socket);
-        if (!budget.allowed) {
+        // Overloaded: refuse at the door rather than make everyone wait seconds.
+        if (limits.sendBacklog.overloaded) {
+          deps.metrics?.rateLimited("overload");
           reply(
-            fail("rate_limited", "You are sending too fast; wait a moment.", budget.retryAfterMs),
+            fail("unavailable", "The server is overloaded; try again shortly.", OVERLOAD_RETRY_MS),
           );
           return;
         }
-        const { message, duplicate } = await store.appendMessage({
-          room,
-          clientId,
-          text,
-          author: socket.data.user,
-        });
-        reply({ ok: true, message, duplicate });
-        // Only what was committed is broadcast, and a retried send is not news.
-        if (!duplicate) io.to(room).emit("message:created", message);
+        const answered = limits.sendBacklog.enter();
+        try {
+          const budget = await limits.admitMessage(socket);
+          if (!budget.allowed) {
+            reply(
+              fail("rate_limited", "You are sending too fast; wait a moment.", budget.retryAfterMs),
+            );
+            return;
+          }
+          const { message, duplicate } = await store.appendMessage({
+            room,
+            clientId,
+            text,
+            author: socket.data.user,
+          });
+          reply({ ok: true, message, duplicate });
+          // Only what was committed is broadcast, and a retried send is not news.
+          if (!duplicate) io.to(room).emit("message:created", message);
+        } finally {
+          answered();
+        }
       },
     ),
   );

@@ -6,6 +6,7 @@ import type { ChatMetrics } from "../ops/metrics";
 import type { RateDecision } from "../security/rate-limiter";
 import type { SecurityLimits } from "../security/security-config";
 import type { ChatStore } from "../store/types";
+import type { SendBacklog } from "./send-backlog";
 
 /** Events between the instances of one deployment (through the Redis adapter). */
 export type InterServerEvents = {
@@ -41,6 +42,8 @@ export type ChatLimits = {
   /** Spends one message from the sender's budgets (its identity's and its address's). */
   admitMessage(socket: ChatSocket): Promise<RateDecision>;
   maxRoomsPerConnection: number;
+  /** Sends accepted and not yet answered: past its delay limit, new sends are refused. */
+  sendBacklog: SendBacklog;
 };
 
 /** The Socket.IO room that holds every connection of one user (their tabs). */

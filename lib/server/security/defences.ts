@@ -1,4 +1,5 @@
 import type { ChatIo, ChatLimits, ChatSocket } from "../chat/chat-types";
+import { SendBacklog } from "../chat/send-backlog";
 import type { Logger } from "../logger";
 import { clientAddress } from "./client-address";
 import { cutOff } from "./engine-connection";
@@ -73,6 +74,7 @@ export function installDefences(
         return messagesPerAddress.consume(clientAddress(socket.request, limits.trustProxy));
       },
       maxRoomsPerConnection: limits.maxRoomsPerConnection,
+      sendBacklog: new SendBacklog(limits.maxSendDelayMs),
     },
     guard: (socket) => guardEventRate(socket, events, limits.eventsPerSecond, cutOffAbuser, logger),
     stop: () => sweeper.stop(),

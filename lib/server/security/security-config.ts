@@ -36,6 +36,11 @@ export type SecurityLimits = {
   maxBufferedBytesPerConnection: number;
   /** Output queued for all clients together; over it the slowest readers are cut off first. */
   maxBufferedBytesTotal: number;
+  /**
+   * How long the oldest accepted message may wait for its ack before the
+   * server counts as overloaded and refuses new sends (`unavailable`).
+   */
+  maxSendDelayMs: number;
   /** How often the server looks for clients over that output limit. */
   slowClientSweepMs: number;
   /** Browser origins allowed besides the server's own host, as `scheme://host[:port]`. */
@@ -58,6 +63,7 @@ export const DEFAULT_SECURITY_LIMITS: SecurityLimits = {
   maxRoomsPerConnection: 100,
   maxBufferedBytesPerConnection: 8 * 1024 * 1024,
   maxBufferedBytesTotal: 64 * 1024 * 1024,
+  maxSendDelayMs: 1_000,
   slowClientSweepMs: 500,
   allowedOrigins: [],
   trustProxy: false,
