@@ -184,6 +184,7 @@ function stormsTables(result: StormsResult): Table[] {
         formatNumber(r.rssMaxMb, 0),
         formatNumber(r.rssAfterMb, 0),
         String(r.clientsCutOff),
+        String(r.refused),
         formatNumber(r.recoveryP99Ms),
         r.recovered ? "yes" : "no",
       ]),

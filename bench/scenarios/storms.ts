@@ -18,6 +18,8 @@ export type OverloadRun = {
   rssMaxMb: number;
   rssAfterMb: number;
   clientsCutOff: number;
+  /** Sends the server refused (Scrollback: `unavailable` while overloaded). */
+  refused: number;
   /** After the overload: a moderate step on the clients still connected. */
   recoveryP99Ms: number;
   recoveryDelivered: number;
@@ -75,7 +77,8 @@ export async function overloadRun(
     );
     // Load drops: give the server a moment, then check it serves a moderate load well again.
     await sleep(settings.quick ? 1_000 : 5_000);
-    const rssAfter = (await target.afterGc()).rss;
+    // A server still buried under the backlog may not even answer the probe in time.
+    const rssAfter = (await target.afterGc().catch(() => ({ rss: Number.NaN }))).rss;
     const moderate = options.moderateDeliveriesPerSecond;
     const recovery = await generator.load({
       tag: `rec${run}`,
@@ -96,6 +99,7 @@ export async function overloadRun(
       rssMaxMb: overload.serverRssMaxBytes / 1024 / 1024,
       rssAfterMb: rssAfter / 1024 / 1024,
       clientsCutOff: overload.dropped + recovery.dropped,
+      refused: Object.values(overload.rejected).reduce((sum, n) => sum + n, 0),
       recoveryP99Ms,
       recoveryDelivered: recovery.deliveries / Math.max(1, recovery.sent * stillConnected),
       recovered:
@@ -106,7 +110,7 @@ export async function overloadRun(
     progress(
       `  ${kind}: ${offered.toLocaleString("en-US")}/s offered for ${seconds} s → RSS ${result.rssBeforeMb.toFixed(0)} → max ${result.rssMaxMb.toFixed(
         0,
-      )} MB (${result.clientsCutOff} clients cut off); afterwards p99 ${recoveryP99Ms.toFixed(1)} ms ${result.recovered ? "✓ recovered" : "✗ not recovered"}`,
+      )} MB (${result.clientsCutOff} clients cut off, ${result.refused} sends refused); afterwards p99 ${recoveryP99Ms.toFixed(1)} ms ${result.recovered ? "✓ recovered" : "✗ not recovered"}`,
     );
     return result;
   } finally {
