@@ -7,6 +7,7 @@ import {
   roomLeaveSchema,
   userRenameSchema,
 } from "../../shared/schemas";
+import type { Logger } from "../logger";
 import {
   type ChatIo,
   type ChatLimits,
@@ -28,7 +29,12 @@ export function registerChatHandlers(
   limits: ChatLimits,
 ): void {
   const { store, identities } = deps;
-  const logger = deps.logger.child({ socket: socket.id, user: socket.data.user.id });
+  // A child logger costs about half a kilobyte; thousands of idle connections never log.
+  let child: Logger | undefined;
+  const logger = () => {
+    child ??= deps.logger.child({ socket: socket.id, user: socket.data.user.id });
+    return child;
+  };
 
   socket.on(
     "room:join",

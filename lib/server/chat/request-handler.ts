@@ -17,7 +17,8 @@ export type Reply<R extends object> = (result: Result<R>) => void;
 export function requestHandler<E extends RequestEvent, S extends z.ZodType>(
   event: E,
   schema: S,
-  logger: Logger,
+  /** Called only when there is something to log: most connections never need their own logger. */
+  logger: () => Logger,
   work: (request: z.output<S>, reply: Reply<ResultOf<E>>) => Promise<void>,
 ): (...args: unknown[]) => void {
   return (...args: unknown[]) => {
@@ -38,7 +39,7 @@ export function requestHandler<E extends RequestEvent, S extends z.ZodType>(
       return;
     }
     work(parsed.data, reply).catch((error: unknown) => {
-      reply(toFailure(event, error, logger));
+      reply(toFailure(event, error, logger()));
     });
   };
 }
