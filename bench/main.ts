@@ -18,6 +18,7 @@ const SCENARIOS = ["fanout", "history", "writes", "connections", "storms"] as co
 type ScenarioName = (typeof SCENARIOS)[number];
 
 function parseArgs(argv: string[]): {
+  reportOnly: boolean;
   quick: boolean;
   only: ScenarioName[];
   repeats?: number;
@@ -32,6 +33,7 @@ function parseArgs(argv: string[]): {
   const repeatsArg = argv.find((a) => a.startsWith("--repeats="))?.slice("--repeats=".length);
   const outDir = argv.find((a) => a.startsWith("--out="))?.slice("--out=".length);
   return {
+    reportOnly: argv.includes("--report"),
     quick,
     only,
     ...(repeatsArg ? { repeats: Number(repeatsArg) } : {}),
@@ -285,56 +287,53 @@ async function main(): Promise<void> {
     `Scrollback benchmark (${args.quick ? "quick" : "full"}): ${args.only.join(", ")} on ${machine.cores} × ${machine.cpu}, load ${machine.loadAverageAtStart}`,
   );
 
-  const tables: Table[] = [];
-  const results: Record<string, unknown> = {
-    machine,
-    settings: { quick: settings.quick, repeats: settings.repeats },
-    startedAt: new Date().toISOString(),
-  };
   const save = (name: string, value: unknown) => {
-    results[name] = value;
     writeFileSync(join(outDir, `${name}.json`), `${JSON.stringify(value, null, 2)}\n`);
   };
-
-  let fanout: FanoutResult | null = null;
-  let connections: ConnectionsResult | null = null;
-  if (args.only.includes("fanout")) {
-    fanout = await fanoutScenario(settings, progress);
-    save("fanout", fanout);
-    tables.push(...fanoutTables(fanout));
-  }
-  if (args.only.includes("history")) {
-    const history = await historyScenario(settings, progress);
-    save("history", history);
-    tables.push(historyTable(history));
-  }
-  if (args.only.includes("writes")) {
-    const writes = await writesScenario(settings, progress);
-    save("writes", writes);
-    tables.push(writesTable(writes));
-  }
-  if (args.only.includes("connections")) {
-    connections = await connectionsScenario(settings, progress);
-    save("connections", connections);
-    tables.push(connectionsTable(connections));
-  }
-  if (args.only.includes("storms")) {
-    const saturation = new Map<TargetKind, number>();
-    const known = fanout ?? readPrevious<FanoutResult>(join(outDir, "fanout.json"));
-    for (const s of known?.summaries ?? [])
-      if (Number.isFinite(s.saturation.median) && s.saturation.median > 0)
-        saturation.set(s.target, s.saturation.median);
-    const storms = await stormsScenario(settings, saturation, progress);
-    save("storms", storms);
-    tables.push(...stormsTables(storms));
+  const ran: ScenarioName[] = [];
+  if (!args.reportOnly) {
+    for (const name of args.only) {
+      if (name === "fanout") save(name, await fanoutScenario(settings, progress));
+      if (name === "history") save(name, await historyScenario(settings, progress));
+      if (name === "writes") save(name, await writesScenario(settings, progress));
+      if (name === "connections") save(name, await connectionsScenario(settings, progress));
+      if (name === "storms") {
+        const saturation = new Map<TargetKind, number>();
+        const known = readPrevious<FanoutResult>(join(outDir, "fanout.json"));
+        for (const s of known?.summaries ?? [])
+          if (Number.isFinite(s.saturation.median) && s.saturation.median > 0)
+            saturation.set(s.target, s.saturation.median);
+        save(name, await stormsScenario(settings, saturation, progress));
+      }
+      ran.push(name);
+    }
+    const machineAtEnd = machineTimes();
+    const seconds = (performance.now() - startedAt) / 1000;
+    const stealShare =
+      (machineAtEnd.stealMs - machineAtStart.stealMs) /
+      (machineAtEnd.totalMs - machineAtStart.totalMs);
+    const footer = `${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC, ${Math.round(seconds)} s on ${machine.cores} × ${machine.cpu}, ${machine.memoryGiB} GiB, Linux ${machine.kernel}, Node ${machine.node}; load average at start ${machine.loadAverageAtStart}; CPU stolen by the hypervisor over the run: ${(stealShare * 100).toFixed(1)} %`;
+    const runs = readPrevious<Record<string, string>>(join(outDir, "runs.json")) ?? {};
+    for (const name of ran) runs[name] = footer;
+    save("runs", runs);
   }
 
-  const machineAtEnd = machineTimes();
-  const seconds = (performance.now() - startedAt) / 1000;
-  const stealShare =
-    (machineAtEnd.stealMs - machineAtStart.stealMs) /
-    (machineAtEnd.totalMs - machineAtStart.totalMs);
-  const footer = `Ran ${Math.round(seconds)} s on ${machine.cores} × ${machine.cpu}, ${machine.memoryGiB} GiB, Linux ${machine.kernel}, Node ${machine.node}; load average at start ${machine.loadAverageAtStart}; CPU stolen by the hypervisor over the run: ${(stealShare * 100).toFixed(1)} %.`;
+  // The report covers the latest result of every scenario in the folder, however many runs made them.
+  const tables: Table[] = [];
+  const fanout = readPrevious<FanoutResult>(join(outDir, "fanout.json"));
+  const history = readPrevious<HistoryResult>(join(outDir, "history.json"));
+  const writes = readPrevious<WritesResult>(join(outDir, "writes.json"));
+  const connections = readPrevious<ConnectionsResult>(join(outDir, "connections.json"));
+  const storms = readPrevious<StormsResult>(join(outDir, "storms.json"));
+  if (fanout) tables.push(...fanoutTables(fanout));
+  if (history) tables.push(historyTable(history));
+  if (writes) tables.push(writesTable(writes));
+  if (connections) tables.push(connectionsTable(connections));
+  if (storms) tables.push(...stormsTables(storms));
+  const runs = readPrevious<Record<string, string>>(join(outDir, "runs.json")) ?? {};
+  const footer = `Measured: ${SCENARIOS.filter((n) => runs[n])
+    .map((n) => `${n} — ${runs[n]}`)
+    .join("; ")}.`;
   const charts = await writeCharts(outDir, fanout, connections);
   const text = [...tables.map(renderText), footer].join("\n\n");
   process.stdout.write(`\n${text}\n`);
@@ -344,9 +343,8 @@ async function main(): Promise<void> {
   );
   writeFileSync(join(outDir, "summary.txt"), `${text}\n`);
   progress(
-    `results in ${outDir}: ${Object.keys(results)
-      .filter((k) => SCENARIOS.includes(k as ScenarioName))
-      .map((k) => `${k}.json`)
+    `results in ${outDir}: ${ran
+      .map((n) => `${n}.json`)
       .concat(charts, ["summary.md"])
       .join(", ")}`,
   );

@@ -18,7 +18,7 @@ export class Histogram {
   sum = 0;
 
   record(ms: number): void {
-    const value = ms > 0 ? ms : 0;
+    const value = Number.isNaN(ms) ? 0 : Math.max(ms, 0);
     const index =
       value <= MIN_MS ? 0 : Math.min(BUCKETS - 1, Math.ceil(Math.log(value / MIN_MS) / LOG_GROWTH));
     this.counts[index] = (this.counts[index] ?? 0) + 1;
