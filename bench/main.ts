@@ -176,6 +176,7 @@ function stormsTables(result: StormsResult): Table[] {
         "RSS max MB",
         "RSS after MB",
         "clients cut off",
+        "sends refused",
         "p99 afterwards ms",
         "recovered",
       ],
