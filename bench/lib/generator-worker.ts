@@ -57,22 +57,44 @@ async function connect(command: Extract<GeneratorCommand, { cmd: "connect" }>): 
   });
 }
 
-function startStep(tag: string): {
-  report: (sent: number, acked: number, rejected: Record<string, number>) => LoadReport;
-} {
+/** What one step's senders did: sent, acknowledged, refused (by code), and how long acks took. */
+class Tally {
+  sent = 0;
+  acked = 0;
+  readonly rejected: Record<string, number> = {};
+
+  /** Sends `text` from `client`, counting it and its answer. */
+  send(client: WireClient, tag: string, text: string, then?: () => void): void {
+    const sentAt = nowMs();
+    this.sent++;
+    client.sendChat(markText(tag, sentAt, text), (result) => {
+      ackLatency.record(nowMs() - sentAt);
+      if (result.ok) this.acked++;
+      else {
+        const code = result.code ?? "unknown";
+        this.rejected[code] = (this.rejected[code] ?? 0) + 1;
+      }
+      then?.();
+    });
+  }
+}
+
+function startStep(tag: string): { tally: Tally; report: () => LoadReport } {
   countedTag = tag;
   deliveries = 0;
   latency.reset();
   ackLatency.reset();
   const cpuAtStart = process.cpuUsage();
   const openAtStart = clients.filter((c) => c.isOpen).length;
+  const tally = new Tally();
   return {
-    report: (sent, acked, rejected) => {
+    tally,
+    report: () => {
       const cpu = process.cpuUsage(cpuAtStart);
       return {
-        sent,
-        acked,
-        rejected,
+        sent: tally.sent,
+        acked: tally.acked,
+        rejected: tally.rejected,
         unacked: clients.reduce((sum, c) => sum + c.pendingAcks, 0),
         deliveries,
         latency: latency.toJSON(),
@@ -93,28 +115,18 @@ async function load(command: Extract<GeneratorCommand, { cmd: "load" }>): Promis
   const step = startStep(command.tag);
   const senders = clients.filter((c) => c.isOpen).slice(0, command.senders);
   const text = filler(command.fillerBytes);
-  let sent = 0;
-  let acked = 0;
-  const rejected: Record<string, number> = {};
   const startedAt = performance.now();
   while (senders.length > 0) {
     const elapsed = performance.now() - startedAt;
     if (elapsed >= command.durationMs) break;
-    const due = Math.floor((elapsed * command.rate) / 1000) - sent;
+    const due = Math.floor((elapsed * command.rate) / 1000) - step.tally.sent;
     for (let i = 0; i < due; i++) {
-      const client = senders[sent % senders.length] as WireClient;
-      const sentAt = nowMs();
-      client.sendChat(markText(command.tag, sentAt, text), (result) => {
-        ackLatency.record(nowMs() - sentAt);
-        if (result.ok) acked++;
-        else rejected[result.code ?? "unknown"] = (rejected[result.code ?? "unknown"] ?? 0) + 1;
-      });
-      sent++;
+      step.tally.send(senders[step.tally.sent % senders.length] as WireClient, command.tag, text);
     }
     await sleep(5);
   }
   await sleep(command.settleMs);
-  send({ reply: "load", ...step.report(sent, acked, rejected) });
+  send({ reply: "load", ...step.report() });
 }
 
 /** Closed-loop writes: each sender sends its next message as soon as the last is acknowledged. */
@@ -124,24 +136,14 @@ async function closedLoop(
   const step = startStep(command.tag);
   const senders = clients.filter((c) => c.isOpen).slice(0, command.senders);
   const text = filler(command.fillerBytes);
-  let sent = 0;
-  let acked = 0;
-  const rejected: Record<string, number> = {};
   const deadline = performance.now() + command.durationMs;
   const sendNext = (client: WireClient) => {
     if (performance.now() >= deadline || !client.isOpen) return;
-    const sentAt = nowMs();
-    sent++;
-    client.sendChat(markText(command.tag, sentAt, text), (result) => {
-      ackLatency.record(nowMs() - sentAt);
-      if (result.ok) acked++;
-      else rejected[result.code ?? "unknown"] = (rejected[result.code ?? "unknown"] ?? 0) + 1;
-      sendNext(client);
-    });
+    step.tally.send(client, command.tag, text, () => sendNext(client));
   };
   for (const client of senders) sendNext(client);
   await sleep(command.durationMs + command.settleMs);
-  send({ reply: "closed-loop", ...step.report(sent, acked, rejected) });
+  send({ reply: "closed-loop", ...step.report() });
 }
 
 /** Drops `count` connections and opens them again all at once, as after a network blip. */

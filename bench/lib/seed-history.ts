@@ -1,7 +1,9 @@
 import { randomUUID } from "node:crypto";
+import { join } from "node:path";
 import Database from "better-sqlite3";
 import { migrateSqlite } from "../../lib/server/store/sqlite-migrations";
-import { BENCH_ROOM } from "./wire";
+import { Target } from "./targets";
+import { BENCH_ROOM, type TargetKind } from "./wire";
 
 const BATCH = 50_000;
 
@@ -57,4 +59,23 @@ export function seedScrollbackHistory(file: string, count: number): void {
 /** The same text the naive server seeds its list with, so both histories weigh the same. */
 export function seededText(seq: number): string {
   return `seeded message ${seq} ${"lorem ipsum ".repeat(4)}`;
+}
+
+/**
+ * Starts a server whose bench room already holds `messages`: Scrollback on a
+ * SQLite file seeded in `workDir`, the naive server with its list filled.
+ */
+export async function startHoldingHistory(
+  kind: TargetKind,
+  messages: number,
+  workDir: string,
+  scrollbackEntry: string[] | undefined,
+): Promise<Target> {
+  if (kind !== "scrollback") return Target.start(kind, { naiveSeedMessages: messages });
+  const file = join(workDir, "history.db");
+  seedScrollbackHistory(file, messages);
+  return Target.start(kind, {
+    ...(scrollbackEntry ? { scrollbackEntry } : {}),
+    databaseFile: file,
+  });
 }

@@ -3,8 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { BenchSettings, Progress } from "../lib/context";
 import { Histogram } from "../lib/histogram";
-import { seedScrollbackHistory } from "../lib/seed-history";
-import { Target } from "../lib/targets";
+import { startHoldingHistory } from "../lib/seed-history";
+import type { Target } from "../lib/targets";
 import { BENCH_ROOM, type TargetKind, WireClient } from "../lib/wire";
 
 export type HistoryPoint = {
@@ -39,16 +39,9 @@ async function measure(
   let target: Target | null = null;
   try {
     if (kind === "scrollback") {
-      const file = join(workDir, "history.db");
       progress(`  seeding ${messages.toLocaleString("en-US")} messages into SQLite…`);
-      seedScrollbackHistory(file, messages);
-      target = await Target.start(kind, {
-        scrollbackEntry: settings.scrollbackEntry,
-        databaseFile: file,
-      });
-    } else {
-      target = await Target.start(kind, { naiveSeedMessages: messages });
     }
+    target = await startHoldingHistory(kind, messages, workDir, settings.scrollbackEntry);
     const samples = samplesFor(kind, messages, settings.quick);
     const connectTimes = new Histogram();
     let bytes = 0;

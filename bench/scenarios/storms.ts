@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type BenchSettings, measureLoad, type Progress, sleep } from "../lib/context";
 import { Generator } from "../lib/generator";
-import { seedScrollbackHistory } from "../lib/seed-history";
+import { startHoldingHistory } from "../lib/seed-history";
 import { type Spread, spread } from "../lib/summary";
 import { Target } from "../lib/targets";
 import type { TargetKind } from "../lib/wire";
@@ -132,16 +132,7 @@ async function stormRun(
   let target: Target | null = null;
   const generator = Generator.start(1);
   try {
-    if (kind === "scrollback") {
-      const file = join(workDir, "storm.db");
-      seedScrollbackHistory(file, messages);
-      target = await Target.start(kind, {
-        scrollbackEntry: settings.scrollbackEntry,
-        databaseFile: file,
-      });
-    } else {
-      target = await Target.start(kind, { naiveSeedMessages: messages });
-    }
+    target = await startHoldingHistory(kind, messages, workDir, settings.scrollbackEntry);
     const connected = await generator.connect(kind, target.url, clients, { concurrency: clients });
     if (connected.failed) throw new Error(`could not connect: ${connected.firstError}`);
     await sleep(1_000);
