@@ -3,9 +3,11 @@ import type { ChatMessage } from "../../shared/protocol";
 import {
   ChatTestServer,
   collectMessages,
+  range,
   rawRequest,
   request,
   seedMessages,
+  seqs,
   settle,
 } from "../testing/chat-test-server";
 
@@ -16,10 +18,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await server.dispose();
 });
-
-const range = (from: number, to: number) =>
-  Array.from({ length: Math.max(0, to - from + 1) }, (_, i) => from + i);
-const seqs = (messages: ChatMessage[]) => messages.map((m) => m.seq);
 
 describe("history:before, without joining", () => {
   it.each([

@@ -1,11 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { ChatMessage } from "../../shared/protocol";
 import {
   ChatTestServer,
   collectMessages,
+  range,
   rawRequest,
   request,
   seedMessages,
+  seqs,
   settle,
 } from "../testing/chat-test-server";
 
@@ -16,10 +17,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await server.dispose();
 });
-
-const range = (from: number, to: number) =>
-  Array.from({ length: Math.max(0, to - from + 1) }, (_, i) => from + i);
-const seqs = (messages: ChatMessage[]) => messages.map((m) => m.seq);
 
 describe("room:join", () => {
   it("answers an empty room with no messages, nothing more, and latestSeq 0", async () => {

@@ -278,3 +278,9 @@ export async function eventually(check: () => void, timeoutMs = WAIT_MS): Promis
     }
   }
 }
+
+/** The integers from `from` to `to`, both included: the seqs a page should hold. */
+export const range = (from: number, to: number) =>
+  Array.from({ length: Math.max(0, to - from + 1) }, (_, i) => from + i);
+
+export const seqs = (messages: ChatMessage[]) => messages.map((m) => m.seq);
