@@ -18,7 +18,10 @@ for (let i = 0; i < seedCount; i++) {
   });
 }
 
-const httpServer = createServer();
+// Answers /healthz like Scrollback, so the benchmark starts every server the same way.
+const httpServer = createServer((request, response) => {
+  response.writeHead(request.url === "/healthz" ? 200 : 404).end();
+});
 const io = new Server(httpServer, { serveClient: false, perMessageDeflate: false });
 
 io.on("connection", (socket) => {

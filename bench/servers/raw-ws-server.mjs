@@ -6,7 +6,10 @@ import { createServer } from "node:http";
 import { WebSocketServer } from "ws";
 
 const port = Number(process.env.PORT ?? 0);
-const httpServer = createServer();
+// Answers /healthz like Scrollback, so the benchmark starts every server the same way.
+const httpServer = createServer((request, response) => {
+  response.writeHead(request.url === "/healthz" ? 200 : 404).end();
+});
 const wss = new WebSocketServer({ server: httpServer, perMessageDeflate: false });
 
 wss.on("connection", (socket) => {

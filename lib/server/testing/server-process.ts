@@ -26,6 +26,8 @@ export type ServerProcessOptions = {
   args: string[];
   /** Extra environment; DATA_DIR here means the caller owns (and keeps) that directory. */
   env?: Record<string, string>;
+  /** Open an IPC channel to the process (the benchmark's probe answers on it). */
+  ipc?: boolean;
 };
 
 /**
@@ -55,6 +57,11 @@ export class ServerProcess {
     return `http://127.0.0.1:${this.port}`;
   }
 
+  /** The running process, while there is one. */
+  get childProcess(): ChildProcess | null {
+    return this.child;
+  }
+
   /** What the process printed, for failure messages. */
   get output(): string {
     return this.log;
@@ -73,7 +80,7 @@ export class ServerProcess {
         LOG_LEVEL: "warn",
         ...this.options.env,
       },
-      stdio: ["ignore", "pipe", "pipe"],
+      stdio: this.options.ipc ? ["ignore", "pipe", "pipe", "ipc"] : ["ignore", "pipe", "pipe"],
     });
     const record = (chunk: Buffer) => {
       this.log += chunk.toString();
