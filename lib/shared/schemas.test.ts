@@ -7,6 +7,7 @@ import {
   messageSendSchema,
   roomJoinSchema,
   toProtocolError,
+  userRenameSchema,
 } from "./schemas";
 
 function codeOf(schema: z.ZodType, payload: unknown): string {
@@ -121,5 +122,28 @@ describe("display names", () => {
     ["a lone surrogate", "Ana\udc00"],
   ])("rejects a name with %s", (_name, input) => {
     expect(displayNameSchema.safeParse(input).success).toBe(false);
+  });
+});
+
+describe("error messages", () => {
+  const messageOf = (schema: z.ZodType, payload: unknown) => {
+    const parsed = schema.safeParse(payload);
+    return parsed.success ? "ok" : toProtocolError(parsed.error).message;
+  };
+  const valid = { room: "general", text: "hello", clientId: "abc-123_X" };
+
+  it.each([
+    ["too long a text", messageSendSchema, { ...valid, text: "x".repeat(4001) }],
+    ["a blank text", messageSendSchema, { ...valid, text: "  " }],
+    ["a bad room", messageSendSchema, { ...valid, room: "Not A Room" }],
+    ["too long a name", userRenameSchema, { name: "x".repeat(33) }],
+  ])("for %s, say what is wrong in words, without a field prefix", (_name, schema, payload) => {
+    const message = messageOf(schema, payload);
+    expect(message).not.toBe("ok");
+    expect(message).not.toMatch(/^[\w.]+: /);
+  });
+
+  it("names the field after a message of zod's own, which does not", () => {
+    expect(messageOf(messageSendSchema, { room: "general", text: "hi" })).toMatch(/ \(clientId\)$/);
   });
 });

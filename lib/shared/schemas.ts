@@ -111,14 +111,20 @@ const PRECEDENCE: readonly ErrorCode[] = [
   "message_too_long",
 ];
 
-/** Picks the protocol error for a failed parse: the earliest in the documented order. */
+/**
+ * Picks the protocol error for a failed parse: the earliest in the documented
+ * order. Our own refinements say in words what they are about ("message text
+ * is blank"), so their message goes out as written, without a `field: ` prefix
+ * that people would see; zod's built-in messages name no field, so the field
+ * follows them in brackets, for bot authors.
+ */
 export function toProtocolError(error: z.ZodError): { code: ErrorCode; message: string } {
   let best: { code: ErrorCode; message: string } | undefined;
   for (const issue of error.issues) {
     const declared = issue.code === "custom" ? issue.params?.code : undefined;
     const code: ErrorCode = isErrorCode(declared) ? declared : "invalid_payload";
-    const path = issue.path.length > 0 ? `${issue.path.join(".")}: ` : "";
-    const candidate = { code, message: `${path}${issue.message}` };
+    const field = issue.code !== "custom" && issue.path.length > 0 ? issue.path.join(".") : "";
+    const candidate = { code, message: field ? `${issue.message} (${field})` : issue.message };
     if (!best || PRECEDENCE.indexOf(code) < PRECEDENCE.indexOf(best.code)) best = candidate;
   }
   return best ?? { code: "invalid_payload", message: "invalid payload" };
