@@ -1,10 +1,13 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import type { ProtocolError } from "../shared/errors";
 import type { ChatMessage } from "../shared/protocol";
 import {
   asFailed,
   asPending,
   byAge,
+  canRetry,
+  inDisplayOrder,
   memoryOutboxStorage,
   newClientId,
   nextCreatedAt,
@@ -144,6 +147,59 @@ describe.each<[string, () => OutboxStorage]>([
     storage.remove("general", "a");
     storage.remove("general", "never-there");
     expect(ids(storage.load("general"))).toEqual(["b"]);
+  });
+});
+
+describe("failed entries", () => {
+  const failed = (clientId: string, second: number, code: ProtocolError["code"]) =>
+    asFailed(entry(clientId, second), { code, message: "refused" });
+
+  it("are shown after every entry still being sent, whatever their age", () => {
+    const entries = [
+      failed("old-failure", 1, "internal"),
+      entry("pending", 2),
+      failed("new-failure", 3, "message_too_long"),
+      entry("later", 4),
+    ];
+    expect(ids(inDisplayOrder(entries))).toEqual([
+      "pending",
+      "later",
+      "old-failure",
+      "new-failure",
+    ]);
+  });
+
+  it.each<[ProtocolError["code"] | "no reason", boolean]>([
+    ["message_too_long", false],
+    ["empty_message", false],
+    ["invalid_payload", false],
+    ["invalid_room", false],
+    ["internal", true],
+    ["not_joined", true],
+    ["no reason", true],
+  ])("after %s, Retry can help: %s", (code, expected) => {
+    const entry_ =
+      code === "no reason" ? { ...entry("a"), state: "failed" as const } : failed("a", 1, code);
+    expect(canRetry(entry_)).toBe(expected);
+    expect(canRetry(entry("pending"))).toBe(false);
+  });
+
+  it("written by the earlier version load, with their reason; an unreadable reason is dropped, not the entry", () => {
+    const local = new MemoryStorage();
+    // As the version before this one stored a refused message, field prefix and all.
+    const earlier = {
+      ...entry("earlier", 1),
+      state: "failed",
+      error: {
+        code: "message_too_long",
+        message: "text: message text is longer than 4000 characters",
+      },
+    };
+    const odd = { ...entry("odd", 2), state: "failed", error: "refused" };
+    local.setItem("scrollback:outbox:v2:general:earlier", JSON.stringify(earlier));
+    local.setItem("scrollback:outbox:v2:general:odd", JSON.stringify(odd));
+    const loaded = webOutboxStorage(local, noEvents).load("general");
+    expect(loaded).toEqual([earlier, { ...entry("odd", 2), state: "failed" }]);
   });
 });
 

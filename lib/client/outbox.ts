@@ -67,6 +67,36 @@ export function asFailed(entry: OutboxEntry, error: ProtocolError): OutboxEntry 
   return { ...entry, state: "failed", error };
 }
 
+/**
+ * Refusals after which sending the same text again cannot succeed: the text
+ * itself was refused. Retrying after any other failure may work (an internal
+ * error can pass); editing works after every one.
+ */
+const TEXT_REFUSALS = new Set<ProtocolError["code"]>([
+  "invalid_payload",
+  "invalid_room",
+  "empty_message",
+  "message_too_long",
+]);
+
+/** Whether Retry can help a failed entry; otherwise only Edit or Discard can. */
+export function canRetry(entry: OutboxEntry): boolean {
+  return entry.state === "failed" && !(entry.error && TEXT_REFUSALS.has(entry.error.code));
+}
+
+/**
+ * The order in which waiting entries are shown after the stored messages:
+ * those still being sent (oldest first, as they will be stored), then the
+ * failed ones, so a failed message never sits between messages that were
+ * stored after it.
+ */
+export function inDisplayOrder(entries: readonly OutboxEntry[]): OutboxEntry[] {
+  return [
+    ...entries.filter((e) => e.state === "pending"),
+    ...entries.filter((e) => e.state === "failed"),
+  ];
+}
+
 /** Entries not yet visible as stored messages by this author (another tab may have delivered them). */
 export function unconfirmed(
   entries: readonly OutboxEntry[],
@@ -82,6 +112,12 @@ export function unconfirmed(
       confirmed.add(message.clientId);
   }
   return entries.filter((e) => !confirmed.has(e.clientId));
+}
+
+function isProtocolError(value: unknown): value is ProtocolError {
+  if (typeof value !== "object" || value === null) return false;
+  const e = value as Record<string, unknown>;
+  return typeof e.code === "string" && typeof e.message === "string";
 }
 
 function isEntry(value: unknown): value is OutboxEntry {
@@ -122,7 +158,13 @@ export function webOutboxStorage(
   function read(key: string): OutboxEntry | null {
     try {
       const parsed: unknown = JSON.parse(storage.getItem(key) ?? "null");
-      return isEntry(parsed) && key === entryKey(parsed.room, parsed.clientId) ? parsed : null;
+      if (!isEntry(parsed) || key !== entryKey(parsed.room, parsed.clientId)) return null;
+      // A reason this version cannot read is dropped; the entry itself still loads.
+      if (parsed.error !== undefined && !isProtocolError(parsed.error)) {
+        const { error: _unreadable, ...entry } = parsed;
+        return entry;
+      }
+      return parsed;
     } catch {
       return null;
     }
