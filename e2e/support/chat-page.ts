@@ -17,6 +17,13 @@ export class ChatPage {
   readonly online: Locator;
   /** The button that appears when new messages arrive while reading further up. */
   readonly newMessages: Locator;
+  /** The page's header: the room's name, the connection and the person's name. */
+  readonly header: Locator;
+  readonly roomName: Locator;
+  /** On a phone, the button that opens the rooms (and who is online). */
+  readonly roomsButton: Locator;
+  /** The room switcher: the list of rooms beside the log, or in the phone's panel. */
+  readonly switcher: Locator;
 
   constructor(
     readonly page: Page,
@@ -28,6 +35,10 @@ export class ChatPage {
     this.status = page.getByRole("status");
     this.online = page.getByRole("list", { name: "Online" });
     this.newMessages = page.getByRole("button", { name: "New messages" });
+    this.header = page.getByRole("banner");
+    this.roomName = this.header.getByRole("heading", { level: 1 });
+    this.roomsButton = page.getByRole("button", { name: "Rooms", exact: true });
+    this.switcher = page.getByRole("navigation", { name: "Rooms" });
   }
 
   /** A new person: their own browser context, so their own cookie and identity. */
@@ -83,10 +94,46 @@ export class ChatPage {
     return this.log.locator('article[data-state="failed"]').filter({ hasText: text });
   }
 
+  async expectOffline(waiting = 0, options?: { timeout?: number }): Promise<void> {
+    await expect(this.status).toHaveText(
+      waiting > 0 ? `Offline (${waiting} waiting to send)` : "Offline",
+      options,
+    );
+  }
+
   async expectReconnecting(waiting = 0): Promise<void> {
     await expect(this.status).toHaveText(
       waiting > 0 ? `Reconnecting… (${waiting} waiting to send)` : "Reconnecting…",
     );
+  }
+
+  /**
+   * Leaves a message in this browser's outbox as an earlier version of the
+   * app could (its composer let an over-long text through), then reloads:
+   * the page finds it and sends it, or shows it as it was left.
+   */
+  async leaveInOutbox(
+    room: string,
+    text: string,
+    refused?: { code: string; message: string },
+  ): Promise<void> {
+    await this.page.evaluate(
+      ({ room, text, refused }) => {
+        const clientId = `left-${Date.now()}`;
+        const entry = {
+          clientId,
+          room,
+          text,
+          createdAt: new Date().toISOString(),
+          state: refused ? "failed" : "pending",
+          ...(refused ? { error: refused } : {}),
+        };
+        localStorage.setItem(`scrollback:outbox:v2:${room}:${clientId}`, JSON.stringify(entry));
+      },
+      { room, text, refused },
+    );
+    await this.page.reload();
+    await this.expectConnected();
   }
 
   async send(text: string): Promise<void> {

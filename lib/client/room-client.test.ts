@@ -1,10 +1,11 @@
-import { io } from "socket.io-client";
+import { io, type ManagerOptions } from "socket.io-client";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ChatTestServer, eventually, request } from "../server/testing/chat-test-server";
 import { LinkRelay } from "../server/testing/link-relay";
 import type { ChatMessage } from "../shared/protocol";
 import { memoryOutboxStorage, type OutboxEntry, type OutboxStorage } from "./outbox";
 import { type ChatClientSocket, RoomClient, type RoomClientOptions } from "./room-client";
+import { switchableNetwork } from "./testing/switchable-network";
 
 const ROOM = "general";
 /** Short, so that tests of lost answers do not wait the production timeout. */
@@ -41,6 +42,8 @@ function openTab(
     token?: string;
     url?: string;
     clientOptions?: RoomClientOptions;
+    /** Socket.IO's reconnection backoff, short unless a test needs it long. */
+    backoff?: Pick<ManagerOptions, "reconnectionDelay" | "reconnectionDelayMax">;
   } = {},
 ): Tab {
   let token = options.token;
@@ -50,6 +53,7 @@ function openTab(
     autoConnect: false,
     reconnectionDelay: 50,
     reconnectionDelayMax: 250,
+    ...options.backoff,
     auth: (send) => send(token ? { token } : { name: "Tab" }),
   });
   socket.on("session", (session) => {
@@ -565,5 +569,52 @@ describe("RoomClient sending", () => {
     expect(messages.map((m) => m.seq)).toEqual(range(1, written.length));
     // Both tabs sent the first entry: the server's idempotency, not luck, kept one copy.
     expect(sends.filter((id) => id === "shared-0")).toHaveLength(2);
+  });
+});
+
+describe("RoomClient and the browser's network", () => {
+  it("says at once that the browser is offline, keeps what is written, and sends it when it is back", async () => {
+    const network = switchableNetwork();
+    const tab = openTab({ clientOptions: { ...FAST, network } });
+    await joined(tab);
+
+    network.set(false);
+    // At once: not after a heartbeat gives up on the link, most of a minute later.
+    expect(tab.client.getSnapshot().status).toBe("offline");
+    tab.client.send("written offline");
+    expect(tab.client.getSnapshot().outbox.map((e) => [e.text, e.state])).toEqual([
+      ["written offline", "pending"],
+    ]);
+
+    network.set(true);
+    await eventually(() => {
+      expect(tab.client.getSnapshot().status).toBe("connected");
+      expect(texts(tab)).toEqual(["written offline"]);
+    }, WAIT_MS);
+    expect((await stored()).map((m) => m.text)).toEqual(["written offline"]);
+  });
+
+  it("back online, it reconnects at once instead of waiting out the reconnection backoff", async () => {
+    const network = switchableNetwork();
+    // The first retry after a drop comes 15 to 30 s later: far beyond the wait below.
+    const backoff = { reconnectionDelay: 30_000, reconnectionDelayMax: 30_000 };
+    const tab = openTab({ clientOptions: { ...FAST, network }, backoff });
+    await joined(tab);
+    const first = tab.socket.id;
+
+    // The network goes: the link drops (as engine.io drops it on `offline`) and the browser says so.
+    relay.cut();
+    await eventually(() => expect(tab.socket.connected).toBe(false), WAIT_MS);
+    network.set(false);
+    expect(tab.client.getSnapshot().status).toBe("offline");
+
+    relay.restore();
+    network.set(true);
+    expect(tab.client.getSnapshot().status).toBe("reconnecting");
+    await eventually(() => {
+      expect(tab.client.getSnapshot().status).toBe("connected");
+      expect(tab.client.getSnapshot().joined).toBe(true);
+    }, 5_000);
+    expect(tab.socket.id).not.toBe(first);
   });
 });

@@ -11,6 +11,7 @@ import type {
   ServerToClientEvents,
   User,
 } from "../shared/protocol";
+import { alwaysOnline, type NetworkStatus } from "./network";
 import {
   asFailed,
   asPending,
@@ -30,7 +31,9 @@ import {
 
 export type ChatClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
-export type ConnectionStatus = "connecting" | "connected" | "reconnecting";
+/** The socket's state, or `offline` while the browser says it has no network at all. */
+export type ConnectionStatus = "connecting" | "connected" | "reconnecting" | "offline";
+type LinkStatus = Exclude<ConnectionStatus, "offline">;
 
 export type RoomSnapshot = {
   room: string;
@@ -49,11 +52,14 @@ export type RoomClientOptions = {
   requestTimeoutMs?: number;
   /** Pause before retrying after a timeout, an `unavailable` answer or a refused connection. */
   retryDelayMs?: number;
+  /** The browser's word on whether there is a network (the `online` and `offline` events). */
+  network?: NetworkStatus;
 };
 
 const DEFAULT_OPTIONS: Required<RoomClientOptions> = {
   requestTimeoutMs: 8_000,
   retryDelayMs: 1_000,
+  network: alwaysOnline,
 };
 
 /**
@@ -92,6 +98,7 @@ export class RoomClient {
    */
   private synced = false;
   private stopped = false;
+  private link: LinkStatus = "connecting";
 
   constructor(
     private readonly socket: ChatClientSocket,
@@ -102,7 +109,7 @@ export class RoomClient {
     this.options = { ...DEFAULT_OPTIONS, ...options };
     this.snapshot = {
       room,
-      status: "connecting",
+      status: this.options.network.online() ? "connecting" : "offline",
       user: null,
       joined: false,
       timeline: emptyTimeline,
@@ -120,6 +127,12 @@ export class RoomClient {
 
   getSnapshot = (): RoomSnapshot => this.snapshot;
 
+  /** Offline outranks whatever the socket believes: a dead link can look open for a minute. */
+  private setLink(link: LinkStatus, patch: Partial<RoomSnapshot> = {}): void {
+    this.link = link;
+    this.update({ ...patch, status: this.options.network.online() ? link : "offline" });
+  }
+
   private update(patch: Partial<RoomSnapshot>): void {
     this.snapshot = { ...this.snapshot, ...patch };
     for (const listener of this.listeners) listener();
@@ -129,15 +142,16 @@ export class RoomClient {
 
   start(): void {
     const { socket } = this;
+    const { network } = this.options;
     const reconnectLater = () => {
       setTimeout(() => {
-        if (!this.stopped && !socket.active) socket.connect();
+        if (!this.stopped && !socket.active && network.online()) socket.connect();
       }, this.options.retryDelayMs);
     };
     const onConnect = () => this.onConnect();
     const onDisconnect = (reason: string) => {
       this.connection++;
-      this.update({ status: "reconnecting", joined: false });
+      this.setLink("reconnecting", { joined: false });
       // Socket.IO does not reconnect by itself after the server closed the socket.
       if (reason === "io server disconnect") reconnectLater();
     };
@@ -162,6 +176,7 @@ export class RoomClient {
       socket.off("message:created", onMessage);
     });
     this.cleanups.push(this.storage.subscribe(this.room, () => this.onOutboxChanged()));
+    this.cleanups.push(network.subscribe(() => this.onNetworkChanged()));
     if (socket.connected) this.onConnect();
   }
 
@@ -227,9 +242,26 @@ export class RoomClient {
     return connection === this.connection;
   }
 
+  /**
+   * Offline: nothing can be sent, so the socket is closed rather than left to
+   * a heartbeat that takes most of a minute to notice (engine.io closes it by
+   * itself too, except on localhost). Back online: connect now rather than
+   * when the reconnection backoff next fires, seconds later.
+   */
+  private onNetworkChanged(): void {
+    const { socket } = this;
+    if (!this.options.network.online()) socket.disconnect();
+    else if (!socket.connected) {
+      // Disconnecting first cancels the pending backoff timer.
+      socket.disconnect();
+      socket.connect();
+    }
+    this.setLink(this.link);
+  }
+
   private onConnect(): void {
     const connection = ++this.connection;
-    this.update({ status: "connected", joined: false });
+    this.setLink("connected", { joined: false });
     void this.join(connection);
   }
 

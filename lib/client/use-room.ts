@@ -1,6 +1,7 @@
 "use client";
 
 import { useEffect, useState, useSyncExternalStore } from "react";
+import { browserNetwork } from "./network";
 import { browserOutboxStorage } from "./outbox";
 import { emptyPresence, onlineView } from "./presence-state";
 import { type ActivitySnapshot, RoomActivity } from "./room-activity";
@@ -47,7 +48,9 @@ export function useRoom(room: string): {
 
   useEffect(() => {
     const socket = connectChatSocket();
-    const client = new RoomClient(socket, room, browserOutboxStorage());
+    const client = new RoomClient(socket, room, browserOutboxStorage(), {
+      network: browserNetwork(),
+    });
     const activity = new RoomActivity(socket, room);
     // Activity listens first, so it holds the session before the join's events arrive.
     activity.start();
