@@ -18,9 +18,11 @@ export function proxy(request: NextRequest) {
 export const config = {
   matcher: [
     {
-      // Pages only: Socket.IO, the health check and static files need no policy
-      // (engine.io and the health check answer before Next.js anyway).
-      source: "/((?!socket\\.io|healthz|_next/static|_next/image|favicon\\.ico).*)",
+      // Pages only: Socket.IO, the health check and static files (the icons and
+      // the web app manifest among them) need no policy (engine.io and the
+      // health check answer before Next.js anyway).
+      source:
+        "/((?!socket\\.io|healthz|_next/static|_next/image|favicon\\.ico|icon\\.svg|apple-icon\\.png|icons/|manifest\\.webmanifest).*)",
       missing: [
         { type: "header", key: "next-router-prefetch" },
         { type: "header", key: "purpose", value: "prefetch" },
