@@ -2,6 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import { type FormEvent, useId, useState } from "react";
+import { ROOM_NAME_RULE } from "@/lib/client/error-text";
 import { toRoomName } from "@/lib/shared/room-name";
 
 export function JoinRoomForm() {
@@ -14,7 +15,7 @@ export function JoinRoomForm() {
     event.preventDefault();
     const room = toRoomName(value);
     if (!room) {
-      setError("Use 1–64 letters, digits, “-” or “_”, starting with a letter or digit.");
+      setError(ROOM_NAME_RULE);
       return;
     }
     router.push(`/chat/${room}`);

@@ -1,5 +1,5 @@
 import type { ProtocolError } from "../shared/errors";
-import { MAX_MESSAGE_CODE_POINTS } from "../shared/limits";
+import { MAX_MESSAGE_CODE_POINTS, MAX_ROOM_NAME_LENGTH } from "../shared/limits";
 
 /**
  * What a person reads when something failed: one sentence per error code,
@@ -8,8 +8,7 @@ import { MAX_MESSAGE_CODE_POINTS } from "../shared/limits";
  */
 
 /** The room-naming rule, as the landing page and the "No such room" page state it. */
-export const ROOM_NAME_RULE =
-  "Room names use lowercase letters, digits, “-” and “_”, and start with a letter or digit.";
+export const ROOM_NAME_RULE = `Room names are 1–${MAX_ROOM_NAME_LENGTH} lowercase letters, digits, “-” and “_”, starting with a letter or digit.`;
 
 /**
  * Codes whose reason is always the same. The others (`invalid_payload`,

@@ -17,8 +17,8 @@ function decode(segment: string): string {
 }
 
 export async function generateMetadata({ params }: Params): Promise<Metadata> {
-  const { room } = await params;
-  return { title: `#${decode(room).toLowerCase()}` };
+  const room = toRoomName(decode((await params).room));
+  return { title: room ? `#${room}` : "No such room" };
 }
 
 export default async function RoomPage({ params }: Params) {
