@@ -1,6 +1,6 @@
 import { connection } from "next/server";
 import { JoinRoomForm } from "@/components/JoinRoomForm";
-import { RoomList } from "@/components/RoomList";
+import { LandingRooms } from "@/components/RoomList";
 import { listRooms } from "@/lib/server/chat/room-directory";
 import { getServices } from "@/lib/server/services";
 
@@ -18,7 +18,7 @@ export default async function LandingPage() {
         </p>
       </header>
       <JoinRoomForm />
-      <RoomList rooms={rooms} />
+      <LandingRooms rooms={rooms} />
     </main>
   );
 }

@@ -1,58 +1,119 @@
 "use client";
 
 import Link from "next/link";
+import type { ReactNode } from "react";
+import { visitedRooms } from "@/lib/client/landing-rooms";
 import { unreadInRoom } from "@/lib/client/unread";
 import { useReadPositions } from "@/lib/client/use-read-positions";
 import { useRoomListings } from "@/lib/client/use-room-listings";
 import type { RoomListing } from "@/lib/shared/protocol";
 import { UnreadBadge } from "./UnreadBadge";
 
-/** The most active rooms, with who is in them now and what this browser has not read. */
-export function RoomList({ rooms: initial }: { rooms: readonly RoomListing[] }) {
+/**
+ * The landing page's two lists: the rooms this browser has opened (with what
+ * it has not read), and the other rooms of the server with the latest
+ * messages, for finding a conversation. Each room is listed once, among the
+ * person's own when it is one of theirs.
+ */
+export function LandingRooms({ rooms: initial }: { rooms: readonly RoomListing[] }) {
   const rooms = useRoomListings(initial);
   const read = useReadPositions();
+  const mine = visitedRooms(read, rooms);
+  const others = rooms.filter((room) => !read.has(room.name));
   return (
-    <section aria-labelledby="recent-rooms" className="space-y-3">
-      <h2 id="recent-rooms" className="font-semibold text-lg">
-        Recent rooms
-      </h2>
-      {rooms.length === 0 ? (
-        <p className="text-zinc-600 dark:text-zinc-400">
-          No conversations yet. Name a room above to start one.
-        </p>
+    <>
+      {mine.length > 0 && (
+        <RoomSection
+          id="your-rooms"
+          title="Your rooms"
+          about="Rooms you have opened in this browser."
+          rows={mine.map(({ name, listing }) => (
+            <RoomRow
+              key={name}
+              name={name}
+              listing={listing}
+              unread={listing ? unreadInRoom(listing.latestSeq, read.get(name)) : 0}
+            />
+          ))}
+        />
+      )}
+      <RoomSection
+        id="active-rooms"
+        title="Active rooms"
+        about={`${mine.length > 0 ? "Other rooms" : "Rooms"} on this server with the latest messages; anyone may read and join them.`}
+        rows={others.map((room) => (
+          <RoomRow key={room.name} name={room.name} listing={room} unread={0} />
+        ))}
+        empty={
+          rooms.length > 0
+            ? "No other room has had messages lately."
+            : "No conversations yet. Name a room above to start one."
+        }
+      />
+    </>
+  );
+}
+
+function RoomSection(props: {
+  id: string;
+  title: string;
+  about: string;
+  rows: ReactNode[];
+  empty?: ReactNode;
+}) {
+  return (
+    <section aria-labelledby={props.id} className="space-y-3">
+      <div>
+        <h2 id={props.id} className="font-semibold text-lg">
+          {props.title}
+        </h2>
+        <p className="text-sm text-zinc-600 dark:text-zinc-400">{props.about}</p>
+      </div>
+      {props.rows.length === 0 ? (
+        <p className="text-zinc-600 dark:text-zinc-400">{props.empty}</p>
       ) : (
         <ul className="divide-y divide-zinc-200 overflow-hidden rounded-lg border border-zinc-200 dark:divide-zinc-800 dark:border-zinc-800">
-          {rooms.map((room) => {
-            const unread = unreadInRoom(room.latestSeq, read.get(room.name));
-            return (
-              <li key={room.name}>
-                <Link
-                  href={`/chat/${room.name}`}
-                  className="flex flex-wrap items-center justify-between gap-x-4 gap-y-1 px-4 py-3 hover:bg-zinc-50 focus-visible:outline-2 focus-visible:-outline-offset-2 focus-visible:outline-indigo-500 dark:hover:bg-zinc-900"
-                >
-                  <span className="flex min-w-0 items-center gap-2">
-                    <span className={`truncate ${unread > 0 ? "font-bold" : "font-medium"}`}>
-                      #{room.name}
-                    </span>
-                    <UnreadBadge count={unread} />
-                  </span>
-                  <span className="flex shrink-0 items-center gap-3 text-sm text-zinc-600 dark:text-zinc-400">
-                    {room.online > 0 && (
-                      <span className="flex items-center gap-1.5">
-                        <span aria-hidden="true" className="size-2 rounded-full bg-emerald-500" />
-                        {room.online} online
-                      </span>
-                    )}
-                    <span>
-                      {room.latestSeq} {room.latestSeq === 1 ? "message" : "messages"}
-                    </span>
-                  </span>
-                </Link>
-              </li>
-            );
-          })}
+          {props.rows}
         </ul>
       )}
     </section>
+  );
+}
+
+/** A room, with who is in it now and how much was said, when the server listed it. */
+function RoomRow({
+  name,
+  listing,
+  unread,
+}: {
+  name: string;
+  listing: RoomListing | undefined;
+  unread: number;
+}) {
+  return (
+    <li>
+      <Link
+        href={`/chat/${name}`}
+        className="flex flex-wrap items-center justify-between gap-x-4 gap-y-1 px-4 py-3 hover:bg-zinc-50 focus-visible:outline-2 focus-visible:-outline-offset-2 focus-visible:outline-indigo-500 dark:hover:bg-zinc-900"
+      >
+        <span className="flex min-w-0 items-center gap-2">
+          <span className={`truncate ${unread > 0 ? "font-bold" : "font-medium"}`}>#{name}</span>
+          <UnreadBadge count={unread} />
+        </span>
+        {listing && (
+          <span className="flex shrink-0 items-center gap-3 text-sm text-zinc-600 dark:text-zinc-400">
+            {listing.online > 0 && (
+              <span className="flex items-center gap-1.5">
+                <span aria-hidden="true" className="size-2 rounded-full bg-emerald-500" />
+                {listing.online} online
+              </span>
+            )}
+            <span>
+              {listing.latestSeq} {listing.latestSeq === 1 ? "message" : "messages"}
+            </span>
+          </span>
+        )}
+      </Link>
+    </li>
   );
 }

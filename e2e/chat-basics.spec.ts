@@ -10,8 +10,8 @@ test("the landing page lists rooms with recent activity and joins a room by name
   await expect(someone.message("first!")).toBeVisible();
 
   await page.goto(`${app.url}/`);
-  const recent = page.getByRole("region", { name: "Recent rooms" });
-  await expect(recent.getByRole("link", { name: /#lobby/ })).toBeVisible();
+  const active = page.getByRole("region", { name: "Active rooms" });
+  await expect(active.getByRole("link", { name: /#lobby/ })).toBeVisible();
 
   await page.getByRole("textbox", { name: "Room name" }).fill("Design-Team");
   await page.getByRole("button", { name: "Join" }).click();
@@ -86,6 +86,53 @@ test("a person changes their display name; later messages carry it and earlier o
   // The name belongs to the identity: it is still there after a reload.
   await ana.page.reload();
   await expect(ana.page.getByTestId("my-name")).toHaveText("Ana Souza");
+});
+
+test("a refused name keeps focus in the field and Escape still closes the editor; the field stops at 32 characters, counted as the server counts", async ({
+  person,
+}) => {
+  const ana = await person("refused-names");
+  const { page } = ana;
+  const changeName = page.getByRole("button", { name: "Change name" });
+  const nameBox = page.getByRole("textbox", { name: "Display name" });
+  const before = await ana.name();
+
+  await test.step("refused on Enter: the reason, in words; focus stays; Escape closes", async () => {
+    await changeName.click();
+    // A zero-width space: a name that hides part of itself.
+    await nameBox.fill("Ana\u200bSouza");
+    await nameBox.press("Enter");
+    const alert = ana.header.getByRole("alert");
+    await expect(alert).toBeVisible();
+    await expect(alert).not.toHaveText(/^\w+: /);
+    await expect(nameBox).toBeFocused();
+    await expect(nameBox).toHaveAccessibleDescription((await alert.textContent()) ?? "");
+    await page.keyboard.press("Escape");
+    await expect(nameBox).toHaveCount(0);
+    await expect(changeName).toBeFocused();
+    expect(await ana.name()).toBe(before);
+  });
+
+  await test.step("refused after clicking Save: focus goes back to the field", async () => {
+    await changeName.click();
+    await nameBox.fill("   ");
+    await page.getByRole("button", { name: "Save" }).click();
+    await expect(ana.header.getByRole("alert")).toBeVisible();
+    await expect(nameBox).toBeFocused();
+    await page.keyboard.press("Escape");
+    await expect(nameBox).toHaveCount(0);
+  });
+
+  await test.step("at most 32 characters; an emoji is one, as the server counts it", async () => {
+    await changeName.click();
+    await nameBox.fill("");
+    await nameBox.pressSequentially("x".repeat(40));
+    await expect(nameBox).toHaveValue("x".repeat(32));
+    await nameBox.fill("🦊".repeat(32));
+    await expect(nameBox).toHaveValue("🦊".repeat(32));
+    await nameBox.press("Enter");
+    await expect(page.getByTestId("my-name")).toHaveText("🦊".repeat(32));
+  });
 });
 
 test("history is still there after the server restarts", async ({ app, person }) => {

@@ -66,7 +66,7 @@ test("the landing page shows how many people are online in each room", async ({
   await expect(ana.online.getByRole("listitem")).toHaveCount(2);
 
   await page.goto(`${app.url}/`);
-  const rooms = page.getByRole("region", { name: "Recent rooms" });
+  const rooms = page.getByRole("region", { name: "Active rooms" });
   await expect(rooms.getByRole("link", { name: /#busy/ })).toContainText("2 online");
   await expect(rooms.getByRole("link", { name: /#quiet/ })).toContainText("1 online");
 

@@ -27,19 +27,22 @@ test("rooms with messages you have not read show how many, on the landing page a
 
   await test.step("the landing page counts them too", async () => {
     await ana.page.goto(`${app.url}/`);
-    const rooms = ana.page.getByRole("region", { name: "Recent rooms" });
+    const rooms = ana.page.getByRole("region", { name: "Your rooms" });
     await expect(rooms.getByRole("link", { name: /#alpha/ })).toContainText("3 unread");
     await expect(rooms.getByRole("link", { name: /#beta/ })).not.toContainText("unread");
   });
 
   await test.step("opening the room shows a divider above the first unread message, and reads them", async () => {
-    await ana.page.getByRole("link", { name: /#alpha/ }).click();
+    await ana.page
+      .getByRole("region", { name: "Your rooms" })
+      .getByRole("link", { name: /#alpha/ })
+      .click();
     await ana.expectConnected();
     const divider = ana.log.getByRole("separator", { name: "Unread messages" });
     await expect(divider).toBeVisible();
     await expect(divider.locator("xpath=following::article[1]")).toContainText("a1");
     await ana.page.goto(`${app.url}/`);
-    const rooms = ana.page.getByRole("region", { name: "Recent rooms" });
+    const rooms = ana.page.getByRole("region", { name: "Your rooms" });
     await expect(rooms.getByRole("link", { name: /#alpha/ })).toBeVisible();
     await expect(rooms.getByRole("link", { name: /#alpha/ })).not.toContainText("unread");
   });
