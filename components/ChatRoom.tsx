@@ -2,17 +2,21 @@
 
 import Link from "next/link";
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
-import { unconfirmed } from "@/lib/client/outbox";
+import { withRestored } from "@/lib/client/draft-rules";
+import { errorText, NO_ANSWER_TEXT, NOT_CONNECTED_TEXT } from "@/lib/client/error-text";
+import { shouldFocusOnArrival } from "@/lib/client/focus-on-arrival";
+import { inDisplayOrder, unconfirmed } from "@/lib/client/outbox";
 import { browserReadPositions } from "@/lib/client/read-positions";
 import { hasOlder } from "@/lib/client/timeline";
 import { firstUnreadSeq, titleWithUnread, unreadCount } from "@/lib/client/unread";
+import { useDraft } from "@/lib/client/use-draft";
 import { useNow } from "@/lib/client/use-now";
 import { usePageVisible } from "@/lib/client/use-page-visible";
 import { useReadPositions } from "@/lib/client/use-read-positions";
 import { useRoom } from "@/lib/client/use-room";
 import type { RoomListing } from "@/lib/shared/protocol";
 import { Composer } from "./Composer";
-import { ConnectionStatus } from "./ConnectionStatus";
+import { ConnectionStatus, OfflineNotice } from "./ConnectionStatus";
 import { MessageList } from "./MessageList";
 import { NameEditor } from "./NameEditor";
 import { OnlineList } from "./OnlineList";
@@ -33,7 +37,7 @@ export function ChatRoom({ room, rooms }: { room: string; rooms: readonly RoomLi
   const me = user?.id;
 
   const waiting = useMemo(
-    () => unconfirmed(outbox, timeline.messages, me),
+    () => inDisplayOrder(unconfirmed(outbox, timeline.messages, me)),
     [outbox, timeline.messages, me],
   );
   const pendingCount = waiting.filter((entry) => entry.state === "pending").length;
@@ -73,12 +77,28 @@ export function ChatRoom({ room, rooms }: { room: string; rooms: readonly RoomLi
     [],
   );
 
+  // --- writing: the room's draft, the message box ---
+  const [draft, setDraft] = useDraft(room);
+  const composer = useRef<HTMLTextAreaElement>(null);
+  useEffect(() => {
+    if (shouldFocusOnArrival()) composer.current?.focus({ preventScroll: true });
+  }, []);
+
+  /** A message that was not sent goes back to the box, to be changed and sent again. */
+  function edit(clientId: string) {
+    const entry = outbox.find((e) => e.clientId === clientId);
+    if (!entry || !client) return;
+    setDraft(withRestored(draft, entry.text));
+    client.discard(clientId);
+    composer.current?.focus();
+  }
+
   // --- what the person does ---
   async function rename(name: string): Promise<string | null> {
-    if (!client) return "Not connected yet.";
+    if (!client) return NOT_CONNECTED_TEXT;
     const result = await client.rename(name);
-    if (!result) return "The server did not answer; try again.";
-    return result.ok ? null : result.error.message;
+    if (!result) return NO_ANSWER_TEXT;
+    return result.ok ? null : errorText(result.error);
   }
 
   const loadOlder = useCallback(async () => {
@@ -106,29 +126,34 @@ export function ChatRoom({ room, rooms }: { room: string; rooms: readonly RoomLi
       >
         Skip to the message box
       </a>
-      <header className="flex flex-wrap items-center justify-between gap-x-4 gap-y-1 border-zinc-200 border-b px-3 py-2 sm:px-4 dark:border-zinc-800">
-        <div className="flex min-w-0 items-center gap-3">
+      {/* One line at every width and in every state: the room name gives way last. */}
+      <header className="relative flex items-center justify-between gap-1.5 border-zinc-200 border-b px-2 py-2 sm:gap-4 sm:px-4 dark:border-zinc-800">
+        <div className="flex min-w-0 items-center gap-1.5 sm:gap-3">
           <button
             ref={panelButton}
             type="button"
             aria-expanded={panelOpen}
             aria-controls="room-panel"
             onClick={() => setPanelOpen((open) => !open)}
-            className="shrink-0 rounded-md border border-zinc-300 px-2 py-1 text-sm md:hidden dark:border-zinc-700"
+            className="flex shrink-0 items-center gap-1 rounded-md border border-zinc-300 px-1.5 py-1 text-sm md:hidden dark:border-zinc-700"
           >
-            <span aria-hidden="true">☰ </span>
-            {activity.online.count} online<span className="sr-only">, rooms and people</span>
+            <MenuIcon />
+            Rooms
           </button>
           <Link
             href="/"
-            className="hidden rounded-md font-semibold text-zinc-600 hover:text-zinc-900 focus-visible:outline-2 focus-visible:outline-indigo-500 sm:inline dark:text-zinc-400 dark:hover:text-zinc-100"
+            className="hidden shrink-0 rounded-md font-semibold text-zinc-600 hover:text-zinc-900 focus-visible:outline-2 focus-visible:outline-indigo-500 sm:inline dark:text-zinc-400 dark:hover:text-zinc-100"
           >
             Scrollback
           </Link>
-          <h1 className="truncate font-bold text-lg">#{room}</h1>
+          <h1 className="min-w-0 truncate font-bold text-base sm:text-lg" title={`#${room}`}>
+            #{room}
+          </h1>
           <ConnectionStatus status={status} waiting={pendingCount} />
         </div>
-        <NameEditor name={user?.name ?? null} onSave={rename} />
+        <div className="min-w-0 shrink-0 sm:shrink">
+          <NameEditor name={user?.name ?? null} onSave={rename} />
+        </div>
       </header>
 
       <div className="relative flex min-h-0 flex-1">
@@ -173,6 +198,7 @@ export function ChatRoom({ room, rooms }: { room: string; rooms: readonly RoomLi
             hasOlder={hasOlder(timeline)}
             loadingOlder={snapshot.loadingOlder}
             onLoadOlder={loadOlder}
+            onEdit={edit}
             onRetry={(clientId) => client?.retry(clientId)}
             onDiscard={(clientId) => client?.discard(clientId)}
             forceFollowKey={sentCount}
@@ -181,10 +207,17 @@ export function ChatRoom({ room, rooms }: { room: string; rooms: readonly RoomLi
             empty={<EmptyRoom room={room} />}
           />
           <TypingIndicator typists={activity.typing} />
+          {status === "offline" && <OfflineNotice />}
           <Composer
+            value={draft}
+            onChange={setDraft}
+            inputRef={composer}
             onSend={(text) => {
-              client?.send(text);
+              if (!client) return;
+              client.send(text);
+              setDraft("");
               setSentCount((n) => n + 1);
+              composer.current?.focus();
             }}
             onTyping={() => roomActivity?.typing()}
             onStopTyping={() => roomActivity?.stopTyping()}
@@ -209,5 +242,21 @@ function EmptyRoom({ room }: { room: string }) {
         Say hello: everyone who opens #{room} will see it, now or later.
       </p>
     </div>
+  );
+}
+
+function MenuIcon() {
+  return (
+    <svg
+      aria-hidden="true"
+      viewBox="0 0 16 16"
+      fill="none"
+      stroke="currentColor"
+      strokeWidth="1.5"
+      strokeLinecap="round"
+      className="size-4"
+    >
+      <path d="M2.5 4h11M2.5 8h11M2.5 12h11" />
+    </svg>
   );
 }

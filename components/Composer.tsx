@@ -1,33 +1,46 @@
 "use client";
 
-import { type FormEvent, type KeyboardEvent, useId, useRef, useState } from "react";
+import { type FormEvent, type KeyboardEvent, type Ref, useId } from "react";
+import { checkDraft, draftNote } from "@/lib/client/draft-rules";
 import { MAX_MESSAGE_CODE_POINTS } from "@/lib/shared/limits";
-import { codePointLength, hasVisibleText } from "@/lib/shared/text";
+import { hasVisibleText } from "@/lib/shared/text";
 
 /** The counter appears near the limit rather than distracting from ordinary messages. */
 const COUNTER_FROM = MAX_MESSAGE_CODE_POINTS - 500;
 
 type Props = {
+  /** The draft, kept by the room (per room, across reloads). */
+  value: string;
+  onChange: (value: string) => void;
   onSend: (text: string) => void;
   /** The person is typing (called on every change; the receiver throttles). */
   onTyping: () => void;
   /** The box was emptied, or its text sent. */
   onStopTyping: () => void;
+  inputRef?: Ref<HTMLTextAreaElement>;
 };
 
-export function Composer({ onSend, onTyping, onStopTyping }: Props) {
-  const [text, setText] = useState("");
-  const textarea = useRef<HTMLTextAreaElement>(null);
+/**
+ * The message box. A draft the server would refuse (blank, or over the
+ * limit) cannot be sent: Send is marked disabled, Enter does nothing, and a
+ * note under the box says why. Send stays focusable while disabled, so the
+ * keyboard finds it and hears the reason.
+ */
+export function Composer({ value, onChange, onSend, onTyping, onStopTyping, inputRef }: Props) {
   const counterId = useId();
-  const length = codePointLength(text);
+  const noteId = useId();
+  const check = checkDraft(value);
+  const note = draftNote(check);
+  const sendable = check.problem === null;
+  const showCounter = check.length >= COUNTER_FROM;
+  const describedBy =
+    [showCounter ? counterId : null, note ? noteId : null].filter(Boolean).join(" ") || undefined;
 
   function submit(event?: FormEvent) {
     event?.preventDefault();
-    if (!hasVisibleText(text)) return;
+    if (!sendable) return;
     onStopTyping();
-    onSend(text);
-    setText("");
-    textarea.current?.focus();
+    onSend(value);
   }
 
   function onKeyDown(event: KeyboardEvent<HTMLTextAreaElement>) {
@@ -39,40 +52,53 @@ export function Composer({ onSend, onTyping, onStopTyping }: Props) {
   }
 
   return (
-    <form onSubmit={submit} className="flex items-end gap-2 px-3 pb-3">
-      <div className="relative min-w-0 flex-1">
-        <textarea
-          ref={textarea}
-          id="composer"
-          aria-label="Message"
-          aria-describedby={length >= COUNTER_FROM ? counterId : undefined}
-          value={text}
-          onChange={(event) => {
-            const value = event.target.value;
-            setText(value);
-            if (hasVisibleText(value)) onTyping();
-            else onStopTyping();
-          }}
-          onKeyDown={onKeyDown}
-          rows={1}
-          placeholder="Write a message"
-          className="field-sizing-content block max-h-48 min-h-10 w-full resize-none rounded-lg border border-zinc-400 bg-white px-3 py-2 text-base outline-none placeholder:text-zinc-500 focus-visible:ring-2 focus-visible:ring-indigo-500 dark:border-zinc-600 dark:bg-zinc-900 dark:placeholder:text-zinc-400"
-        />
-        {length >= COUNTER_FROM && (
-          <span
-            id={counterId}
-            className={`absolute right-2 bottom-1 text-xs ${length > MAX_MESSAGE_CODE_POINTS ? "font-semibold text-red-700 dark:text-red-400" : "text-zinc-600 dark:text-zinc-400"}`}
-          >
-            {length}/{MAX_MESSAGE_CODE_POINTS}
-          </span>
-        )}
+    <form onSubmit={submit} className="flex flex-col gap-1 px-3 pb-3">
+      <div className="flex items-end gap-2">
+        <div className="relative min-w-0 flex-1">
+          <textarea
+            ref={inputRef}
+            id="composer"
+            aria-label="Message"
+            aria-describedby={describedBy}
+            aria-invalid={check.problem === "too_long" || undefined}
+            value={value}
+            onChange={(event) => {
+              const next = event.target.value;
+              onChange(next);
+              if (hasVisibleText(next)) onTyping();
+              else onStopTyping();
+            }}
+            onKeyDown={onKeyDown}
+            rows={1}
+            placeholder="Write a message"
+            className={`field-sizing-content block max-h-48 min-h-10 w-full resize-none rounded-lg border border-zinc-400 bg-white px-3 py-2 text-base ${showCounter ? "pb-5" : ""} outline-none placeholder:text-zinc-500 focus-visible:ring-2 focus-visible:ring-indigo-500 dark:border-zinc-600 dark:bg-zinc-900 dark:placeholder:text-zinc-400`}
+          />
+          {showCounter && (
+            <span
+              id={counterId}
+              className={`absolute right-2 bottom-1 text-xs ${check.problem === "too_long" ? "font-semibold text-red-700 dark:text-red-400" : "text-zinc-600 dark:text-zinc-400"}`}
+            >
+              {check.length}/{MAX_MESSAGE_CODE_POINTS}
+            </span>
+          )}
+        </div>
+        <button
+          type="submit"
+          aria-disabled={!sendable || undefined}
+          aria-describedby={note ? noteId : undefined}
+          className="h-10 shrink-0 rounded-lg bg-indigo-700 px-4 font-medium text-white hover:bg-indigo-800 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-500 aria-disabled:cursor-not-allowed aria-disabled:bg-zinc-500 aria-disabled:hover:bg-zinc-500 dark:aria-disabled:bg-zinc-600"
+        >
+          Send
+        </button>
       </div>
-      <button
-        type="submit"
-        className="h-10 shrink-0 rounded-lg bg-indigo-700 px-4 font-medium text-white hover:bg-indigo-800 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-500"
-      >
-        Send
-      </button>
+      {note && (
+        <p
+          id={noteId}
+          className={`text-sm ${check.problem === "too_long" ? "text-red-700 dark:text-red-400" : "text-zinc-600 dark:text-zinc-400"}`}
+        >
+          {note}
+        </p>
+      )}
     </form>
   );
 }

@@ -1,5 +1,6 @@
 import { memo } from "react";
-import type { OutboxEntry } from "@/lib/client/outbox";
+import { errorText } from "@/lib/client/error-text";
+import { canRetry, type OutboxEntry } from "@/lib/client/outbox";
 import { exactTime, relativeTime } from "@/lib/client/relative-time";
 import type { ChatMessage } from "@/lib/shared/protocol";
 import { Avatar } from "./Avatar";
@@ -72,18 +73,28 @@ export const MessageItem = memo(function MessageItem({
   );
 });
 
+/**
+ * One of this person's messages that the server has not stored: "Sending…"
+ * while it waits, or "Not sent" with the reason once refused for good. A
+ * refused text is shown in a few lines only, so that it never hides the
+ * conversation above it; Edit brings all of it back to the message box.
+ */
 export function PendingItem({
   entry,
   authorName,
+  onEdit,
   onRetry,
   onDiscard,
 }: {
   entry: OutboxEntry;
   authorName: string;
+  onEdit: () => void;
   onRetry: () => void;
   onDiscard: () => void;
 }) {
   const failed = entry.state === "failed";
+  const actionClass =
+    "rounded font-medium underline focus-visible:outline-2 focus-visible:outline-indigo-500";
   return (
     <article
       data-state={entry.state}
@@ -104,26 +115,21 @@ export function PendingItem({
             {failed ? "Not sent" : "Sending…"}
           </span>
         </header>
-        <div className={failed ? "" : "text-zinc-600 dark:text-zinc-400"}>
+        <div className={failed ? "line-clamp-3" : "text-zinc-600 dark:text-zinc-400"}>
           <MessageText text={entry.text} />
         </div>
         {failed && (
-          <div className="mt-1 flex flex-wrap items-center gap-3 text-sm">
-            <span className="text-red-700 dark:text-red-300">
-              {entry.error?.message ?? "The server refused it."}
-            </span>
-            <button
-              type="button"
-              onClick={onRetry}
-              className="rounded font-medium underline focus-visible:outline-2 focus-visible:outline-indigo-500"
-            >
-              Retry
+          <div className="mt-1 flex flex-wrap items-center gap-x-3 gap-y-1 text-sm">
+            <span className="text-red-700 dark:text-red-300">{errorText(entry.error)}</span>
+            <button type="button" onClick={onEdit} className={actionClass}>
+              Edit
             </button>
-            <button
-              type="button"
-              onClick={onDiscard}
-              className="rounded font-medium underline focus-visible:outline-2 focus-visible:outline-indigo-500"
-            >
+            {canRetry(entry) && (
+              <button type="button" onClick={onRetry} className={actionClass}>
+                Retry
+              </button>
+            )}
+            <button type="button" onClick={onDiscard} className={actionClass}>
               Discard
             </button>
           </div>

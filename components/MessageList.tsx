@@ -36,7 +36,7 @@ type Props = {
   room: string;
   /** Every message held for the room, ascending by seq; only a window of them is rendered. */
   messages: readonly ChatMessage[];
-  /** This person's unsent messages, shown after the newest. */
+  /** This person's unsent messages, shown after the newest, in this order (failed ones last). */
   pending: readonly OutboxEntry[];
   me: User | null;
   /** The first unread message, marked by a divider. */
@@ -48,6 +48,7 @@ type Props = {
   loadingOlder: boolean;
   /** Resolves with whether older messages arrived. */
   onLoadOlder: () => Promise<boolean>;
+  onEdit: (clientId: string) => void;
   onRetry: (clientId: string) => void;
   onDiscard: (clientId: string) => void;
   /** Changes when the person sends: the view jumps to their message. */
@@ -254,6 +255,7 @@ export function MessageList(props: Props) {
                 <PendingItem
                   entry={entry}
                   authorName={me?.name ?? "You"}
+                  onEdit={() => props.onEdit(entry.clientId)}
                   onRetry={() => props.onRetry(entry.clientId)}
                   onDiscard={() => props.onDiscard(entry.clientId)}
                 />

@@ -207,41 +207,49 @@ test("a message the server refuses is shown as failed with its reason; Retry sen
   const room = "refused";
   const author = await person(room, { through: link });
   const other = await person(room);
-  // The composer lets it through; the server's limit is what refuses it.
+  // The composer no longer lets it through; an earlier version's outbox can
+  // still hold it, and the server's limit is what refuses it.
   const tooLong = `${"x".repeat(4000)}y`;
+  // An error that resending may get past, unlike the length: Retry is offered.
+  const internal = "refused once by a server in trouble";
 
   await test.step("refused: failed, with the reason and a way out", async () => {
-    await author.send(tooLong);
+    await author.leaveInOutbox(room, tooLong);
     const failed = author.failed(tooLong);
     await expect(failed).toBeVisible();
     await expect(failed).toContainText("Not sent");
     await expect(failed).toContainText("longer than 4000 characters");
-    await expect(failed.getByRole("button", { name: "Retry" })).toBeVisible();
+    await expect(failed.getByRole("button", { name: "Edit" })).toBeVisible();
     await expect(failed.getByRole("button", { name: "Discard" })).toBeVisible();
     // A failure is not waiting: the status does not count it.
     await author.expectConnected();
   });
 
-  await test.step("Retry queues it again: pending while the link is down, failed again once refused", async () => {
+  await test.step("Retry queues it again: pending while the link is down, sent once it returns", async () => {
+    await author.leaveInOutbox(room, internal, {
+      code: "internal",
+      message: "Something went wrong on the server (ref 0badc0de).",
+    });
     link.cut();
     await author.expectReconnecting();
-    await author.failed(tooLong).getByRole("button", { name: "Retry" }).click();
-    await expect(author.pending(tooLong)).toBeVisible();
+    await author.failed(internal).getByRole("button", { name: "Retry" }).click();
+    await expect(author.pending(internal)).toBeVisible();
     await author.expectReconnecting(1);
     link.restore();
-    await expect(author.failed(tooLong)).toBeVisible(RECOVERY);
+    await expect(author.stored(internal)).toHaveCount(1, RECOVERY);
     await author.expectConnected(RECOVERY);
+    await expect(other.stored(internal)).toHaveCount(1, RECOVERY);
   });
 
   await test.step("Discard removes it, and it stays removed after a reload", async () => {
     await author.failed(tooLong).getByRole("button", { name: "Discard" }).click();
-    await expect(author.messages()).toHaveCount(0);
+    await expect(author.failed(tooLong)).toHaveCount(0);
     await author.page.reload();
     await author.expectConnected();
     await author.send("a normal message");
     await expect(author.stored("a normal message")).toBeVisible();
-    expect(await author.texts()).toEqual(["a normal message"]);
+    expect(await author.texts()).toEqual([internal, "a normal message"]);
     await expect(other.stored("a normal message")).toBeVisible();
-    expect(await other.texts()).toEqual(["a normal message"]);
+    expect(await other.texts()).toEqual([internal, "a normal message"]);
   });
 });

@@ -54,13 +54,12 @@ test("on a 360×640 phone nothing overflows sideways: the room, its panel and th
   await expectNoHorizontalOverflow(phone.page, "room-360x640.png");
 
   await test.step("the rooms-and-people panel opens over the log and closes with Escape", async () => {
-    const toggle = phone.page.getByRole("button", { name: /online/ });
-    await toggle.click();
+    await phone.roomsButton.click();
     await expect(phone.online).toBeVisible();
     await expectNoHorizontalOverflow(phone.page, "panel-360x640.png");
     await phone.page.keyboard.press("Escape");
     await expect(phone.online).toBeHidden();
-    await expect(toggle).toBeFocused();
+    await expect(phone.roomsButton).toBeFocused();
   });
 
   await phone.page.goto(`${app.url}/`);
@@ -123,19 +122,24 @@ test("the room works from the keyboard alone, in a sensible order, with visible 
       return `${element.tagName.toLowerCase()}:${label}`;
     });
 
+  // Arriving in the room puts the cursor in the message box; Send comes next.
+  await expect(ana.composer).toBeFocused();
+  await page.keyboard.press("Tab");
+  expect(await focused()).toBe("button:Send");
+
+  // From the message box back up to the top of the page, everything in order.
+  await ana.composer.focus();
   const order: string[] = [];
-  for (let i = 0; i < 7; i++) {
-    await page.keyboard.press("Tab");
+  for (let i = 0; i < 5; i++) {
+    await page.keyboard.press("Shift+Tab");
     order.push(await focused());
   }
   expect(order).toEqual([
-    "a:Skip to the message box",
-    "a:Scrollback",
-    `button:Change name`,
-    "a:#keys-only",
     "div:Messages",
-    "textarea:Message",
-    "button:Send",
+    "a:#keys-only",
+    "button:Change name",
+    "a:Scrollback",
+    "a:Skip to the message box",
   ]);
 
   await test.step("what has focus is visibly marked", async () => {
