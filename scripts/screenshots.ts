@@ -83,6 +83,11 @@ try {
     await page.goto(`/chat/${ROOM}`);
     await page.getByRole("status").filter({ hasText: "Connected" }).waitFor();
     await page.getByText("is typing").waitFor();
+    // Everyone is listed as online: the bots, the typist and this page.
+    await page.waitForFunction(
+      (people) => document.querySelectorAll('[aria-label="Online"] li').length >= people,
+      bots.size + 2,
+    );
     await page.getByRole("textbox", { name: "Message" }).fill("Looks great, shipping it");
     await page.screenshot({ path: file });
     console.log(`wrote ${file}`);
