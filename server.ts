@@ -4,6 +4,7 @@ import { ConfigError, loadConfig } from "./lib/server/config";
 import { loadSessionSecret } from "./lib/server/identity/session-secret";
 import { createTokenSigner } from "./lib/server/identity/tokens";
 import { createLogger } from "./lib/server/logger";
+import { readyLine } from "./lib/server/ready-line";
 import { provideServices } from "./lib/server/services";
 import { openStore } from "./lib/server/store/open-store";
 
@@ -51,6 +52,9 @@ async function main(): Promise<void> {
     },
     "listening",
   );
+  // For a person at a terminal, the address to open; JSON logs alone say it to machines.
+  const ready = readyLine({ host: config.host, port, isTTY: Boolean(process.stdout.isTTY) });
+  if (ready) process.stdout.write(`${ready}\n`);
 
   const shutdown = async (signal: NodeJS.Signals) => {
     logger.info({ signal }, "shutting down: draining");

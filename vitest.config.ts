@@ -4,6 +4,10 @@ export default defineConfig({
   test: {
     include: ["lib/**/*.test.ts", "scripts/**/*.test.ts", "bench/**/*.test.ts"],
     environment: "node",
+    // Postgres and Redis answer before any test runs, or the run stops with one line naming each missing one.
+    globalSetup: ["lib/server/testing/vitest-global-setup.ts"],
+    // A rejection nobody awaited or a throw in a listener fails the test it escaped from.
+    setupFiles: ["lib/server/testing/vitest-escaped-errors.ts"],
     pool: "forks",
     testTimeout: 30_000,
     hookTimeout: 30_000,

@@ -42,17 +42,26 @@ describe("the benchmark harness", () => {
     async (kind) => {
       const lines: string[] = [];
       const run = await fanoutRun(SETTINGS, kind, 1, TINY, (line) => lines.push(line));
-      expect(run.steps.map((s) => s.offered)).toEqual([120, 240]);
+      // How far the ramp climbs is the machine's doing (a loaded one misses the
+      // latency bound early); the rule is not: on while a step holds, and stop
+      // at the first that does not, whose predecessor is the saturation point.
+      const failed = run.steps.findIndex((step) => !step.held);
+      const climbed = failed === -1 ? TINY.ramp.length : failed + 1;
+      expect(run.steps.map((s) => s.offered)).toEqual(TINY.ramp.slice(0, climbed));
+      expect(run.saturation?.offered ?? null).toBe(
+        failed === -1 ? 240 : (TINY.ramp[failed - 1] ?? null),
+      );
       for (const step of run.steps) {
-        // Every client, senders included, receives every message exactly once.
-        expect(step.deliveries).toBe(step.expectedDeliveries);
-        expect(step.expectedDeliveries).toBeGreaterThan(0);
+        // Every client, senders included, receives every message exactly once;
+        // a step that did not hold may end with some still on their way.
+        if (step.held) expect(step.deliveries).toBe(step.expectedDeliveries);
+        else expect(step.deliveries).toBeLessThanOrEqual(step.expectedDeliveries);
+        expect(step.deliveries).toBeGreaterThan(0);
         expect(step.p99Ms).toBeGreaterThan(0);
         expect(step.p50Ms).toBeLessThanOrEqual(step.p99Ms);
         expect(step.rejected).toBe(0);
       }
-      expect(run.saturation?.offered).toBe(240);
-      expect(lines.length).toBe(2);
+      expect(lines.length).toBe(run.steps.length);
     },
     60_000,
   );

@@ -4,6 +4,8 @@ import { pathToFileURL } from "node:url";
 import { buildIsCurrent } from "./build-fingerprint.mjs";
 
 const root = process.cwd();
+// The build it may run and the server it starts are ours: Next.js sends no telemetry from them.
+process.env.NEXT_TELEMETRY_DISABLED ??= "1";
 
 if (!buildIsCurrent(root)) {
   console.log("No current production build: building first (npm run build)…");

@@ -3,6 +3,8 @@ import type { ChatClientSocket } from "../../lib/client/room-client";
 import type { RequestEvent, RequestOf, Result, ResultOf } from "../../lib/shared/protocol";
 
 const ACK_TIMEOUT_MS = 10_000;
+/** How long one message may keep being refused as rate limited or unavailable before the bot gives up. */
+const SAY_TIMEOUT_MS = 60_000;
 
 function ask<E extends RequestEvent>(
   socket: ChatClientSocket,
@@ -39,11 +41,16 @@ export class ChatBot {
   async say(texts: readonly string[]): Promise<void> {
     for (const text of texts) {
       const clientId = `bot-${process.pid}-${this.sent++}`;
+      const deadline = Date.now() + SAY_TIMEOUT_MS;
       for (;;) {
         const result = await ask(this.socket, "message:send", { room: this.room, text, clientId });
         if (result.ok) break;
         if (result.error.code !== "rate_limited" && result.error.code !== "unavailable")
           throw new Error(`bot message refused: ${result.error.message}`);
+        if (Date.now() > deadline)
+          throw new Error(
+            `bot message "${text}" still refused (${result.error.code}) after waiting`,
+          );
         await new Promise((resolve) => setTimeout(resolve, result.error.retryAfterMs ?? 200));
       }
     }

@@ -75,14 +75,18 @@ async function otherPerson(): Promise<ChatClientSocket> {
   return socket;
 }
 
+/** Numbers every message `say` sends: a clientId reused by mistake would be a retry, stored once. */
+let said = 0;
+
 /** Sends in one go; one socket's requests are stored in the order they were sent. */
 async function say(socket: ChatClientSocket, texts: readonly string[]): Promise<void> {
   const acks = await Promise.all(
-    texts.map((text, i) =>
-      request(socket, "message:send", { room: ROOM, text, clientId: `x${Date.now()}-${i}` }),
+    texts.map((text) =>
+      request(socket, "message:send", { room: ROOM, text, clientId: `said-${++said}` }),
     ),
   );
-  for (const ack of acks) expect(ack.ok).toBe(true);
+  // Each is a new message, not taken for a retry of an earlier one.
+  for (const ack of acks) expect(ack).toMatchObject({ ok: true, duplicate: false });
 }
 
 async function joined(tab: Tab): Promise<void> {

@@ -232,17 +232,20 @@ describe("crash recovery (SIGKILL of the server process)", () => {
       const sending = Promise.all(
         bots.map((bot) => bot.run(MESSAGES_PER_BOT, IN_FLIGHT_PER_BOT, deadline)),
       );
+      // Awaited below; until then a bot's failure is not an unhandled rejection.
       sending.catch(() => {});
 
       const killedAfterAcks: number[] = [];
       let acknowledgedBeforeLastKill = 0;
       for (const [i, point] of killPoints.entries()) {
-        await new Promise<void>((resolve) => {
+        const reached = new Promise<void>((resolve) => {
           notify = () => {
             if (ackCount >= point) resolve();
           };
           notify();
         });
+        // A bot that gives up fails the run with its own error, not a timeout waiting for acks.
+        await Promise.race([reached, sending]);
         notify = null;
         await sleep(jitterMs[i] ?? 0);
         acknowledgedBeforeLastKill = ackCount;

@@ -39,10 +39,16 @@ export class RedisProcess {
       ["--port", String(this.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
       { stdio: "ignore" },
     );
-    child.once("error", () => {});
+    let spawnError: Error | undefined;
+    child.once("error", (error) => {
+      spawnError = error;
+    });
     this.child = child;
     const deadline = Date.now() + 10_000;
     while (!(await accepting(this.port))) {
+      if (spawnError) {
+        throw new Error(`could not run redis-server (is it installed?): ${spawnError.message}`);
+      }
       if (child.exitCode !== null || Date.now() > deadline) {
         throw new Error(
           `redis-server did not start on port ${this.port} (is redis-server installed?)`,
