@@ -51,7 +51,12 @@ export type RoomJoinResult = Page & { room: string; latestSeq: number };
 export type MessageSendResult = { message: ChatMessage; duplicate: boolean };
 export type UserRenameResult = { user: User };
 
-export type SessionInfo = { user: User; token: string };
+/**
+ * Who the connection acts as. `token` is a bot token, sent only to a
+ * connection that did not come with the browser's identity cookie: pass it as
+ * `auth.token` to be the same identity on later connections.
+ */
+export type SessionInfo = { user: User; token?: string };
 
 /** Every request a client can make: its payload and what a success acknowledges with. */
 export type Requests = {

@@ -1,6 +1,6 @@
 import { Server as HttpServer } from "node:http";
 import { handshakeAuthSchema } from "../../shared/schemas";
-import { cookieUserId } from "../identity/identity-cookie";
+import { identityCookieOf, shadowCookieRemovals } from "../identity/identity-cookie";
 import { installDefences } from "../security/defences";
 import { registerChatHandlers } from "./chat-handlers";
 import { type ChatIo, type ChatServerDeps, type ChatSocket, userRoom } from "./chat-types";
@@ -8,7 +8,7 @@ import { InFlight } from "./in-flight";
 import { type Presence, type PresenceOptions, trackPresence } from "./presence";
 import { trackRequests } from "./request-tracker";
 import { registerTyping } from "./typing";
-import { adoptUserRecord, announceUser } from "./user-sessions";
+import { announceUser, renamedElsewhere, sessionOf } from "./user-sessions";
 
 export type ChatServer = {
   /** Who is online, derived from the connections. */
@@ -39,21 +39,31 @@ export function createChatServer(
     if (error.code === 4) deps.metrics?.rateLimited("handshake");
   });
 
+  const trustProxy = deps.limits?.trustProxy ?? false;
+  // A handshake carrying two identity cookies of one name believes neither
+  // (see cookies.ts); its answer clears the planted one, so that the next
+  // connection from that browser is the person's own again.
+  io.engine.on("initial_headers", (headers: Record<string, string | string[]>, request) => {
+    const removals = shadowCookieRemovals(request, trustProxy);
+    if (removals.length > 0) headers["set-cookie"] = removals;
+  });
+
   // A rename made through another instance: this one's connections take the name too.
-  io.on("user:renamed", (user) => adoptUserRecord(io, user));
+  io.on("user:renamed", (user) => renamedElsewhere(io, user));
 
   io.use((socket, next) => {
     const auth = handshakeAuthSchema.safeParse(socket.handshake.auth ?? {});
     const claim = {
-      cookieUserId: cookieUserId(socket.request, identities),
+      cookie: identityCookieOf(socket.request, trustProxy),
       token: auth.success ? auth.data.token : undefined,
       name: auth.success ? auth.data.name : undefined,
     };
     identities.resolve(claim).then(
-      ({ user, renamed }) => {
+      ({ user, renamed, botToken }) => {
         socket.data.user = user;
+        socket.data.botToken = botToken;
         // auth.name renamed the user: their open connections take the name too.
-        if (renamed) announceUser(io, user, identities.tokenFor(user.id));
+        if (renamed) announceUser(io, user);
         next();
       },
       (error: unknown) => {
@@ -69,7 +79,7 @@ export function createChatServer(
     trackRequests(socket, inFlight, deps.metrics);
     defences.guard(socket);
     socket.join(userRoom(user.id));
-    socket.emit("session", { user, token: identities.tokenFor(user.id) });
+    socket.emit("session", sessionOf(socket));
     logger.debug({ socket: socket.id, user: user.id }, "connected");
     socket.once("disconnect", (reason) =>
       logger.debug({ socket: socket.id, user: user.id, reason }, "disconnected"),
