@@ -1,4 +1,5 @@
-import { Server as HttpServer } from "node:http";
+import { Server as HttpServer, type IncomingMessage } from "node:http";
+import type { WebSocketServer } from "ws";
 import { handshakeAuthSchema } from "../../shared/schemas";
 import { identityCookieOf, shadowCookieRemovals } from "../identity/identity-cookie";
 import { installDefences } from "../security/defences";
@@ -40,13 +41,7 @@ export function createChatServer(
   });
 
   const trustProxy = deps.limits?.trustProxy ?? false;
-  // A handshake carrying two identity cookies of one name believes neither
-  // (see cookies.ts); its answer clears the planted one, so that the next
-  // connection from that browser is the person's own again.
-  io.engine.on("initial_headers", (headers: Record<string, string | string[]>, request) => {
-    const removals = shadowCookieRemovals(request, trustProxy);
-    if (removals.length > 0) headers["set-cookie"] = removals;
-  });
+  clearShadowingCookies(io, trustProxy);
 
   // A rename made through another instance: this one's connections take the name too.
   io.on("user:renamed", (user) => renamedElsewhere(io, user));
@@ -104,6 +99,40 @@ export function createChatServer(
       });
     },
   };
+}
+
+/**
+ * A handshake carrying two identity cookies of one name believes neither (see
+ * cookies.ts); its answer expires the planted ones, so that the next
+ * connection from that browser is the person's own again.
+ */
+function clearShadowingCookies(io: ChatIo, trustProxy: boolean): void {
+  const isWebSocket = (request: IncomingMessage) =>
+    new URL(request.url ?? "/", "http://localhost").searchParams.get("transport") === "websocket";
+  io.engine.on("initial_headers", (headers: Record<string, string | string[]>, request) => {
+    if (isWebSocket(request)) return;
+    const removals = shadowCookieRemovals(request, trustProxy);
+    if (removals.length > 0) headers["set-cookie"] = removals;
+  });
+  // engine.io writes a WebSocket upgrade's extra headers one line per name,
+  // joining a list with commas, which would merge the cookies into one; the
+  // upgrade's own header list takes one line per cookie. engine.io makes a new
+  // WebSocket server whenever the HTTP server starts listening, after which
+  // this hooks the new one.
+  const engine = io.engine as unknown as { ws?: WebSocketServer };
+  const hooked = new WeakSet<WebSocketServer>();
+  const hook = () => {
+    const webSockets = engine.ws;
+    if (!webSockets || hooked.has(webSockets)) return;
+    hooked.add(webSockets);
+    webSockets.on("headers", (lines: string[], request: IncomingMessage) => {
+      if (new URL(request.url ?? "/", "http://localhost").searchParams.has("sid")) return;
+      for (const removal of shadowCookieRemovals(request, trustProxy))
+        lines.push(`Set-Cookie: ${removal}`);
+    });
+  };
+  hook();
+  io.httpServer?.on("listening", hook);
 }
 
 /** Long enough for queued frames to reach a client on a sane link; a stuck one is cut regardless. */
