@@ -72,6 +72,9 @@ describe("the session event", () => {
     ["too long", "n".repeat(33)],
     ["with a control character", "bot\u0007"],
     ["with a bidi override", "\u202etob"],
+    ["invisible (a Hangul filler)", "\u3164"],
+    ["invisible (the blank Braille pattern)", "\u2800\u2800"],
+    ["of mixed scripts", "Аlice"],
     ["not a string", 42],
   ])("ignores an auth.name that is %s and generates one", async (_case, name) => {
     const { session } = await server.connect({ auth: { name } });
@@ -394,27 +397,60 @@ describe("user:rename", () => {
   });
 
   it.each([
-    ["an empty name", { name: "" }],
-    ["a blank name", { name: "   " }],
-    ["a name of 33 characters", { name: "n".repeat(33) }],
-    ["a control character", { name: "Ana\u0000" }],
-    ["a zero-width space", { name: "A\u200bna" }],
-    ["a right-to-left override", { name: "\u202eanA" }],
-    ["a number", { name: 7 }],
-    ["no name", {}],
-    ["null", null],
-  ])("rejects %s as invalid_payload and keeps the old name", async (_case, payload) => {
+    ["a NUL character", { name: "Ana\u0000" }, "invalid_payload"],
+    ["a number", { name: 7 }, "invalid_payload"],
+    ["no name", {}, "invalid_payload"],
+    ["null", null, "invalid_payload"],
+    ["an empty name", { name: "" }, "invalid_name"],
+    ["a blank name", { name: "   " }, "invalid_name"],
+    ["a name of 33 characters", { name: "n".repeat(33) }, "invalid_name"],
+    ["a control character", { name: "Ana\u0007" }, "invalid_name"],
+    ["a zero-width space", { name: "A\u200bna" }, "invalid_name"],
+    ["a right-to-left override", { name: "\u202eanA" }, "invalid_name"],
+    ["only a Hangul filler", { name: "\u3164" }, "invalid_name"],
+    ["only Hangul choseong fillers", { name: "\u115f\u115f" }, "invalid_name"],
+    ["only the blank Braille pattern", { name: "\u2800" }, "invalid_name"],
+    ["only zero-width characters", { name: "\u200b\u200c\u200d" }, "invalid_name"],
+    ["a Cyrillic А among Latin letters", { name: "Аna" }, "invalid_name"],
+  ])("rejects %s (%s) and keeps the old name", async (_case, payload, code) => {
     const { socket, session } = await server.connect({ auth: { name: "Ana" } });
     await request(socket, "room:join", { room: "general" });
 
     expect(await rawRequest(socket, "user:rename", payload)).toEqual({
       ok: false,
-      error: { code: "invalid_payload", message: expect.any(String) },
+      error: { code, message: expect.any(String) },
     });
     expect(
       await request(socket, "message:send", { room: "general", text: "hi", clientId: "c1" }),
     ).toMatchObject({ ok: true, message: { author: session.user } });
     expect(await server.store.findUser(session.user.id)).toEqual(session.user);
+  });
+
+  it("says why a name was refused, in words for the person who chose it", async () => {
+    const { socket } = await server.connect({ auth: { name: "Ana" } });
+    expect(await request(socket, "user:rename", { name: "Аlice" })).toEqual({
+      ok: false,
+      error: {
+        code: "invalid_name",
+        message:
+          "This name mixes Cyrillic and Latin letters. Use one alphabet, so that look-alike letters can't pass for someone else's name.",
+      },
+    });
+    expect(await request(socket, "user:rename", { name: "\u3164" })).toEqual({
+      ok: false,
+      error: {
+        code: "invalid_name",
+        message: "A name needs at least one visible letter, digit or symbol.",
+      },
+    });
+  });
+
+  it("stores the name composed (NFC) and with single spaces", async () => {
+    const { socket, session } = await server.connect({ auth: { name: "Ana" } });
+    expect(await request(socket, "user:rename", { name: " Jose\u0301   Souza " })).toEqual({
+      ok: true,
+      user: { id: session.user.id, name: "José Souza" },
+    });
   });
 
   it("does not change what others see of their own names", async () => {
