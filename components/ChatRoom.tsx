@@ -2,6 +2,7 @@
 
 import Link from "next/link";
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
+import { nameTags } from "@/lib/client/name-tags";
 import { unconfirmed } from "@/lib/client/outbox";
 import { browserReadPositions } from "@/lib/client/read-positions";
 import { hasOlder } from "@/lib/client/timeline";
@@ -37,6 +38,17 @@ export function ChatRoom({ room, rooms }: { room: string; rooms: readonly RoomLi
     [outbox, timeline.messages, me],
   );
   const pendingCount = waiting.filter((entry) => entry.state === "pending").length;
+  // Everyone whose name the room shows, so that look-alike names are tagged everywhere alike.
+  const tags = useMemo(
+    () =>
+      nameTags([
+        ...timeline.messages.map((message) => message.author),
+        ...activity.online.people,
+        ...activity.typing,
+        ...(user ? [user] : []),
+      ]),
+    [timeline.messages, activity.online.people, activity.typing, user],
+  );
   const loaded = joined || timeline.fromStart || timeline.messages.length > 0;
 
   // --- reading: how far the person has read, where the divider goes, the tab title ---
@@ -158,7 +170,7 @@ export function ChatRoom({ room, rooms }: { room: string; rooms: readonly RoomLi
             ← All rooms
           </Link>
           <RoomSwitcher current={room} rooms={rooms} />
-          <OnlineList online={activity.online} me={user} />
+          <OnlineList online={activity.online} me={user} tags={tags} />
         </aside>
 
         <main className="flex min-w-0 flex-1 flex-col">
@@ -167,6 +179,7 @@ export function ChatRoom({ room, rooms }: { room: string; rooms: readonly RoomLi
             messages={timeline.messages}
             pending={waiting}
             me={user}
+            tags={tags}
             dividerSeq={dividerSeq}
             joined={joined}
             loaded={loaded}
@@ -180,7 +193,7 @@ export function ChatRoom({ room, rooms }: { room: string; rooms: readonly RoomLi
             now={now}
             empty={<EmptyRoom room={room} />}
           />
-          <TypingIndicator typists={activity.typing} />
+          <TypingIndicator typists={activity.typing} tags={tags} />
           <Composer
             onSend={(text) => {
               client?.send(text);

@@ -20,6 +20,7 @@ import {
   slideUp,
   type WindowPosition,
 } from "@/lib/client/message-window";
+import type { NameTags } from "@/lib/client/name-tags";
 import type { OutboxEntry } from "@/lib/client/outbox";
 import type { ChatMessage, User } from "@/lib/shared/protocol";
 import { MessageItem, PendingItem } from "./MessageItem";
@@ -39,6 +40,8 @@ type Props = {
   /** This person's unsent messages, shown after the newest. */
   pending: readonly OutboxEntry[];
   me: User | null;
+  /** Tags for authors whose names look like someone else's in the room. */
+  tags: NameTags;
   /** The first unread message, marked by a divider. */
   dividerSeq: number | null;
   joined: boolean;
@@ -244,6 +247,7 @@ export function MessageList(props: Props) {
                   mine={message.author.id === me?.id}
                   continued={!divided && !startsGroup(previous, message)}
                   now={now}
+                  tag={props.tags.get(message.author.id)}
                 />
               </div>
             );
@@ -254,6 +258,7 @@ export function MessageList(props: Props) {
                 <PendingItem
                   entry={entry}
                   authorName={me?.name ?? "You"}
+                  authorTag={me ? props.tags.get(me.id) : undefined}
                   onRetry={() => props.onRetry(entry.clientId)}
                   onDiscard={() => props.onDiscard(entry.clientId)}
                 />

@@ -11,7 +11,16 @@ import type {
 
 /** The Socket.IO contract between browsers, bots and the server (see docs/protocol.md). */
 
-export type User = { id: string; name: string };
+export type User = {
+  id: string;
+  name: string;
+  /**
+   * Whether this identity is a guest — held only by a cookie or a bot token,
+   * with no account. Absent means a guest: today every identity is one, and
+   * the server leaves the field out. `false` is reserved for account holders.
+   */
+  guest?: boolean;
+};
 
 export type ChatMessage = {
   /** Server-assigned, unique. */
