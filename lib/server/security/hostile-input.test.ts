@@ -404,12 +404,29 @@ const ROWS: Row[] = [
   {
     name: "a right-to-left override in a display name",
     attack: async (t) => observe((await t.client()).socket, "user:rename", { name: "\u202enimdA" }),
-    expect: error("invalid_payload"),
+    expect: error("invalid_name"),
   },
   {
     name: "a zero-width space hiding in a display name",
     attack: async (t) => observe((await t.client()).socket, "user:rename", { name: "Ad\u200bmin" }),
-    expect: error("invalid_payload"),
+    expect: error("invalid_name"),
+  },
+  {
+    name: "a display name of Hangul fillers only",
+    attack: async (t) =>
+      observe((await t.client()).socket, "user:rename", { name: "\u3164\u115f\u3164" }),
+    expect: error("invalid_name"),
+  },
+  {
+    name: "a display name of blank Braille patterns only",
+    attack: async (t) =>
+      observe((await t.client()).socket, "user:rename", { name: "\u2800\u2800" }),
+    expect: error("invalid_name"),
+  },
+  {
+    name: "a display name with a Cyrillic letter passing for a Latin one",
+    attack: async (t) => observe((await t.client()).socket, "user:rename", { name: "Аdmin" }),
+    expect: error("invalid_name"),
   },
   {
     name: "a NUL character in a display name",
