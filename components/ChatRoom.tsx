@@ -7,6 +7,7 @@ import { unconfirmed } from "@/lib/client/outbox";
 import { browserReadPositions } from "@/lib/client/read-positions";
 import { hasOlder } from "@/lib/client/timeline";
 import { firstUnreadSeq, titleWithUnread, unreadCount } from "@/lib/client/unread";
+import { useNameSkeleton } from "@/lib/client/use-name-skeleton";
 import { useNow } from "@/lib/client/use-now";
 import { usePageVisible } from "@/lib/client/use-page-visible";
 import { useReadPositions } from "@/lib/client/use-read-positions";
@@ -39,15 +40,19 @@ export function ChatRoom({ room, rooms }: { room: string; rooms: readonly RoomLi
   );
   const pendingCount = waiting.filter((entry) => entry.state === "pending").length;
   // Everyone whose name the room shows, so that look-alike names are tagged everywhere alike.
+  const skeleton = useNameSkeleton();
   const tags = useMemo(
     () =>
-      nameTags([
-        ...timeline.messages.map((message) => message.author),
-        ...activity.online.people,
-        ...activity.typing,
-        ...(user ? [user] : []),
-      ]),
-    [timeline.messages, activity.online.people, activity.typing, user],
+      nameTags(
+        [
+          ...timeline.messages.map((message) => message.author),
+          ...activity.online.people,
+          ...activity.typing,
+          ...(user ? [user] : []),
+        ],
+        skeleton,
+      ),
+    [timeline.messages, activity.online.people, activity.typing, user, skeleton],
   );
   const loaded = joined || timeline.fromStart || timeline.messages.length > 0;
 

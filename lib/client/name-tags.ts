@@ -1,4 +1,3 @@
-import { nameSkeleton } from "../shared/names/skeleton";
 import type { User } from "../shared/protocol";
 
 /**
@@ -44,17 +43,33 @@ function distinguishingLength(ids: readonly string[]): number {
   return length;
 }
 
-/** Skeletons are computed per distinct name; a room shows few, and a long one is forgotten whole. */
-const skeletons = new Map<string, string>();
+/** How names are compared: `nameSkeleton` (lib/shared/names/skeleton.ts), or `plainSkeleton` until it has loaded. */
+export type Skeleton = (name: string) => string;
+
+const IGNORABLE = /\p{Default_Ignorable_Code_Point}/gu;
+/**
+ * The comparison before the confusables table has loaded (the browser fetches
+ * it after the page is up): names that are the same once decomposed and
+ * stripped of invisible characters.
+ */
+export const plainSkeleton: Skeleton = (name) => name.normalize("NFD").replace(IGNORABLE, "");
+
+/** Skeletons are computed per distinct name; a room shows few, and a long list is forgotten whole. */
+const remembered = new WeakMap<Skeleton, Map<string, string>>();
 const MAX_REMEMBERED_SKELETONS = 5_000;
-function skeletonOf(name: string): string {
-  let skeleton = skeletons.get(name);
-  if (skeleton === undefined) {
-    if (skeletons.size >= MAX_REMEMBERED_SKELETONS) skeletons.clear();
-    skeleton = nameSkeleton(name);
-    skeletons.set(name, skeleton);
+function skeletonOf(name: string, skeleton: Skeleton): string {
+  let known = remembered.get(skeleton);
+  if (!known) {
+    known = new Map();
+    remembered.set(skeleton, known);
   }
-  return skeleton;
+  let result = known.get(name);
+  if (result === undefined) {
+    if (known.size >= MAX_REMEMBERED_SKELETONS) known.clear();
+    result = skeleton(name);
+    known.set(name, result);
+  }
+  return result;
 }
 
 /** Tags by user id, for the people whose shown name looks like someone else's; the rest get none. */
@@ -65,10 +80,10 @@ export type NameTags = ReadonlyMap<string, string>;
  * typing, yourself). A person seen under several names — before and after a
  * rename — is one person, and is tagged if any of those names collides.
  */
-export function nameTags(people: Iterable<User>): NameTags {
+export function nameTags(people: Iterable<User>, compare: Skeleton): NameTags {
   const bySkeleton = new Map<string, Map<string, User>>();
   for (const person of people) {
-    const skeleton = skeletonOf(person.name);
+    const skeleton = skeletonOf(person.name, compare);
     let group = bySkeleton.get(skeleton);
     if (!group) {
       group = new Map();
@@ -86,10 +101,4 @@ export function nameTags(people: Iterable<User>): NameTags {
     }
   }
   return new Map([...lengths].map(([id, { user, length }]) => [id, tagText(user, length)]));
-}
-
-/** A name as plain text, with its tag when it has one: "Alice (guest #3f1c2a)". */
-export function taggedName(user: User, tags: NameTags): string {
-  const tag = tags.get(user.id);
-  return tag ? `${user.name} (${tag})` : user.name;
 }
