@@ -49,7 +49,7 @@ export function createChatServer(
   io.use((socket, next) => {
     const auth = handshakeAuthSchema.safeParse(socket.handshake.auth ?? {});
     const claim = {
-      cookie: identityCookieOf(socket.request, trustProxy),
+      cookie: identityCookieOf(socket.request),
       token: auth.success ? auth.data.token : undefined,
       name: auth.success ? auth.data.name : undefined,
     };

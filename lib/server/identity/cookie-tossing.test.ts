@@ -133,6 +133,18 @@ describe("over HTTPS (behind a trusted proxy)", () => {
     expect(session.user.id).not.toBe(attackerId);
   });
 
+  it("the __Host- cookie still identifies a socket whose request lacks X-Forwarded-Proto", async () => {
+    server = await ChatTestServer.start({ limits: { trustProxy: true } });
+    const page = await fetch(`${server.url}/`, { headers: HTTPS });
+    await page.body?.cancel();
+    const pair = page.headers.getSetCookie()[0]?.split(";", 1)[0] ?? "";
+    const withProto = await server.connect({ extraHeaders: { ...HTTPS, cookie: pair } });
+
+    const without = await server.connect({ extraHeaders: { cookie: pair } });
+
+    expect(without.session).toEqual(withProto.session);
+  });
+
   it("a browser with the cookie under the old name keeps its identity, and its next page load moves it", async () => {
     server = await ChatTestServer.start({ limits: { trustProxy: true } });
     const { victim, victimId } = await victimAndAttacker();

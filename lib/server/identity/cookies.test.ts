@@ -40,52 +40,26 @@ describe("presentedIdentityCookie", () => {
   const plain = "scrollback_session";
   const prefixed = "__Host-scrollback_session";
   it.each([
-    ["nothing", "", false, { kind: "none" }],
-    ["one cookie over HTTP", `${plain}=a`, false, { kind: "one", name: plain, value: "a" }],
+    ["nothing", "", { kind: "none" }],
+    ["one cookie of the old name", `${plain}=a`, { kind: "one", name: plain, value: "a" }],
     [
-      "a cookie planted at a longer path, sent first, over HTTP",
+      "a cookie planted at a longer path, sent first",
       `${plain}=attacker; ${plain}=mine`,
-      false,
       { kind: "ambiguous", name: plain },
     ],
+    ["one prefixed cookie", `${prefixed}=a`, { kind: "one", name: prefixed, value: "a" }],
     [
-      "a prefixed cookie over HTTP, which no browser sets",
-      `${prefixed}=a`,
-      false,
-      { kind: "none" },
-    ],
-    [
-      "one prefixed cookie over HTTPS",
-      `${prefixed}=a`,
-      true,
-      { kind: "one", name: prefixed, value: "a" },
-    ],
-    [
-      "the prefixed cookie beside an old-name one over HTTPS: the prefixed decides",
+      "the prefixed cookie beside an old-name one: the prefixed decides",
       `${plain}=attacker; ${prefixed}=mine`,
-      true,
       { kind: "one", name: prefixed, value: "mine" },
-    ],
-    [
-      "only the old name over HTTPS (a browser from before the prefix)",
-      `${plain}=mine`,
-      true,
-      { kind: "one", name: plain, value: "mine" },
-    ],
-    [
-      "two old-name cookies over HTTPS",
-      `${plain}=attacker; ${plain}=mine`,
-      true,
-      { kind: "ambiguous", name: plain },
     ],
     [
       "two prefixed cookies, which only a non-browser sends",
       `${prefixed}=a; ${prefixed}=b`,
-      true,
       { kind: "ambiguous", name: prefixed },
     ],
-  ])("%s", (_case, header, secure, expected) => {
-    expect(presentedIdentityCookie(header, secure)).toEqual(expected);
+  ])("%s", (_case, header, expected) => {
+    expect(presentedIdentityCookie(header)).toEqual(expected);
   });
 });
 

@@ -59,19 +59,17 @@ function presentedUnder(header: string | undefined, name: string): PresentedCook
 }
 
 /**
- * Which identity cookie a request presents. On a secure connection the
- * prefixed cookie decides whenever there is one; the old name is read only
- * without it, so that a browser from before the prefix keeps its identity (its
- * next page load moves the cookie to the new name).
+ * Which identity cookie a request presents. The prefixed cookie decides
+ * whenever there is one; the old name is read only without it, so that a
+ * browser from before the prefix keeps its identity (its next page load over
+ * HTTPS moves the cookie to the new name). The prefixed cookie is believed
+ * even where the connection does not look secure — a proxy that forgot
+ * X-Forwarded-Proto on one path — since no page can plant one: browsers take
+ * it only from a secure page of this host.
  */
-export function presentedIdentityCookie(
-  header: string | undefined,
-  secure: boolean,
-): PresentedCookie {
-  if (secure) {
-    const prefixed = presentedUnder(header, SECURE_SESSION_COOKIE);
-    if (prefixed.kind !== "none") return prefixed;
-  }
+export function presentedIdentityCookie(header: string | undefined): PresentedCookie {
+  const prefixed = presentedUnder(header, SECURE_SESSION_COOKIE);
+  if (prefixed.kind !== "none") return prefixed;
   return presentedUnder(header, SESSION_COOKIE);
 }
 

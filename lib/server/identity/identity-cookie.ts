@@ -19,11 +19,8 @@ export function isHttps(request: IncomingMessage, trustProxy: boolean): boolean 
 }
 
 /** The identity cookie's value when the request carries exactly one that may decide (see cookies.ts). */
-export function identityCookieOf(
-  request: IncomingMessage,
-  trustProxy: boolean,
-): string | undefined {
-  const presented = presentedIdentityCookie(request.headers.cookie, isHttps(request, trustProxy));
+export function identityCookieOf(request: IncomingMessage): string | undefined {
+  const presented = presentedIdentityCookie(request.headers.cookie);
   return presented.kind === "one" ? presented.value : undefined;
 }
 
@@ -38,7 +35,7 @@ function pathOf(request: IncomingMessage): string {
  */
 export function shadowCookieRemovals(request: IncomingMessage, trustProxy: boolean): string[] {
   const secure = isHttps(request, trustProxy);
-  const presented = presentedIdentityCookie(request.headers.cookie, secure);
+  const presented = presentedIdentityCookie(request.headers.cookie);
   if (presented.kind !== "ambiguous") return [];
   return shadowingCookiePaths(pathOf(request)).map((path) =>
     expiredCookie(presented.name, path, { secure }),
@@ -60,7 +57,7 @@ export async function ensureIdentityCookie(
   trustProxy: boolean,
 ): Promise<void> {
   const secure = isHttps(request, trustProxy);
-  const presented = presentedIdentityCookie(request.headers.cookie, secure);
+  const presented = presentedIdentityCookie(request.headers.cookie);
   const setCookie = (value: string) => response.appendHeader("set-cookie", value);
 
   if (presented.kind === "ambiguous") {
