@@ -5,11 +5,13 @@ import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } fr
 import { withRestored } from "@/lib/client/draft-rules";
 import { errorText, NO_ANSWER_TEXT, NOT_CONNECTED_TEXT } from "@/lib/client/error-text";
 import { shouldFocusOnArrival } from "@/lib/client/focus-on-arrival";
+import { nameTags } from "@/lib/client/name-tags";
 import { inDisplayOrder, unconfirmed } from "@/lib/client/outbox";
 import { browserReadPositions } from "@/lib/client/read-positions";
 import { hasOlder } from "@/lib/client/timeline";
 import { firstUnreadSeq, titleWithUnread, unreadCount } from "@/lib/client/unread";
 import { useDraft } from "@/lib/client/use-draft";
+import { useNameSkeleton } from "@/lib/client/use-name-skeleton";
 import { useNow } from "@/lib/client/use-now";
 import { usePageVisible } from "@/lib/client/use-page-visible";
 import { useReadPositions } from "@/lib/client/use-read-positions";
@@ -41,6 +43,21 @@ export function ChatRoom({ room, rooms }: { room: string; rooms: readonly RoomLi
     [outbox, timeline.messages, me],
   );
   const pendingCount = waiting.filter((entry) => entry.state === "pending").length;
+  // Everyone whose name the room shows, so that look-alike names are tagged everywhere alike.
+  const skeleton = useNameSkeleton();
+  const tags = useMemo(
+    () =>
+      nameTags(
+        [
+          ...timeline.messages.map((message) => message.author),
+          ...activity.online.people,
+          ...activity.typing,
+          ...(user ? [user] : []),
+        ],
+        skeleton,
+      ),
+    [timeline.messages, activity.online.people, activity.typing, user, skeleton],
+  );
   const loaded = joined || timeline.fromStart || timeline.messages.length > 0;
 
   // --- reading: how far the person has read, where the divider goes, the tab title ---
@@ -183,7 +200,7 @@ export function ChatRoom({ room, rooms }: { room: string; rooms: readonly RoomLi
             ← All rooms
           </Link>
           <RoomSwitcher current={room} rooms={rooms} />
-          <OnlineList online={activity.online} me={user} />
+          <OnlineList online={activity.online} me={user} tags={tags} />
         </aside>
 
         <main className="flex min-w-0 flex-1 flex-col">
@@ -192,6 +209,7 @@ export function ChatRoom({ room, rooms }: { room: string; rooms: readonly RoomLi
             messages={timeline.messages}
             pending={waiting}
             me={user}
+            tags={tags}
             dividerSeq={dividerSeq}
             joined={joined}
             loaded={loaded}
@@ -206,7 +224,7 @@ export function ChatRoom({ room, rooms }: { room: string; rooms: readonly RoomLi
             now={now}
             empty={<EmptyRoom room={room} />}
           />
-          <TypingIndicator typists={activity.typing} />
+          <TypingIndicator typists={activity.typing} tags={tags} />
           {status === "offline" && <OfflineNotice />}
           <Composer
             value={draft}

@@ -5,6 +5,7 @@ import { exactTime, relativeTime } from "@/lib/client/relative-time";
 import type { ChatMessage } from "@/lib/shared/protocol";
 import { Avatar } from "./Avatar";
 import { MessageText } from "./MessageText";
+import { PersonName } from "./PersonName";
 
 const clockFormat = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit" });
 
@@ -28,6 +29,8 @@ type MessageProps = {
   /** Continues the group of the message above: no avatar, name or time shown (screen readers still get them). */
   continued: boolean;
   now: number;
+  /** Tells the author apart from someone in the room with a look-alike name. */
+  tag?: string | undefined;
 };
 
 export const MessageItem = memo(function MessageItem({
@@ -35,12 +38,15 @@ export const MessageItem = memo(function MessageItem({
   mine,
   continued,
   now,
+  tag,
 }: MessageProps) {
   const name = (
-    <span
-      className={`font-semibold text-sm ${mine ? "text-indigo-700 dark:text-indigo-300" : "text-zinc-900 dark:text-zinc-100"}`}
-    >
-      {message.author.name}
+    <span>
+      <PersonName
+        name={message.author.name}
+        tag={tag}
+        className={`font-semibold text-sm ${mine ? "text-indigo-700 dark:text-indigo-300" : "text-zinc-900 dark:text-zinc-100"}`}
+      />
     </span>
   );
   return (
@@ -83,12 +89,14 @@ export function PendingItem({
   entry,
   authorName,
   onEdit,
+  authorTag,
   onRetry,
   onDiscard,
 }: {
   entry: OutboxEntry;
   authorName: string;
   onEdit: () => void;
+  authorTag?: string | undefined;
   onRetry: () => void;
   onDiscard: () => void;
 }) {
@@ -106,8 +114,12 @@ export function PendingItem({
       </div>
       <div className="min-w-0 flex-1">
         <header className="flex flex-wrap items-baseline gap-x-2">
-          <span className="font-semibold text-indigo-700 text-sm dark:text-indigo-300">
-            {authorName}
+          <span>
+            <PersonName
+              name={authorName}
+              tag={authorTag}
+              className="font-semibold text-indigo-700 text-sm dark:text-indigo-300"
+            />
           </span>
           <span
             className={`text-xs ${failed ? "text-red-700 dark:text-red-300" : "text-zinc-600 dark:text-zinc-400"}`}

@@ -20,6 +20,7 @@ import {
   slideUp,
   type WindowPosition,
 } from "@/lib/client/message-window";
+import type { NameTags } from "@/lib/client/name-tags";
 import type { OutboxEntry } from "@/lib/client/outbox";
 import type { ChatMessage, User } from "@/lib/shared/protocol";
 import { MessageItem, PendingItem } from "./MessageItem";
@@ -39,6 +40,8 @@ type Props = {
   /** This person's unsent messages, shown after the newest, in this order (failed ones last). */
   pending: readonly OutboxEntry[];
   me: User | null;
+  /** Tags for authors whose names look like someone else's in the room. */
+  tags: NameTags;
   /** The first unread message, marked by a divider. */
   dividerSeq: number | null;
   joined: boolean;
@@ -245,6 +248,7 @@ export function MessageList(props: Props) {
                   mine={message.author.id === me?.id}
                   continued={!divided && !startsGroup(previous, message)}
                   now={now}
+                  tag={props.tags.get(message.author.id)}
                 />
               </div>
             );
@@ -256,6 +260,7 @@ export function MessageList(props: Props) {
                   entry={entry}
                   authorName={me?.name ?? "You"}
                   onEdit={() => props.onEdit(entry.clientId)}
+                  authorTag={me ? props.tags.get(me.id) : undefined}
                   onRetry={() => props.onRetry(entry.clientId)}
                   onDiscard={() => props.onDiscard(entry.clientId)}
                 />

@@ -1,8 +1,18 @@
+import type { NameTags } from "@/lib/client/name-tags";
 import type { OnlineView } from "@/lib/client/presence-state";
 import type { User } from "@/lib/shared/protocol";
+import { PersonName } from "./PersonName";
 
 /** Who is in the room now, you first; one entry per person however many tabs they have open. */
-export function OnlineList({ online, me }: { online: OnlineView; me: User | null }) {
+export function OnlineList({
+  online,
+  me,
+  tags,
+}: {
+  online: OnlineView;
+  me: User | null;
+  tags: NameTags;
+}) {
   const unnamed = online.count - online.people.length;
   return (
     <section aria-labelledby="online-heading" className="space-y-2">
@@ -19,7 +29,7 @@ export function OnlineList({ online, me }: { online: OnlineView; me: User | null
         {online.people.map((person) => (
           <li key={person.id} className="flex min-w-0 items-center gap-2 text-sm">
             <span aria-hidden="true" className="size-2 shrink-0 rounded-full bg-emerald-500" />
-            <span className="truncate">{person.name}</span>
+            <PersonName name={person.name} tag={tags.get(person.id)} className="truncate" />
             {person.id === me?.id && (
               <span className="shrink-0 text-zinc-600 dark:text-zinc-400">(you)</span>
             )}

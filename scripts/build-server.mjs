@@ -1,4 +1,4 @@
-// Bundles server.ts (and the history copy tool) into dist/ for production (dependencies stay in node_modules).
+// Bundles server.ts (and the history copy and revocation tools) into dist/ for production (dependencies stay in node_modules).
 import { writeFileSync } from "node:fs";
 import { build } from "esbuild";
 import { STAMP_FILE, sourceFingerprint } from "./build-fingerprint.mjs";
@@ -8,6 +8,7 @@ await build({
   entryPoints: {
     server: "server.ts",
     "copy-sqlite-to-postgres": "scripts/copy-sqlite-to-postgres.ts",
+    "revoke-credentials": "scripts/revoke-credentials.ts",
   },
   outdir: "dist",
   bundle: true,

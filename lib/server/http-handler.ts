@@ -68,8 +68,9 @@ export function createHttpHandler(deps: HttpHandlerDeps) {
       sendJson(res, 503, { status: "shutting down" });
       return;
     }
-    if (!path?.startsWith("/_next/"))
-      ensureIdentityCookie(req, res, deps.identities, deps.trustProxy);
-    deps.pages(req, res).catch(fail(req, res, id));
+    const cookie = path?.startsWith("/_next/")
+      ? Promise.resolve()
+      : ensureIdentityCookie(req, res, deps.identities, deps.trustProxy);
+    cookie.then(() => deps.pages(req, res)).catch(fail(req, res, id));
   };
 }

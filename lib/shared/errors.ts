@@ -1,6 +1,7 @@
 /** Every failure the protocol can report (docs/protocol.md says when each is used). */
 export const ERROR_CODES = [
   "invalid_payload",
+  "invalid_name",
   "invalid_room",
   "empty_message",
   "message_too_long",

@@ -11,7 +11,16 @@ import type {
 
 /** The Socket.IO contract between browsers, bots and the server (see docs/protocol.md). */
 
-export type User = { id: string; name: string };
+export type User = {
+  id: string;
+  name: string;
+  /**
+   * Whether this identity is a guest — held only by a cookie or a bot token,
+   * with no account. Absent means a guest: today every identity is one, and
+   * the server leaves the field out. `false` is reserved for account holders.
+   */
+  guest?: boolean;
+};
 
 export type ChatMessage = {
   /** Server-assigned, unique. */
@@ -51,7 +60,12 @@ export type RoomJoinResult = Page & { room: string; latestSeq: number };
 export type MessageSendResult = { message: ChatMessage; duplicate: boolean };
 export type UserRenameResult = { user: User };
 
-export type SessionInfo = { user: User; token: string };
+/**
+ * Who the connection acts as. `token` is a bot token, sent only to a
+ * connection that did not come with the browser's identity cookie: pass it as
+ * `auth.token` to be the same identity on later connections.
+ */
+export type SessionInfo = { user: User; token?: string };
 
 /** Every request a client can make: its payload and what a success acknowledges with. */
 export type Requests = {

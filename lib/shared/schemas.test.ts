@@ -112,6 +112,13 @@ describe("display names", () => {
   });
 
   it.each([
+    ["decomposed accents as composed ones (NFC)", "Jose\u0301", "José"],
+    ["runs of whitespace as one space", "Ana \u00a0 Souza", "Ana Souza"],
+  ])("stores %s", (_case, input, expected) => {
+    expect(displayNameSchema.parse(input)).toBe(expected);
+  });
+
+  it.each([
     ["empty", ""],
     ["only spaces", "   "],
     ["33 characters", "x".repeat(33)],
@@ -119,9 +126,27 @@ describe("display names", () => {
     ["a zero-width space", "A\u200bna"],
     ["a right-to-left override", "\u202eanA"],
     ["a bidi isolate", "\u2066Ana\u2069"],
+    ["only a Hangul filler", "\u3164"],
+    ["only the blank Braille pattern", "\u2800"],
+    ["a Cyrillic letter among Latin ones", "Аlice"],
+  ])(
+    "rejects a name with %s as invalid_name, saying why without a field prefix",
+    (_name, input) => {
+      const result = userRenameSchema.safeParse({ name: input });
+      expect(result.success).toBe(false);
+      if (result.success) return;
+      const error = toProtocolError(result.error);
+      expect(error.code).toBe("invalid_name");
+      expect(error.message).toMatch(/^(A name|This name) /);
+    },
+  );
+
+  it.each([
     ["a lone surrogate", "Ana\udc00"],
-  ])("rejects a name with %s", (_name, input) => {
-    expect(displayNameSchema.safeParse(input).success).toBe(false);
+    ["a number", 7],
+  ])("rejects a name with %s as invalid_payload", (_name, input) => {
+    const result = userRenameSchema.safeParse({ name: input });
+    expect(result.success || toProtocolError(result.error).code).toBe("invalid_payload");
   });
 });
 

@@ -3,13 +3,13 @@ import { type ErrorCode, isErrorCode } from "./errors";
 import {
   DEFAULT_PAGE_SIZE,
   MAX_CLIENT_ID_LENGTH,
-  MAX_DISPLAY_NAME_CODE_POINTS,
   MAX_MESSAGE_CODE_POINTS,
   MAX_PAGE_SIZE,
   MIN_PAGE_SIZE,
 } from "./limits";
+import { displayNameProblem, normalizeDisplayName } from "./names/name-rules";
 import { isRoomName } from "./room-name";
-import { codePointLength, hasForbiddenNameCharacters, hasVisibleText } from "./text";
+import { codePointLength, hasVisibleText } from "./text";
 
 /*
  * Inbound payloads are validated in one pass; each refinement names the protocol
@@ -51,16 +51,13 @@ export const messageTextSchema = wellFormedString
     coded("message_too_long", `message text is longer than ${MAX_MESSAGE_CODE_POINTS} characters`),
   );
 
+/** A display name is stored normalized (names/name-rules.ts); one that breaks the rules is `invalid_name`. */
 export const displayNameSchema = wellFormedString
-  .transform((s) => s.trim())
-  .refine(
-    (s) => codePointLength(s) >= 1 && codePointLength(s) <= MAX_DISPLAY_NAME_CODE_POINTS,
-    `name must be 1-${MAX_DISPLAY_NAME_CODE_POINTS} characters`,
-  )
-  .refine(
-    (s) => !hasForbiddenNameCharacters(s),
-    "name must not contain control, zero-width or bidi characters",
-  );
+  .transform(normalizeDisplayName)
+  .superRefine((name, context) => {
+    const problem = displayNameProblem(name);
+    if (problem) context.addIssue({ code: "custom", ...coded("invalid_name", problem) });
+  });
 
 const seqCursor = z.int().nonnegative();
 
@@ -106,6 +103,7 @@ export type TypingNotice = z.input<typeof typingSchema>;
 
 const PRECEDENCE: readonly ErrorCode[] = [
   "invalid_payload",
+  "invalid_name",
   "invalid_room",
   "empty_message",
   "message_too_long",

@@ -28,7 +28,7 @@ export function registerChatHandlers(
   deps: ChatServerDeps,
   limits: ChatLimits,
 ): void {
-  const { store, identities } = deps;
+  const { store } = deps;
   // A child logger costs about half a kilobyte; thousands of idle connections never log.
   let child: Logger | undefined;
   const logger = () => {
@@ -145,7 +145,7 @@ export function registerChatHandlers(
         return;
       }
       reply({ ok: true, user });
-      announceUser(io, user, identities.tokenFor(user.id));
+      announceUser(io, user);
     }),
   );
 }

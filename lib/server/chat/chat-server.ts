@@ -1,6 +1,7 @@
-import { Server as HttpServer } from "node:http";
+import { Server as HttpServer, type IncomingMessage } from "node:http";
+import type { WebSocketServer } from "ws";
 import { handshakeAuthSchema } from "../../shared/schemas";
-import { cookieUserId } from "../identity/identity-cookie";
+import { identityCookieOf, shadowCookieRemovals } from "../identity/identity-cookie";
 import { installDefences } from "../security/defences";
 import { registerChatHandlers } from "./chat-handlers";
 import { type ChatIo, type ChatServerDeps, type ChatSocket, userRoom } from "./chat-types";
@@ -8,7 +9,7 @@ import { InFlight } from "./in-flight";
 import { type Presence, type PresenceOptions, trackPresence } from "./presence";
 import { trackRequests } from "./request-tracker";
 import { registerTyping } from "./typing";
-import { adoptUserRecord, announceUser } from "./user-sessions";
+import { announceUser, renamedElsewhere, sessionOf } from "./user-sessions";
 
 export type ChatServer = {
   /** Who is online, derived from the connections. */
@@ -39,21 +40,25 @@ export function createChatServer(
     if (error.code === 4) deps.metrics?.rateLimited("handshake");
   });
 
+  const trustProxy = deps.limits?.trustProxy ?? false;
+  clearShadowingCookies(io, trustProxy);
+
   // A rename made through another instance: this one's connections take the name too.
-  io.on("user:renamed", (user) => adoptUserRecord(io, user));
+  io.on("user:renamed", (user) => renamedElsewhere(io, user));
 
   io.use((socket, next) => {
     const auth = handshakeAuthSchema.safeParse(socket.handshake.auth ?? {});
     const claim = {
-      cookieUserId: cookieUserId(socket.request, identities),
+      cookie: identityCookieOf(socket.request),
       token: auth.success ? auth.data.token : undefined,
       name: auth.success ? auth.data.name : undefined,
     };
     identities.resolve(claim).then(
-      ({ user, renamed }) => {
+      ({ user, renamed, botToken }) => {
         socket.data.user = user;
+        socket.data.botToken = botToken;
         // auth.name renamed the user: their open connections take the name too.
-        if (renamed) announceUser(io, user, identities.tokenFor(user.id));
+        if (renamed) announceUser(io, user);
         next();
       },
       (error: unknown) => {
@@ -69,7 +74,7 @@ export function createChatServer(
     trackRequests(socket, inFlight, deps.metrics);
     defences.guard(socket);
     socket.join(userRoom(user.id));
-    socket.emit("session", { user, token: identities.tokenFor(user.id) });
+    socket.emit("session", sessionOf(socket));
     logger.debug({ socket: socket.id, user: user.id }, "connected");
     socket.once("disconnect", (reason) =>
       logger.debug({ socket: socket.id, user: user.id, reason }, "disconnected"),
@@ -94,6 +99,40 @@ export function createChatServer(
       });
     },
   };
+}
+
+/**
+ * A handshake carrying two identity cookies of one name believes neither (see
+ * cookies.ts); its answer expires the planted ones, so that the next
+ * connection from that browser is the person's own again.
+ */
+function clearShadowingCookies(io: ChatIo, trustProxy: boolean): void {
+  const isWebSocket = (request: IncomingMessage) =>
+    new URL(request.url ?? "/", "http://localhost").searchParams.get("transport") === "websocket";
+  io.engine.on("initial_headers", (headers: Record<string, string | string[]>, request) => {
+    if (isWebSocket(request)) return;
+    const removals = shadowCookieRemovals(request, trustProxy);
+    if (removals.length > 0) headers["set-cookie"] = removals;
+  });
+  // engine.io writes a WebSocket upgrade's extra headers one line per name,
+  // joining a list with commas, which would merge the cookies into one; the
+  // upgrade's own header list takes one line per cookie. engine.io makes a new
+  // WebSocket server whenever the HTTP server starts listening, after which
+  // this hooks the new one.
+  const engine = io.engine as unknown as { ws?: WebSocketServer };
+  const hooked = new WeakSet<WebSocketServer>();
+  const hook = () => {
+    const webSockets = engine.ws;
+    if (!webSockets || hooked.has(webSockets)) return;
+    hooked.add(webSockets);
+    webSockets.on("headers", (lines: string[], request: IncomingMessage) => {
+      if (new URL(request.url ?? "/", "http://localhost").searchParams.has("sid")) return;
+      for (const removal of shadowCookieRemovals(request, trustProxy))
+        lines.push(`Set-Cookie: ${removal}`);
+    });
+  };
+  hook();
+  io.httpServer?.on("listening", hook);
 }
 
 /** Long enough for queued frames to reach a client on a sane link; a stuck one is cut regardless. */

@@ -13,7 +13,11 @@ export type InterServerEvents = {
   /** A user was renamed on one instance; the others update their connections of that user. */
   "user:renamed": (user: User) => void;
 };
-export type SocketData = { user: User };
+export type SocketData = {
+  user: User;
+  /** The bot token this connection is told in `session`; none for a browser that came with its cookie. */
+  botToken: string | undefined;
+};
 export type ChatIo = Server<
   ClientToServerEvents,
   ServerToClientEvents,

@@ -1,7 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { ChatClientSocket } from "../../client/room-client";
 import type { SessionInfo, Typing } from "../../shared/protocol";
-import { ChatTestServer, eventually, rawEmit, request, settle } from "../testing/chat-test-server";
+import {
+  botTokenOf,
+  ChatTestServer,
+  eventually,
+  rawEmit,
+  request,
+  settle,
+} from "../testing/chat-test-server";
 import { InProcessCluster } from "../testing/in-process-cluster";
 
 const ROOM = "lobby";
@@ -34,7 +41,7 @@ async function listener(
 describe("typing", () => {
   it("relays start and stop to the others in the room, not to the typist's own tabs", async () => {
     const ana = await listener({ name: "Ana" });
-    const anaOtherTab = await listener({ token: ana.session.token });
+    const anaOtherTab = await listener({ token: botTokenOf(ana.session) });
     const bea = await listener({ name: "Bea" });
 
     ana.socket.emit("typing:start", { room: ROOM });

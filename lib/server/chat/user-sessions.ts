@@ -1,6 +1,6 @@
 import { Adapter } from "socket.io-adapter";
-import type { User } from "../../shared/protocol";
-import { type ChatIo, userRoom } from "./chat-types";
+import type { SessionInfo, User } from "../../shared/protocol";
+import { type ChatIo, type ChatSocket, userRoom } from "./chat-types";
 
 /** The connections of one user (their tabs, or a bot's workers) on this server. */
 function connectionsOf(io: ChatIo, userId: string) {
@@ -16,9 +16,27 @@ function isClustered(io: ChatIo): boolean {
   return io.of("/").adapter.serverSideEmit !== Adapter.prototype.serverSideEmit;
 }
 
-/** Makes this instance's connections of the user act under the given record. */
-export function adoptUserRecord(io: ChatIo, user: User): void {
-  for (const socket of connectionsOf(io, user.id)) socket.data.user = user;
+/** What a connection is told about itself: a token only if it did not come with the browser's cookie. */
+export function sessionOf(socket: ChatSocket): SessionInfo {
+  const { user, botToken } = socket.data;
+  return botToken === undefined ? { user } : { user, token: botToken };
+}
+
+/**
+ * Makes this instance's connections of the user act under the given record,
+ * and tells each of them with a new `session` — one at a time, since each
+ * has its own (or no) token.
+ */
+function adoptUserRecord(io: ChatIo, user: User): void {
+  for (const socket of connectionsOf(io, user.id)) {
+    socket.data.user = user;
+    socket.emit("session", sessionOf(socket));
+  }
+}
+
+/** A rename announced by another instance: this one's connections of the user take the name too. */
+export function renamedElsewhere(io: ChatIo, user: User): void {
+  adoptUserRecord(io, user);
 }
 
 type UserListener = (user: User) => void;
@@ -40,9 +58,8 @@ export function onUserAnnounced(io: ChatIo, listener: UserListener): () => void 
  * instance — so messages sent from any of them after a rename carry the new
  * name, and tells each of them with a new `session`.
  */
-export function announceUser(io: ChatIo, user: User, token: string): void {
+export function announceUser(io: ChatIo, user: User): void {
   adoptUserRecord(io, user);
   if (isClustered(io)) io.serverSideEmit("user:renamed", user);
-  io.to(userRoom(user.id)).emit("session", { user, token });
   for (const listener of listeners.get(io) ?? []) listener(user);
 }

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { SessionInfo } from "../../shared/protocol";
 import {
+  botTokenOf,
   ChatTestServer,
   collectMessages,
   nextEvent,
@@ -9,6 +10,9 @@ import {
   settle,
   TEST_SECRET,
 } from "../testing/chat-test-server";
+import { InProcessCluster } from "../testing/in-process-cluster";
+import { legacyToken } from "../testing/legacy-token";
+import { COOKIE_LIFETIME_SECONDS, COOKIE_RENEWAL_SECONDS } from "./credentials";
 import { createTokenSigner } from "./tokens";
 
 let server: ChatTestServer;
@@ -20,27 +24,45 @@ afterEach(async () => {
 });
 
 const signer = createTokenSigner(TEST_SECRET);
+const nowSeconds = () => Math.floor(Date.now() / 1000);
 
-/** A session whose token is genuine and names its user. */
-function expectValidSession(session: SessionInfo): void {
+/** A session of a connection without the cookie: a user, and a bot token that names it. */
+function expectBotSession(session: SessionInfo): void {
   expect(session.user.id).toEqual(expect.any(String));
   expect(session.user.name.trim().length).toBeGreaterThan(0);
-  expect(signer.verify(session.token)).toBe(session.user.id);
+  expect(signer.verify(botTokenOf(session))).toMatchObject({
+    userId: session.user.id,
+    kind: "bot",
+  });
 }
 
+/** `name=value` of a cookie as a browser sends it back. */
+const pairOf = (setCookie: string | undefined) => setCookie?.split(";", 1)[0] ?? "";
+const cookieValue = (pair: string) => pair.slice(pair.indexOf("=") + 1);
+const userIdOf = (pair: string) => signer.verify(cookieValue(pair))?.userId;
+
 describe("the session event", () => {
-  it("gives every connection a user with a generated name and a token for it", async () => {
+  it("gives a connection without the cookie a user with a generated name and a bot token", async () => {
     const first = await server.connect();
     const second = await server.connect();
 
-    expectValidSession(first.session);
-    expectValidSession(second.session);
+    expectBotSession(first.session);
+    expectBotSession(second.session);
     expect(second.session.user.id).not.toBe(first.session.user.id);
+  });
+
+  it("gives a browser that came with its cookie no token at all", async () => {
+    const cookie = await server.issueIdentityCookie();
+    const { session } = await server.connect({ extraHeaders: { cookie } });
+
+    expect(session).toEqual({ user: { id: userIdOf(cookie), name: expect.any(String) } });
+    expect(Object.keys(session)).toEqual(["user"]);
+    expect(JSON.stringify(session)).not.toContain(cookieValue(cookie));
   });
 
   it("uses auth.name as the display name, trimmed", async () => {
     const { session } = await server.connect({ auth: { name: "  Weather bot " } });
-    expectValidSession(session);
+    expectBotSession(session);
     expect(session.user.name).toBe("Weather bot");
   });
 
@@ -50,49 +72,67 @@ describe("the session event", () => {
     ["too long", "n".repeat(33)],
     ["with a control character", "bot\u0007"],
     ["with a bidi override", "\u202etob"],
+    ["invisible (a Hangul filler)", "\u3164"],
+    ["invisible (the blank Braille pattern)", "\u2800\u2800"],
+    ["of mixed scripts", "Аlice"],
     ["not a string", 42],
   ])("ignores an auth.name that is %s and generates one", async (_case, name) => {
     const { session } = await server.connect({ auth: { name } });
-    expectValidSession(session);
+    expectBotSession(session);
     expect(session.user.name).not.toBe(name);
   });
 });
 
 describe("auth.token", () => {
-  it("keeps the same user, and name, on a later connection", async () => {
+  it("keeps the same user, name and token on a later connection", async () => {
     const first = await server.connect({ auth: { name: "Weather bot" } });
     first.socket.disconnect();
 
-    const later = await server.connect({ auth: { token: first.session.token } });
+    const later = await server.connect({ auth: { token: botTokenOf(first.session) } });
 
     expect(later.session).toEqual(first.session);
   });
 
   it("with auth.name, keeps the user and changes the name", async () => {
     const first = await server.connect({ auth: { name: "Old name" } });
-    const later = await server.connect({
-      auth: { token: first.session.token, name: "New name" },
-    });
+    const token = botTokenOf(first.session);
+    const later = await server.connect({ auth: { token, name: "New name" } });
 
     expect(later.session.user).toEqual({ id: first.session.user.id, name: "New name" });
-    const again = await server.connect({ auth: { token: first.session.token } });
+    const again = await server.connect({ auth: { token } });
     expect(again.session.user.name).toBe("New name");
   });
 
   it("authors messages as the same person across connections", async () => {
     const first = await server.connect({ auth: { name: "Bot" } });
-    const later = await server.connect({ auth: { token: first.session.token } });
+    const later = await server.connect({ auth: { token: botTokenOf(first.session) } });
     await request(later.socket, "room:join", { room: "general" });
     expect(
       await request(later.socket, "message:send", { room: "general", text: "hi", clientId: "c1" }),
     ).toMatchObject({ ok: true, message: { author: first.session.user } });
   });
 
-  const genuine = () => signer.sign("00000000-0000-4000-8000-000000000000");
+  it("of the old format still names its bot, which is handed a new-format token", async () => {
+    const bot = await server.store.createUser({ id: "0d9f6c1e-legacy-bot", name: "Old bot" });
+
+    const { session } = await server.connect({ auth: { token: legacyToken(TEST_SECRET, bot.id) } });
+
+    expect(session.user).toEqual(bot);
+    expectBotSession(session);
+    expect(session.token?.startsWith("sbb1.")).toBe(true);
+    const again = await server.connect({ auth: { token: botTokenOf(session) } });
+    expect(again.session).toEqual(session);
+  });
+
+  const someone = "00000000-0000-4000-8000-000000000000";
+  const genuine = () => signer.sign("bot", someone, 0, nowSeconds());
   it.each([
-    ["signed with another secret", () => createTokenSigner("x".repeat(40)).sign("user-1")],
+    [
+      "signed with another secret",
+      () => createTokenSigner("x".repeat(40)).sign("bot", "user-1", 0, 0),
+    ],
     ["garbled", () => `${genuine()}x`],
-    ["with another user's id", () => `someone-else.${genuine().split(".")[1]}`],
+    ["with another user's id", () => genuine().replace(someone, "someone-else")],
     ["random text", () => "not a token at all"],
     ["empty", () => ""],
     ["absurdly long", () => "t".repeat(5000)],
@@ -106,19 +146,27 @@ describe("auth.token", () => {
 
       const { session } = await server.connect({ auth: { token: presented, name: "Bot" } });
 
-      expectValidSession(session);
+      expectBotSession(session);
       expect(session.user.name).toBe("Bot");
       expect(session.user.id).not.toBe(known.session.user.id);
       expect(session.token).not.toBe(presented);
-      const again = await server.connect({ auth: { token: session.token } });
+      const again = await server.connect({ auth: { token: botTokenOf(session) } });
       expect(again.session.user).toEqual(session.user);
     },
   );
+
+  it("cannot be the browser's cookie: a cookie presented as a bot token is refused", async () => {
+    const cookie = await server.issueIdentityCookie();
+    const browser = await server.connect({ extraHeaders: { cookie } });
+
+    const { session } = await server.connect({ auth: { token: cookieValue(cookie) } });
+
+    expectBotSession(session);
+    expect(session.user.id).not.toBe(browser.session.user.id);
+  });
 });
 
 describe("the browser's identity cookie", () => {
-  const userIdOf = (cookie: string) => cookie.slice(cookie.indexOf("=") + 1).split(".")[0];
-
   it("is set on the first page load: HttpOnly, SameSite=Lax, for the whole site", async () => {
     const response = await server.fetchPage("/chat/x");
     await response.body?.cancel();
@@ -127,7 +175,7 @@ describe("the browser's identity cookie", () => {
     const cookies = response.headers.getSetCookie();
     expect(cookies).toHaveLength(1);
     const [pair, ...attributes] = (cookies[0] ?? "").split("; ");
-    expect(pair).toMatch(/^scrollback_session=[^;]+$/);
+    expect(pair).toMatch(/^scrollback_session=sbc1\.[^;]+$/);
     expect(attributes).toEqual(expect.arrayContaining(["HttpOnly", "SameSite=Lax", "Path=/"]));
     // Served over plain HTTP here, so a Secure cookie would never come back.
     expect(attributes).not.toContain("Secure");
@@ -139,7 +187,6 @@ describe("the browser's identity cookie", () => {
     const first = await server.connect({ extraHeaders: { cookie } });
     const second = await server.connect({ extraHeaders: { cookie } });
 
-    expectValidSession(first.session);
     expect(first.session.user.id).toBe(userIdOf(cookie));
     expect(second.session.user).toEqual(first.session.user);
   });
@@ -164,8 +211,19 @@ describe("the browser's identity cookie", () => {
       "a changed signature",
       (cookie: string) => `${cookie.slice(0, -1)}${cookie.endsWith("A") ? "B" : "A"}`,
     ],
-    ["another user's id", (cookie: string) => cookie.replace(/=[^.]+\./, "=someone-else.")],
+    [
+      "another user's id",
+      (cookie: string) => cookie.replace(/\.[0-9a-f-]{36}\./, ".someone-else."),
+    ],
     ["a made-up value", () => "scrollback_session=hello"],
+    [
+      "a value that expired a year after it was issued",
+      (cookie: string) => {
+        const userId = userIdOf(cookie) ?? "";
+        const issuedAt = nowSeconds() - COOKIE_LIFETIME_SECONDS - 60;
+        return `scrollback_session=${signer.sign("cookie", userId, 0, issuedAt)}`;
+      },
+    ],
   ])("with %s is replaced by a fresh identity", async (_case, tamper) => {
     const genuine = await server.issueIdentityCookie();
     const tampered = tamper(genuine);
@@ -176,18 +234,104 @@ describe("the browser's identity cookie", () => {
 
     expect(page.headers.getSetCookie()).toHaveLength(1);
     expect(page.headers.getSetCookie()[0]).not.toContain(tampered);
-    expectValidSession(session);
+    expectBotSession(session);
     expect(session.user.id).not.toBe(userIdOf(genuine));
   });
 
-  it("gives way to auth.token when a client presents both", async () => {
+  it("cannot be a bot token: a bot's token presented as the cookie is refused", async () => {
+    const bot = await server.connect({ auth: { name: "Bot" } });
+    const asCookie = `scrollback_session=${botTokenOf(bot.session)}`;
+
+    const page = await server.fetchPage("/chat/x", asCookie);
+    await page.body?.cancel();
+    const { session } = await server.connect({ extraHeaders: { cookie: asCookie } });
+
+    expect(userIdOf(pairOf(page.headers.getSetCookie()[0]))).not.toBe(bot.session.user.id);
+    expect(session.user.id).not.toBe(bot.session.user.id);
+  });
+
+  it("of the old format keeps its identity, and the next page load replaces it with a new-format one", async () => {
+    const browser = await server.store.createUser({ id: "5b1e4f0a-legacy-tab", name: "Old tab" });
+    const old = `scrollback_session=${legacyToken(TEST_SECRET, browser.id)}`;
+
+    const socket = await server.connect({ extraHeaders: { cookie: old } });
+    expect(socket.session).toEqual({ user: browser });
+
+    const page = await server.fetchPage("/chat/x", old);
+    await page.body?.cancel();
+    const renewed = pairOf(page.headers.getSetCookie()[0]);
+    expect(renewed).toMatch(/^scrollback_session=sbc1\./);
+    expect(userIdOf(renewed)).toBe(browser.id);
+    expect((await server.connect({ extraHeaders: { cookie: renewed } })).session).toEqual({
+      user: browser,
+    });
+  });
+
+  it("is renewed by a page load once it is a day old, for the same identity", async () => {
+    const userId = "9a0c2d4e-6f81-4a3b-9c5d-7e9f0a1b2c3d";
+    const issuedAt = nowSeconds() - COOKIE_RENEWAL_SECONDS - 60;
+    const old = `scrollback_session=${signer.sign("cookie", userId, 0, issuedAt)}`;
+
+    const page = await server.fetchPage("/chat/x", old);
+    await page.body?.cancel();
+
+    const renewed = pairOf(page.headers.getSetCookie()[0]);
+    expect(userIdOf(renewed)).toBe(userId);
+    expect(signer.verify(cookieValue(renewed))?.issuedAt).toBeGreaterThan(issuedAt);
+  });
+
+  it("gives way to auth.token when a client presents both, which then gets its token", async () => {
     const bot = await server.connect();
     const cookie = await server.issueIdentityCookie();
     const { session } = await server.connect({
       extraHeaders: { cookie },
-      auth: { token: bot.session.token },
+      auth: { token: botTokenOf(bot.session) },
     });
-    expect(session.user.id).toBe(bot.session.user.id);
+    expect(session).toEqual(bot.session);
+  });
+});
+
+describe("revoking an identity's credentials", () => {
+  it("refuses its earlier bot tokens at the handshake, and the token it hands out works", async () => {
+    const bot = await server.connect({ auth: { name: "Leaky bot" } });
+    const stolen = botTokenOf(bot.session);
+    const other = await server.connect({ auth: { name: "Other bot" } });
+
+    const { botToken } = await server.identities.revoke(bot.session.user.id);
+
+    const thief = await server.connect({ auth: { token: stolen } });
+    expect(thief.session.user.id).not.toBe(bot.session.user.id);
+    const owner = await server.connect({ auth: { token: botToken } });
+    expect(owner.session).toEqual({ user: bot.session.user, token: botToken });
+    // Nobody else's credentials are touched.
+    expect((await server.connect({ auth: { token: botTokenOf(other.session) } })).session).toEqual(
+      other.session,
+    );
+  });
+
+  it("refuses its cookie and its old-format token too; a page load then starts a new identity", async () => {
+    const cookie = await server.issueIdentityCookie();
+    const userId = userIdOf(cookie) ?? "";
+    await server.connect({ extraHeaders: { cookie } });
+    const oldFormat = legacyToken(TEST_SECRET, userId);
+
+    await server.identities.revoke(userId);
+
+    const tab = await server.connect({ extraHeaders: { cookie } });
+    expect(tab.session.user.id).not.toBe(userId);
+    const bot = await server.connect({ auth: { token: oldFormat } });
+    expect(bot.session.user.id).not.toBe(userId);
+    const page = await server.fetchPage("/chat/x", cookie);
+    await page.body?.cancel();
+    expect(userIdOf(pairOf(page.headers.getSetCookie()[0]))).not.toBe(userId);
+  });
+
+  it("is kept across a restart", async () => {
+    const bot = await server.connect();
+    await server.identities.revoke(bot.session.user.id);
+    await server.restart();
+    const thief = await server.connect({ auth: { token: botTokenOf(bot.session) } });
+    expect(thief.session.user.id).not.toBe(bot.session.user.id);
   });
 });
 
@@ -202,7 +346,7 @@ describe("user:rename", () => {
 
   it("names messages sent afterwards, from every tab, and leaves earlier ones alone", async () => {
     const tab = await server.connect({ auth: { name: "Ana" } });
-    const otherTab = await server.connect({ auth: { token: tab.session.token } });
+    const otherTab = await server.connect({ auth: { token: botTokenOf(tab.session) } });
     for (const { socket } of [tab, otherTab])
       await request(socket, "room:join", { room: "general" });
     await request(tab.socket, "message:send", { room: "general", text: "before", clientId: "c1" });
@@ -224,22 +368,23 @@ describe("user:rename", () => {
   });
 
   it("sends a new session to every connection of that person and to no one else", async () => {
-    const tab = await server.connect({ auth: { name: "Ana" } });
-    const otherTab = await server.connect({ auth: { token: tab.session.token } });
+    const cookie = await server.issueIdentityCookie();
+    const browserTab = await server.connect({ extraHeaders: { cookie } });
+    const botTab = await server.connect({
+      auth: { token: legacyToken(TEST_SECRET, browserTab.session.user.id) },
+    });
     const stranger = await server.connect({ auth: { name: "Bea" } });
     const strangerSessions: SessionInfo[] = [];
     stranger.socket.on("session", (session) => strangerSessions.push(session));
-    const sessionInTab = nextEvent(tab.socket, "session");
-    const sessionInOtherTab = nextEvent(otherTab.socket, "session");
+    const sessionInBrowser = nextEvent(browserTab.socket, "session");
+    const sessionInBot = nextEvent(botTab.socket, "session");
 
-    await request(tab.socket, "user:rename", { name: "Ana Souza" });
+    await request(browserTab.socket, "user:rename", { name: "Ana Souza" });
 
-    const expected = {
-      user: { id: tab.session.user.id, name: "Ana Souza" },
-      token: tab.session.token,
-    };
-    expect(await sessionInTab).toEqual(expected);
-    expect(await sessionInOtherTab).toEqual(expected);
+    const user = { id: browserTab.session.user.id, name: "Ana Souza" };
+    // Each hears its own session: the bot its token, the browser none.
+    expect(await sessionInBrowser).toEqual({ user });
+    expect(await sessionInBot).toEqual({ user, token: botTab.session.token });
     await settle(stranger.socket);
     expect(strangerSessions).toEqual([]);
   });
@@ -247,32 +392,65 @@ describe("user:rename", () => {
   it("is kept for the next connection", async () => {
     const first = await server.connect({ auth: { name: "Ana" } });
     await request(first.socket, "user:rename", { name: "Ana Souza" });
-    const later = await server.connect({ auth: { token: first.session.token } });
+    const later = await server.connect({ auth: { token: botTokenOf(first.session) } });
     expect(later.session.user.name).toBe("Ana Souza");
   });
 
   it.each([
-    ["an empty name", { name: "" }],
-    ["a blank name", { name: "   " }],
-    ["a name of 33 characters", { name: "n".repeat(33) }],
-    ["a control character", { name: "Ana\u0000" }],
-    ["a zero-width space", { name: "A\u200bna" }],
-    ["a right-to-left override", { name: "\u202eanA" }],
-    ["a number", { name: 7 }],
-    ["no name", {}],
-    ["null", null],
-  ])("rejects %s as invalid_payload and keeps the old name", async (_case, payload) => {
+    ["a NUL character", { name: "Ana\u0000" }, "invalid_payload"],
+    ["a number", { name: 7 }, "invalid_payload"],
+    ["no name", {}, "invalid_payload"],
+    ["null", null, "invalid_payload"],
+    ["an empty name", { name: "" }, "invalid_name"],
+    ["a blank name", { name: "   " }, "invalid_name"],
+    ["a name of 33 characters", { name: "n".repeat(33) }, "invalid_name"],
+    ["a control character", { name: "Ana\u0007" }, "invalid_name"],
+    ["a zero-width space", { name: "A\u200bna" }, "invalid_name"],
+    ["a right-to-left override", { name: "\u202eanA" }, "invalid_name"],
+    ["only a Hangul filler", { name: "\u3164" }, "invalid_name"],
+    ["only Hangul choseong fillers", { name: "\u115f\u115f" }, "invalid_name"],
+    ["only the blank Braille pattern", { name: "\u2800" }, "invalid_name"],
+    ["only zero-width characters", { name: "\u200b\u200c\u200d" }, "invalid_name"],
+    ["a Cyrillic А among Latin letters", { name: "Аna" }, "invalid_name"],
+  ])("rejects %s and keeps the old name", async (_case, payload, code) => {
     const { socket, session } = await server.connect({ auth: { name: "Ana" } });
     await request(socket, "room:join", { room: "general" });
 
     expect(await rawRequest(socket, "user:rename", payload)).toEqual({
       ok: false,
-      error: { code: "invalid_payload", message: expect.any(String) },
+      error: { code, message: expect.any(String) },
     });
     expect(
       await request(socket, "message:send", { room: "general", text: "hi", clientId: "c1" }),
     ).toMatchObject({ ok: true, message: { author: session.user } });
     expect(await server.store.findUser(session.user.id)).toEqual(session.user);
+  });
+
+  it("says why a name was refused, in words for the person who chose it", async () => {
+    const { socket } = await server.connect({ auth: { name: "Ana" } });
+    expect(await request(socket, "user:rename", { name: "Аlice" })).toEqual({
+      ok: false,
+      error: {
+        code: "invalid_name",
+        message:
+          "This name mixes Cyrillic and Latin letters. Use one alphabet, so that look-alike letters can't pass for someone else's name.",
+      },
+    });
+    expect(await request(socket, "user:rename", { name: "\u3164" })).toEqual({
+      ok: false,
+      error: {
+        code: "invalid_name",
+        message: "A name needs at least one visible letter, digit or symbol.",
+      },
+    });
+  });
+
+  it("stores the name composed (NFC) and with single spaces", async () => {
+    const { socket, session } = await server.connect({ auth: { name: "Ana" } });
+    expect(await request(socket, "user:rename", { name: " Jose\u0301   Souza " })).toEqual({
+      ok: true,
+      user: { id: session.user.id, name: "José Souza" },
+    });
   });
 
   it("does not change what others see of their own names", async () => {
@@ -293,7 +471,9 @@ describe("auth.name on a later connection", () => {
     await request(open.socket, "room:join", { room: "general" });
     const sessionInOpen = nextEvent(open.socket, "session");
 
-    const later = await server.connect({ auth: { token: open.session.token, name: "New name" } });
+    const later = await server.connect({
+      auth: { token: botTokenOf(open.session), name: "New name" },
+    });
 
     expect(await sessionInOpen).toEqual(later.session);
     expect(
@@ -306,10 +486,32 @@ describe("auth.name on a later connection", () => {
     const sessions: SessionInfo[] = [];
     open.socket.on("session", (session) => sessions.push(session));
 
-    await server.connect({ auth: { token: open.session.token, name: "Same" } });
-    await server.connect({ auth: { token: open.session.token } });
+    await server.connect({ auth: { token: botTokenOf(open.session), name: "Same" } });
+    await server.connect({ auth: { token: botTokenOf(open.session) } });
     await settle(open.socket);
 
     expect(sessions).toEqual([]);
+  });
+});
+
+describe("a rename across instances", () => {
+  it("reaches the person's connections on every instance, each with its own session", async () => {
+    const cluster = new InProcessCluster();
+    try {
+      const one = await cluster.addNode();
+      const two = await cluster.addNode();
+      const here = await one.connect({ auth: { name: "Ana" } });
+      const there = await two.connect({ auth: { token: botTokenOf(here.session) } });
+      const sessionThere = nextEvent(there.socket, "session");
+
+      await request(here.socket, "user:rename", { name: "Ana Souza" });
+
+      expect(await sessionThere).toEqual({
+        user: { id: here.session.user.id, name: "Ana Souza" },
+        token: there.session.token,
+      });
+    } finally {
+      await cluster.dispose();
+    }
   });
 });

@@ -1,6 +1,6 @@
 import { randomInt } from "node:crypto";
 
-const ADJECTIVES = [
+export const ADJECTIVES: readonly string[] = [
   "Amber",
   "Brave",
   "Bright",
@@ -26,7 +26,7 @@ const ADJECTIVES = [
   "Witty",
   "Zesty",
 ];
-const ANIMALS = [
+export const ANIMALS: readonly string[] = [
   "Badger",
   "Beaver",
   "Crane",

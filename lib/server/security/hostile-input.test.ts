@@ -20,7 +20,13 @@ import {
   refusedHandshake,
   until,
 } from "../testing/attacks";
-import { ChatTestServer, collectMessages, eventually, request } from "../testing/chat-test-server";
+import {
+  botTokenOf,
+  ChatTestServer,
+  collectMessages,
+  eventually,
+  request,
+} from "../testing/chat-test-server";
 import { added, type DbSnapshot, readDb, type StoredMessage } from "../testing/db-snapshot";
 import { messageViolation, nameViolation } from "../testing/protocol-oracle";
 import { RawClient, type RawClientOptions, upgrade } from "../testing/raw-client";
@@ -398,12 +404,29 @@ const ROWS: Row[] = [
   {
     name: "a right-to-left override in a display name",
     attack: async (t) => observe((await t.client()).socket, "user:rename", { name: "\u202enimdA" }),
-    expect: error("invalid_payload"),
+    expect: error("invalid_name"),
   },
   {
     name: "a zero-width space hiding in a display name",
     attack: async (t) => observe((await t.client()).socket, "user:rename", { name: "Ad\u200bmin" }),
-    expect: error("invalid_payload"),
+    expect: error("invalid_name"),
+  },
+  {
+    name: "a display name of Hangul fillers only",
+    attack: async (t) =>
+      observe((await t.client()).socket, "user:rename", { name: "\u3164\u115f\u3164" }),
+    expect: error("invalid_name"),
+  },
+  {
+    name: "a display name of blank Braille patterns only",
+    attack: async (t) =>
+      observe((await t.client()).socket, "user:rename", { name: "\u2800\u2800" }),
+    expect: error("invalid_name"),
+  },
+  {
+    name: "a display name with a Cyrillic letter passing for a Latin one",
+    attack: async (t) => observe((await t.client()).socket, "user:rename", { name: "Аdmin" }),
+    expect: error("invalid_name"),
   },
   {
     name: "a NUL character in a display name",
@@ -894,25 +917,35 @@ const ROWS: Row[] = [
 
   // --- sessions ---
   {
-    name: "a tampered or unsigned identity cookie gets a fresh identity",
+    name: "a tampered or unsigned identity cookie, or a bot token as cookie, gets a fresh identity",
     attack: async (t) => {
-      const victim = await t.client();
-      const { token } = victim.session;
+      const issued = await t.server.issueIdentityCookie();
+      const token = issued.slice(issued.indexOf("=") + 1);
       const cookie = (value: string) => ({
         extraHeaders: { cookie: `scrollback_session=${value}` },
       });
-      const genuine = await t.client(cookie(token));
-      expect(genuine.session.user.id).toBe(victim.session.user.id);
-      genuine.socket.disconnect();
+      const victim = await t.client(cookie(token));
+      victim.socket.disconnect();
+      const bot = await t.client();
+      bot.socket.disconnect();
 
-      const [id, signature = ""] = token.split(".");
+      const [prefix, id, generation, issuedAt, signature = ""] = token.split(".");
       const flipped = `${signature.slice(0, -1)}${signature.endsWith("A") ? "B" : "A"}`;
-      for (const forged of [`${id}.${flipped}`, `${randomUUID()}.${signature}`, `${id}`]) {
+      const forgeries = [
+        [prefix, id, generation, issuedAt, flipped].join("."),
+        [prefix, randomUUID(), generation, issuedAt, signature].join("."),
+        `${id}.${signature}`,
+        `${id}`,
+      ];
+      for (const forged of forgeries) {
         const attacker = await t.client(cookie(forged));
         expect(attacker.session.user.id).not.toBe(victim.session.user.id);
-        expect(forged.startsWith(attacker.session.user.id)).toBe(false);
+        expect(forged.includes(attacker.session.user.id)).toBe(false);
         attacker.socket.disconnect();
       }
+      const botAsBrowser = await t.client(cookie(botTokenOf(bot.session)));
+      expect(botAsBrowser.session.user.id).not.toBe(bot.session.user.id);
+      botAsBrowser.socket.disconnect();
       return accepted;
     },
     expect: accepted,
@@ -921,9 +954,15 @@ const ROWS: Row[] = [
     name: "a forged bot token gets a fresh identity",
     attack: async (t) => {
       const victim = await t.client();
-      const [id] = victim.session.token.split(".");
-      const attacker = await t.client({ auth: { token: `${id}.${"A".repeat(43)}` } });
-      expect(attacker.session.user.id).not.toBe(victim.session.user.id);
+      const [prefix, id, generation, issuedAt] = botTokenOf(victim.session).split(".");
+      for (const forged of [
+        [prefix, id, generation, issuedAt, "A".repeat(43)].join("."),
+        `${id}.${"A".repeat(43)}`,
+      ]) {
+        const attacker = await t.client({ auth: { token: forged } });
+        expect(attacker.session.user.id).not.toBe(victim.session.user.id);
+        attacker.socket.disconnect();
+      }
       return accepted;
     },
     expect: accepted,

@@ -40,6 +40,8 @@ describe("copying a SQLite history into Postgres", () => {
       text: "<b>verbatim</b> 😀\nline",
     });
     await source.renameUser(ana.id, "Ana Souza");
+    await source.revokeCredentials(bea.id);
+    await source.revokeCredentials("lurker-who-never-wrote");
     await source.close();
   }
 
@@ -65,6 +67,10 @@ describe("copying a SQLite history into Postgres", () => {
         await source.latestMessages("general", 3),
       );
       expect(await target.findUser("user-ana")).toEqual({ id: "user-ana", name: "Ana Souza" });
+      // Revoked credentials stay revoked after the move.
+      expect(await target.credentialGeneration("user-bea")).toBe(1);
+      expect(await target.credentialGeneration("lurker-who-never-wrote")).toBe(1);
+      expect(await target.credentialGeneration("user-ana")).toBe(0);
       expect((await target.recentRooms(10)).map((r) => r.name).sort()).toEqual([
         "general",
         "random",

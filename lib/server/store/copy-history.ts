@@ -54,6 +54,31 @@ export async function copySqliteToPostgres(
       );
     }
 
+    // Revocations come along, and never go backwards: a credential revoked on
+    // either side stays revoked. A database from before revocations has none.
+    const hasGenerations = source
+      .prepare(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'credential_generations'",
+      )
+      .get();
+    const generations = hasGenerations
+      ? (source
+          .prepare("SELECT user_id, generation, revoked_at FROM credential_generations")
+          .all() as { user_id: string; generation: number; revoked_at: number }[])
+      : [];
+    for (let i = 0; i < generations.length; i += BATCH_ROWS) {
+      await insertRows(
+        target,
+        `INSERT INTO credential_generations (user_id, generation, revoked_at) VALUES %VALUES%
+         ON CONFLICT (user_id) DO UPDATE SET
+           generation = GREATEST(credential_generations.generation, excluded.generation),
+           revoked_at = GREATEST(credential_generations.revoked_at, excluded.revoked_at)`,
+        generations
+          .slice(i, i + BATCH_ROWS)
+          .map((g) => [g.user_id, g.generation, new Date(g.revoked_at)]),
+      );
+    }
+
     let copied = 0;
     const rows = source
       .prepare(

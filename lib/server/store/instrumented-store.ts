@@ -46,6 +46,12 @@ export class InstrumentedStore implements ChatStore {
   renameUser(id: string, name: string): Promise<User | null> {
     return this.time("renameUser", () => this.inner.renameUser(id, name));
   }
+  credentialGeneration(userId: string): Promise<number> {
+    return this.time("credentialGeneration", () => this.inner.credentialGeneration(userId));
+  }
+  revokeCredentials(userId: string): Promise<number> {
+    return this.time("revokeCredentials", () => this.inner.revokeCredentials(userId));
+  }
   ping(): Promise<void> {
     return this.time("ping", () => this.inner.ping());
   }

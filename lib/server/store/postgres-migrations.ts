@@ -40,6 +40,19 @@ const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: "credential generations",
+    // Apart from users: an identity that never wrote may have no user row, and
+    // its credentials must still be revocable.
+    sql: `
+      CREATE TABLE credential_generations (
+        user_id    text        PRIMARY KEY,
+        generation integer     NOT NULL,
+        revoked_at timestamptz NOT NULL
+      );
+    `,
+  },
 ];
 
 /** Any constant works; it only has to be the same for every instance of the app. */

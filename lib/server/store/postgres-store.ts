@@ -252,6 +252,26 @@ export class PostgresStore implements ChatStore {
     return rows[0] ?? null;
   }
 
+  async credentialGeneration(userId: string): Promise<number> {
+    const rows = await this.query<{ generation: number }>(
+      "SELECT generation FROM credential_generations WHERE user_id = $1",
+      [userId],
+    );
+    return rows[0]?.generation ?? 0;
+  }
+
+  async revokeCredentials(userId: string): Promise<number> {
+    const rows = await this.query<{ generation: number }>(
+      `INSERT INTO credential_generations (user_id, generation, revoked_at) VALUES ($1, 1, now())
+       ON CONFLICT (user_id) DO UPDATE SET generation = credential_generations.generation + 1, revoked_at = now()
+       RETURNING generation`,
+      [userId],
+    );
+    const generation = rows[0]?.generation;
+    if (generation === undefined) throw new Error("the new credential generation was not returned");
+    return generation;
+  }
+
   async ping(): Promise<void> {
     await this.query("SELECT 1", []);
   }

@@ -39,6 +39,19 @@ const MIGRATIONS: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 2,
+    name: "credential generations",
+    // Apart from users: an identity that never wrote may have no user row, and
+    // its credentials must still be revocable.
+    sql: `
+      CREATE TABLE credential_generations (
+        user_id    TEXT PRIMARY KEY,
+        generation INTEGER NOT NULL,
+        revoked_at INTEGER NOT NULL
+      ) WITHOUT ROWID;
+    `,
+  },
 ];
 
 export const LATEST_SQLITE_SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;

@@ -146,6 +146,14 @@ export class SqliteStore implements ChatStore {
       renameUser: db.prepare<[string, string], User>(
         "UPDATE users SET name = ? WHERE id = ? RETURNING id, name",
       ),
+      credentialGeneration: db.prepare<[string], { generation: number }>(
+        "SELECT generation FROM credential_generations WHERE user_id = ?",
+      ),
+      revokeCredentials: db.prepare<[string, number], { generation: number }>(
+        `INSERT INTO credential_generations (user_id, generation, revoked_at) VALUES (?, 1, ?)
+         ON CONFLICT (user_id) DO UPDATE SET generation = generation + 1, revoked_at = excluded.revoked_at
+         RETURNING generation`,
+      ),
       ping: db.prepare("SELECT 1"),
     };
 
@@ -257,6 +265,16 @@ export class SqliteStore implements ChatStore {
 
   async renameUser(id: string, name: string): Promise<User | null> {
     return this.statements.renameUser.get(name, id) ?? null;
+  }
+
+  async credentialGeneration(userId: string): Promise<number> {
+    return this.statements.credentialGeneration.get(userId)?.generation ?? 0;
+  }
+
+  async revokeCredentials(userId: string): Promise<number> {
+    const row = this.statements.revokeCredentials.get(userId, Date.now());
+    if (!row) throw new Error("the new credential generation was not returned");
+    return row.generation;
   }
 
   async ping(): Promise<void> {

@@ -417,6 +417,38 @@ export function describeStoreContract(
       });
     });
 
+    describe("credential generations", () => {
+      it("start at 0, for identities with or without a user row", async () => {
+        await store.createUser(ana);
+        expect(await store.credentialGeneration(ana.id)).toBe(0);
+        expect(await store.credentialGeneration("never-wrote")).toBe(0);
+      });
+
+      it("go up by one with each revocation, for that identity only", async () => {
+        await store.createUser(ana);
+        await store.createUser(bea);
+        expect(await store.revokeCredentials(ana.id)).toBe(1);
+        expect(await store.revokeCredentials(ana.id)).toBe(2);
+        expect(await store.revokeCredentials("never-wrote")).toBe(1);
+
+        expect(await store.credentialGeneration(ana.id)).toBe(2);
+        expect(await store.credentialGeneration(bea.id)).toBe(0);
+        expect(await store.credentialGeneration("never-wrote")).toBe(1);
+        expect(await store.findUser(ana.id)).toEqual(ana);
+      });
+
+      it("count concurrent revocations each", async () => {
+        await Promise.all(Array.from({ length: 5 }, () => store.revokeCredentials(ana.id)));
+        expect(await store.credentialGeneration(ana.id)).toBe(5);
+      });
+
+      it("are kept across a reopen", async () => {
+        await store.revokeCredentials(ana.id);
+        const reopened = await reopen();
+        expect(await reopened.credentialGeneration(ana.id)).toBe(1);
+      });
+    });
+
     describe("text", () => {
       it.each([
         ["markup", "<script>alert('x')</script> <b>bold</b> &amp;"],

@@ -34,6 +34,15 @@ export interface ChatStore {
   findUser(id: string): Promise<User | null>;
   renameUser(id: string, name: string): Promise<User | null>;
 
+  /**
+   * The identity's credential generation: cookies and bot tokens signed for an
+   * older one are revoked. 0 for an identity whose credentials were never
+   * revoked, whether or not it has a user row.
+   */
+  credentialGeneration(userId: string): Promise<number>;
+  /** Revokes every credential issued to the identity so far; resolves with the new generation. */
+  revokeCredentials(userId: string): Promise<number>;
+
   /** Resolves when the database answers; used by readiness checks. */
   ping(): Promise<void>;
   /** Finishes pending writes, then releases the database. */

@@ -185,6 +185,12 @@ export class ChatTestServer {
   }
 }
 
+/** The bot token a session carries; throws for a session without one (a browser's, with the cookie). */
+export function botTokenOf(session: SessionInfo): string {
+  if (session.token === undefined) throw new Error("this session carries no bot token");
+  return session.token;
+}
+
 /** Sends a request and resolves with its acknowledgement (rejects after WAIT_MS without one). */
 export function request<E extends RequestEvent>(
   socket: ChatClientSocket,

@@ -28,5 +28,10 @@ export function nameViolation(name: string): string | null {
   if (name !== name.trim()) return "name is not trimmed";
   if (codePoints(name) < 1 || codePoints(name) > 32) return "name is not 1-32 characters";
   if (INVISIBLE_OR_CONTROL.test(name)) return "name has control, invisible or bidi characters";
+  if (name !== name.normalize("NFC")) return "name is not NFC";
+  if (
+    !/[\p{L}\p{N}\p{P}\p{S}]/u.test(name.replace(/[\p{Default_Ignorable_Code_Point}\u2800]/gu, ""))
+  )
+    return "name has nothing visible";
   return null;
 }
