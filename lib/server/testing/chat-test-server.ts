@@ -265,12 +265,18 @@ export function collectMessages(socket: ChatClientSocket): ChatMessage[] {
   return received;
 }
 
-/** Polls until `check` passes or the time is up; for events that arrive asynchronously. */
-export async function eventually(check: () => void, timeoutMs = WAIT_MS): Promise<void> {
+/**
+ * Polls until `check` passes or the time is up; for events that arrive
+ * asynchronously. An asynchronous check is awaited, so its assertions count.
+ */
+export async function eventually(
+  check: () => void | Promise<void>,
+  timeoutMs = WAIT_MS,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
-      check();
+      await check();
       return;
     } catch (error) {
       if (Date.now() > deadline) throw error;
