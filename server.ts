@@ -1,10 +1,11 @@
 import next from "next";
 import { createAppServer } from "./lib/server/app-server";
-import { ConfigError, loadConfig } from "./lib/server/config";
+import { loadConfig } from "./lib/server/config";
 import { loadSessionSecret } from "./lib/server/identity/session-secret";
 import { createTokenSigner } from "./lib/server/identity/tokens";
 import { createLogger } from "./lib/server/logger";
 import { provideServices } from "./lib/server/services";
+import { startupFailure } from "./lib/server/startup-failure";
 import { openStore } from "./lib/server/store/open-store";
 
 /** Longer than the drain (requests in flight) plus flushing what is queued for clients. */
@@ -68,6 +69,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(error instanceof ConfigError ? error.message : error);
+  console.error(startupFailure(error));
   process.exit(1);
 });

@@ -50,8 +50,13 @@ function toFailure(
   logger: Logger,
 ): { ok: false; error: ProtocolError } {
   if (error instanceof StoreUnavailableError) {
-    logger.warn({ event, err: error }, "database unavailable");
-    return fail("unavailable", "The message store is unavailable; try again shortly.");
+    // Storage faults are logged where the store's health changes, once, not per request.
+    logger.debug({ event, err: error }, "database unavailable");
+    return fail(
+      "unavailable",
+      "The message store is unavailable; try again shortly.",
+      error.retryAfterMs,
+    );
   }
   const ref = randomUUID().slice(0, 8);
   logger.error({ event, ref, err: error }, "request failed");

@@ -40,6 +40,17 @@ const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: "write probe",
+    // One row an instance rewrites while its writes fail, to find out when they work again.
+    sql: `
+      CREATE TABLE write_probe (
+        id         integer     PRIMARY KEY,
+        written_at timestamptz NOT NULL
+      );
+    `,
+  },
 ];
 
 /** Any constant works; it only has to be the same for every instance of the app. */

@@ -3,10 +3,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { eventually } from "../testing/chat-test-server";
+import { damageTablePages } from "../testing/damage-database";
 import { LATEST_SQLITE_SCHEMA_VERSION } from "./sqlite-migrations";
 import { SqliteStore } from "./sqlite-store";
 import { describeStoreContract } from "./store-contract";
-import type { ChatStore } from "./types";
+import { type ChatStore, StoreCorruptError, StoreOpenError } from "./types";
 
 /** A temporary directory holding one SQLite file, and every store opened on it. */
 function tempDatabase() {
@@ -99,5 +101,66 @@ describe("SqliteStore on disk", () => {
     expect((await third.latestMessages("general", 10)).messages.map((m) => m.text)).toEqual([
       "kept",
     ]);
+  });
+});
+
+describe("SqliteStore.open on a damaged file", () => {
+  let dir: string;
+  let path: string;
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), "scrollback-damaged-"));
+    path = join(dir, "scrollback.db");
+    const store = new SqliteStore(path);
+    const author = { id: "u1", name: "Ana" };
+    await Promise.all(
+      Array.from({ length: 1_500 }, (_, i) =>
+        store.appendMessage({ room: "old", clientId: `c${i}`, author, text: "x".repeat(300) }),
+      ),
+    );
+    await store.close();
+    damageTablePages(path, "messages");
+  });
+  afterEach(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("refuses it, naming the file and what the integrity check found", async () => {
+    const opening = SqliteStore.open(path);
+    await expect(opening).rejects.toBeInstanceOf(StoreOpenError);
+    await expect(opening).rejects.toThrow(
+      new RegExp(
+        `^The database ${path} is damaged \\(PRAGMA quick_check found: Tree \\d+ page \\d+`,
+      ),
+    );
+  });
+
+  it("serves when the check outlasts its wait, and stops writes once the check finds the damage", async () => {
+    const store = await SqliteStore.open(path, { integrityCheckWaitMs: 0 });
+    try {
+      expect(store.health.current.status).toBe("ok");
+      await eventually(() => expect(store.health.current.status).toBe("corrupt"));
+      expect(store.health.current).toMatchObject({
+        detail: expect.stringContaining(`PRAGMA quick_check found damage in ${path}`),
+      });
+      await expect(
+        store.appendMessage({
+          room: "new",
+          clientId: "n1",
+          author: { id: "u2", name: "Bo" },
+          text: "refused",
+        }),
+      ).rejects.toBeInstanceOf(StoreCorruptError);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it("opens a sound file after checking it", async () => {
+    const sound = join(dir, "sound.db");
+    const first = new SqliteStore(sound);
+    await first.close();
+    const store = await SqliteStore.open(sound);
+    expect(store.health.current.status).toBe("ok");
+    await store.close();
   });
 });

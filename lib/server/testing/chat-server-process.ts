@@ -1,8 +1,9 @@
 import { createAppServer } from "../app-server";
-import { ConfigError, loadConfig } from "../config";
+import { loadConfig } from "../config";
 import { loadSessionSecret } from "../identity/session-secret";
 import { createTokenSigner } from "../identity/tokens";
 import { createLogger } from "../logger";
+import { startupFailure } from "../startup-failure";
 import { openStore } from "../store/open-store";
 
 /**
@@ -31,6 +32,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(error instanceof ConfigError ? error.message : error);
+  console.error(startupFailure(error));
   process.exit(1);
 });
