@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
@@ -162,5 +162,49 @@ describe("SqliteStore.open on a damaged file", () => {
     const store = await SqliteStore.open(sound);
     expect(store.health.current.status).toBe("ok");
     await store.close();
+  });
+});
+
+describe("SqliteStore's write-ahead log", () => {
+  it("grows while another connection holds a read open, and is cut back to its size limit once that read ends", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "scrollback-wal-"));
+    const path = join(dir, "scrollback.db");
+    // Small settings, so that a few megabytes show what production does with a few hundred.
+    const limit = 256 * 1024;
+    const store = new SqliteStore(path, {
+      wal: { autocheckpointPages: 50, sizeLimitBytes: limit },
+    });
+    const walBytes = () => statSync(`${path}-wal`).size;
+    const author = { id: "u1", name: "Ana" };
+    let n = 0;
+    const write = (messages: number) =>
+      Promise.all(
+        Array.from({ length: messages }, () =>
+          store.appendMessage({
+            room: `r${n % 7}`,
+            clientId: `c${n++}`,
+            author,
+            text: "x".repeat(2_000),
+          }),
+        ),
+      );
+    // A backup or a sqlite3 shell in the middle of a read.
+    const reader = new Database(path, { readonly: true });
+    try {
+      await write(10);
+      reader.exec("BEGIN");
+      reader.prepare("SELECT count(*) FROM messages").get();
+      for (let i = 0; i < 20; i++) await write(50);
+      const grown = walBytes();
+      expect(grown).toBeGreaterThan(4 * limit);
+
+      reader.exec("COMMIT");
+      for (let i = 0; i < 5; i++) await write(5);
+      expect(walBytes()).toBeLessThanOrEqual(limit);
+    } finally {
+      reader.close();
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

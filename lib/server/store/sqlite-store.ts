@@ -46,6 +46,16 @@ const OPEN_BUSY_TIMEOUT_MS = 5_000;
  * found by a read would.
  */
 const INTEGRITY_CHECK_WAIT_MS = 3_000;
+const WAL_AUTOCHECKPOINT_PAGES = 10_000;
+/** Above the log's size at a checkpoint (the pages above, plus the last batch), so that it is not cut and regrown each time. */
+const WAL_SIZE_LIMIT_BYTES = 64 * 1024 * 1024;
+
+type WalOptions = {
+  /** Pages in the write-ahead log that start a checkpoint. */
+  autocheckpointPages?: number;
+  /** The size the log file is cut back to when it restarts. */
+  sizeLimitBytes?: number;
+};
 
 /**
  * How long one turn of the event loop should spend on a group commit's
@@ -82,7 +92,7 @@ class SlicedSettler {
  * is not a database, or whose first pages are damaged, fails here. Any error
  * becomes a StoreOpenError that names the file and says what is wrong.
  */
-function openDatabase(path: string): Database.Database {
+function openDatabase(path: string, wal: WalOptions): Database.Database {
   let db: Database.Database | undefined;
   try {
     if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
@@ -96,7 +106,12 @@ function openDatabase(path: string): Database.Database {
     // every 10,000 pages (not 1,000) copies each page to the database once
     // instead of again and again, and a 64 MiB cache keeps the rooms' hot
     // pages in memory. Measured in docs/performance.md.
-    db.pragma("wal_autocheckpoint = 10000");
+    db.pragma(`wal_autocheckpoint = ${wal.autocheckpointPages ?? WAL_AUTOCHECKPOINT_PAGES}`);
+    // A checkpoint cannot pass a read transaction another connection holds
+    // (a backup, a sqlite3 shell, the integrity check), so meanwhile the log
+    // grows with every commit — and SQLite never shrinks the file by itself.
+    // With a size limit, it is cut back to this once the log restarts.
+    db.pragma(`journal_size_limit = ${wal.sizeLimitBytes ?? WAL_SIZE_LIMIT_BYTES}`);
     db.pragma("cache_size = -65536");
     migrateSqlite(db);
     db.pragma(`busy_timeout = ${LOCK_ATTEMPT_MS}`);
@@ -134,6 +149,8 @@ function toPage(rows: MessageRow[], limit: number, newestFirst: boolean): Page {
 }
 
 export type SqliteStoreOptions = StoreHealthOptions & {
+  /** The write-ahead log's checkpoint and size settings; the defaults suit production. */
+  wal?: WalOptions;
   /** How long `open` waits for the integrity check before serving anyway. */
   integrityCheckWaitMs?: number;
 };
@@ -203,7 +220,7 @@ export class SqliteStore implements ChatStore {
   constructor(path: string, options: Omit<SqliteStoreOptions, "integrityCheckWaitMs"> = {}) {
     this.health = new StoreHealth(options);
     this.faults = new SqliteFaults(this.health, () => this.closed);
-    this.db = openDatabase(path);
+    this.db = openDatabase(path, options.wal ?? {});
     const db = this.db;
     this.statements = {
       byClientId: db.prepare<[string, string, string], MessageRow>(
