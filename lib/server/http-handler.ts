@@ -9,7 +9,7 @@ import {
   sendJson,
   serveMetrics,
 } from "./ops/ops-endpoints";
-import { setBaselineSecurityHeaders } from "./security/security-headers";
+import { ensureHtmlHasPolicy, setBaselineSecurityHeaders } from "./security/security-headers";
 
 export type HttpHandlerDeps = {
   /** Next.js's request handler, which serves every page and asset. */
@@ -40,8 +40,10 @@ export function createHttpHandler(deps: HttpHandlerDeps) {
     res.end();
   };
 
+  const dev = process.env.NODE_ENV === "development";
   return (req: IncomingMessage, res: ServerResponse): void => {
     setBaselineSecurityHeaders(res);
+    ensureHtmlHasPolicy(res, dev);
     const id = requestId(req, res);
     const path = (req.url ?? "/").split("?", 1)[0];
     if (path === "/healthz" && isRead(req)) {
