@@ -1,6 +1,6 @@
 import next from "next";
 import { createAppServer } from "./lib/server/app-server";
-import { loadConfig } from "./lib/server/config";
+import { checkListenHost, loadConfig } from "./lib/server/config";
 import { loadSessionSecret } from "./lib/server/identity/session-secret";
 import { createTokenSigner } from "./lib/server/identity/tokens";
 import { createLogger } from "./lib/server/logger";
@@ -14,6 +14,7 @@ const SHUTDOWN_DEADLINE_MS = 15_000;
 /** Composition root: read config, open the store, serve Next.js and Socket.IO on one port. */
 async function main(): Promise<void> {
   const config = loadConfig();
+  await checkListenHost(config.host);
   const logger = createLogger(config.logLevel);
   const store = await openStore(config.database);
 

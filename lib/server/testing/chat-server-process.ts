@@ -1,5 +1,5 @@
 import { createAppServer } from "../app-server";
-import { loadConfig } from "../config";
+import { checkListenHost, loadConfig } from "../config";
 import { loadSessionSecret } from "../identity/session-secret";
 import { createTokenSigner } from "../identity/tokens";
 import { createLogger } from "../logger";
@@ -13,6 +13,7 @@ import { openStore } from "../store/open-store";
  */
 async function main(): Promise<void> {
   const config = loadConfig();
+  await checkListenHost(config.host);
   const logger = createLogger(config.logLevel);
   const app = await createAppServer({
     store: await openStore(config.database),
