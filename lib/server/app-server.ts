@@ -17,7 +17,8 @@ import type { Logger } from "./logger";
 import { createMetrics, type Metrics } from "./ops/metrics";
 import { attachRedisFanout, type RedisFanout } from "./ops/redis-fanout";
 import { HTTP_SERVER_OPTIONS } from "./security/http-server-options";
-import type { SecurityLimits } from "./security/security-config";
+import { DEFAULT_SECURITY_LIMITS, type SecurityLimits } from "./security/security-config";
+import { createServedHosts } from "./security/served-hosts";
 import { socketServerOptions } from "./socket-options";
 import { InstrumentedStore } from "./store/instrumented-store";
 import { describeFault } from "./store/storage-faults";
@@ -136,6 +137,9 @@ export async function createAppServer(options: AppServerOptions): Promise<AppSer
   const stopReportingHealth = reportStoreHealth(store, logger, metrics);
   const identities = createIdentities(store, options.signer);
 
+  const limits = { ...DEFAULT_SECURITY_LIMITS, ...options.limits, trustProxy: options.trustProxy };
+  const servedHosts = createServedHosts(limits);
+
   let state: "starting" | "serving" | "stopping" = "starting";
   let redis: RedisFanout | null = null;
 
@@ -176,6 +180,7 @@ export async function createAppServer(options: AppServerOptions): Promise<AppSer
     },
     identities,
     trustProxy: options.trustProxy,
+    servesHost: (host) => servedHosts.serves(host),
     logger,
   });
   httpServer.on("request", handleHttp);
@@ -199,8 +204,9 @@ export async function createAppServer(options: AppServerOptions): Promise<AppSer
     store,
     identities,
     logger,
-    limits: { ...options.limits, trustProxy: options.trustProxy },
+    limits,
     metrics,
+    servedHosts,
   });
   const chatIo = io;
 
@@ -221,6 +227,7 @@ export async function createAppServer(options: AppServerOptions): Promise<AppSer
           resolve();
         });
       });
+      servedHosts.listeningOn(host);
       state = "serving";
       return (httpServer.address() as AddressInfo).port;
     },

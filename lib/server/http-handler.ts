@@ -9,6 +9,7 @@ import {
   sendJson,
   serveMetrics,
 } from "./ops/ops-endpoints";
+import { requestHost } from "./security/origin-policy";
 import { ensureHtmlHasPolicy, setBaselineSecurityHeaders } from "./security/security-headers";
 
 export type HttpHandlerDeps = {
@@ -24,6 +25,8 @@ export type HttpHandlerDeps = {
   identities: Identities;
   /** Trust X-Forwarded-Proto from a reverse proxy when deciding whether the cookie is Secure. */
   trustProxy: boolean;
+  /** Whether a request for this host (the browser's `Host`, or the trusted proxy's X-Forwarded-Host) is for this server. */
+  servesHost?: (host: string | undefined) => boolean;
   logger: Logger;
 };
 
@@ -58,6 +61,14 @@ export function createHttpHandler(deps: HttpHandlerDeps) {
         },
         fail(req, res, id),
       );
+      return;
+    }
+    // Past the probes, nothing is answered for a host this server does not
+    // serve: a page, a metric or a cookie handed to a rebound DNS name would
+    // be readable by the page that rebound it.
+    if (deps.servesHost && !deps.servesHost(requestHost(req, deps.trustProxy))) {
+      res.writeHead(421, { "content-type": "text/plain; charset=utf-8", connection: "close" });
+      res.end("This server does not answer to that host name. Open it by its own address.\n");
       return;
     }
     if (path === "/metrics" && isRead(req) && deps.metrics) {
