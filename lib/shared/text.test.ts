@@ -32,6 +32,7 @@ describe("hasVisibleText", () => {
     ["Hangul", "한"],
     ["a non-blank Braille pattern", "\u2801"],
     ["an accent on its own", "\u0301"],
+    ["a control character that is not whitespace", "\u0007"],
   ])("%s is visible", (_, text) => {
     expect(hasVisibleText(text)).toBe(true);
   });
