@@ -20,13 +20,13 @@ export const config = {
     {
       // Pages only: Socket.IO, the health check and static files (the icons and
       // the web app manifest among them) need no policy (engine.io and the
-      // health check answer before Next.js anyway).
+      // health check answer before Next.js anyway). Prefetches included: a page
+      // fetched ahead (`Purpose: prefetch`, a router prefetch) is the page the
+      // browser then shows, so it needs the policy as much as any other;
+      // anything else answered as HTML without one gets a fallback policy from
+      // the HTTP handler.
       source:
         "/((?!socket\\.io|healthz|_next/static|_next/image|favicon\\.ico|icon\\.svg|apple-icon\\.png|icons/|manifest\\.webmanifest).*)",
-      missing: [
-        { type: "header", key: "next-router-prefetch" },
-        { type: "header", key: "purpose", value: "prefetch" },
-      ],
     },
   ],
 };

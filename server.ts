@@ -1,11 +1,12 @@
 import next from "next";
 import { createAppServer } from "./lib/server/app-server";
-import { ConfigError, loadConfig } from "./lib/server/config";
+import { checkListenHost, loadConfig } from "./lib/server/config";
 import { loadSessionSecret } from "./lib/server/identity/session-secret";
 import { createTokenSigner } from "./lib/server/identity/tokens";
 import { createLogger } from "./lib/server/logger";
 import { readyLine } from "./lib/server/ready-line";
 import { provideServices } from "./lib/server/services";
+import { startupFailure } from "./lib/server/startup-failure";
 import { openStore } from "./lib/server/store/open-store";
 
 /** Longer than the drain (requests in flight) plus flushing what is queued for clients. */
@@ -14,6 +15,7 @@ const SHUTDOWN_DEADLINE_MS = 15_000;
 /** Composition root: read config, open the store, serve Next.js and Socket.IO on one port. */
 async function main(): Promise<void> {
   const config = loadConfig();
+  await checkListenHost(config.host);
   const logger = createLogger(config.logLevel);
   const store = await openStore(config.database);
 
@@ -72,6 +74,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(error instanceof ConfigError ? error.message : error);
+  console.error(startupFailure(error));
   process.exit(1);
 });

@@ -56,6 +56,26 @@ test("every page response carries a CSP with a fresh nonce, and every script in 
   for (const tag of scripts) expect(tag).toContain(`nonce="${nonce}"`);
 });
 
+test("pages fetched ahead (browser and router prefetches) carry the policy too", async ({
+  app,
+  request,
+}) => {
+  const prefetches: Record<string, string>[] = [
+    { purpose: "prefetch" },
+    { "sec-purpose": "prefetch" },
+    { "next-router-prefetch": "1" },
+    { "next-router-prefetch": "1", rsc: "1" },
+  ];
+  for (const headers of prefetches) {
+    const response = await request.get(`${app.url}/chat/prefetched`, { headers });
+    expect(response.status(), JSON.stringify(headers)).toBe(200);
+    expect(
+      scriptNonce(response.headers()["content-security-policy"] ?? ""),
+      JSON.stringify(headers),
+    ).toBeTruthy();
+  }
+});
+
 test("the health check, Socket.IO and static files are left to themselves", async ({
   app,
   request,

@@ -2,7 +2,13 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { linkify, type TextPart } from "./linkify";
 
-const link = (text: string, href = text): TextPart => ({ kind: "link", text, href });
+const link = (text: string, href = text, display = text, external = true): TextPart => ({
+  kind: "link",
+  text,
+  href,
+  display,
+  external,
+});
 const text = (t: string): TextPart => ({ kind: "text", text: t });
 
 describe("linkify", () => {
@@ -34,7 +40,7 @@ describe("linkify", () => {
     [
       "uppercase scheme",
       "HTTPS://EXAMPLE.ORG",
-      [link("HTTPS://EXAMPLE.ORG", "https://example.org/")],
+      [link("HTTPS://EXAMPLE.ORG", "https://example.org/", "HTTPS://example.org")],
     ],
     [
       "two links",
@@ -64,9 +70,114 @@ describe("linkify", () => {
     expect(linkify(input)).toEqual(expected);
   });
 
+  describe("links that would pass for something else", () => {
+    it.each<[string, string, TextPart[]]>([
+      [
+        "a Cyrillic look-alike host shows as the host it really is",
+        "log in at https://аpple.com/login now",
+        [
+          text("log in at "),
+          link(
+            "https://аpple.com/login",
+            "https://xn--pple-43d.com/login",
+            "https://xn--pple-43d.com/login",
+          ),
+          text(" now"),
+        ],
+      ],
+      [
+        "any host written outside ASCII shows as DNS sees it, port kept",
+        "https://münchen.de:8080/karte",
+        [
+          link(
+            "https://münchen.de:8080/karte",
+            "https://xn--mnchen-3ya.de:8080/karte",
+            "https://xn--mnchen-3ya.de:8080/karte",
+          ),
+        ],
+      ],
+      [
+        "a zero-width space in the host is not shown",
+        "https://exa\u200bmple.org/",
+        [link("https://exa\u200bmple.org/", "https://example.org/", "https://example.org/")],
+      ],
+      [
+        "a right-to-left override cannot turn fdp.exe into exe.pdf",
+        "https://files.example/\u202efdp.exe",
+        [
+          link(
+            "https://files.example/\u202efdp.exe",
+            "https://files.example/%E2%80%AEfdp.exe",
+            "https://files.example/fdp.exe",
+          ),
+        ],
+      ],
+      [
+        "isolates and marks are dropped from the shown text too",
+        "https://files.example/\u2067a\u2069\u200fb",
+        [
+          link(
+            "https://files.example/\u2067a\u2069\u200fb",
+            "https://files.example/%E2%81%A7a%E2%81%A9%E2%80%8Fb",
+            "https://files.example/ab",
+          ),
+        ],
+      ],
+      [
+        "a user name before the host: not a link",
+        "https://bank.example@evil.example/login",
+        [text("https://bank.example@evil.example/login")],
+      ],
+      [
+        "a user name and password: not a link",
+        "see https://user:pass@host.example/",
+        [text("see https://user:pass@host.example/")],
+      ],
+      [
+        "an empty user name: not a link",
+        "https://@host.example/",
+        [text("https://@host.example/")],
+      ],
+      [
+        "an @ in the path is not user information",
+        "https://social.example/@ana",
+        [link("https://social.example/@ana")],
+      ],
+      [
+        "a backslash ends the host, as browsers parse it",
+        "https://evil.example\\@good.example",
+        [
+          link(
+            "https://evil.example\\@good.example",
+            "https://evil.example/@good.example",
+            "https://evil.example\\@good.example",
+          ),
+        ],
+      ],
+    ])("%s", (_case, input, expected) => {
+      expect(linkify(input)).toEqual(expected);
+    });
+  });
+
+  it("marks links to this app's own origin as not external, and everything else as external", () => {
+    const own = "https://chat.example.org";
+    expect(
+      linkify(
+        "https://chat.example.org/chat/lobby http://chat.example.org/x https://chat.example.org:8443/ https://other.example/",
+        own,
+      ).flatMap((part) => (part.kind === "link" ? [part.external] : [])),
+    ).toEqual([false, true, true, true]);
+    expect(linkify("https://chat.example.org/chat/lobby")[0]).toMatchObject({ external: true });
+  });
+
   it("gives back the text unchanged, and links only to http(s)", () => {
     const pieces = fc.constantFrom(
       "https://example.org",
+      "https://user@example.org",
+      "https://аpple.com",
+      "\u202e",
+      "\u200b",
+      "@",
       "http://x.y/z?(a)",
       "javascript:void(0)",
       "https://",
@@ -85,7 +196,11 @@ describe("linkify", () => {
         const parts = linkify(input);
         expect(parts.map((p) => p.text).join("")).toBe(input);
         for (const part of parts) {
-          if (part.kind === "link") expect(new URL(part.href).protocol).toMatch(/^https?:$/);
+          if (part.kind !== "link") continue;
+          const url = new URL(part.href);
+          expect(url.protocol).toMatch(/^https?:$/);
+          expect(url.username + url.password).toBe("");
+          expect(part.display).not.toMatch(/\p{Cf}/u);
         }
       }),
     );

@@ -1,6 +1,15 @@
 export type TextPart =
   | { kind: "text"; text: string }
-  | { kind: "link"; text: string; href: string };
+  | {
+      kind: "link";
+      /** The address as written in the message. */
+      text: string;
+      href: string;
+      /** What the link shows: the address with its real host and no invisible characters. */
+      display: string;
+      /** Not this app's own origin: opened in a new tab, without a handle on this one. */
+      external: boolean;
+    };
 
 /** A run that starts like a web address; what it really holds is decided by URL parsing below. */
 const CANDIDATE = /\bhttps?:\/\/[^\s<>"'`]+/giu;
@@ -29,32 +38,68 @@ function count(text: string, char: string): number {
   return n;
 }
 
-/** The address as a link target, or null unless it parses as an http(s) URL with a host. */
-function safeHref(text: string): string | null {
+/**
+ * Characters that draw nothing or reorder what follows (Cf: bidi embeddings,
+ * overrides, isolates and marks, zero-width spaces and joiners): in a link's
+ * text they could make `…\u202Efdp.exe` read as `…exe.pdf`.
+ */
+const INVISIBLE = /\p{Cf}/gu;
+
+/** Where the authority (user, host, port) of `scheme://authority/…` ends: WHATWG URL parsing treats `\` as `/`. */
+const AUTHORITY_END = /[/?#\\]/;
+
+/**
+ * The link for an address, or null unless it parses as an http(s) URL with a
+ * host and no user name or password: `https://bank.example@evil.example`
+ * names a user on evil.example, and reads as the bank.
+ */
+function toLink(candidate: string, ownOrigin: string | undefined): TextPart | null {
+  let url: URL;
   try {
-    const url = new URL(text);
-    if ((url.protocol !== "http:" && url.protocol !== "https:") || url.hostname === "") return null;
-    return url.href;
+    url = new URL(candidate);
   } catch {
     return null;
   }
+  if ((url.protocol !== "http:" && url.protocol !== "https:") || url.hostname === "") return null;
+  const afterScheme = candidate.indexOf("//") + 2;
+  const authorityLength = candidate.slice(afterScheme).search(AUTHORITY_END);
+  const authorityEnd = authorityLength === -1 ? candidate.length : afterScheme + authorityLength;
+  if (url.username || url.password || candidate.slice(afterScheme, authorityEnd).includes("@"))
+    return null;
+  // The host as DNS will see it: a name written in other scripts shows as
+  // punycode (`https://аpple.com` → `https://xn--pple-43d.com`), so a
+  // look-alike cannot pass for the name it imitates.
+  const display =
+    `${candidate.slice(0, afterScheme)}${url.host}${candidate.slice(authorityEnd)}`.replace(
+      INVISIBLE,
+      "",
+    );
+  return {
+    kind: "link",
+    text: candidate,
+    href: url.href,
+    display,
+    external: url.origin !== ownOrigin,
+  };
 }
 
 /**
  * Splits message text into plain text and http(s) links. Only what parses as
- * an http or https URL becomes a link; everything else, including other
- * schemes, stays text. The parts joined give back the text unchanged.
+ * an http or https URL without user information becomes a link; everything
+ * else, including other schemes, stays text. The parts' `text` joined gives
+ * back the text unchanged; a link's `display` is what to show. Links to
+ * `ownOrigin` (this app) are not `external`.
  */
-export function linkify(text: string): TextPart[] {
+export function linkify(text: string, ownOrigin?: string): TextPart[] {
   const parts: TextPart[] = [];
   let plainFrom = 0;
   for (const match of text.matchAll(CANDIDATE)) {
     const start = match.index;
     const candidate = trimEnd(match[0]);
-    const href = safeHref(candidate);
-    if (!href) continue;
+    const link = toLink(candidate, ownOrigin);
+    if (!link) continue;
     if (start > plainFrom) parts.push({ kind: "text", text: text.slice(plainFrom, start) });
-    parts.push({ kind: "link", text: candidate, href });
+    parts.push(link);
     plainFrom = start + candidate.length;
   }
   if (plainFrom < text.length) parts.push({ kind: "text", text: text.slice(plainFrom) });

@@ -17,9 +17,12 @@ import type { Logger } from "./logger";
 import { createMetrics, type Metrics } from "./ops/metrics";
 import { attachRedisFanout, type RedisFanout } from "./ops/redis-fanout";
 import { HTTP_SERVER_OPTIONS } from "./security/http-server-options";
-import type { SecurityLimits } from "./security/security-config";
+import { DEFAULT_SECURITY_LIMITS, type SecurityLimits } from "./security/security-config";
+import { createServedHosts } from "./security/served-hosts";
 import { socketServerOptions } from "./socket-options";
 import { InstrumentedStore } from "./store/instrumented-store";
+import { describeFault } from "./store/storage-faults";
+import { describeHealth } from "./store/store-health";
 import type { ChatStore } from "./store/types";
 
 export type PageHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
@@ -84,6 +87,39 @@ function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
 }
 
 /**
+ * Storage faults are told once, when they begin and when they end — not once
+ * per refused request, which would flood the log while a disk is full.
+ * Damage is an error an operator must act on; it is logged as such.
+ */
+function reportStoreHealth(store: ChatStore, logger: Logger, metrics: Metrics): () => void {
+  return store.health.subscribe((state, previous) => {
+    switch (state.status) {
+      case "failing":
+        metrics.databaseFault(state.fault.kind);
+        logger.error(
+          { fault: state.fault },
+          `database writes failing: ${describeFault(state.fault)}; sends are answered unavailable until a write succeeds`,
+        );
+        return;
+      case "corrupt":
+        metrics.databaseFault("corrupt");
+        logger.error(
+          { fault: state.fault, detail: state.detail },
+          `DATABASE DAMAGED, writes stopped until it is restored and the server restarted: ${state.detail}`,
+        );
+        return;
+      case "ok":
+        if (previous.status === "failing")
+          logger.warn(
+            { fault: previous.fault, failedForMs: Date.now() - previous.since.getTime() },
+            "database writes work again",
+          );
+        return;
+    }
+  });
+}
+
+/**
  * One Scrollback instance: an HTTP server that answers the operational
  * endpoints, serves pages and carries Socket.IO, with the chat, its metrics
  * and (optionally) Redis fan-out wired in. server.ts and the integration tests
@@ -93,9 +129,16 @@ export async function createAppServer(options: AppServerOptions): Promise<AppSer
   const { logger } = options;
   const httpServer = createServer({ ...HTTP_SERVER_OPTIONS, ...options.httpOptions });
   let io: ChatIo | undefined;
-  const metrics = createMetrics({ connectedSockets: () => io?.engine.clientsCount ?? 0 });
+  const metrics = createMetrics({
+    connectedSockets: () => io?.engine.clientsCount ?? 0,
+    databaseHealth: () => options.store.health.current.status,
+  });
   const store = new InstrumentedStore(options.store, metrics.databaseLatency);
+  const stopReportingHealth = reportStoreHealth(store, logger, metrics);
   const identities = createIdentities(store, options.signer);
+
+  const limits = { ...DEFAULT_SECURITY_LIMITS, ...options.limits, trustProxy: options.trustProxy };
+  const servedHosts = createServedHosts(limits);
 
   let state: "starting" | "serving" | "stopping" = "starting";
   let redis: RedisFanout | null = null;
@@ -105,10 +148,20 @@ export async function createAppServer(options: AppServerOptions): Promise<AppSer
     isAlive: () => state !== "starting",
     isDraining: () => state === "stopping",
     readiness: async () => {
-      const database = await withTimeout(store.ping(), READINESS_TIMEOUT_MS).then(
-        () => "ok" as const,
-        () => "unavailable" as const,
+      const reachable = await withTimeout(store.ping(), READINESS_TIMEOUT_MS).then(
+        () => true,
+        () => false,
       );
+      // A database that answers may still refuse every write (a full disk, a
+      // lock held elsewhere, damage): the store's own write results decide.
+      const health = store.health.current;
+      const database = !reachable
+        ? "unavailable"
+        : health.status === "ok"
+          ? "ok"
+          : health.status === "failing"
+            ? "writes failing"
+            : "corrupt";
       const redisState =
         redis === null
           ? ("not configured" as const)
@@ -116,7 +169,9 @@ export async function createAppServer(options: AppServerOptions): Promise<AppSer
             ? ("ok" as const)
             : ("unavailable" as const);
       const ready = state === "serving" && database === "ok" && redisState !== "unavailable";
-      return { ready, checks: { server: state, database, redis: redisState } };
+      const checks: Record<string, string> = { server: state, database, redis: redisState };
+      if (reachable && health.status !== "ok") checks.databaseProblem = describeHealth(health);
+      return { ready, checks };
     },
     metrics: {
       render: () => metrics.render(),
@@ -125,6 +180,7 @@ export async function createAppServer(options: AppServerOptions): Promise<AppSer
     },
     identities,
     trustProxy: options.trustProxy,
+    servesHost: (host) => servedHosts.serves(host),
     logger,
   });
   httpServer.on("request", handleHttp);
@@ -148,8 +204,9 @@ export async function createAppServer(options: AppServerOptions): Promise<AppSer
     store,
     identities,
     logger,
-    limits: { ...options.limits, trustProxy: options.trustProxy },
+    limits,
     metrics,
+    servedHosts,
   });
   const chatIo = io;
 
@@ -170,6 +227,7 @@ export async function createAppServer(options: AppServerOptions): Promise<AppSer
           resolve();
         });
       });
+      servedHosts.listeningOn(host);
       state = "serving";
       return (httpServer.address() as AddressInfo).port;
     },
@@ -183,6 +241,7 @@ export async function createAppServer(options: AppServerOptions): Promise<AppSer
       if (!drained) logger.warn("requests still in flight at shutdown; their clients will resend");
       await chat.close();
       await redis?.close();
+      stopReportingHealth();
       await store.close();
     },
   };

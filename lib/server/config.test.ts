@@ -1,6 +1,6 @@
 import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ConfigError, loadConfig, parseDatabaseUrl } from "./config";
+import { ConfigError, checkListenHost, loadConfig, parseDatabaseUrl } from "./config";
 
 const SECRET = "s".repeat(32);
 
@@ -90,6 +90,10 @@ describe("loadConfig", () => {
     ["DATABASE_URL", "mysql://localhost/chat"],
     ["DATABASE_URL", "./data/scrollback.db"],
     ["DATABASE_URL", "file:"],
+    ["HOST", "999.1.1.1"],
+    ["HOST", "not a host"],
+    ["HOST", "http://localhost"],
+    ["HOST", "localhost:3000"],
   ])("rejects %s=%s with a message that names it", (name, value) => {
     const load = () => loadConfig({ [name]: value });
     expect(load).toThrow(ConfigError);
@@ -104,6 +108,31 @@ describe("loadConfig", () => {
       expect((error as Error).message).toMatch(/PORT: /);
       expect((error as Error).message).toMatch(/LOG_LEVEL: /);
     }
+  });
+
+  it.each([
+    ["127.0.0.1", "127.0.0.1"],
+    ["::", "::"],
+    ["[::1]", "::1"],
+    ["localhost", "localhost"],
+    ["chat.internal", "chat.internal"],
+  ])("listens on HOST=%s as %s", (value, host) => {
+    expect(loadConfig({ HOST: value }).host).toBe(host);
+  });
+
+  it("says what HOST may be", () => {
+    expect(() => loadConfig({ HOST: "999.1.1.1" })).toThrow(
+      /"999\.1\.1\.1" is neither an IP address .* nor a host name/,
+    );
+  });
+
+  it("says what is wrong with a HOST name that does not resolve, before anything is opened", async () => {
+    await expect(checkListenHost("no-such-host.invalid")).rejects.toThrow(ConfigError);
+    await expect(checkListenHost("no-such-host.invalid")).rejects.toThrow(
+      /HOST: "no-such-host\.invalid" does not resolve to an address \(ENOTFOUND\)/,
+    );
+    await expect(checkListenHost("localhost")).resolves.toBeUndefined();
+    await expect(checkListenHost("10.9.8.7")).resolves.toBeUndefined();
   });
 
   it("says how to fix a short SESSION_SECRET", () => {

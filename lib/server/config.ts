@@ -1,5 +1,8 @@
+import { lookup } from "node:dns/promises";
+import { isIP } from "node:net";
 import { resolve } from "node:path";
 import { z } from "zod";
+import { normalizeHost } from "./security/host-names";
 import {
   type SecurityLimits,
   securityEnvSchema,
@@ -15,7 +18,16 @@ const envSchema = z.object({
   // Production unless told otherwise: `npm run dev` sets development explicitly.
   NODE_ENV: z.enum(["development", "production", "test"]).default("production"),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-  HOST: z.string().min(1).default("0.0.0.0"),
+  HOST: z
+    .string()
+    .min(1)
+    .default("0.0.0.0")
+    .refine((host) => normalizeHost(host) !== null, {
+      error: (issue) =>
+        `"${String(issue.input)}" is neither an IP address (0.0.0.0 listens on every interface, 127.0.0.1 on this machine only) nor a host name`,
+    })
+    // Node listens on an IPv6 address written without brackets.
+    .transform((host) => host.replace(/^\[(.*)\]$/, "$1")),
   DATA_DIR: z.string().min(1).default("./data"),
   DATABASE_URL: z.string().min(1).optional(),
   SESSION_SECRET: z
@@ -39,7 +51,14 @@ const envSchema = z.object({
 });
 
 /** The security settings live beside their defaults in security-config.ts. */
-const fullEnvSchema = envSchema.extend(securityEnvSchema.shape);
+const fullEnvSchema = envSchema.extend(securityEnvSchema.shape).superRefine((env, ctx) => {
+  if (env.MAX_BUFFERED_BYTES_TOTAL < env.MAX_BUFFERED_BYTES_PER_CONNECTION)
+    ctx.addIssue({
+      code: "custom",
+      path: ["MAX_BUFFERED_BYTES_TOTAL"],
+      message: `must be at least MAX_BUFFERED_BYTES_PER_CONNECTION (${env.MAX_BUFFERED_BYTES_PER_CONNECTION}): it is all clients' output together`,
+    });
+});
 
 export type DatabaseTarget =
   | { engine: "sqlite"; path: string }
@@ -124,4 +143,20 @@ export function loadConfig(env: Environment = process.env): Config {
     logLevel: e.LOG_LEVEL,
     security: securityLimitsFromEnv(e, e.TRUST_PROXY),
   };
+}
+
+/**
+ * A HOST that is a name must resolve, or listening fails with a bare
+ * ENOTFOUND; checked at start, before anything is opened.
+ */
+export async function checkListenHost(host: string): Promise<void> {
+  if (isIP(host)) return;
+  try {
+    await lookup(host);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? String(error);
+    throw new ConfigError(
+      `Invalid configuration:\n  HOST: "${host}" does not resolve to an address (${code}); use an IP address of this machine, 0.0.0.0 for every interface, or a name that resolves to one`,
+    );
+  }
 }

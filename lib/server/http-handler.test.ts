@@ -97,4 +97,36 @@ describe("createHttpHandler", () => {
     fail = false;
     expect(await (await fetch(`${url}/fine`)).text()).toBe("page");
   });
+
+  it("gives every HTML response a Content-Security-Policy, keeping a page's own", async () => {
+    const url = await serve({
+      pages: async (req, res) => {
+        if (req.url === "/own") {
+          res.setHeader("content-security-policy", "default-src 'self'; script-src 'nonce-mine'");
+          res.setHeader("content-type", "text/html; charset=utf-8");
+          res.end("<p>page");
+        } else if (req.url === "/missing") {
+          res.writeHead(404, { "Content-Type": "text/html; charset=utf-8" });
+          res.end("<script>self.__next_f=[]</script><p>not found");
+        } else if (req.url === "/implicit") {
+          res.setHeader("Content-Type", "text/html");
+          res.write("<p>streamed");
+          res.end();
+        } else {
+          res.setHeader("content-type", "application/json");
+          res.end("{}");
+        }
+      },
+    });
+
+    expect((await fetch(`${url}/own`)).headers.get("content-security-policy")).toBe(
+      "default-src 'self'; script-src 'nonce-mine'",
+    );
+    for (const path of ["/missing", "/implicit"]) {
+      const policy = (await fetch(`${url}${path}`)).headers.get("content-security-policy") ?? "";
+      expect(policy).toMatch(/script-src 'self' 'nonce-[^']+' 'strict-dynamic'/);
+      expect(policy).toContain("frame-ancestors 'none'");
+    }
+    expect((await fetch(`${url}/data`)).headers.get("content-security-policy")).toBeNull();
+  });
 });

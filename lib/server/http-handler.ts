@@ -9,7 +9,8 @@ import {
   sendJson,
   serveMetrics,
 } from "./ops/ops-endpoints";
-import { setBaselineSecurityHeaders } from "./security/security-headers";
+import { requestHost } from "./security/origin-policy";
+import { ensureHtmlHasPolicy, setBaselineSecurityHeaders } from "./security/security-headers";
 
 export type HttpHandlerDeps = {
   /** Next.js's request handler, which serves every page and asset. */
@@ -24,6 +25,8 @@ export type HttpHandlerDeps = {
   identities: Identities;
   /** Trust X-Forwarded-Proto from a reverse proxy when deciding whether the cookie is Secure. */
   trustProxy: boolean;
+  /** Whether a request for this host (the browser's `Host`, or the trusted proxy's X-Forwarded-Host) is for this server. */
+  servesHost?: (host: string | undefined) => boolean;
   logger: Logger;
 };
 
@@ -40,8 +43,10 @@ export function createHttpHandler(deps: HttpHandlerDeps) {
     res.end();
   };
 
+  const dev = process.env.NODE_ENV === "development";
   return (req: IncomingMessage, res: ServerResponse): void => {
     setBaselineSecurityHeaders(res);
+    ensureHtmlHasPolicy(res, dev);
     const id = requestId(req, res);
     const path = (req.url ?? "/").split("?", 1)[0];
     if (path === "/healthz" && isRead(req)) {
@@ -56,6 +61,14 @@ export function createHttpHandler(deps: HttpHandlerDeps) {
         },
         fail(req, res, id),
       );
+      return;
+    }
+    // Past the probes, nothing is answered for a host this server does not
+    // serve: a page, a metric or a cookie handed to a rebound DNS name would
+    // be readable by the page that rebound it.
+    if (deps.servesHost && !deps.servesHost(requestHost(req, deps.trustProxy))) {
+      res.writeHead(421, { "content-type": "text/plain; charset=utf-8", connection: "close" });
+      res.end("This server does not answer to that host name. Open it by its own address.\n");
       return;
     }
     if (path === "/metrics" && isRead(req) && deps.metrics) {

@@ -33,6 +33,12 @@ describe("message:send validation", () => {
     ["a room of 65 characters", { ...valid, room: "r".repeat(65) }, "invalid_room"],
     ["blank text", { ...valid, text: " \n\t " }, "empty_message"],
     ["empty text", { ...valid, text: "" }, "empty_message"],
+    ["zero-width characters only", { ...valid, text: "\u200b\u200d\u2060" }, "empty_message"],
+    [
+      "Hangul fillers and a blank Braille pattern",
+      { ...valid, text: "\u3164 \u2800" },
+      "empty_message",
+    ],
     ["4001 characters", { ...valid, text: "x".repeat(4001) }, "message_too_long"],
     [
       "a bad room and blank text: the room is reported",

@@ -7,9 +7,20 @@ export function codePointLength(text: string): number {
   return count;
 }
 
-/** True when the text has something besides whitespace. */
+/**
+ * A character that shows something: not whitespace, not a format character
+ * (zero-width spaces and joiners, bidi controls), not one Unicode says to
+ * draw as nothing (Default_Ignorable_Code_Point: the Hangul fillers U+115F,
+ * U+1160, U+3164, U+FFA0, the soft hyphen, variation selectors, tags), and
+ * not the blank Braille pattern U+2800, which fonts draw empty. Control
+ * characters other than whitespace count as something: browsers differ (some
+ * draw them as boxes), and they are stored verbatim like any other text.
+ */
+const VISIBLE = /[^\p{White_Space}\p{Cf}\p{Default_Ignorable_Code_Point}\u2800]/u;
+
+/** True when the text shows something: a message of spaces or zero-width characters alone is blank. */
 export function hasVisibleText(text: string): boolean {
-  return text.trim().length > 0;
+  return VISIBLE.test(text);
 }
 
 /**

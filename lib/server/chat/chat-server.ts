@@ -33,7 +33,7 @@ export function createChatServer(
 ): ChatServer {
   const { identities, logger } = deps;
   const presence = trackPresence(io, logger, options.presence);
-  const defences = installDefences(io, deps.limits, logger);
+  const defences = installDefences(io, deps.limits, logger, deps.servedHosts);
   const inFlight = new InFlight();
   io.engine.on("connection_error", (error: { code?: number }) => {
     // Engine.IO's FORBIDDEN: a handshake refused by origin or per-address limits.

@@ -28,15 +28,18 @@ afterEach(async () => {
 const send = { room: "general", text: "hello", clientId: "c1" };
 
 describe("when the store fails", () => {
-  it("answers unavailable while the database cannot be reached, broadcasts nothing, and recovers", async () => {
+  it("answers unavailable, with when to retry, while the database cannot be reached, broadcasts nothing, and recovers", async () => {
     const { socket } = await server.connect();
     const seen = collectMessages(socket);
     await request(socket, "room:join", { room: "general" });
-    store.breakMethod("appendMessage", new StoreUnavailableError("connection refused"));
+    store.breakMethod(
+      "appendMessage",
+      new StoreUnavailableError("connection refused", { retryAfterMs: 1_234 }),
+    );
 
     expect(await request(socket, "message:send", send)).toEqual({
       ok: false,
-      error: { code: "unavailable", message: expect.any(String) },
+      error: { code: "unavailable", message: expect.any(String), retryAfterMs: 1_234 },
     });
     await settle(socket);
     expect(seen).toEqual([]);

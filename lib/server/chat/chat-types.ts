@@ -5,6 +5,7 @@ import type { Logger } from "../logger";
 import type { ChatMetrics } from "../ops/metrics";
 import type { RateDecision } from "../security/rate-limiter";
 import type { SecurityLimits } from "../security/security-config";
+import type { ServedHosts } from "../security/served-hosts";
 import type { ChatStore } from "../store/types";
 import type { SendBacklog } from "./send-backlog";
 
@@ -39,6 +40,8 @@ export type ChatServerDeps = {
   limits?: Partial<SecurityLimits>;
   /** Where the chat reports acks, stored messages and refusals; none in most tests. */
   metrics?: ChatMetrics;
+  /** The hosts this server answers to (shared with the page handler); derived from `limits` when absent. */
+  servedHosts?: ServedHosts;
 };
 
 /** What the request handlers check beyond validation. */

@@ -8,6 +8,14 @@ import { StoreUnavailableError } from "../store/types";
 
 export type Reply<R extends object> = (result: Result<R>) => void;
 
+/** The listeners made by requestHandler: events with one of them are requests that will be answered. */
+const requestListeners = new WeakSet<object>();
+
+/** Whether `listener` answers every call of its event exactly once (it was made by requestHandler). */
+export function answersEveryRequest(listener: unknown): boolean {
+  return typeof listener === "function" && requestListeners.has(listener);
+}
+
 /**
  * Turns a client request into a typed, validated call: the payload is parsed
  * with its schema before `work` sees it, the acknowledgement is sent once, and
@@ -21,7 +29,7 @@ export function requestHandler<E extends RequestEvent, S extends z.ZodType>(
   logger: () => Logger,
   work: (request: z.output<S>, reply: Reply<ResultOf<E>>) => Promise<void>,
 ): (...args: unknown[]) => void {
-  return (...args: unknown[]) => {
+  const listener = (...args: unknown[]) => {
     const last = args.at(-1);
     const ack = typeof last === "function" ? (last as (result: unknown) => void) : undefined;
     const payload = typeof args[0] === "function" ? undefined : args[0];
@@ -42,6 +50,8 @@ export function requestHandler<E extends RequestEvent, S extends z.ZodType>(
       reply(toFailure(event, error, logger()));
     });
   };
+  requestListeners.add(listener);
+  return listener;
 }
 
 function toFailure(
@@ -50,8 +60,13 @@ function toFailure(
   logger: Logger,
 ): { ok: false; error: ProtocolError } {
   if (error instanceof StoreUnavailableError) {
-    logger.warn({ event, err: error }, "database unavailable");
-    return fail("unavailable", "The message store is unavailable; try again shortly.");
+    // Storage faults are logged where the store's health changes, once, not per request.
+    logger.debug({ event, err: error }, "database unavailable");
+    return fail(
+      "unavailable",
+      "The message store is unavailable; try again shortly.",
+      error.retryAfterMs,
+    );
   }
   const ref = randomUUID().slice(0, 8);
   logger.error({ event, ref, err: error }, "request failed");

@@ -1,6 +1,7 @@
+import { pino } from "pino";
 import { afterEach, describe, expect, it } from "vitest";
 import { SqliteStore } from "../store/sqlite-store";
-import { ChatTestServer, eventually, request } from "../testing/chat-test-server";
+import { ChatTestServer, eventually, rawEmit, request, settle } from "../testing/chat-test-server";
 
 let server: ChatTestServer | undefined;
 afterEach(async () => {
@@ -138,5 +139,31 @@ describe("graceful shutdown", () => {
     // Every ack first, then the transport closes: not a Socket.IO disconnect
     // packet, so a client reconnects by itself (to another instance).
     expect(events).toEqual([...Array(5).fill("ack"), "disconnect: transport close"]);
+  });
+
+  it("counts nothing in flight once the connections are gone, whatever they sent, so a shutdown does not wait for nothing", async () => {
+    const lines: string[] = [];
+    const logger = pino({ level: "warn" }, { write: (line: string) => lines.push(line) });
+    server = await ChatTestServer.start({ logger });
+    const { socket } = await server.connect();
+    await request(socket, "room:join", { room: "leaks" });
+    // Never answered: events with a callback that no request handler takes.
+    rawEmit(socket, "no:such-event", {}, () => {});
+    rawEmit(socket, "typing:start", { room: "leaks" }, () => {});
+    await settle(socket);
+    socket.disconnect();
+    // Requests sent just before the connection goes: Socket.IO drops those
+    // that had not reached their handler when it closed.
+    const { socket: leaving } = await server.connect();
+    for (let i = 0; i < 20; i++)
+      rawEmit(leaving, "history:after", { room: "leaks", after: 0 }, () => {});
+    leaving.disconnect();
+    await eventually(() => expect(server?.io.of("/").sockets.size).toBe(0));
+
+    await eventually(() => expect(server?.app.inFlightRequests()).toBe(0));
+    const started = performance.now();
+    await server.app.shutdown(5_000);
+    expect(performance.now() - started).toBeLessThan(2_000);
+    expect(lines.filter((line) => line.includes("still in flight"))).toEqual([]);
   });
 });

@@ -1,4 +1,6 @@
+import { unstable_doesMiddlewareMatch as proxyRunsFor } from "next/experimental/testing/server";
 import { describe, expect, it } from "vitest";
+import { config } from "../../../proxy";
 import { contentSecurityPolicy, createNonce } from "./content-security-policy";
 
 const directives = (policy: string) =>
@@ -34,4 +36,23 @@ describe("the Content-Security-Policy of a page", () => {
     expect(nonces.size).toBe(100);
     for (const nonce of nonces) expect(Buffer.from(nonce, "base64")).toHaveLength(16);
   });
+});
+
+describe("the proxy that sets the policy", () => {
+  it.each([
+    ["a page", {}],
+    ["a page the browser prefetches (Purpose)", { purpose: "prefetch" }],
+    ["a page the browser prefetches (Sec-Purpose)", { "sec-purpose": "prefetch" }],
+    ["a Next.js router prefetch", { "next-router-prefetch": "1", rsc: "1" }],
+  ])("runs for %s", (_, headers) => {
+    expect(proxyRunsFor({ config, url: "/chat/general", headers })).toBe(true);
+    expect(proxyRunsFor({ config, url: "/", headers })).toBe(true);
+  });
+
+  it.each(["/socket.io/?EIO=4&transport=polling", "/healthz", "/_next/static/chunks/main.js"])(
+    "leaves %s alone",
+    (url) => {
+      expect(proxyRunsFor({ config, url })).toBe(false);
+    },
+  );
 });

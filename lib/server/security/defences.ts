@@ -7,6 +7,7 @@ import { guardEventRate } from "./event-rate-guard";
 import { installHandshakeGuard } from "./handshake-guard";
 import { createRateLimiter } from "./rate-limiter";
 import { DEFAULT_SECURITY_LIMITS, type SecurityLimits } from "./security-config";
+import { createServedHosts, type ServedHosts } from "./served-hosts";
 import { sweepSlowClients } from "./slow-clients";
 
 export type Defences = {
@@ -29,10 +30,16 @@ export function installDefences(
   io: ChatIo,
   overrides: Partial<SecurityLimits> | undefined,
   logger: Logger,
+  /** The hosts this server answers to; by default, as the limits and this machine say. */
+  servedHosts?: ServedHosts,
 ): Defences {
   const limits: SecurityLimits = { ...DEFAULT_SECURITY_LIMITS, ...overrides };
   const window = limits.burstWindowMs;
-  const handshake = installHandshakeGuard(io, limits, logger);
+  const handshake = installHandshakeGuard(
+    io,
+    { ...limits, servedHosts: servedHosts ?? createServedHosts(limits) },
+    logger,
+  );
   const sweeper = sweepSlowClients(
     handshake.connections,
     {

@@ -1,4 +1,4 @@
-import type { IncomingMessage, ServerResponse } from "node:http";
+import { type IncomingMessage, ServerResponse } from "node:http";
 import type { ChatIo } from "../chat/chat-types";
 import type { Logger } from "../logger";
 import { clientAddress } from "./client-address";
@@ -7,6 +7,7 @@ import { type EngineSocket, sessionId } from "./engine-connection";
 import { isOriginAllowed, originHeader, requestHost } from "./origin-policy";
 import { createPenaltyBox, createRateLimiter } from "./rate-limiter";
 import type { SecurityLimits } from "./security-config";
+import type { ServedHosts } from "./served-hosts";
 
 export type HandshakeGuard = {
   /** Open Engine.IO connections by id, for the slow-client sweep. */
@@ -23,7 +24,27 @@ type GuardOptions = Pick<
   | "connectionsPerIpPerSecond"
   | "burstWindowMs"
   | "abuseBlockMs"
->;
+> & { servedHosts: ServedHosts };
+
+/**
+ * Refuses an Engine.IO request before engine.io handles it: 403 with
+ * engine.io's own JSON shape over HTTP, and over a WebSocket upgrade the 400
+ * engine.io answers every refused upgrade with.
+ */
+function refuse(request: IncomingMessage, response: unknown, reason: string): void {
+  const body = JSON.stringify({ code: 4, message: reason });
+  if (response instanceof ServerResponse) {
+    response.writeHead(403, { "content-type": "application/json", connection: "close" });
+    response.end(body);
+    return;
+  }
+  const socket = request.socket;
+  if (socket.writable)
+    socket.write(
+      `HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    );
+  socket.destroy();
+}
 
 /**
  * Decides at the Engine.IO handshake, before any state exists for the client,
@@ -35,6 +56,13 @@ type GuardOptions = Pick<
  * fresh message budget) or was shut out for flooding. It also closes a
  * polling session whose request body is over the size limit, which engine.io
  * alone only answers with a 413.
+ *
+ * engine.io asks `allowRequest` only at the handshake; every later request
+ * of a session (each long-polling GET and POST, the upgrade to WebSocket)
+ * passes only its middleware. So the middleware checks, on every request,
+ * that the request's host is one this server serves (DNS rebinding, see
+ * served-hosts.ts), that it is not JSONP polling (`j=`: an answer a page of
+ * any site can load as a script), and, once a session exists, its origin.
  */
 export function installHandshakeGuard(
   io: ChatIo,
@@ -116,13 +144,45 @@ export function installHandshakeGuard(
 
   const maxBodyBytes = engine.opts.maxHttpBufferSize ?? Number.POSITIVE_INFINITY;
   engine.use((request: IncomingMessage, response: ServerResponse, next: () => void) => {
-    const declared = Number(request.headers["content-length"] ?? 0);
-    const sid = new URLSearchParams((request.url ?? "").split("?")[1] ?? "").get("sid");
-    if (request.method === "POST" && sid && declared > maxBodyBytes) {
-      connections.get(sid)?.close(true);
-      logger.warn({ sid, bytes: declared }, "polling request over the size limit; closed");
-      response.writeHead(413, { connection: "close" }).end();
+    const query = new URLSearchParams((request.url ?? "").split("?")[1] ?? "");
+    const sid = query.get("sid");
+    if (!options.servedHosts.serves(requestHost(request, options.trustProxy))) {
+      logger.debug("engine.io request refused: a host this server does not serve");
+      refuse(request, response, "host not served");
       return;
+    }
+    if (query.has("j")) {
+      logger.debug("engine.io request refused: JSONP polling");
+      refuse(request, response, "JSONP polling is not supported");
+      return;
+    }
+    // The handshake's origin is checked in allowRequest, where a refusal is counted.
+    const origin = originHeader(request);
+    if (
+      sid &&
+      !isOriginAllowed(origin, requestHost(request, options.trustProxy), options.allowedOrigins)
+    ) {
+      logger.debug({ sid }, "engine.io request refused: foreign origin");
+      refuse(request, response, "origin not allowed");
+      return;
+    }
+    if (request.method === "POST" && sid) {
+      const declared = Number(request.headers["content-length"] ?? 0);
+      if (declared > maxBodyBytes) {
+        connections.get(sid)?.close(true);
+        logger.warn({ sid, bytes: declared }, "polling request over the size limit; closed");
+        response.writeHead(413, { connection: "close" }).end();
+        return;
+      }
+      // A chunked body has no length to check up front: engine.io counts it as
+      // it arrives and answers 413 past the limit, but leaves the session
+      // open and the connection reading. Its 413 closes both here.
+      response.once("finish", () => {
+        if (response.statusCode !== 413) return;
+        connections.get(sid)?.close(true);
+        logger.warn({ sid }, "polling request over the size limit; closed");
+        request.socket.end();
+      });
     }
     next();
   });

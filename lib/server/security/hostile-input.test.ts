@@ -11,6 +11,7 @@ import {
   fromAck,
   httpGet,
   httpPost,
+  httpPostChunked,
   idleTcp,
   ignored,
   type Outcome,
@@ -55,6 +56,8 @@ const STRICT = {
   maxRoomsPerConnection: 3,
   abuseBlockMs: 60_000,
   allowedOrigins: ["https://friend.example"],
+  // Behind the proxy, only this public name (and the server's own addresses) is served.
+  allowedHosts: ["chat.example.org"],
   // Every attack comes from an address of its own (X-Forwarded-For), as on the
   // internet, so that one row's penalties do not fall on the next.
   trustProxy: true,
@@ -155,7 +158,13 @@ class Attacker {
    * A long-polling session written by hand, connected to the namespace: POST
    * sends a frame, GET collects what the server has for the client.
    */
-  async polling(): Promise<{ post(frame: string): Promise<number>; poll(): Promise<string> }> {
+  async polling(): Promise<{
+    /** The session's URL, for requests of an attacker's own making. */
+    url: string;
+    sid: string;
+    post(frame: string): Promise<number>;
+    poll(): Promise<string>;
+  }> {
     const base = `${this.server.url}/socket.io/?EIO=4&transport=polling`;
     const handshake = await httpGet(base, this.headers());
     const { sid } = JSON.parse(handshake.body.slice(1)) as { sid: string };
@@ -164,7 +173,7 @@ class Attacker {
     const poll = async () => (await httpGet(session, this.headers())).body;
     expect(await post("40")).toBe(200);
     expect(await poll()).toMatch(/^40\{/);
-    return { post, poll };
+    return { url: session, sid, post, poll };
   }
 
   /** A socket.io-client whose connection may be refused; reports how it ended. */
@@ -573,6 +582,26 @@ const ROWS: Row[] = [
     expect: disconnected,
   },
 
+  {
+    name: "an oversized frame over long polling with no declared length (chunked) closes that session too",
+    attack: async (t) => {
+      const session = await t.polling();
+      const half = "x".repeat(Math.ceil(MAX_FRAME_BYTES / 2));
+      const answer = await httpPostChunked(
+        session.url,
+        [`42["message:send",{"room":"lab","clientId":"c","text":"`, half, half, `"}]`],
+        t.headers(),
+      );
+      expect(answer.status).toBe(413);
+      const next = await session.poll().then(
+        (text) => text,
+        () => "",
+      );
+      return next.includes("Session ID unknown") ? disconnected : ignored;
+    },
+    expect: disconnected,
+  },
+
   // --- unknown, reserved and strange event names ---
   {
     name: "an unknown event",
@@ -911,6 +940,91 @@ const ROWS: Row[] = [
       ];
       expect(outcomes).toEqual([accepted, accepted, accepted, accepted]);
       return accepted;
+    },
+    expect: accepted,
+  },
+
+  {
+    name: "later polling requests of a session from a foreign origin",
+    attack: async (t) => {
+      // A session opened without Origin (as a bot would), then used from another site's page.
+      const session = await t.polling();
+      const foreign = t.headers({ origin: "https://evil.example" });
+      const poll = refusedHandshake(await httpGet(session.url, foreign));
+      const post = refusedHandshake(await httpPost(session.url, "40", foreign));
+      expect(post).toEqual(poll);
+      return poll;
+    },
+    expect: refused(403, "origin not allowed"),
+  },
+  {
+    name: "the upgrade of a polling session to WebSocket from a foreign origin",
+    attack: async (t) => {
+      const session = await t.polling();
+      return refusedHandshake(
+        await upgrade(
+          t.server.url,
+          t.headers({ origin: "https://evil.example" }),
+          `&sid=${session.sid}`,
+        ),
+      );
+    },
+    expect: refused(400, "origin not allowed"),
+  },
+  {
+    name: "JSONP long polling, whose answers any page could load as a script",
+    attack: async (t) =>
+      refusedHandshake(
+        await httpGet(`${t.server.url}/socket.io/?EIO=4&transport=polling&j=0`, t.headers()),
+      ),
+    expect: refused(403, "JSONP polling is not supported"),
+  },
+
+  // --- hosts (DNS rebinding) ---
+  {
+    name: "a polling handshake for a host name this server does not serve (DNS rebinding)",
+    attack: (t) =>
+      t.pollingHandshake({
+        host: `rebound.evil.example:${t.server.port}`,
+        origin: `http://rebound.evil.example:${t.server.port}`,
+      }),
+    expect: refused(403, "host not served"),
+  },
+  {
+    name: "a WebSocket handshake for a rebound host name",
+    attack: (t) =>
+      t.upgrade({
+        host: `rebound.evil.example:${t.server.port}`,
+        origin: `http://rebound.evil.example:${t.server.port}`,
+      }),
+    expect: refused(400, "host not served"),
+  },
+  {
+    name: "a page for a rebound host name, directly or as the proxy forwards it",
+    attack: async (t) => {
+      const direct = await httpGet(
+        `${t.server.url}/chat/lab`,
+        t.headers({ host: "rebound.evil.example" }),
+      );
+      const forwarded = await httpGet(
+        `${t.server.url}/chat/lab`,
+        t.headers({ "x-forwarded-host": "rebound.evil.example" }),
+      );
+      expect(forwarded.status).toBe(direct.status);
+      return refused(direct.status);
+    },
+    expect: refused(421),
+  },
+  {
+    name: "pages and sockets for the hosts it serves: its address, localhost, an allowed host",
+    attack: async (t) => {
+      const statuses = await Promise.all(
+        [t.server.url.replace("http://", ""), `localhost:${t.server.port}`, "chat.example.org"].map(
+          async (host) => (await httpGet(`${t.server.url}/chat/lab`, t.headers({ host }))).status,
+        ),
+      );
+      expect(statuses).toEqual([200, 200, 200]);
+      return t.pollingHandshake({ "x-forwarded-host": "chat.example.org" });
     },
     expect: accepted,
   },

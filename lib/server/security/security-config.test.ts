@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError, loadConfig } from "../config";
-import { DEFAULT_SECURITY_LIMITS } from "./security-config";
+import { DEFAULT_SECURITY_LIMITS, LARGEST_REPLY_BYTES } from "./security-config";
 
 const env = (vars: Record<string, string> = {}): NodeJS.ProcessEnv => ({
   NODE_ENV: "production",
@@ -24,10 +24,11 @@ describe("security settings from the environment", () => {
         MAX_CONNECTIONS_PER_IP: "2000",
         RATE_LIMIT_CONNECTIONS_PER_IP_PER_SECOND: "10",
         MAX_ROOMS_PER_CONNECTION: "10",
-        MAX_BUFFERED_BYTES_PER_CONNECTION: "1048576",
+        MAX_BUFFERED_BYTES_PER_CONNECTION: "4194304",
         MAX_BUFFERED_BYTES_TOTAL: "33554432",
         ABUSE_BLOCK_SECONDS: "120",
         ALLOWED_ORIGINS: " https://app.example.org , https://Other.example:8443/ ",
+        ALLOWED_HOSTS: "Chat.Example.org, 192.0.2.7, [2001:db8::1], bücher.example",
         TRUST_PROXY: "true",
       }),
     );
@@ -41,10 +42,11 @@ describe("security settings from the environment", () => {
       maxConnectionsPerIp: 2000,
       connectionsPerIpPerSecond: 10,
       maxRoomsPerConnection: 10,
-      maxBufferedBytesPerConnection: 1_048_576,
+      maxBufferedBytesPerConnection: 4_194_304,
       maxBufferedBytesTotal: 33_554_432,
       abuseBlockMs: 120_000,
       allowedOrigins: ["https://app.example.org", "https://other.example:8443"],
+      allowedHosts: ["chat.example.org", "192.0.2.7", "2001:db8::1", "xn--bcher-kva.example"],
       trustProxy: true,
     });
   });
@@ -59,8 +61,48 @@ describe("security settings from the environment", () => {
       "ALLOWED_ORIGINS",
     ],
     ["a wildcard origin", { ALLOWED_ORIGINS: "*" }, "ALLOWED_ORIGINS"],
+    ["a host with a scheme", { ALLOWED_HOSTS: "https://chat.example.org" }, "ALLOWED_HOSTS"],
+    ["a host with a port", { ALLOWED_HOSTS: "chat.example.org:443" }, "ALLOWED_HOSTS"],
+    ["a host that is no host", { ALLOWED_HOSTS: "999.1.1.1" }, "ALLOWED_HOSTS"],
+    [
+      "an output limit of one byte",
+      { MAX_BUFFERED_BYTES_PER_CONNECTION: "1" },
+      "MAX_BUFFERED_BYTES_PER_CONNECTION",
+    ],
+    [
+      "an output limit below one full page",
+      { MAX_BUFFERED_BYTES_PER_CONNECTION: String(LARGEST_REPLY_BYTES - 1) },
+      "MAX_BUFFERED_BYTES_PER_CONNECTION",
+    ],
+    [
+      "a total output limit of one byte",
+      { MAX_BUFFERED_BYTES_TOTAL: "1" },
+      "MAX_BUFFERED_BYTES_TOTAL",
+    ],
+    [
+      "a total output limit below the limit of one connection",
+      {
+        MAX_BUFFERED_BYTES_PER_CONNECTION: String(LARGEST_REPLY_BYTES * 4),
+        MAX_BUFFERED_BYTES_TOTAL: String(LARGEST_REPLY_BYTES * 2),
+      },
+      "MAX_BUFFERED_BYTES_TOTAL",
+    ],
   ])("refuses to start with %s, naming the variable", (_name, vars, variable) => {
     expect(() => loadConfig(env(vars))).toThrow(ConfigError);
     expect(() => loadConfig(env(vars))).toThrow(variable);
+  });
+
+  it("says why an output limit has a floor", () => {
+    expect(() => loadConfig(env({ MAX_BUFFERED_BYTES_PER_CONNECTION: "1" }))).toThrow(
+      `MAX_BUFFERED_BYTES_PER_CONNECTION: must be at least ${LARGEST_REPLY_BYTES} bytes (a full page of the longest messages`,
+    );
+    expect(
+      loadConfig(env({ MAX_BUFFERED_BYTES_PER_CONNECTION: String(LARGEST_REPLY_BYTES) })).security
+        .maxBufferedBytesPerConnection,
+    ).toBe(LARGEST_REPLY_BYTES);
+  });
+
+  it("answers to any host with ALLOWED_HOSTS=*", () => {
+    expect(loadConfig(env({ ALLOWED_HOSTS: "*" })).security.allowedHosts).toEqual(["*"]);
   });
 });

@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { MAX_MESSAGE_CODE_POINTS, MAX_PAGE_SIZE } from "../../shared/limits";
+import { normalizeHost } from "./host-names";
 
 /**
  * The limits that keep one client from hurting everyone else. Every value has
@@ -45,6 +47,12 @@ export type SecurityLimits = {
   slowClientSweepMs: number;
   /** Browser origins allowed besides the server's own host, as `scheme://host[:port]`. */
   allowedOrigins: readonly string[];
+  /**
+   * Host names (or addresses) this server answers to besides its own (see
+   * served-hosts.ts), lowercase; `*` answers to any. A request for another
+   * host is refused, which defeats DNS rebinding.
+   */
+  allowedHosts: readonly string[];
   /** Behind one reverse proxy: take the client address and host from its X-Forwarded-* headers. */
   trustProxy: boolean;
 };
@@ -66,10 +74,23 @@ export const DEFAULT_SECURITY_LIMITS: SecurityLimits = {
   maxSendDelayMs: 1_000,
   slowClientSweepMs: 500,
   allowedOrigins: [],
+  allowedHosts: [],
   trustProxy: false,
 };
 
+/**
+ * The largest single reply the server sends, in bytes: a full history page of
+ * the longest messages (four UTF-8 bytes per code point at worst, and room for
+ * the message's other fields). A client that has not yet read one such reply
+ * is reading, not stalled, so no output limit may be below it.
+ */
+export const LARGEST_REPLY_BYTES = MAX_PAGE_SIZE * (MAX_MESSAGE_CODE_POINTS * 4 + 1024);
+
 const count = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+/** A byte limit with a floor below which the server would cut off clients that do nothing wrong. */
+const bytes = (fallback: number, min: number, why: string) =>
+  z.coerce.number().int().min(min, `must be at least ${min} bytes (${why})`).default(fallback);
 
 /** An origin as browsers send it: scheme, host and port, nothing else. */
 export function normalizeOrigin(value: string): string | null {
@@ -103,6 +124,26 @@ const originList = z
     return origins;
   });
 
+const hostList = z
+  .string()
+  .default("")
+  .transform((value, ctx) => {
+    const hosts: string[] = [];
+    for (const entry of value.split(",").map((s) => s.trim())) {
+      if (entry === "") continue;
+      const host = entry === "*" ? entry : normalizeHost(entry);
+      if (host === null) {
+        ctx.addIssue({
+          code: "custom",
+          message: `"${entry}" is not a host name like chat.example.org (no scheme, no port), an IP address, or *`,
+        });
+        return z.NEVER;
+      }
+      hosts.push(host);
+    }
+    return hosts;
+  });
+
 export const securityEnvSchema = z.object({
   RATE_LIMIT_MESSAGES_PER_SECOND: count(DEFAULT_SECURITY_LIMITS.messagesPerSecond),
   RATE_LIMIT_MESSAGE_BURST: count(DEFAULT_SECURITY_LIMITS.messageBurst),
@@ -115,10 +156,19 @@ export const securityEnvSchema = z.object({
     DEFAULT_SECURITY_LIMITS.connectionsPerIpPerSecond,
   ),
   MAX_ROOMS_PER_CONNECTION: count(DEFAULT_SECURITY_LIMITS.maxRoomsPerConnection),
-  MAX_BUFFERED_BYTES_PER_CONNECTION: count(DEFAULT_SECURITY_LIMITS.maxBufferedBytesPerConnection),
-  MAX_BUFFERED_BYTES_TOTAL: count(DEFAULT_SECURITY_LIMITS.maxBufferedBytesTotal),
+  MAX_BUFFERED_BYTES_PER_CONNECTION: bytes(
+    DEFAULT_SECURITY_LIMITS.maxBufferedBytesPerConnection,
+    LARGEST_REPLY_BYTES,
+    "a full page of the longest messages: a client reading one would be cut off",
+  ),
+  MAX_BUFFERED_BYTES_TOTAL: bytes(
+    DEFAULT_SECURITY_LIMITS.maxBufferedBytesTotal,
+    LARGEST_REPLY_BYTES,
+    "a full page of the longest messages: a client reading one would be cut off",
+  ),
   ABUSE_BLOCK_SECONDS: count(DEFAULT_SECURITY_LIMITS.abuseBlockMs / 1000),
   ALLOWED_ORIGINS: originList,
+  ALLOWED_HOSTS: hostList,
 });
 
 export function securityLimitsFromEnv(
@@ -140,6 +190,7 @@ export function securityLimitsFromEnv(
     maxBufferedBytesTotal: env.MAX_BUFFERED_BYTES_TOTAL,
     abuseBlockMs: env.ABUSE_BLOCK_SECONDS * 1000,
     allowedOrigins: env.ALLOWED_ORIGINS,
+    allowedHosts: env.ALLOWED_HOSTS,
     trustProxy,
   };
 }

@@ -10,6 +10,10 @@ export class InstrumentedStore implements ChatStore {
     private readonly observe: Observe,
   ) {}
 
+  get health() {
+    return this.inner.health;
+  }
+
   private async time<T>(operation: string, call: () => Promise<T>): Promise<T> {
     const started = performance.now();
     try {

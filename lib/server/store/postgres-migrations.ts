@@ -50,6 +50,16 @@ const MIGRATIONS: readonly Migration[] = [
         user_id    text        PRIMARY KEY,
         generation integer     NOT NULL,
         revoked_at timestamptz NOT NULL
+    `,
+  },
+  {
+    version: 3,
+    name: "write probe",
+    // One row an instance rewrites while its writes fail, to find out when they work again.
+    sql: `
+      CREATE TABLE write_probe (
+        id         integer     PRIMARY KEY,
+        written_at timestamptz NOT NULL
       );
     `,
   },

@@ -1,8 +1,9 @@
+import pg from "pg";
 import { describe, expect, it } from "vitest";
 import { createTestSchema } from "../testing/postgres";
 import { PostgresStore } from "./postgres-store";
 import { describeStoreContract } from "./store-contract";
-import type { ChatStore } from "./types";
+import { type ChatStore, StoreUnavailableError } from "./types";
 
 describeStoreContract("Postgres", async () => {
   const schema = await createTestSchema();
@@ -57,6 +58,51 @@ describe("PostgresStore with several instances on one database", () => {
       expect(await (instances[0] as PostgresStore).latestSeq("shared")).toBe(120);
     } finally {
       await Promise.all(instances.map((store) => store.close()));
+      await schema.drop();
+    }
+  });
+});
+
+describe("PostgresStore when a lock is held elsewhere", () => {
+  it("answers an append unavailable within its lock timeout, then stores it once the lock is released", async () => {
+    const schema = await createTestSchema();
+    const store = await PostgresStore.open(schema.url);
+    const operator = new pg.Client({ connectionString: schema.url });
+    await operator.connect();
+    try {
+      const author = { id: "user-1", name: "Ana" };
+      await store.appendMessage({ room: "locked", clientId: "c1", author, text: "first" });
+      // An operator's session, or a stuck instance, holding the room's row.
+      await operator.query("BEGIN");
+      await operator.query("SELECT * FROM rooms WHERE name = 'locked' FOR UPDATE");
+
+      const started = performance.now();
+      const refused = await store
+        .appendMessage({ room: "locked", clientId: "c2", author, text: "second" })
+        .then(
+          () => null,
+          (error: unknown) => error,
+        );
+      const waitedMs = performance.now() - started;
+      expect(refused).toBeInstanceOf(StoreUnavailableError);
+      expect(refused).toMatchObject({ fault: { kind: "busy", code: "55P03" }, retryAfterMs: 500 });
+      expect(waitedMs).toBeGreaterThan(1_500);
+      expect(waitedMs).toBeLessThan(5_000);
+      // Other rooms are not locked: the store as a whole is not failing.
+      expect(store.health.current.status).toBe("ok");
+      await store.appendMessage({ room: "free", clientId: "f1", author, text: "elsewhere" });
+
+      await operator.query("COMMIT");
+      const stored = await store.appendMessage({
+        room: "locked",
+        clientId: "c2",
+        author,
+        text: "second",
+      });
+      expect(stored).toMatchObject({ duplicate: false, message: { seq: 2 } });
+    } finally {
+      await operator.end();
+      await store.close();
       await schema.drop();
     }
   });

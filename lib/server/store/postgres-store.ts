@@ -1,12 +1,15 @@
 import pg from "pg";
 import type { ChatMessage, Page, User } from "../../shared/protocol";
 import { migratePostgres } from "./postgres-migrations";
+import { classifyPostgresError, describeFault } from "./storage-faults";
+import { StoreHealth, type StoreHealthOptions } from "./store-health";
 import { timeOrderedId } from "./time-ordered-id";
 import {
   type AppendResult,
   type ChatStore,
   type NewMessage,
   type RoomSummary,
+  StoreCorruptError,
   StoreUnavailableError,
 } from "./types";
 
@@ -23,28 +26,14 @@ type MessageRow = {
 
 const MESSAGE_COLUMNS = "room, seq, id, client_id, author_id, author_name, text, created_at";
 
-/** Postgres reports a broken or refused connection with these SQLSTATE classes and codes. */
-const UNAVAILABLE_SQLSTATE = /^(08|57P0|53)/;
-const UNAVAILABLE_ERRNO = new Set([
-  "ECONNREFUSED",
-  "ECONNRESET",
-  "ETIMEDOUT",
-  "EPIPE",
-  "ENOTFOUND",
-  "EHOSTUNREACH",
-]);
 const UNIQUE_VIOLATION = "23505";
 
-function isUnavailable(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
-  const code = (error as { code?: unknown }).code;
-  if (typeof code === "string" && (UNAVAILABLE_SQLSTATE.test(code) || UNAVAILABLE_ERRNO.has(code)))
-    return true;
-  // node-postgres raises plain Errors for a dead pool connection or an exhausted connect timeout.
-  return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(
-    error.message,
-  );
-}
+/**
+ * How long a statement may wait for a lock (a row another instance or an
+ * operator's session holds) before it fails with 55P03 and its request is
+ * answered `unavailable`: well within the time a client waits for an ack.
+ */
+const LOCK_TIMEOUT_MS = 2_000;
 
 function toMessage(row: MessageRow): ChatMessage {
   return {
@@ -65,7 +54,7 @@ function toPage(rows: MessageRow[], limit: number, newestFirst: boolean): Page {
   return { messages: kept.map(toMessage), hasMore };
 }
 
-export type PostgresStoreOptions = {
+export type PostgresStoreOptions = StoreHealthOptions & {
   /** Connections in the pool; each in-flight send holds one for its transaction. */
   poolSize?: number;
 };
@@ -76,15 +65,29 @@ export type PostgresStoreOptions = {
  * `INSERT … ON CONFLICT DO UPDATE`, which locks that row, so concurrent writers
  * to a room (on any instance) take turns and a rolled-back append gives its
  * seq back — sequences stay gap-free. The ack waits for COMMIT.
+ *
+ * Storage faults — a lost connection, a full disk (53100), a lock held past
+ * LOCK_TIMEOUT_MS — reject with StoreUnavailableError, and the write results
+ * feed `health`; data the server reports damaged (XX001, XX002) stops writes.
  */
 export class PostgresStore implements ChatStore {
+  readonly health: StoreHealth;
   private readonly pool: pg.Pool;
   private closed = false;
   /** Operations under way, so that close() lets them finish before ending the pool. */
   private readonly inFlight = new Set<Promise<unknown>>();
 
-  private constructor(pool: pg.Pool) {
+  private constructor(pool: pg.Pool, options: StoreHealthOptions) {
     this.pool = pool;
+    this.health = new StoreHealth(options);
+    this.health.setProbe(() =>
+      this.run("write", async () => {
+        await this.pool.query(
+          `INSERT INTO write_probe (id, written_at) VALUES (1, now())
+           ON CONFLICT (id) DO UPDATE SET written_at = excluded.written_at`,
+        );
+      }),
+    );
   }
 
   static async open(url: string, options: PostgresStoreOptions = {}): Promise<PostgresStore> {
@@ -93,38 +96,75 @@ export class PostgresStore implements ChatStore {
       max: options.poolSize ?? 10,
       connectionTimeoutMillis: 5_000,
       idleTimeoutMillis: 30_000,
+      lock_timeout: LOCK_TIMEOUT_MS,
     });
     // An idle connection dropped by the server must not crash the process;
     // the pool replaces it and the next query reports any lasting outage.
     pool.on("error", () => {});
     const client = await pool.connect();
     try {
+      // Instances starting together wait for each other's migrations as long as it takes.
+      await client.query("SET lock_timeout = 0");
       await migratePostgres(client);
+      await client.query("RESET lock_timeout");
     } finally {
       client.release();
     }
-    return new PostgresStore(pool);
+    return new PostgresStore(pool, options);
   }
 
-  private run<T>(work: () => Promise<T>): Promise<T> {
+  /**
+   * Runs one store operation: storage faults become StoreUnavailableError (or
+   * StoreCorruptError), and a write's outcome is reported to `health`.
+   */
+  private run<T>(kind: "read" | "write", work: () => Promise<T>): Promise<T> {
     if (this.closed) return Promise.reject(new Error("store is closed"));
-    const operation = work().catch((error: unknown) => {
-      if (isUnavailable(error))
-        throw new StoreUnavailableError("Postgres is unavailable", { cause: error });
-      throw error;
-    });
+    if (kind === "write" && !this.health.writable) return Promise.reject(this.corruptError());
+    const operation = work().then(
+      (result) => {
+        if (kind === "write") this.health.writeSucceeded();
+        return result;
+      },
+      (error: unknown) => {
+        const fault = classifyPostgresError(error);
+        if (!fault) throw error;
+        if (fault.kind === "corrupt") {
+          this.health.corrupted(fault, `${describeFault(fault)}: ${(error as Error).message}`);
+          throw this.corruptError(error);
+        }
+        // Postgres locks rows, not the database: one room's lock held elsewhere
+        // says nothing about the other rooms' writes.
+        if (kind === "write" && fault.kind !== "busy") this.health.writeFailed(fault);
+        throw new StoreUnavailableError(`Postgres is unavailable: ${describeFault(fault)}`, {
+          cause: error,
+          fault,
+        });
+      },
+    );
     this.inFlight.add(operation);
     const forget = () => this.inFlight.delete(operation);
     operation.then(forget, forget);
     return operation;
   }
 
-  private async query<R extends pg.QueryResultRow>(text: string, values: unknown[]): Promise<R[]> {
-    return this.run(async () => (await this.pool.query<R>(text, values)).rows);
+  private corruptError(cause?: unknown): StoreCorruptError {
+    const state = this.health.current;
+    return new StoreCorruptError(
+      `writes are stopped: ${state.status === "corrupt" ? state.detail : "the database reported damaged data"}`,
+      { cause, code: state.status === "corrupt" ? state.fault.code : undefined },
+    );
+  }
+
+  private async query<R extends pg.QueryResultRow>(
+    text: string,
+    values: unknown[],
+    kind: "read" | "write" = "read",
+  ): Promise<R[]> {
+    return this.run(kind, async () => (await this.pool.query<R>(text, values)).rows);
   }
 
   appendMessage(input: NewMessage): Promise<AppendResult> {
-    return this.run(async () => {
+    return this.run("write", async () => {
       try {
         return await this.appendOnce(input);
       } catch (error) {
@@ -175,7 +215,7 @@ export class PostgresStore implements ChatStore {
       if (!row) throw new Error("inserted message was not returned");
       return { message: toMessage(row), duplicate: false };
     } catch (error) {
-      broken = isUnavailable(error);
+      broken = classifyPostgresError(error)?.kind === "connection";
       if (!broken) await client.query("ROLLBACK").catch(() => {});
       throw error;
     } finally {
@@ -233,6 +273,7 @@ export class PostgresStore implements ChatStore {
     await this.query(
       "INSERT INTO users (id, name, created_at) VALUES ($1, $2, now()) ON CONFLICT (id) DO NOTHING",
       [user.id, user.name],
+      "write",
     );
     const stored = await this.findUser(user.id);
     if (!stored) throw new Error("created user was not found");
@@ -248,6 +289,7 @@ export class PostgresStore implements ChatStore {
     const rows = await this.query<User>(
       "UPDATE users SET name = $2 WHERE id = $1 RETURNING id, name",
       [id, name],
+      "write",
     );
     return rows[0] ?? null;
   }
@@ -279,6 +321,7 @@ export class PostgresStore implements ChatStore {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.health.close();
     await Promise.allSettled([...this.inFlight]);
     await this.pool.end();
   }

@@ -52,6 +52,17 @@ const MIGRATIONS: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 3,
+    name: "write probe",
+    // One row a store rewrites while its writes fail, to find out when they work again.
+    sql: `
+      CREATE TABLE write_probe (
+        id         INTEGER PRIMARY KEY,
+        written_at INTEGER NOT NULL
+      );
+    `,
+  },
 ];
 
 export const LATEST_SQLITE_SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;

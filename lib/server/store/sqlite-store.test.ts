@@ -1,12 +1,14 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { eventually } from "../testing/chat-test-server";
+import { damageTablePages } from "../testing/damage-database";
 import { LATEST_SQLITE_SCHEMA_VERSION } from "./sqlite-migrations";
 import { SqliteStore } from "./sqlite-store";
 import { describeStoreContract } from "./store-contract";
-import type { ChatStore } from "./types";
+import { type ChatStore, StoreCorruptError, StoreOpenError } from "./types";
 
 /** A temporary directory holding one SQLite file, and every store opened on it. */
 function tempDatabase() {
@@ -99,5 +101,110 @@ describe("SqliteStore on disk", () => {
     expect((await third.latestMessages("general", 10)).messages.map((m) => m.text)).toEqual([
       "kept",
     ]);
+  });
+});
+
+describe("SqliteStore.open on a damaged file", () => {
+  let dir: string;
+  let path: string;
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), "scrollback-damaged-"));
+    path = join(dir, "scrollback.db");
+    const store = new SqliteStore(path);
+    const author = { id: "u1", name: "Ana" };
+    await Promise.all(
+      Array.from({ length: 1_500 }, (_, i) =>
+        store.appendMessage({ room: "old", clientId: `c${i}`, author, text: "x".repeat(300) }),
+      ),
+    );
+    await store.close();
+    damageTablePages(path, "messages");
+  });
+  afterEach(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("refuses it, naming the file and what the integrity check found", async () => {
+    const opening = SqliteStore.open(path);
+    await expect(opening).rejects.toBeInstanceOf(StoreOpenError);
+    await expect(opening).rejects.toThrow(
+      new RegExp(
+        `^The database ${path} is damaged \\(PRAGMA quick_check found: Tree \\d+ page \\d+`,
+      ),
+    );
+  });
+
+  it("serves when the check outlasts its wait, and stops writes once the check finds the damage", async () => {
+    const store = await SqliteStore.open(path, { integrityCheckWaitMs: 0 });
+    try {
+      expect(store.health.current.status).toBe("ok");
+      await eventually(() => expect(store.health.current.status).toBe("corrupt"));
+      expect(store.health.current).toMatchObject({
+        detail: expect.stringContaining(`PRAGMA quick_check found damage in ${path}`),
+      });
+      await expect(
+        store.appendMessage({
+          room: "new",
+          clientId: "n1",
+          author: { id: "u2", name: "Bo" },
+          text: "refused",
+        }),
+      ).rejects.toBeInstanceOf(StoreCorruptError);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it("opens a sound file after checking it", async () => {
+    const sound = join(dir, "sound.db");
+    const first = new SqliteStore(sound);
+    await first.close();
+    const store = await SqliteStore.open(sound);
+    expect(store.health.current.status).toBe("ok");
+    await store.close();
+  });
+});
+
+describe("SqliteStore's write-ahead log", () => {
+  it("grows while another connection holds a read open, and is cut back to its size limit once that read ends", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "scrollback-wal-"));
+    const path = join(dir, "scrollback.db");
+    // Small settings, so that a few megabytes show what production does with a few hundred.
+    const limit = 256 * 1024;
+    const store = new SqliteStore(path, {
+      wal: { autocheckpointPages: 50, sizeLimitBytes: limit },
+    });
+    const walBytes = () => statSync(`${path}-wal`).size;
+    const author = { id: "u1", name: "Ana" };
+    let n = 0;
+    const write = (messages: number) =>
+      Promise.all(
+        Array.from({ length: messages }, () =>
+          store.appendMessage({
+            room: `r${n % 7}`,
+            clientId: `c${n++}`,
+            author,
+            text: "x".repeat(2_000),
+          }),
+        ),
+      );
+    // A backup or a sqlite3 shell in the middle of a read.
+    const reader = new Database(path, { readonly: true });
+    try {
+      await write(10);
+      reader.exec("BEGIN");
+      reader.prepare("SELECT count(*) FROM messages").get();
+      for (let i = 0; i < 20; i++) await write(50);
+      const grown = walBytes();
+      expect(grown).toBeGreaterThan(4 * limit);
+
+      reader.exec("COMMIT");
+      for (let i = 0; i < 5; i++) await write(5);
+      expect(walBytes()).toBeLessThanOrEqual(limit);
+    } finally {
+      reader.close();
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -2,9 +2,21 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import type { ChatMessage, Page, User } from "../../shared/protocol";
+import { LOCK_ATTEMPT_MS, MAX_LOCK_WAIT_MS, SqliteFaults } from "./sqlite-faults";
+import { type IntegrityReport, quickCheckWithin } from "./sqlite-integrity";
 import { migrateSqlite } from "./sqlite-migrations";
+import { describeSqliteOpenFailure } from "./sqlite-open-failure";
+import { classifySqliteError, type StorageFault } from "./storage-faults";
+import { StoreHealth, type StoreHealthOptions } from "./store-health";
 import { timeOrderedId } from "./time-ordered-id";
-import type { AppendResult, ChatStore, NewMessage, RoomSummary } from "./types";
+import {
+  type AppendResult,
+  type ChatStore,
+  type NewMessage,
+  type RoomSummary,
+  StoreOpenError,
+  StoreUnavailableError,
+} from "./types";
 
 type MessageRow = {
   room: string;
@@ -21,6 +33,28 @@ type PendingAppend = {
   input: NewMessage;
   resolve: (result: AppendResult) => void;
   reject: (error: unknown) => void;
+  /** When it was queued (performance.now()): a write waits for a lock only so long. */
+  queuedAt: number;
+};
+
+/** At start, before a single client is served, waiting for a lock costs nobody anything. */
+const OPEN_BUSY_TIMEOUT_MS = 5_000;
+/**
+ * How long opening waits for the integrity check before serving: the time a
+ * database of around a gigabyte takes to check. A larger file finishes its
+ * check in the background, and damage it finds then stops writes as damage
+ * found by a read would.
+ */
+const INTEGRITY_CHECK_WAIT_MS = 3_000;
+const WAL_AUTOCHECKPOINT_PAGES = 10_000;
+/** Above the log's size at a checkpoint (the pages above, plus the last batch), so that it is not cut and regrown each time. */
+const WAL_SIZE_LIMIT_BYTES = 64 * 1024 * 1024;
+
+type WalOptions = {
+  /** Pages in the write-ahead log that start a checkpoint. */
+  autocheckpointPages?: number;
+  /** The size the log file is cut back to when it restarts. */
+  sizeLimitBytes?: number;
 };
 
 /**
@@ -53,6 +87,45 @@ class SlicedSettler {
   }
 }
 
+/**
+ * Opens and migrates the file, which reads its header and schema: a file that
+ * is not a database, or whose first pages are damaged, fails here. Any error
+ * becomes a StoreOpenError that names the file and says what is wrong.
+ */
+function openDatabase(path: string, wal: WalOptions): Database.Database {
+  let db: Database.Database | undefined;
+  try {
+    if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+    db = new Database(path);
+    // Opening may wait for another process (a starting instance migrating);
+    // once serving, waits for locks happen between attempts instead.
+    db.pragma(`busy_timeout = ${OPEN_BUSY_TIMEOUT_MS}`);
+    db.pragma("journal_mode = WAL");
+    db.pragma("synchronous = FULL");
+    // Messages to many rooms dirty many pages per commit: checkpointing the WAL
+    // every 10,000 pages (not 1,000) copies each page to the database once
+    // instead of again and again, and a 64 MiB cache keeps the rooms' hot
+    // pages in memory. Measured in docs/performance.md.
+    db.pragma(`wal_autocheckpoint = ${wal.autocheckpointPages ?? WAL_AUTOCHECKPOINT_PAGES}`);
+    // A checkpoint cannot pass a read transaction another connection holds
+    // (a backup, a sqlite3 shell, the integrity check), so meanwhile the log
+    // grows with every commit — and SQLite never shrinks the file by itself.
+    // With a size limit, it is cut back to this once the log restarts.
+    db.pragma(`journal_size_limit = ${wal.sizeLimitBytes ?? WAL_SIZE_LIMIT_BYTES}`);
+    db.pragma("cache_size = -65536");
+    migrateSqlite(db);
+    db.pragma(`busy_timeout = ${LOCK_ATTEMPT_MS}`);
+    return db;
+  } catch (error) {
+    try {
+      db?.close();
+    } catch {
+      // Already unusable; the error below says why.
+    }
+    throw new StoreOpenError(describeSqliteOpenFailure(path, error), { cause: error });
+  }
+}
+
 const MESSAGE_COLUMNS = "room, seq, id, client_id, author_id, author_name, text, created_at";
 
 function toMessage(row: MessageRow): ChatMessage {
@@ -75,6 +148,13 @@ function toPage(rows: MessageRow[], limit: number, newestFirst: boolean): Page {
   return { messages: kept.map(toMessage), hasMore };
 }
 
+export type SqliteStoreOptions = StoreHealthOptions & {
+  /** The write-ahead log's checkpoint and size settings; the defaults suit production. */
+  wal?: WalOptions;
+  /** How long `open` waits for the integrity check before serving anyway. */
+  integrityCheckWaitMs?: number;
+};
+
 /**
  * SQLite in WAL mode with synchronous=FULL: a commit is on disk before an ack,
  * so acknowledged messages survive a process crash and a power loss.
@@ -82,32 +162,65 @@ function toPage(rows: MessageRow[], limit: number, newestFirst: boolean): Page {
  * better-sqlite3 is synchronous; appends are queued and committed together in
  * one transaction per turn of the event loop (group commit), so the price of an
  * fsync is shared by every message that arrived meanwhile.
+ *
+ * Storage faults are answered, never waited out on the event loop: a full
+ * disk or an I/O error rejects the write with StoreUnavailableError at once;
+ * a lock held by another process is waited for between short attempts
+ * (LockWait), for a bounded time; damaged data (SQLITE_CORRUPT, found by a
+ * read, a write or the integrity check) stops every later write. `health`
+ * follows the write results.
  */
 export class SqliteStore implements ChatStore {
+  readonly health: StoreHealth;
   private readonly db: Database.Database;
   private queue: PendingAppend[] = [];
   private flushScheduled = false;
   /** A committed batch is still being handed back: appends meanwhile wait and form the next batch. */
   private settling = false;
   private readonly settler = new SlicedSettler();
+  private readonly faults: SqliteFaults;
+  private integrityCheck: { cancel(): void } | undefined;
   private closed = false;
   private readonly statements;
-  private readonly appendAll: (inputs: NewMessage[]) => AppendResult[];
+  private readonly appendAll: Database.Transaction<(inputs: NewMessage[]) => AppendResult[]>;
 
-  constructor(path: string) {
-    if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
-    this.db = new Database(path);
-    this.db.pragma("journal_mode = WAL");
-    this.db.pragma("synchronous = FULL");
-    this.db.pragma("busy_timeout = 5000");
-    // Messages to many rooms dirty many pages per commit: checkpointing the WAL
-    // every 10,000 pages (not 1,000) copies each page to the database once
-    // instead of again and again, and a 64 MiB cache keeps the rooms' hot
-    // pages in memory. Measured in docs/performance.md.
-    this.db.pragma("wal_autocheckpoint = 10000");
-    this.db.pragma("cache_size = -65536");
-    migrateSqlite(this.db);
+  /**
+   * Opens the database for serving: the file is opened and migrated (which
+   * reads its header and schema), then checked page by page (`quick_check`,
+   * in a worker thread) for up to `integrityCheckWaitMs`. A file that is not
+   * a database or is damaged is refused with a StoreOpenError naming it; a
+   * check still running after the wait goes on while the store serves.
+   */
+  static async open(path: string, options: SqliteStoreOptions = {}): Promise<SqliteStore> {
+    const store = new SqliteStore(path, options);
+    if (path === ":memory:") return store;
+    const checked = await quickCheckWithin(
+      path,
+      options.integrityCheckWaitMs ?? INTEGRITY_CHECK_WAIT_MS,
+    );
+    if ("stillRunning" in checked) {
+      store.integrityCheck = checked.stillRunning;
+      checked.stillRunning.result.then(
+        (report) => store.integrityChecked(path, report),
+        (error: unknown) => store.integrityChecked(path, { ok: false, problems: [String(error)] }),
+      );
+      return store;
+    }
+    const early = checked.report;
+    if (!early.ok) {
+      await store.close();
+      throw new StoreOpenError(
+        `The database ${path} is damaged (PRAGMA quick_check found: ${early.problems.join("; ")}). ` +
+          "Restore it from a backup (docs/operations.md, Backups), or move it away to start with an empty history.",
+      );
+    }
+    return store;
+  }
 
+  constructor(path: string, options: Omit<SqliteStoreOptions, "integrityCheckWaitMs"> = {}) {
+    this.health = new StoreHealth(options);
+    this.faults = new SqliteFaults(this.health, () => this.closed);
+    this.db = openDatabase(path, options.wal ?? {});
     const db = this.db;
     this.statements = {
       byClientId: db.prepare<[string, string, string], MessageRow>(
@@ -155,17 +268,25 @@ export class SqliteStore implements ChatStore {
          RETURNING generation`,
       ),
       ping: db.prepare("SELECT 1"),
+      probe: db.prepare(
+        `INSERT INTO write_probe (id, written_at) VALUES (1, ?)
+         ON CONFLICT (id) DO UPDATE SET written_at = excluded.written_at`,
+      ),
     };
 
     this.appendAll = db.transaction((inputs: NewMessage[]) =>
       inputs.map((input) => this.appendOne(input)),
     );
+    // A committed write of one row: it needs what a message needs — the write
+    // lock, room in the log, a working disk — so its success means writes work again.
+    this.health.setProbe(() => this.faults.write(() => this.statements.probe.run(Date.now())));
   }
 
   appendMessage(input: NewMessage): Promise<AppendResult> {
     if (this.closed) return Promise.reject(new Error("store is closed"));
+    if (!this.health.writable) return Promise.reject(this.faults.corruptError());
     return new Promise((resolve, reject) => {
-      this.queue.push({ input, resolve, reject });
+      this.queue.push({ input, resolve, reject, queuedAt: performance.now() });
       this.scheduleFlush();
     });
   }
@@ -200,17 +321,44 @@ export class SqliteStore implements ChatStore {
 
   private flush(): void {
     this.flushScheduled = false;
+    if (this.queue.length === 0) return;
+    // Another write found the lock held: this batch waits for the next attempt too.
+    if (this.faults.lock.blocked) {
+      this.flushAfterLockWait();
+      return;
+    }
     const batch = this.queue;
     this.queue = [];
-    if (batch.length === 0) return;
+    if (!this.health.writable) {
+      const error = this.faults.corruptError();
+      for (const pending of batch) pending.reject(error);
+      return;
+    }
     try {
-      const results = this.appendAll(batch.map((pending) => pending.input));
+      // IMMEDIATE: the write lock is taken before anything is read, so a
+      // snapshot cannot go stale between reading and writing.
+      const results = this.appendAll.immediate(batch.map((pending) => pending.input));
+      this.faults.wrote();
       this.settling = true;
       this.settler.settle(batch, results, () => {
         this.settling = false;
         if (this.queue.length > 0) this.scheduleFlush();
       });
     } catch (batchError) {
+      const fault = classifySqliteError(batchError);
+      if (fault?.kind === "busy") {
+        // Back at the head of the queue, in order; what arrives meanwhile joins them.
+        this.queue = batch.concat(this.queue);
+        this.faults.lock.foundHeld();
+        this.expireLockWaits(fault);
+        this.flushAfterLockWait();
+        return;
+      }
+      if (fault) {
+        const error = this.faults.storageError(batchError, fault);
+        for (const pending of batch) pending.reject(error);
+        return;
+      }
       // One bad append must not fail its neighbours: retry each on its own.
       if (batch.length === 1) {
         batch[0]?.reject(batchError);
@@ -218,53 +366,95 @@ export class SqliteStore implements ChatStore {
       }
       for (const pending of batch) {
         try {
-          const [result] = this.appendAll([pending.input]);
+          const [result] = this.appendAll.immediate([pending.input]);
+          this.faults.wrote();
           pending.resolve(result as AppendResult);
         } catch (error) {
-          pending.reject(error);
+          const single = classifySqliteError(error);
+          pending.reject(single ? this.faults.storageError(error, single) : error);
         }
       }
     }
   }
 
+  private flushAfterLockWait(): void {
+    if (this.flushScheduled || this.closed) return;
+    this.flushScheduled = true;
+    void this.faults.lock.nextAttempt().then(() => this.flush());
+  }
+
+  /** Appends that have waited for the lock as long as a write may are answered now. */
+  private expireLockWaits(fault: StorageFault): void {
+    const now = performance.now();
+    const expired = this.queue.filter((pending) => now - pending.queuedAt >= MAX_LOCK_WAIT_MS);
+    if (expired.length === 0) return;
+    this.queue = this.queue.filter((pending) => now - pending.queuedAt < MAX_LOCK_WAIT_MS);
+    const error = this.faults.storageError(new Error("the write lock stayed held"), fault);
+    for (const pending of expired) pending.reject(error);
+  }
+
+  /** The background integrity check finished after the store began serving. */
+  private integrityChecked(path: string, report: IntegrityReport): void {
+    this.integrityCheck = undefined;
+    if (report.ok || this.closed) return;
+    this.health.corrupted(
+      { kind: "corrupt", code: "quick_check" },
+      `PRAGMA quick_check found damage in ${path}: ${report.problems.join("; ")}`,
+    );
+  }
+
   async latestMessages(room: string, limit: number): Promise<Page> {
-    return toPage(this.statements.newest.all(room, limit + 1), limit, true);
+    return toPage(
+      this.faults.read(() => this.statements.newest.all(room, limit + 1)),
+      limit,
+      true,
+    );
   }
 
   async messagesBefore(room: string, before: number, limit: number): Promise<Page> {
-    return toPage(this.statements.before.all(room, before, limit + 1), limit, true);
+    return toPage(
+      this.faults.read(() => this.statements.before.all(room, before, limit + 1)),
+      limit,
+      true,
+    );
   }
 
   async messagesAfter(room: string, after: number, limit: number): Promise<Page> {
-    return toPage(this.statements.after.all(room, after, limit + 1), limit, false);
+    return toPage(
+      this.faults.read(() => this.statements.after.all(room, after, limit + 1)),
+      limit,
+      false,
+    );
   }
 
   async latestSeq(room: string): Promise<number> {
-    return this.statements.latestSeq.get(room)?.latest_seq ?? 0;
+    return this.faults.read(() => this.statements.latestSeq.get(room)?.latest_seq ?? 0);
   }
 
   async recentRooms(limit: number): Promise<RoomSummary[]> {
-    return this.statements.recentRooms.all(limit).map((row) => ({
-      name: row.name,
-      latestSeq: row.latest_seq,
-      lastMessageAt: new Date(row.last_message_at).toISOString(),
-    }));
+    return this.faults
+      .read(() => this.statements.recentRooms.all(limit))
+      .map((row) => ({
+        name: row.name,
+        latestSeq: row.latest_seq,
+        lastMessageAt: new Date(row.last_message_at).toISOString(),
+      }));
   }
 
   async createUser(user: User): Promise<User> {
     // Two tabs presenting the same new cookie may race to create it: the first wins, both get it.
-    this.statements.insertUser.run(user.id, user.name, Date.now());
-    const stored = this.statements.findUser.get(user.id);
+    await this.faults.write(() => this.statements.insertUser.run(user.id, user.name, Date.now()));
+    const stored = this.faults.read(() => this.statements.findUser.get(user.id));
     if (!stored) throw new Error("created user was not found");
     return stored;
   }
 
   async findUser(id: string): Promise<User | null> {
-    return this.statements.findUser.get(id) ?? null;
+    return this.faults.read(() => this.statements.findUser.get(id) ?? null);
   }
 
   async renameUser(id: string, name: string): Promise<User | null> {
-    return this.statements.renameUser.get(name, id) ?? null;
+    return this.faults.write(() => this.statements.renameUser.get(name, id) ?? null);
   }
 
   async credentialGeneration(userId: string): Promise<number> {
@@ -278,13 +468,27 @@ export class SqliteStore implements ChatStore {
   }
 
   async ping(): Promise<void> {
-    this.statements.ping.get();
+    this.faults.read(() => this.statements.ping.get());
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
-    this.closed = true;
+    this.integrityCheck?.cancel();
+    this.health.close();
+    // One last attempt for what is queued; whatever still finds the lock held
+    // is answered unavailable (its clients resend) rather than left hanging.
+    this.faults.lock.release();
     this.flush();
+    this.closed = true;
+    // Wakes writes still waiting for the lock; they find the store closed.
+    this.faults.lock.release();
+    const stranded = this.queue.splice(0);
+    if (stranded.length > 0) {
+      const error = new StoreUnavailableError("the store closed while waiting for the write lock", {
+        fault: { kind: "busy", code: "SQLITE_BUSY" },
+      });
+      for (const pending of stranded) pending.reject(error);
+    }
     this.db.close();
   }
 }

@@ -1,4 +1,6 @@
 import type { ChatMessage, Page, RoomSummary, User } from "../../shared/protocol";
+import { RETRY_AFTER_MS, type StorageFault } from "./storage-faults";
+import type { StoreHealth } from "./store-health";
 
 export type { RoomSummary };
 
@@ -43,16 +45,57 @@ export interface ChatStore {
   /** Revokes every credential issued to the identity so far; resolves with the new generation. */
   revokeCredentials(userId: string): Promise<number>;
 
+  /**
+   * Whether the store's writes are succeeding, fed by its own write results
+   * (and a probe write while they fail); read by readiness checks and metrics.
+   */
+  readonly health: StoreHealth;
+
   /** Resolves when the database answers; used by readiness checks. */
   ping(): Promise<void>;
   /** Finishes pending writes, then releases the database. */
   close(): Promise<void>;
 }
 
-/** Raised by a store when its database cannot be reached; reported to clients as `unavailable`. */
+/**
+ * Raised by a store when its storage fails, not the request: the database
+ * cannot be reached, its disk is full, another process holds its lock, an I/O
+ * error. Reported to clients as `unavailable` with `retryAfterMs`; nothing was
+ * written, and the same request succeeds once the fault is gone.
+ */
 export class StoreUnavailableError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
+  /** What went wrong, when the store knows; absent for causes it could not classify. */
+  readonly fault: StorageFault | undefined;
+  readonly retryAfterMs: number;
+
+  constructor(
+    message: string,
+    options: { cause?: unknown; fault?: StorageFault; retryAfterMs?: number } = {},
+  ) {
+    super(message, { cause: options.cause });
     this.name = "StoreUnavailableError";
+    this.fault = options.fault;
+    this.retryAfterMs = options.retryAfterMs ?? RETRY_AFTER_MS[options.fault?.kind ?? "connection"];
   }
+}
+
+/** The store found its data damaged and stopped writing: unavailable until an operator restores it. */
+export class StoreCorruptError extends StoreUnavailableError {
+  constructor(message: string, options: { cause?: unknown; code?: string } = {}) {
+    super(message, {
+      cause: options.cause,
+      fault: { kind: "corrupt", code: options.code ?? "corrupt" },
+    });
+    this.name = "StoreCorruptError";
+  }
+}
+
+/**
+ * The database cannot be opened as it is: not a database, damaged, locked by
+ * another process for longer than a start may wait, or on a full disk. The
+ * message names the file and what is wrong, for the operator reading the
+ * start-up output; server.ts prints it instead of a stack.
+ */
+export class StoreOpenError extends Error {
+  override name = "StoreOpenError";
 }

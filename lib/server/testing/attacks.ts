@@ -137,6 +137,42 @@ export function httpPost(
 }
 
 /**
+ * An HTTP POST whose body has no declared length (`Transfer-Encoding:
+ * chunked`), written in pieces, as a client streaming a body would.
+ */
+export function httpPostChunked(
+  url: string,
+  chunks: string[],
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(
+      url,
+      {
+        method: "POST",
+        agent: false,
+        headers: { ...headers, "content-type": "text/plain;charset=UTF-8" },
+      },
+      (res) => {
+        let text = "";
+        res.setEncoding("utf8");
+        res.on("data", (chunk: string) => {
+          text += chunk;
+        });
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, body: text }));
+        res.on("error", () => resolve({ status: res.statusCode ?? 0, body: text }));
+      },
+    );
+    // The server may stop reading and close once it has answered.
+    req.on("error", (error) => {
+      if (!("code" in error) || error.code !== "ECONNRESET") reject(error);
+    });
+    for (const chunk of chunks) req.write(chunk);
+    req.end();
+  });
+}
+
+/**
  * Opens a TCP connection, writes `bytes` (possibly nothing) and reports when
  * and how the server ended it: what it answered, after how long.
  */

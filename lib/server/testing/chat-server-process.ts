@@ -1,8 +1,9 @@
 import { createAppServer } from "../app-server";
-import { ConfigError, loadConfig } from "../config";
+import { checkListenHost, loadConfig } from "../config";
 import { loadSessionSecret } from "../identity/session-secret";
 import { createTokenSigner } from "../identity/tokens";
 import { createLogger } from "../logger";
+import { startupFailure } from "../startup-failure";
 import { openStore } from "../store/open-store";
 
 /**
@@ -12,6 +13,7 @@ import { openStore } from "../store/open-store";
  */
 async function main(): Promise<void> {
   const config = loadConfig();
+  await checkListenHost(config.host);
   const logger = createLogger(config.logLevel);
   const app = await createAppServer({
     store: await openStore(config.database),
@@ -31,6 +33,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(error instanceof ConfigError ? error.message : error);
+  console.error(startupFailure(error));
   process.exit(1);
 });

@@ -147,13 +147,21 @@ export class RawClient {
   }
 }
 
-/** A WebSocket handshake to the Socket.IO endpoint: 101, or the status and body it was refused with. */
+/**
+ * A WebSocket handshake to the Socket.IO endpoint: 101, or the status and
+ * body it was refused with. `query` adds to the URL (`&sid=…`: the upgrade of
+ * a long-polling session).
+ */
 export function upgrade(
   baseUrl: string,
   headers: Record<string, string>,
+  query = "",
 ): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(RawClient.url(baseUrl), { headers, perMessageDeflate: false });
+    const ws = new WebSocket(`${RawClient.url(baseUrl)}${query}`, {
+      headers,
+      perMessageDeflate: false,
+    });
     ws.once("upgrade", () => {
       ws.terminate();
       resolve({ status: 101, body: "" });
