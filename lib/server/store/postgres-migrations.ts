@@ -50,6 +50,7 @@ const MIGRATIONS: readonly Migration[] = [
         user_id    text        PRIMARY KEY,
         generation integer     NOT NULL,
         revoked_at timestamptz NOT NULL
+      );
     `,
   },
   {
