@@ -16,7 +16,8 @@ export type IdentityClaim = {
 export type Identities = {
   /**
    * The user a connection acts as: the token's, else the cookie's, else a new
-   * one; `renamed` when the claim's name replaced the one on record.
+   * one; `renamed` when the claim's name replaced the one on record. Nothing
+   * is stored for an identity that has not written yet (see ChatStore).
    */
   resolve(claim: IdentityClaim): Promise<{ user: User; renamed: boolean }>;
   tokenFor(userId: string): string;
@@ -25,31 +26,22 @@ export type Identities = {
 };
 
 export function createIdentities(store: ChatStore, signer: TokenSigner): Identities {
-  async function findOrCreate(claim: IdentityClaim): Promise<User> {
-    const fromToken = claim.token ? signer.verify(claim.token) : null;
-    if (fromToken) {
-      const known = await store.findUser(fromToken);
-      if (known) return known;
-    }
-    if (claim.cookieUserId) {
-      // The cookie was signed by us; its id is kept even when the row is new
-      // (first visit) or gone (database replaced), since the browser holds it.
-      const known = await store.findUser(claim.cookieUserId);
-      return (
-        known ?? store.createUser({ id: claim.cookieUserId, name: claim.name ?? friendlyName() })
-      );
-    }
-    return store.createUser({ id: randomUUID(), name: claim.name ?? friendlyName() });
-  }
-
   return {
     async resolve(claim) {
-      const user = await findOrCreate(claim);
-      if (claim.name && claim.name !== user.name) {
-        const renamed = await store.renameUser(user.id, claim.name);
-        if (renamed) return { user: renamed, renamed: true };
+      // A token or cookie signed by this server names an identity whether or
+      // not it has written yet: only forged ones get a fresh identity.
+      const fromToken = claim.token ? signer.verify(claim.token) : null;
+      const claimed = fromToken ?? claim.cookieUserId;
+      const known = claimed ? await store.findUser(claimed) : null;
+      const id = claimed ?? randomUUID();
+      if (claim.name && claim.name !== known?.name) {
+        // A name the client chose is a write, as a rename is: it makes the
+        // row of an identity that has none, and its other connections (an
+        // identity from a token or cookie may have some) take the name too.
+        const user = await store.renameUser(id, claim.name);
+        return { user, renamed: claimed !== undefined };
       }
-      return { user, renamed: false };
+      return { user: known ?? { id, name: friendlyName(id) }, renamed: false };
     },
     tokenFor: (userId) => signer.sign(userId),
     newUserId: () => randomUUID(),
