@@ -1,6 +1,7 @@
 import type { ChatIo, ChatLimits, ChatSocket } from "../chat/chat-types";
 import { SendBacklog } from "../chat/send-backlog";
 import type { Logger } from "../logger";
+import { limitRepeats } from "../ops/log-guard";
 import { clientAddress } from "./client-address";
 import { cutOff } from "./engine-connection";
 import { guardEventRate } from "./event-rate-guard";
@@ -58,6 +59,8 @@ export function installDefences(
     },
     "messages-per-ip",
   );
+  // One for every connection: a flood of flooders must not flood the log.
+  const cutOffWarnings = limitRepeats(logger);
   function cutOffAbuser(socket: ChatSocket): void {
     handshake.shutOut(socket.request);
     // The DISCONNECT packet tells a socket.io-client not to reconnect by
@@ -76,7 +79,8 @@ export function installDefences(
       maxRoomsPerConnection: limits.maxRoomsPerConnection,
       sendBacklog: new SendBacklog(limits.maxSendDelayMs),
     },
-    guard: (socket) => guardEventRate(socket, events, limits.eventsPerSecond, cutOffAbuser, logger),
+    guard: (socket) =>
+      guardEventRate(socket, events, limits.eventsPerSecond, cutOffAbuser, logger, cutOffWarnings),
     stop: () => sweeper.stop(),
   };
 }
