@@ -2,11 +2,12 @@ import type { ChatIo, ChatLimits, ChatSocket } from "../chat/chat-types";
 import { SendBacklog } from "../chat/send-backlog";
 import type { Logger } from "../logger";
 import { limitRepeats } from "../ops/log-guard";
-import { clientAddress } from "./client-address";
 import { cutOff } from "./engine-connection";
 import { guardEventRate } from "./event-rate-guard";
 import { installHandshakeGuard } from "./handshake-guard";
+import { createHistoryBudget } from "./history-budget";
 import { createRateLimiter } from "./rate-limiter";
+import { createRequestBudgets } from "./request-budgets";
 import { DEFAULT_SECURITY_LIMITS, type SecurityLimits } from "./security-config";
 import { sweepSlowClients } from "./slow-clients";
 
@@ -21,9 +22,11 @@ export type Defences = {
 /**
  * Everything that keeps one client from hurting the others, installed on a
  * Socket.IO server: handshake checks (origin, connections per address, body
- * size), the per-connection event budget, the message budgets per identity
- * and per address, the room cap, and the sweep that cuts off clients that
- * stop reading. A connection that floods on after being refused is cut off
+ * size), the per-connection event budget, the budgets per identity and per
+ * address of everything a request changes (messages, renames, joins, typing
+ * relays, new rooms), the byte and concurrency budget of history per
+ * address, the room cap, and the sweep that cuts off clients that stop
+ * reading. A connection that floods on after being refused is cut off
  * and its address shut out for a while.
  */
 export function installDefences(
@@ -47,18 +50,7 @@ export function installDefences(
     { perSecond: limits.eventsPerSecond, burst: limits.eventBurst, burstWindowMs: window },
     "events",
   );
-  const messagesPerIdentity = createRateLimiter(
-    { perSecond: limits.messagesPerSecond, burst: limits.messageBurst, burstWindowMs: window },
-    "messages",
-  );
-  const messagesPerAddress = createRateLimiter(
-    {
-      perSecond: limits.messagesPerIpPerSecond,
-      burst: limits.messageBurstPerIp,
-      burstWindowMs: window,
-    },
-    "messages-per-ip",
-  );
+  const budgets = createRequestBudgets(limits);
   // One for every connection: a flood of flooders must not flood the log.
   const cutOffWarnings = limitRepeats(logger);
   function cutOffAbuser(socket: ChatSocket): void {
@@ -71,11 +63,9 @@ export function installDefences(
   }
   return {
     chat: {
-      async admitMessage(socket) {
-        const own = await messagesPerIdentity.consume(socket.data.user.id);
-        if (!own.allowed) return own;
-        return messagesPerAddress.consume(clientAddress(socket.request, limits.trustProxy));
-      },
+      spend: budgets.spend,
+      deliver: budgets.deliver,
+      history: createHistoryBudget(limits),
       maxRoomsPerConnection: limits.maxRoomsPerConnection,
       sendBacklog: new SendBacklog(limits.maxSendDelayMs),
     },
