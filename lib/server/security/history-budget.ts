@@ -62,11 +62,17 @@ export function createHistoryBudget(
   return {
     async admit(socket) {
       const address = clientAddress(socket.request, limits.trustProxy);
-      const budget = await bytes.check(address);
-      if (!budget.allowed) return budget;
+      const before = await bytes.check(address);
+      if (!before.allowed) return before;
       const release = await gate.acquire(address);
       if (!release) return { allowed: false, retryAfterMs: QUEUE_FULL_RETRY_MS };
       await nextTurn();
+      // Pages that waited their turn may find the budget spent by the ones before them.
+      const now = await bytes.check(address);
+      if (!now.allowed) {
+        release();
+        return now;
+      }
       let finished = false;
       return {
         allowed: true,

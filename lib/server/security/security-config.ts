@@ -113,7 +113,7 @@ export const DEFAULT_SECURITY_LIMITS: SecurityLimits = {
   roomsPerHour: 10,
   roomsPerIpPerHour: 30,
   historyBytesPerIpPerSecond: 1024 * 1024,
-  historyByteBurstPerIp: 16 * 1024 * 1024,
+  historyByteBurstPerIp: 4 * 1024 * 1024,
   maxHistoryRequestsPerIp: 4,
   burstWindowMs: 60_000,
   abuseBlockMs: 30_000,
