@@ -72,14 +72,17 @@ async function otherPerson(): Promise<ChatClientSocket> {
   return socket;
 }
 
+/** Every message `say` sends has a clientId of its own: two sends in one millisecond are two messages. */
+let said = 0;
+
 /** Sends in one go; one socket's requests are stored in the order they were sent. */
 async function say(socket: ChatClientSocket, texts: readonly string[]): Promise<void> {
   const acks = await Promise.all(
-    texts.map((text, i) =>
-      request(socket, "message:send", { room: ROOM, text, clientId: `x${Date.now()}-${i}` }),
+    texts.map((text) =>
+      request(socket, "message:send", { room: ROOM, text, clientId: `say-${++said}` }),
     ),
   );
-  for (const ack of acks) expect(ack.ok).toBe(true);
+  for (const ack of acks) expect(ack).toMatchObject({ ok: true, duplicate: false });
 }
 
 async function joined(tab: Tab): Promise<void> {
@@ -93,9 +96,14 @@ const numbered = (prefix: string, count: number) =>
 const range = (from: number, to: number) =>
   Array.from({ length: to - from + 1 }, (_, i) => from + i);
 
+/** Everything the room holds, page by page (pages are bounded in bytes as well as in messages). */
 async function stored(): Promise<ChatMessage[]> {
-  const { messages } = await server.store.messagesAfter(ROOM, 0, 10_000);
-  return messages;
+  const all: ChatMessage[] = [];
+  for (;;) {
+    const page = await server.store.messagesAfter(ROOM, all.at(-1)?.seq ?? 0, 10_000);
+    all.push(...page.messages);
+    if (!page.hasMore) return all;
+  }
 }
 
 /** Every `message:send` the server receives, by clientId, in arrival order. */
