@@ -264,12 +264,14 @@ export class SqliteStore implements ChatStore {
     }));
   }
 
-  async createUser(user: User): Promise<User> {
-    // Two tabs presenting the same new cookie may race to create it: the first wins, both get it.
-    this.statements.insertUser.run(user.id, user.name, Date.now());
-    const stored = this.statements.findUser.get(user.id);
-    if (!stored) throw new Error("created user was not found");
-    return stored;
+  createUser(user: User): Promise<User> {
+    return this.write(() => {
+      // Two tabs presenting the same new cookie may race to create it: the first wins, both get it.
+      this.statements.insertUser.run(user.id, user.name, Date.now());
+      const stored = this.statements.findUser.get(user.id);
+      if (!stored) throw new Error("created user was not found");
+      return stored;
+    });
   }
 
   async findUser(id: string): Promise<User | null> {
