@@ -63,6 +63,8 @@ const P99_BOUND_MS = 100;
 const STALL_BOUND_MS = 100;
 const QUIET_FLOOR_MS = 25;
 const LOADED_BOUND_MS = 1_000;
+/** A fresh connection from a third address: connect, session, join. */
+const NEWCOMER_BOUND_MS = 250;
 /** What a flood may add to the server's memory (the unprotected server grew by gigabytes). */
 const RSS_GROWTH_BOUND_MB = 128;
 
@@ -103,6 +105,7 @@ describe("the flood matrix: one address at 90 % of every budget, a bystander on 
     expect(r.flood.p99).toBeLessThan(P99_BOUND_MS);
     expect(r.flood.p99).toBeLessThanOrEqual(2 * Math.max(r.quiet.p99, QUIET_FLOOR_MS));
     expect(r.longestStallMs).toBeLessThan(STALL_BOUND_MS);
-    expect(r.newcomerConnectMs.max).toBeLessThan(P99_BOUND_MS * 2);
+    // Not the issue's bound (it names none for newcomers; it saw them time out for 18 s).
+    expect(r.newcomerConnectMs.max).toBeLessThan(NEWCOMER_BOUND_MS);
   });
 });
