@@ -11,10 +11,16 @@ import type { TargetKind } from "./lib/wire";
 import { type ConnectionsResult, connectionsScenario } from "./scenarios/connections";
 import { type FanoutResult, fanoutScenario, P99_BOUND_MS } from "./scenarios/fanout";
 import { type HistoryResult, historyScenario } from "./scenarios/history";
+import {
+  type HostileResult,
+  hostileScenario,
+  hostileTable,
+  hostileTablesByRequest,
+} from "./scenarios/hostile";
 import { type StormsResult, stormsScenario } from "./scenarios/storms";
 import { type WritesResult, writesScenario } from "./scenarios/writes";
 
-const SCENARIOS = ["fanout", "history", "writes", "connections", "storms"] as const;
+const SCENARIOS = ["fanout", "history", "writes", "connections", "storms", "hostile"] as const;
 type ScenarioName = (typeof SCENARIOS)[number];
 
 function parseArgs(argv: string[]): {
@@ -306,6 +312,7 @@ async function main(): Promise<void> {
             saturation.set(s.target, s.saturation.median);
         save(name, await stormsScenario(settings, saturation, progress));
       }
+      if (name === "hostile") save(name, await hostileScenario(settings, progress));
       ran.push(name);
     }
     const machineAtEnd = machineTimes();
@@ -326,11 +333,15 @@ async function main(): Promise<void> {
   const writes = readPrevious<WritesResult>(join(outDir, "writes.json"));
   const connections = readPrevious<ConnectionsResult>(join(outDir, "connections.json"));
   const storms = readPrevious<StormsResult>(join(outDir, "storms.json"));
+  const hostile = readPrevious<HostileResult>(join(outDir, "hostile.json"));
   if (fanout) tables.push(...fanoutTables(fanout));
   if (history) tables.push(historyTable(history));
   if (writes) tables.push(writesTable(writes));
   if (connections) tables.push(connectionsTable(connections));
   if (storms) tables.push(...stormsTables(storms));
+  if (hostile?.runs) {
+    tables.push(...hostile.runs.map(hostileTable), ...hostileTablesByRequest(hostile));
+  }
   const runs = readPrevious<Record<string, string>>(join(outDir, "runs.json")) ?? {};
   const footer = `Measured: ${SCENARIOS.filter((n) => runs[n])
     .map((n) => `${n} — ${runs[n]}`)

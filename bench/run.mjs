@@ -1,4 +1,4 @@
-// `npm run bench [-- --quick] [-- --only=fanout,history,writes,connections,storms]`:
+// `npm run bench [-- --quick] [-- --only=fanout,history,writes,connections,storms,hostile]`:
 // measures Scrollback's production build, so it builds first when the build is
 // missing or stale, then runs the benchmark (bench/main.ts) under tsx.
 import { spawnSync } from "node:child_process";

@@ -56,6 +56,43 @@ export function seedScrollbackHistory(file: string, count: number): void {
   db.close();
 }
 
+/**
+ * Writes `count` messages of `codePoints` three-byte characters each (the
+ * longest messages by bytes that most people can type) into `room` of a new
+ * Scrollback SQLite database, as the flood matrix's long history.
+ */
+export function seedLongMessages(file: string, room: string, count: number, codePoints: number) {
+  const db = new Database(file);
+  db.pragma("journal_mode = WAL");
+  db.pragma("synchronous = OFF");
+  migrateSqlite(db);
+  const insert = db.prepare(
+    "INSERT INTO messages (room, seq, id, client_id, author_id, author_name, text, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+  );
+  const text = "語".repeat(codePoints);
+  const start = Date.now() - count * 1000;
+  db.transaction(() => {
+    for (let seq = 1; seq <= count; seq++)
+      insert.run(
+        room,
+        seq,
+        randomUUID(),
+        `seed-${seq}`,
+        "archivist",
+        "Archivist",
+        text,
+        start + seq * 1000,
+      );
+    db.prepare("INSERT INTO rooms (name, latest_seq, last_message_at) VALUES (?, ?, ?)").run(
+      room,
+      count,
+      start + count * 1000,
+    );
+  })();
+  db.pragma("wal_checkpoint(TRUNCATE)");
+  db.close();
+}
+
 /** The same text the naive server seeds its list with, so both histories weigh the same. */
 export function seededText(seq: number): string {
   return `seeded message ${seq} ${"lorem ipsum ".repeat(4)}`;

@@ -15,8 +15,21 @@ export const BENCH_LIMITS_ENV: Record<string, string> = {
   RATE_LIMIT_MESSAGE_BURST: "100000",
   RATE_LIMIT_MESSAGES_PER_IP_PER_SECOND: "1000000",
   RATE_LIMIT_MESSAGE_BURST_PER_IP: "1000000",
+  RATE_LIMIT_DELIVERIES_PER_IP_PER_SECOND: "1000000000",
+  RATE_LIMIT_DELIVERY_BURST_PER_IP: "1000000000",
   RATE_LIMIT_EVENTS_PER_SECOND: "100000",
   RATE_LIMIT_EVENT_BURST: "100000",
+  RATE_LIMIT_RENAMES_PER_MINUTE: "1000000",
+  RATE_LIMIT_RENAMES_PER_IP_PER_MINUTE: "1000000",
+  RATE_LIMIT_JOINS_PER_MINUTE: "1000000",
+  RATE_LIMIT_JOINS_PER_IP_PER_MINUTE: "1000000",
+  RATE_LIMIT_TYPING_PER_MINUTE: "1000000",
+  RATE_LIMIT_TYPING_PER_IP_PER_MINUTE: "1000000",
+  RATE_LIMIT_ROOMS_PER_HOUR: "1000000",
+  RATE_LIMIT_ROOMS_PER_IP_PER_HOUR: "1000000",
+  RATE_LIMIT_HISTORY_BYTES_PER_IP_PER_SECOND: "1000000000",
+  RATE_LIMIT_HISTORY_BYTE_BURST_PER_IP: "1000000000",
+  MAX_HISTORY_REQUESTS_PER_IP: "100000",
   MAX_CONNECTIONS_PER_IP: "100000",
   RATE_LIMIT_CONNECTIONS_PER_IP_PER_SECOND: "100000",
 };
@@ -28,6 +41,11 @@ export type TargetOptions = {
   databaseFile?: string;
   /** For the naive server: messages in its list at start. */
   naiveSeedMessages?: number;
+  /**
+   * Scrollback's limits: the benchmark's (one address plays a thousand
+   * clients), or the defaults a public server runs with (the hostile scenario).
+   */
+  limits?: "bench" | "defaults";
   env?: Record<string, string>;
 };
 
@@ -55,7 +73,7 @@ export class Target {
         env: {
           ...(options.databaseFile ? { DATABASE_URL: `file:${options.databaseFile}` } : {}),
           NEXT_TELEMETRY_DISABLED: "1",
-          ...BENCH_LIMITS_ENV,
+          ...(options.limits === "defaults" ? {} : BENCH_LIMITS_ENV),
           ...options.env,
         },
         ipc: true,

@@ -44,6 +44,12 @@ export type AckResult = { ok: boolean; code?: string };
 export type ClientHooks = {
   /** Every frame that carries a chat message (live broadcast, not history). */
   onDelivery?: (frame: Buffer, receivedAt: number) => void;
+  /**
+   * The loopback address this client's socket is bound to (127.0.0.2 and up):
+   * Linux routes all of 127.0.0.0/8 to loopback, so clients on different
+   * addresses stand in for different machines to the server's per-address limits.
+   */
+  localAddress?: string;
 };
 
 type PendingAck = (result: AckResult, frame: Buffer) => void;
@@ -82,7 +88,11 @@ export class WireClient {
       this.kind === "raw"
         ? this.baseUrl.replace(/^http/, "ws")
         : `${this.baseUrl.replace(/^http/, "ws")}/socket.io/?EIO=4&transport=websocket`;
-    const ws = new WebSocket(url, { perMessageDeflate: false, skipUTF8Validation: true });
+    const ws = new WebSocket(url, {
+      perMessageDeflate: false,
+      skipUTF8Validation: true,
+      ...(this.hooks.localAddress ? { localAddress: this.hooks.localAddress } : {}),
+    });
     this.ws = ws;
     this.closedByServer = false;
     return new Promise<void>((resolve, reject) => {
@@ -177,6 +187,11 @@ export class WireClient {
     const ackId = this.nextAckId++;
     this.acks.set(ackId, onAck);
     this.ws?.send(`42${ackId}${JSON.stringify([event, payload])}`);
+  }
+
+  /** A Socket.IO event without an acknowledgement, as notices (`typing:start`) are sent (Scrollback only). */
+  notice(event: string, payload: unknown): void {
+    this.ws?.send(`42${JSON.stringify([event, payload])}`);
   }
 
   /** Sends one chat message in this server's protocol; `onAck` only for Scrollback, which acknowledges. */

@@ -6,6 +6,7 @@ import type { ChatMessage } from "../shared/protocol";
 import { memoryOutboxStorage, type OutboxEntry, type OutboxStorage } from "./outbox";
 import { type ChatClientSocket, RoomClient, type RoomClientOptions } from "./room-client";
 import { switchableNetwork } from "./testing/switchable-network";
+import { hasOlder } from "./timeline";
 
 const ROOM = "general";
 /** Short, so that tests of lost answers do not wait the production timeout. */
@@ -100,9 +101,14 @@ const numbered = (prefix: string, count: number) =>
 const range = (from: number, to: number) =>
   Array.from({ length: to - from + 1 }, (_, i) => from + i);
 
+/** Everything the room holds, page by page (pages are bounded in bytes as well as in messages). */
 async function stored(): Promise<ChatMessage[]> {
-  const { messages } = await server.store.messagesAfter(ROOM, 0, 10_000);
-  return messages;
+  const all: ChatMessage[] = [];
+  for (;;) {
+    const page = await server.store.messagesAfter(ROOM, all.at(-1)?.seq ?? 0, 10_000);
+    all.push(...page.messages);
+    if (!page.hasMore) return all;
+  }
 }
 
 /** Every `message:send` the server receives, by clientId, in arrival order. */
@@ -338,6 +344,78 @@ describe("RoomClient receiving", () => {
     }, WAIT_MS);
     tab.client.send("still here");
     await eventually(() => expect(texts(tab)).toEqual(["still here"]), WAIT_MS);
+  });
+});
+
+describe("RoomClient with pages that stop short of their limit", () => {
+  /** About twelve kilobytes each: a page holds a score of them, whatever its limit. */
+  const long = (prefix: string, count: number) =>
+    numbered(prefix, count).map((label) => `${label} ${"語".repeat(3990)}`);
+
+  it("loads older pages until it holds the room from its first message", async () => {
+    const other = await otherPerson();
+    const said = long("old", 90);
+    for (let i = 0; i < said.length; i += 30) await say(other, said.slice(i, i + 30));
+    const tab = openTab();
+    await joined(tab);
+    const first = seqs(tab);
+    expect(first.length).toBeGreaterThan(0);
+    expect(first.length).toBeLessThan(50);
+    expect(hasOlder(tab.client.getSnapshot().timeline)).toBe(true);
+
+    for (let pages = 0; hasOlder(tab.client.getSnapshot().timeline) && pages < 20; pages++)
+      await tab.client.loadOlder();
+    expect(texts(tab)).toEqual(said);
+  });
+
+  it("after a dropped link it catches up on long messages, page after short page", async () => {
+    const other = await otherPerson();
+    const tab = openTab();
+    await joined(tab);
+    relay.cut();
+    await eventually(() => expect(tab.client.getSnapshot().joined).toBe(false), WAIT_MS);
+    const missed = long("missed", 60);
+    for (let i = 0; i < missed.length; i += 30) await say(other, missed.slice(i, i + 30));
+    relay.restore();
+    await eventually(() => expect(texts(tab)).toEqual(missed), WAIT_MS);
+  });
+
+  it("catches up on everything while the server makes it wait for its history budget", async () => {
+    const limited = await ChatTestServer.start({
+      limits: { historyBytesPerIpPerSecond: 256 * 1024, historyByteBurstPerIp: 256 * 1024 },
+    });
+    const limitedRelay = await LinkRelay.start(limited.port);
+    // The answers the server gives to the catch-up's pages, to see that it was made to wait.
+    const answers: string[] = [];
+    limited.io.on("connection", (socket) => {
+      socket.use((packet, next) => {
+        const ack = packet.at(-1);
+        if (packet[0] === "history:after" && typeof ack === "function") {
+          packet[packet.length - 1] = (result: { ok: boolean; error?: { code: string } }) => {
+            answers.push(result.ok ? "ok" : (result.error?.code ?? "?"));
+            ack(result);
+          };
+        }
+        next();
+      });
+    });
+    try {
+      const { socket: other } = await limited.connect({ auth: { name: "Other" } });
+      await request(other, "room:join", { room: ROOM });
+      const tab = openTab({ url: limitedRelay.url });
+      await joined(tab);
+      limitedRelay.cut();
+      await eventually(() => expect(tab.client.getSnapshot().joined).toBe(false), WAIT_MS);
+      // About four times what the address may read in a second.
+      const missed = long("missed", 80);
+      for (let i = 0; i < missed.length; i += 20) await say(other, missed.slice(i, i + 20));
+      limitedRelay.restore();
+      await eventually(() => expect(texts(tab)).toEqual(missed), WAIT_MS);
+      expect(answers).toContain("rate_limited");
+    } finally {
+      await limitedRelay.close();
+      await limited.dispose();
+    }
   });
 });
 

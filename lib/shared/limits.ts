@@ -9,6 +9,18 @@ export const DEFAULT_PAGE_SIZE = 50;
 export const MIN_PAGE_SIZE = 1;
 export const MAX_PAGE_SIZE = 200;
 
+/**
+ * A history page also stops at this many bytes (always holding at least one
+ * message), with `hasMore` saying the rest is there: a page of the longest
+ * messages would otherwise be megabytes for a request of sixty bytes.
+ */
+export const MAX_PAGE_BYTES = 256 * 1024;
+/**
+ * What one message counts for against MAX_PAGE_BYTES besides the UTF-8 bytes
+ * of its text: its id, seq, clientId, room, author and time, as sent.
+ */
+export const MESSAGE_OVERHEAD_BYTES = 512;
+
 /** Display names are short enough to fit beside a message on a phone. */
 export const MAX_DISPLAY_NAME_CODE_POINTS = 32;
 

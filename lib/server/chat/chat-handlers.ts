@@ -1,4 +1,5 @@
 import { fail } from "../../shared/errors";
+import type { Page } from "../../shared/protocol";
 import {
   historyAfterSchema,
   historyBeforeSchema,
@@ -8,6 +9,9 @@ import {
   userRenameSchema,
 } from "../../shared/schemas";
 import type { Logger } from "../logger";
+import type { HistoryAdmission } from "../security/history-budget";
+import type { RateDecision } from "../security/rate-limiter";
+import { pageBytes } from "../store/page-bytes";
 import {
   type ChatIo,
   type ChatLimits,
@@ -15,18 +19,25 @@ import {
   type ChatSocket,
   userRoom,
 } from "./chat-types";
-import { requestHandler } from "./request-handler";
+import { type Reply, requestHandler } from "./request-handler";
+import type { RoomCreations } from "./room-creations";
 import { announceUser } from "./user-sessions";
+
+const JOINS_SPENT = "You are joining and leaving rooms too often; wait a moment.";
 
 /** How long an overloaded server asks senders to wait before trying again. */
 const OVERLOAD_RETRY_MS = 1_000;
 
-/** Each handler reads like the protocol: validate → authorize → persist → acknowledge → broadcast. */
+/**
+ * Each handler reads like the protocol: validate → authorize → spend from
+ * the budgets of what it changes or reads → persist → acknowledge → broadcast.
+ */
 export function registerChatHandlers(
   io: ChatIo,
   socket: ChatSocket,
   deps: ChatServerDeps,
   limits: ChatLimits,
+  rooms: RoomCreations,
 ): void {
   const { store } = deps;
   // A child logger costs about half a kilobyte; thousands of idle connections never log.
@@ -39,7 +50,8 @@ export function registerChatHandlers(
   socket.on(
     "room:join",
     requestHandler("room:join", roomJoinSchema, logger, async ({ room, since, limit }, reply) => {
-      if (!socket.rooms.has(room) && chatRoomCount(socket) >= limits.maxRoomsPerConnection) {
+      const joined = socket.rooms.has(room);
+      if (!joined && chatRoomCount(socket) >= limits.maxRoomsPerConnection) {
         reply(
           fail(
             "rate_limited",
@@ -48,22 +60,39 @@ export function registerChatHandlers(
         );
         return;
       }
-      // Join before reading: a message committed in between is then both in the
-      // page and broadcast, which the client dedupes, instead of in neither.
-      await socket.join(room);
-      const page =
-        since === undefined
-          ? await store.latestMessages(room, limit)
-          : await store.messagesAfter(room, since, limit);
-      const latestSeq = await store.latestSeq(room);
-      reply({ ok: true, room, ...page, latestSeq });
+      const page = await limits.history.admit(socket);
+      if (!page.allowed) {
+        reply(historyRefusal(page));
+        return;
+      }
+      let bytes = 0;
+      try {
+        // Joining a room already joined changes nothing and spends nothing but the page.
+        if (!joined && !withinBudget(await limits.spend("joins", socket), reply, JOINS_SPENT))
+          return;
+        // Join before reading: a message committed in between is then both in the
+        // page and broadcast, which the client dedupes, instead of in neither.
+        await socket.join(room);
+        const messages =
+          since === undefined
+            ? await store.latestMessages(room, limit)
+            : await store.messagesAfter(room, since, limit);
+        bytes = pageBytes(messages.messages);
+        const latestSeq = await store.latestSeq(room);
+        reply({ ok: true, room, ...messages, latestSeq });
+      } finally {
+        page.finish(bytes);
+      }
     }),
   );
 
   socket.on(
     "room:leave",
     requestHandler("room:leave", roomLeaveSchema, logger, async ({ room }, reply) => {
-      await socket.leave(room);
+      if (socket.rooms.has(room)) {
+        if (!withinBudget(await limits.spend("joins", socket), reply, JOINS_SPENT)) return;
+        await socket.leave(room);
+      }
       reply({ ok: true });
     }),
   );
@@ -89,10 +118,25 @@ export function registerChatHandlers(
         }
         const answered = limits.sendBacklog.enter();
         try {
-          const budget = await limits.admitMessage(socket);
-          if (!budget.allowed) {
+          const budget = await limits.spend("messages", socket);
+          if (!withinBudget(budget, reply, "You are sending too fast; wait a moment.")) return;
+          const fanOut = await limits.deliver(socket, connectionsIn(io, room));
+          if (
+            !withinBudget(
+              fanOut,
+              reply,
+              "You are sending too fast for a room this size; wait a moment.",
+            )
+          )
+            return;
+          const creation = await rooms.admit(socket, room);
+          if (!creation.allowed) {
             reply(
-              fail("rate_limited", "You are sending too fast; wait a moment.", budget.retryAfterMs),
+              fail(
+                "rate_limited",
+                "You are creating rooms too fast; wait, or write in a room that exists.",
+                creation.retryAfterMs,
+              ),
             );
             return;
           }
@@ -102,6 +146,7 @@ export function registerChatHandlers(
             text,
             author: socket.data.user,
           });
+          rooms.remember(room);
           reply({ ok: true, message, duplicate });
           // Only what was committed is broadcast, and a retried send is not news.
           if (!duplicate) io.to(room).emit("message:created", message);
@@ -119,7 +164,7 @@ export function registerChatHandlers(
       historyBeforeSchema,
       logger,
       async ({ room, before, limit }, reply) => {
-        reply({ ok: true, ...(await store.messagesBefore(room, before, limit)) });
+        await readPage(reply, () => store.messagesBefore(room, before, limit));
       },
     ),
   );
@@ -131,7 +176,7 @@ export function registerChatHandlers(
       historyAfterSchema,
       logger,
       async ({ room, after, limit }, reply) => {
-        reply({ ok: true, ...(await store.messagesAfter(room, after, limit)) });
+        await readPage(reply, () => store.messagesAfter(room, after, limit));
       },
     ),
   );
@@ -139,15 +184,50 @@ export function registerChatHandlers(
   socket.on(
     "user:rename",
     requestHandler("user:rename", userRenameSchema, logger, async ({ name }, reply) => {
+      const budget = await limits.spend("renames", socket);
+      if (!withinBudget(budget, reply, "You are renaming too often; wait a moment.")) return;
       const user = await store.renameUser(socket.data.user.id, name);
-      if (!user) {
-        reply(fail("internal", "this identity no longer exists; reconnect to get a new one"));
-        return;
-      }
       reply({ ok: true, user });
       announceUser(io, user);
     }),
   );
+
+  /** A page of history, within the address's history budget. */
+  async function readPage(reply: Reply<Page>, read: () => Promise<Page>): Promise<void> {
+    const admission = await limits.history.admit(socket);
+    if (!admission.allowed) {
+      reply(historyRefusal(admission));
+      return;
+    }
+    let bytes = 0;
+    try {
+      const page = await read();
+      bytes = pageBytes(page.messages);
+      reply({ ok: true, ...page });
+    } finally {
+      admission.finish(bytes);
+    }
+  }
+}
+
+/** True when a budget allowed the request; else answers the refusal. */
+function withinBudget(decision: RateDecision, reply: Reply<object>, message: string): boolean {
+  if (decision.allowed) return true;
+  reply(fail("rate_limited", message, decision.retryAfterMs));
+  return false;
+}
+
+function historyRefusal(admission: Extract<HistoryAdmission, { allowed: false }>) {
+  return fail(
+    "rate_limited",
+    "Too much history read from this address; wait a moment.",
+    admission.retryAfterMs,
+  );
+}
+
+/** Connections in a room on this instance: what a broadcast to it costs here. */
+export function connectionsIn(io: ChatIo, room: string): number {
+  return io.of("/").adapter.rooms.get(room)?.size ?? 0;
 }
 
 /** Chat rooms this connection joined, leaving out its own and its user's private rooms. */

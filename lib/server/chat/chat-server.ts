@@ -3,11 +3,12 @@ import type { WebSocketServer } from "ws";
 import { handshakeAuthSchema } from "../../shared/schemas";
 import { identityCookieOf, shadowCookieRemovals } from "../identity/identity-cookie";
 import { installDefences } from "../security/defences";
-import { registerChatHandlers } from "./chat-handlers";
+import { connectionsIn, registerChatHandlers } from "./chat-handlers";
 import { type ChatIo, type ChatServerDeps, type ChatSocket, userRoom } from "./chat-types";
 import { InFlight } from "./in-flight";
 import { type Presence, type PresenceOptions, trackPresence } from "./presence";
 import { trackRequests } from "./request-tracker";
+import { RoomCreations } from "./room-creations";
 import { registerTyping } from "./typing";
 import { announceUser, renamedElsewhere, sessionOf } from "./user-sessions";
 
@@ -35,6 +36,7 @@ export function createChatServer(
   const presence = trackPresence(io, logger, options.presence);
   const defences = installDefences(io, deps.limits, logger, deps.servedHosts);
   const inFlight = new InFlight();
+  const rooms = new RoomCreations(deps.store, (socket) => defences.chat.spend("rooms", socket));
   io.engine.on("connection_error", (error: { code?: number }) => {
     // Engine.IO's FORBIDDEN: a handshake refused by origin or per-address limits.
     if (error.code === 4) deps.metrics?.rateLimited("handshake");
@@ -79,8 +81,12 @@ export function createChatServer(
     socket.once("disconnect", (reason) =>
       logger.debug({ socket: socket.id, user: user.id, reason }, "disconnected"),
     );
-    registerChatHandlers(io, socket, deps, defences.chat);
-    registerTyping(socket);
+    registerChatHandlers(io, socket, deps, defences.chat, rooms);
+    registerTyping(socket, async (typist, room) => {
+      const relays = await defences.chat.spend("typing", typist);
+      if (!relays.allowed) return relays;
+      return defences.chat.deliver(typist, connectionsIn(io, room));
+    });
   });
 
   return {

@@ -81,10 +81,19 @@ describe("when the store fails", () => {
   );
 
   it("refuses a connection whose identity cannot be looked up, and accepts the next one", async () => {
-    store.breakMethod("createUser", new StoreUnavailableError("connection refused"));
-    await expect(server.connect()).rejects.toThrow("unavailable");
+    const { session: known } = await server.connect();
+    store.breakMethod("findUser", new StoreUnavailableError("connection refused"));
+    await expect(server.connect({ auth: { token: known.token } })).rejects.toThrow("unavailable");
 
     store.heal();
+    const { session } = await server.connect({ auth: { token: known.token } });
+    expect(session.user).toEqual(known.user);
+  });
+
+  it("connects a newcomer without the store: nothing is looked up or written for them", async () => {
+    store.breakMethod("findUser", new StoreUnavailableError("connection refused"));
+    store.breakMethod("renameUser", new StoreUnavailableError("connection refused"));
+    store.breakMethod("createUser", new StoreUnavailableError("connection refused"));
     const { session } = await server.connect();
     expect(session.user.id).toEqual(expect.any(String));
   });

@@ -3,7 +3,8 @@ import type { ClientToServerEvents, ServerToClientEvents, User } from "../../sha
 import type { Identities } from "../identity/identities";
 import type { Logger } from "../logger";
 import type { ChatMetrics } from "../ops/metrics";
-import type { RateDecision } from "../security/rate-limiter";
+import type { HistoryBudget } from "../security/history-budget";
+import type { RequestBudgets } from "../security/request-budgets";
 import type { SecurityLimits } from "../security/security-config";
 import type { ServedHosts } from "../security/served-hosts";
 import type { ChatStore } from "../store/types";
@@ -46,8 +47,12 @@ export type ChatServerDeps = {
 
 /** What the request handlers check beyond validation. */
 export type ChatLimits = {
-  /** Spends one message from the sender's budgets (its identity's and its address's). */
-  admitMessage(socket: ChatSocket): Promise<RateDecision>;
+  /** Spends from the budgets (its identity's and its address's) of what a request changes. */
+  spend: RequestBudgets["spend"];
+  /** Spends the deliveries of a broadcast from its sender's address. */
+  deliver: RequestBudgets["deliver"];
+  /** Admits every page of history: bytes and pages under way, per address. */
+  history: HistoryBudget;
   maxRoomsPerConnection: number;
   /** Sends accepted and not yet answered: past its delay limit, new sends are refused. */
   sendBacklog: SendBacklog;

@@ -1,5 +1,6 @@
 import { TYPING_EXPIRY_MS, TYPING_REFRESH_MS } from "../../shared/limits";
 import { typingSchema } from "../../shared/schemas";
+import type { RateDecision } from "../security/rate-limiter";
 import { type ChatSocket, userRoom } from "./chat-types";
 
 /**
@@ -15,9 +16,14 @@ const MIN_RELAY_INTERVAL_MS = TYPING_REFRESH_MS / 3;
  * repaired by the next refresh or by the receiver's expiry), never stored,
  * no state beyond when this connection last relayed one. The broadcast goes
  * through the adapter, so it reaches every instance, and skips the typist's
- * own connections.
+ * own connections. Every relay costs an event per connection in the room,
+ * so each spends from the typist's typing and delivery budgets (`spend`);
+ * one over them is dropped, like a lost volatile event.
  */
-export function registerTyping(socket: ChatSocket): void {
+export function registerTyping(
+  socket: ChatSocket,
+  spend: (socket: ChatSocket, room: string) => Promise<RateDecision>,
+): void {
   const relayedAt = new Map<string, number>();
 
   const joinedRoom = (payload: unknown): string | null => {
@@ -33,19 +39,32 @@ export function registerTyping(socket: ChatSocket): void {
       .volatile.emit(event, { room, user: socket.data.user });
   };
 
+  /** Relays within the budgets; a start that was dropped is forgotten, so no stop follows it. */
+  const relayWithinBudget = (room: string, event: "typing:started" | "typing:stopped") => {
+    spend(socket, room).then(
+      (decision) => {
+        if (decision.allowed) relay(room, event);
+        else if (event === "typing:started") relayedAt.delete(room);
+      },
+      () => {
+        // The budgets live in memory and do not fail; if they ever do, a notice is lost.
+      },
+    );
+  };
+
   socket.on("typing:start", (payload: unknown) => {
     const room = joinedRoom(payload);
     if (!room) return;
     const now = Date.now();
     if (now - (relayedAt.get(room) ?? Number.NEGATIVE_INFINITY) < MIN_RELAY_INTERVAL_MS) return;
     relayedAt.set(room, now);
-    relay(room, "typing:started");
+    relayWithinBudget(room, "typing:started");
   });
 
   socket.on("typing:stop", (payload: unknown) => {
     const room = joinedRoom(payload);
     if (!room || !relayedAt.delete(room)) return;
-    relay(room, "typing:stopped");
+    relayWithinBudget(room, "typing:stopped");
   });
 
   // A typist whose tab closes stops typing now, not when receivers' timers run out.

@@ -10,6 +10,7 @@ import {
   settle,
   TEST_SECRET,
 } from "../testing/chat-test-server";
+import { readDb } from "../testing/db-snapshot";
 import { InProcessCluster } from "../testing/in-process-cluster";
 import { legacyToken } from "../testing/legacy-token";
 import { COOKIE_LIFETIME_SECONDS, COOKIE_RENEWAL_SECONDS } from "./credentials";
@@ -136,7 +137,6 @@ describe("auth.token", () => {
     ["random text", () => "not a token at all"],
     ["empty", () => ""],
     ["absurdly long", () => "t".repeat(5000)],
-    ["genuine but naming a user who does not exist", genuine],
     ["not a string", () => 12345],
   ])(
     "gets a fresh identity, with a new valid token, when the token is %s",
@@ -163,6 +163,54 @@ describe("auth.token", () => {
 
     expectBotSession(session);
     expect(session.user.id).not.toBe(browser.session.user.id);
+  });
+});
+
+describe("identities that have not written", () => {
+  const users = () => readDb(server.dbPath).users;
+
+  it("are not stored: connections that only read leave no row behind", async () => {
+    for (let i = 0; i < 5; i++) {
+      const { socket } = await server.connect();
+      await request(socket, "room:join", { room: "general" });
+      await request(socket, "history:before", { room: "general", before: 10 });
+      socket.disconnect();
+    }
+    const cookie = await server.issueIdentityCookie();
+    await server.connect({ extraHeaders: { cookie } });
+    expect(users()).toEqual([]);
+  });
+
+  it("keep their token's identity and their generated name on every connection", async () => {
+    const first = await server.connect();
+    first.socket.disconnect();
+    const later = await server.connect({ auth: { token: first.session.token } });
+    expect(later.session.user).toEqual(first.session.user);
+    expect(users()).toEqual([]);
+  });
+
+  it("keep a browser's generated name across reloads, from its cookie alone", async () => {
+    const cookie = await server.issueIdentityCookie();
+    const first = await server.connect({ extraHeaders: { cookie } });
+    first.socket.disconnect();
+    const later = await server.connect({ extraHeaders: { cookie } });
+    expect(later.session.user).toEqual(first.session.user);
+  });
+
+  it("are stored by their first message, with the name it was sent under", async () => {
+    const { socket, session } = await server.connect();
+    await request(socket, "room:join", { room: "general" });
+    await request(socket, "message:send", { room: "general", text: "hi", clientId: "c1" });
+    expect(users()).toEqual([session.user]);
+  });
+
+  it("are stored by their first rename", async () => {
+    const { socket, session } = await server.connect();
+    expect(await request(socket, "user:rename", { name: "Ana" })).toEqual({
+      ok: true,
+      user: { id: session.user.id, name: "Ana" },
+    });
+    expect(users()).toEqual([{ id: session.user.id, name: "Ana" }]);
   });
 });
 

@@ -9,9 +9,10 @@ describe("generated names", () => {
         expect(displayNameProblem(`${adjective} ${animal}`), `${adjective} ${animal}`).toBeNull();
   });
 
-  it("are one adjective and one animal", () => {
+  it("are one adjective and one animal, the same every time for one identity", () => {
     for (let i = 0; i < 50; i++) {
-      const [adjective, animal, ...rest] = friendlyName().split(" ");
+      expect(friendlyName(`user-${i}`)).toBe(friendlyName(`user-${i}`));
+      const [adjective, animal, ...rest] = friendlyName(`user-${i}`).split(" ");
       expect(ADJECTIVES).toContain(adjective);
       expect(ANIMALS).toContain(animal);
       expect(rest).toEqual([]);

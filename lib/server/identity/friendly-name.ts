@@ -1,4 +1,4 @@
-import { randomInt } from "node:crypto";
+import { createHash } from "node:crypto";
 
 export const ADJECTIVES: readonly string[] = [
   "Amber",
@@ -53,7 +53,14 @@ export const ANIMALS: readonly string[] = [
   "Yak",
 ];
 
-/** A readable name for someone who has not chosen one, e.g. "Swift Otter". */
-export function friendlyName(): string {
-  return `${ADJECTIVES[randomInt(ADJECTIVES.length)]} ${ANIMALS[randomInt(ANIMALS.length)]}`;
+/**
+ * A readable name for someone who has not chosen one, e.g. "Swift Otter",
+ * derived from their identity: an identity has no stored row until it first
+ * writes, and its name must not change with every connection until then.
+ */
+export function friendlyName(userId: string): string {
+  const digest = createHash("sha256").update(userId).digest();
+  const adjective = ADJECTIVES[digest.readUInt16BE(0) % ADJECTIVES.length];
+  const animal = ANIMALS[digest.readUInt16BE(2) % ANIMALS.length];
+  return `${adjective} ${animal}`;
 }

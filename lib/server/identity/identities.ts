@@ -27,7 +27,11 @@ export type ResolvedIdentity = {
 };
 
 export type Identities = {
-  /** The user a connection acts as: the bot token's, else the cookie's, else a new one. */
+  /**
+   * The user a connection acts as: the bot token's, else the cookie's, else a
+   * new one. Nothing is stored for an identity that has not written yet (see
+   * ChatStore).
+   */
   resolve(claim: IdentityClaim): Promise<ResolvedIdentity>;
   /** Whom a page load's cookie identifies, or null when it identifies nobody (forged, revoked, expired). */
   checkCookie(value: string): Promise<CookieCheck | null>;
@@ -40,41 +44,51 @@ export type Identities = {
 export function createIdentities(store: ChatStore, signer: TokenSigner): Identities {
   const credentials = createCredentials(store, signer);
 
-  async function findOrCreate(claim: IdentityClaim): Promise<{ user: User; botToken?: string }> {
+  /** Whom the claim names, with what is stored of them (nothing until their first write). */
+  async function identify(claim: IdentityClaim): Promise<{
+    id: string;
+    known: User | null;
+    botToken?: string;
+    claimed: boolean;
+  }> {
     const fromToken = claim.token ? await credentials.verify("bot", claim.token) : null;
     if (fromToken && claim.token) {
-      const known = await store.findUser(fromToken.userId);
       // A token of the old single format is answered with its bot-only successor.
       const botToken =
         fromToken.kind === "bot"
           ? claim.token
           : credentials.issue("bot", fromToken.userId, fromToken.generation);
-      if (known) return { user: known, botToken };
+      const known = await store.findUser(fromToken.userId);
+      return { id: fromToken.userId, known, botToken, claimed: true };
     }
+    // The cookie was signed by us; its id is kept even when the row is new
+    // (first visit) or gone (database replaced), since the browser holds it.
     const fromCookie = claim.cookie ? await credentials.verify("cookie", claim.cookie) : null;
     if (fromCookie) {
-      // The cookie was signed by us; its id is kept even when the row is new
-      // (first visit) or gone (database replaced), since the browser holds it.
-      const known = await store.findUser(fromCookie.userId);
       return {
-        user:
-          known ??
-          (await store.createUser({ id: fromCookie.userId, name: claim.name ?? friendlyName() })),
+        id: fromCookie.userId,
+        known: await store.findUser(fromCookie.userId),
+        claimed: true,
       };
     }
     // A fresh identity has never been revoked: its generation is 0.
-    const user = await store.createUser({ id: randomUUID(), name: claim.name ?? friendlyName() });
-    return { user, botToken: credentials.issue("bot", user.id, 0) };
+    const id = randomUUID();
+    return { id, known: null, botToken: credentials.issue("bot", id, 0), claimed: false };
   }
 
   return {
     async resolve(claim) {
-      const { user, botToken } = await findOrCreate(claim);
-      if (claim.name && claim.name !== user.name) {
-        const renamed = await store.renameUser(user.id, claim.name);
-        if (renamed) return { user: renamed, renamed: true, botToken };
+      // A token or cookie signed by this server names an identity whether or
+      // not it has written yet: only forged ones get a fresh identity.
+      const { id, known, botToken, claimed } = await identify(claim);
+      if (claim.name && claim.name !== known?.name) {
+        // A name the client chose is a write, as a rename is: it makes the
+        // row of an identity that has none, and its other connections (an
+        // identity from a token or cookie may have some) take the name too.
+        const user = await store.renameUser(id, claim.name);
+        return { user, renamed: claimed, botToken };
       }
-      return { user, renamed: false, botToken };
+      return { user: known ?? { id, name: friendlyName(id) }, renamed: false, botToken };
     },
     checkCookie: (value) => credentials.checkCookie(value),
     newIdentityCookie: () => credentials.issue("cookie", randomUUID(), 0),

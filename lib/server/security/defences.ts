@@ -1,11 +1,13 @@
 import type { ChatIo, ChatLimits, ChatSocket } from "../chat/chat-types";
 import { SendBacklog } from "../chat/send-backlog";
 import type { Logger } from "../logger";
-import { clientAddress } from "./client-address";
+import { limitRepeats } from "../ops/log-guard";
 import { cutOff } from "./engine-connection";
 import { guardEventRate } from "./event-rate-guard";
 import { installHandshakeGuard } from "./handshake-guard";
+import { createHistoryBudget } from "./history-budget";
 import { createRateLimiter } from "./rate-limiter";
+import { createRequestBudgets } from "./request-budgets";
 import { DEFAULT_SECURITY_LIMITS, type SecurityLimits } from "./security-config";
 import { createServedHosts, type ServedHosts } from "./served-hosts";
 import { sweepSlowClients } from "./slow-clients";
@@ -21,9 +23,11 @@ export type Defences = {
 /**
  * Everything that keeps one client from hurting the others, installed on a
  * Socket.IO server: handshake checks (origin, connections per address, body
- * size), the per-connection event budget, the message budgets per identity
- * and per address, the room cap, and the sweep that cuts off clients that
- * stop reading. A connection that floods on after being refused is cut off
+ * size), the per-connection event budget, the budgets per identity and per
+ * address of everything a request changes (messages, renames, joins, typing
+ * relays, new rooms), the byte and concurrency budget of history per
+ * address, the room cap, and the sweep that cuts off clients that stop
+ * reading. A connection that floods on after being refused is cut off
  * and its address shut out for a while.
  */
 export function installDefences(
@@ -53,18 +57,9 @@ export function installDefences(
     { perSecond: limits.eventsPerSecond, burst: limits.eventBurst, burstWindowMs: window },
     "events",
   );
-  const messagesPerIdentity = createRateLimiter(
-    { perSecond: limits.messagesPerSecond, burst: limits.messageBurst, burstWindowMs: window },
-    "messages",
-  );
-  const messagesPerAddress = createRateLimiter(
-    {
-      perSecond: limits.messagesPerIpPerSecond,
-      burst: limits.messageBurstPerIp,
-      burstWindowMs: window,
-    },
-    "messages-per-ip",
-  );
+  const budgets = createRequestBudgets(limits);
+  // One for every connection: a flood of flooders must not flood the log.
+  const cutOffWarnings = limitRepeats(logger);
   function cutOffAbuser(socket: ChatSocket): void {
     handshake.shutOut(socket.request);
     // The DISCONNECT packet tells a socket.io-client not to reconnect by
@@ -75,15 +70,14 @@ export function installDefences(
   }
   return {
     chat: {
-      async admitMessage(socket) {
-        const own = await messagesPerIdentity.consume(socket.data.user.id);
-        if (!own.allowed) return own;
-        return messagesPerAddress.consume(clientAddress(socket.request, limits.trustProxy));
-      },
+      spend: budgets.spend,
+      deliver: budgets.deliver,
+      history: createHistoryBudget(limits),
       maxRoomsPerConnection: limits.maxRoomsPerConnection,
       sendBacklog: new SendBacklog(limits.maxSendDelayMs),
     },
-    guard: (socket) => guardEventRate(socket, events, limits.eventsPerSecond, cutOffAbuser, logger),
+    guard: (socket) =>
+      guardEventRate(socket, events, limits.eventsPerSecond, cutOffAbuser, logger, cutOffWarnings),
     stop: () => sweeper.stop(),
   };
 }

@@ -1,6 +1,7 @@
 import { fail } from "../../shared/errors";
 import type { ChatSocket } from "../chat/chat-types";
 import type { Logger } from "../logger";
+import type { RepeatedWarnings } from "../ops/log-guard";
 import type { KeyedRateLimiter } from "./rate-limiter";
 
 /**
@@ -17,6 +18,7 @@ export function guardEventRate(
   maxRefusalsInARow: number,
   onAbuse: (socket: ChatSocket) => void,
   logger: Logger,
+  warnings: RepeatedWarnings,
 ): void {
   let refusalsInARow = 0;
   socket.use((event, next) => {
@@ -33,7 +35,7 @@ export function guardEventRate(
           ack(fail("rate_limited", "Too many requests; slow down.", decision.retryAfterMs));
         }
         if (refusalsInARow > maxRefusalsInARow && socket.connected) {
-          logger.warn(
+          warnings.warn(
             { socket: socket.id, user: socket.data.user.id, refused: refusalsInARow },
             "client ignores rate limiting; cut off",
           );

@@ -1,6 +1,7 @@
 import { type IncomingMessage, ServerResponse } from "node:http";
 import type { ChatIo } from "../chat/chat-types";
 import type { Logger } from "../logger";
+import { clipForLog, limitRepeats } from "../ops/log-guard";
 import { clientAddress } from "./client-address";
 import { createConnectionLimiter, type Release } from "./connection-limiter";
 import { type EngineSocket, sessionId } from "./engine-connection";
@@ -70,6 +71,8 @@ export function installHandshakeGuard(
   logger: Logger,
 ): HandshakeGuard {
   const engine = io.engine;
+  // Every line below can be caused by a client, as often as it likes.
+  const warnings = limitRepeats(logger);
   const limiter = createConnectionLimiter(options.maxConnectionsPerIp);
   // An office behind one NAT reconnecting after a restart arrives all at once:
   // the burst allows as many new connections as may be open together.
@@ -95,7 +98,7 @@ export function installHandshakeGuard(
     if (
       !isOriginAllowed(origin, requestHost(request, options.trustProxy), options.allowedOrigins)
     ) {
-      logger.warn({ origin }, "handshake refused: foreign origin");
+      warnings.warn({ origin: clipForLog(origin) }, "handshake refused: foreign origin");
       callback("origin not allowed", false);
       return;
     }
@@ -114,7 +117,10 @@ export function installHandshakeGuard(
         }
         const release = limiter.acquire(address);
         if (!release) {
-          logger.warn({ address }, "handshake refused: too many connections from this address");
+          warnings.warn(
+            { address: clipForLog(address) },
+            "handshake refused: too many connections from this address",
+          );
           callback("too many connections from this address", false);
           return;
         }
@@ -162,7 +168,7 @@ export function installHandshakeGuard(
       sid &&
       !isOriginAllowed(origin, requestHost(request, options.trustProxy), options.allowedOrigins)
     ) {
-      logger.debug({ sid }, "engine.io request refused: foreign origin");
+      logger.debug({ sid: clipForLog(sid) }, "engine.io request refused: foreign origin");
       refuse(request, response, "origin not allowed");
       return;
     }
@@ -170,7 +176,10 @@ export function installHandshakeGuard(
       const declared = Number(request.headers["content-length"] ?? 0);
       if (declared > maxBodyBytes) {
         connections.get(sid)?.close(true);
-        logger.warn({ sid, bytes: declared }, "polling request over the size limit; closed");
+        warnings.warn(
+          { sid: clipForLog(sid), bytes: declared },
+          "polling request over the size limit; closed",
+        );
         response.writeHead(413, { connection: "close" }).end();
         return;
       }
@@ -180,7 +189,7 @@ export function installHandshakeGuard(
       response.once("finish", () => {
         if (response.statusCode !== 413) return;
         connections.get(sid)?.close(true);
-        logger.warn({ sid }, "polling request over the size limit; closed");
+        warnings.warn({ sid: clipForLog(sid) }, "polling request over the size limit; closed");
         request.socket.end();
       });
     }
@@ -196,7 +205,10 @@ export function installHandshakeGuard(
     connections,
     shutOut(request) {
       const address = clientAddress(request, options.trustProxy);
-      logger.warn({ address, forMs: options.abuseBlockMs }, "address shut out after flooding");
+      warnings.warn(
+        { address: clipForLog(address), forMs: options.abuseBlockMs },
+        "address shut out after flooding",
+      );
       penalties.block(address).catch((error: unknown) => {
         logger.error({ err: error }, "could not shut out an address");
       });

@@ -19,9 +19,55 @@ export type SecurityLimits = {
    */
   messagesPerIpPerSecond: number;
   messageBurstPerIp: number;
+  /**
+   * Deliveries one address may cause, per second plus a burst: a message or
+   * a relayed typing notice costs one per connection in its room, so a
+   * message to a room of a thousand costs a thousand. This is what one
+   * address's messages really cost everyone else, whatever their count.
+   */
+  deliveriesPerIpPerSecond: number;
+  deliveryBurstPerIp: number;
   /** Events of any kind one connection may send, the same way. */
   eventsPerSecond: number;
   eventBurst: number;
+  /**
+   * `user:rename`s one identity, and one address, may make per minute: each
+   * is a durable write, a `session` to every tab of the identity and a
+   * presence change to every room it is in.
+   */
+  renamesPerMinute: number;
+  renamesPerIpPerMinute: number;
+  /**
+   * `room:join`s and `room:leave`s that change a subscription, per minute,
+   * per identity and per address: each is a presence change for everyone in
+   * the room (joining a room already joined spends nothing).
+   */
+  joinsPerMinute: number;
+  joinsPerIpPerMinute: number;
+  /**
+   * Typing notices relayed to a room, per minute, per identity and per
+   * address: each is an event to everyone in the room. Notices over it are
+   * dropped, as lost volatile events are.
+   */
+  typingPerMinute: number;
+  typingPerIpPerMinute: number;
+  /**
+   * Rooms created (a room is made by its first message) per hour, per
+   * identity and per address: each is a row for good and a place on the
+   * landing page's list.
+   */
+  roomsPerHour: number;
+  roomsPerIpPerHour: number;
+  /**
+   * History one address may read, in bytes of the pages it is sent (each
+   * request costs at least HISTORY_REQUEST_BYTES, however small its page):
+   * a sustained rate plus a burst refilled every `burstWindowMs`. Pages come
+   * from `room:join`, `history:before` and `history:after` alike.
+   */
+  historyBytesPerIpPerSecond: number;
+  historyByteBurstPerIp: number;
+  /** History pages one address may have under way at once; more wait their turn, up to a queue. */
+  maxHistoryRequestsPerIp: number;
   /** How long a burst allowance takes to refill. */
   burstWindowMs: number;
   /**
@@ -62,8 +108,21 @@ export const DEFAULT_SECURITY_LIMITS: SecurityLimits = {
   messageBurst: 100,
   messagesPerIpPerSecond: 20,
   messageBurstPerIp: 300,
+  deliveriesPerIpPerSecond: 2_500,
+  deliveryBurstPerIp: 2_500,
   eventsPerSecond: 20,
   eventBurst: 300,
+  renamesPerMinute: 6,
+  renamesPerIpPerMinute: 60,
+  joinsPerMinute: 300,
+  joinsPerIpPerMinute: 1200,
+  typingPerMinute: 60,
+  typingPerIpPerMinute: 600,
+  roomsPerHour: 10,
+  roomsPerIpPerHour: 30,
+  historyBytesPerIpPerSecond: 1024 * 1024,
+  historyByteBurstPerIp: 4 * 1024 * 1024,
+  maxHistoryRequestsPerIp: 4,
   burstWindowMs: 60_000,
   abuseBlockMs: 30_000,
   maxConnectionsPerIp: 500,
@@ -149,8 +208,23 @@ export const securityEnvSchema = z.object({
   RATE_LIMIT_MESSAGE_BURST: count(DEFAULT_SECURITY_LIMITS.messageBurst),
   RATE_LIMIT_MESSAGES_PER_IP_PER_SECOND: count(DEFAULT_SECURITY_LIMITS.messagesPerIpPerSecond),
   RATE_LIMIT_MESSAGE_BURST_PER_IP: count(DEFAULT_SECURITY_LIMITS.messageBurstPerIp),
+  RATE_LIMIT_DELIVERIES_PER_IP_PER_SECOND: count(DEFAULT_SECURITY_LIMITS.deliveriesPerIpPerSecond),
+  RATE_LIMIT_DELIVERY_BURST_PER_IP: count(DEFAULT_SECURITY_LIMITS.deliveryBurstPerIp),
   RATE_LIMIT_EVENTS_PER_SECOND: count(DEFAULT_SECURITY_LIMITS.eventsPerSecond),
   RATE_LIMIT_EVENT_BURST: count(DEFAULT_SECURITY_LIMITS.eventBurst),
+  RATE_LIMIT_RENAMES_PER_MINUTE: count(DEFAULT_SECURITY_LIMITS.renamesPerMinute),
+  RATE_LIMIT_RENAMES_PER_IP_PER_MINUTE: count(DEFAULT_SECURITY_LIMITS.renamesPerIpPerMinute),
+  RATE_LIMIT_JOINS_PER_MINUTE: count(DEFAULT_SECURITY_LIMITS.joinsPerMinute),
+  RATE_LIMIT_JOINS_PER_IP_PER_MINUTE: count(DEFAULT_SECURITY_LIMITS.joinsPerIpPerMinute),
+  RATE_LIMIT_TYPING_PER_MINUTE: count(DEFAULT_SECURITY_LIMITS.typingPerMinute),
+  RATE_LIMIT_TYPING_PER_IP_PER_MINUTE: count(DEFAULT_SECURITY_LIMITS.typingPerIpPerMinute),
+  RATE_LIMIT_ROOMS_PER_HOUR: count(DEFAULT_SECURITY_LIMITS.roomsPerHour),
+  RATE_LIMIT_ROOMS_PER_IP_PER_HOUR: count(DEFAULT_SECURITY_LIMITS.roomsPerIpPerHour),
+  RATE_LIMIT_HISTORY_BYTES_PER_IP_PER_SECOND: count(
+    DEFAULT_SECURITY_LIMITS.historyBytesPerIpPerSecond,
+  ),
+  RATE_LIMIT_HISTORY_BYTE_BURST_PER_IP: count(DEFAULT_SECURITY_LIMITS.historyByteBurstPerIp),
+  MAX_HISTORY_REQUESTS_PER_IP: count(DEFAULT_SECURITY_LIMITS.maxHistoryRequestsPerIp),
   MAX_CONNECTIONS_PER_IP: count(DEFAULT_SECURITY_LIMITS.maxConnectionsPerIp),
   RATE_LIMIT_CONNECTIONS_PER_IP_PER_SECOND: count(
     DEFAULT_SECURITY_LIMITS.connectionsPerIpPerSecond,
@@ -181,8 +255,21 @@ export function securityLimitsFromEnv(
     messageBurst: env.RATE_LIMIT_MESSAGE_BURST,
     messagesPerIpPerSecond: env.RATE_LIMIT_MESSAGES_PER_IP_PER_SECOND,
     messageBurstPerIp: env.RATE_LIMIT_MESSAGE_BURST_PER_IP,
+    deliveriesPerIpPerSecond: env.RATE_LIMIT_DELIVERIES_PER_IP_PER_SECOND,
+    deliveryBurstPerIp: env.RATE_LIMIT_DELIVERY_BURST_PER_IP,
     eventsPerSecond: env.RATE_LIMIT_EVENTS_PER_SECOND,
     eventBurst: env.RATE_LIMIT_EVENT_BURST,
+    renamesPerMinute: env.RATE_LIMIT_RENAMES_PER_MINUTE,
+    renamesPerIpPerMinute: env.RATE_LIMIT_RENAMES_PER_IP_PER_MINUTE,
+    joinsPerMinute: env.RATE_LIMIT_JOINS_PER_MINUTE,
+    joinsPerIpPerMinute: env.RATE_LIMIT_JOINS_PER_IP_PER_MINUTE,
+    typingPerMinute: env.RATE_LIMIT_TYPING_PER_MINUTE,
+    typingPerIpPerMinute: env.RATE_LIMIT_TYPING_PER_IP_PER_MINUTE,
+    roomsPerHour: env.RATE_LIMIT_ROOMS_PER_HOUR,
+    roomsPerIpPerHour: env.RATE_LIMIT_ROOMS_PER_IP_PER_HOUR,
+    historyBytesPerIpPerSecond: env.RATE_LIMIT_HISTORY_BYTES_PER_IP_PER_SECOND,
+    historyByteBurstPerIp: env.RATE_LIMIT_HISTORY_BYTE_BURST_PER_IP,
+    maxHistoryRequestsPerIp: env.MAX_HISTORY_REQUESTS_PER_IP,
     maxConnectionsPerIp: env.MAX_CONNECTIONS_PER_IP,
     connectionsPerIpPerSecond: env.RATE_LIMIT_CONNECTIONS_PER_IP_PER_SECOND,
     maxRoomsPerConnection: env.MAX_ROOMS_PER_CONNECTION,

@@ -137,6 +137,20 @@ export async function copySqliteToPostgres(
         [room.name, room.latest_seq, new Date(room.last_message_at)],
       );
     }
+    // Which rooms are shared (listed first) follows from their messages, whatever
+    // schema the SQLite file was last opened with.
+    const names = rooms.map((room) => room.name);
+    await target.query(
+      `UPDATE rooms SET first_author = (SELECT author_id FROM messages WHERE room = rooms.name AND seq = 1)
+       WHERE name = ANY($1::text[])`,
+      [names],
+    );
+    await target.query(
+      `UPDATE rooms SET shared = EXISTS (
+         SELECT 1 FROM messages WHERE room = rooms.name AND author_id <> rooms.first_author
+       ) WHERE name = ANY($1::text[])`,
+      [names],
+    );
 
     await target.query("COMMIT");
     return { users: users.length, messages: total, rooms: rooms.length };

@@ -47,7 +47,7 @@ export class InstrumentedStore implements ChatStore {
   findUser(id: string): Promise<User | null> {
     return this.time("findUser", () => this.inner.findUser(id));
   }
-  renameUser(id: string, name: string): Promise<User | null> {
+  renameUser(id: string, name: string): Promise<User> {
     return this.time("renameUser", () => this.inner.renameUser(id, name));
   }
   credentialGeneration(userId: string): Promise<number> {

@@ -64,6 +64,21 @@ const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 4,
+    name: "rooms remember their first author and whether anyone else wrote",
+    // As in the SQLite migration: shared rooms are listed first.
+    sql: `
+      ALTER TABLE rooms ADD COLUMN first_author text;
+      ALTER TABLE rooms ADD COLUMN shared boolean NOT NULL DEFAULT false;
+      UPDATE rooms SET first_author = (SELECT author_id FROM messages WHERE room = rooms.name AND seq = 1);
+      UPDATE rooms SET shared = EXISTS (
+        SELECT 1 FROM messages WHERE room = rooms.name AND author_id <> rooms.first_author
+      );
+      DROP INDEX rooms_by_activity;
+      CREATE INDEX rooms_for_listing ON rooms (shared DESC, last_message_at DESC);
+    `,
+  },
 ];
 
 /** Any constant works; it only has to be the same for every instance of the app. */

@@ -5,6 +5,8 @@ import { PostgresStore } from "./postgres-store";
 import { describeStoreContract } from "./store-contract";
 import { type ChatStore, StoreUnavailableError } from "./types";
 
+const author = { id: "user-1", name: "Ana" };
+
 describeStoreContract("Postgres", async () => {
   const schema = await createTestSchema();
   const stores: ChatStore[] = [];
@@ -43,7 +45,6 @@ describe("PostgresStore with several instances on one database", () => {
       PostgresStore.open(schema.url),
     ]);
     try {
-      const author = { id: "user-1", name: "Ana" };
       const sends = Array.from({ length: 120 }, (_, i) =>
         (instances[i % 2] as PostgresStore).appendMessage({
           room: "shared",
@@ -102,6 +103,40 @@ describe("PostgresStore when a lock is held elsewhere", () => {
       expect(stored).toMatchObject({ duplicate: false, message: { seq: 2 } });
     } finally {
       await operator.end();
+      await store.close();
+      await schema.drop();
+    }
+  });
+});
+
+describe("PostgresStore under a flood of queries", () => {
+  it("refuses at once, as unavailable, what would wait beyond its queue, and serves the rest", async () => {
+    const schema = await createTestSchema();
+    const store = await PostgresStore.open(schema.url, { poolSize: 1, maxWaitingPerConnection: 3 });
+    // Another session holds the room's row locked: the store's one connection waits on it.
+    const blocker = new pg.Client({ connectionString: schema.url });
+    await blocker.connect();
+    try {
+      await store.appendMessage({ room: "busy", clientId: "c0", author, text: "first" });
+      await blocker.query("BEGIN");
+      await blocker.query("SELECT * FROM rooms WHERE name = 'busy' FOR UPDATE");
+      const held = store.appendMessage({ room: "busy", clientId: "c1", author, text: "held" });
+      await new Promise((resolve) => setTimeout(resolve, 100));
+
+      const flood = Array.from({ length: 10 }, () =>
+        store.latestMessages("busy", 1).then(
+          () => "served",
+          (error: unknown) => (error instanceof StoreUnavailableError ? "unavailable" : `${error}`),
+        ),
+      );
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      await blocker.query("COMMIT");
+      const outcomes = await Promise.all(flood);
+      expect(outcomes.filter((o) => o === "served").length).toBe(3);
+      expect(outcomes.filter((o) => o === "unavailable").length).toBe(7);
+      expect((await held).message.seq).toBe(2);
+    } finally {
+      await blocker.end();
       await store.close();
       await schema.drop();
     }

@@ -1,5 +1,7 @@
 import pg from "pg";
+import { MAX_PAGE_BYTES, MESSAGE_OVERHEAD_BYTES } from "../../shared/limits";
 import type { ChatMessage, Page, User } from "../../shared/protocol";
+import { takePage } from "./page-bytes";
 import { migratePostgres } from "./postgres-migrations";
 import { classifyPostgresError, describeFault } from "./storage-faults";
 import { StoreHealth, type StoreHealthOptions } from "./store-health";
@@ -48,16 +50,49 @@ function toMessage(row: MessageRow): ChatMessage {
 }
 
 function toPage(rows: MessageRow[], limit: number, newestFirst: boolean): Page {
-  const hasMore = rows.length > limit;
-  const kept = hasMore ? rows.slice(0, limit) : rows;
-  if (newestFirst) kept.reverse();
-  return { messages: kept.map(toMessage), hasMore };
+  const page = takePage(rows, limit, (row) => row.text);
+  if (newestFirst) page.rows.reverse();
+  return { messages: page.rows.map(toMessage), hasMore: page.hasMore };
 }
+
+/**
+ * A page query that sends no more than the page's byte bound: rows in scan
+ * order with a running total of their weight, cut by the database after the
+ * first row that no longer fits (kept, like the row beyond the limit, only
+ * to tell that more exist — the second row always is, since the first is
+ * taken however long), so that a page of the longest messages is not
+ * shipped whole to be trimmed here. `takePage` then applies the same rule.
+ */
+function pageQuery(where: string, order: "ASC" | "DESC"): string {
+  const weight = `(octet_length(text) + ${MESSAGE_OVERHEAD_BYTES})`;
+  return `SELECT ${MESSAGE_COLUMNS} FROM (
+      SELECT ${MESSAGE_COLUMNS},
+        sum(${weight}) OVER (ORDER BY seq ${order}) - ${weight} AS before_row,
+        row_number() OVER (ORDER BY seq ${order}) AS position
+      FROM messages WHERE ${where} ORDER BY seq ${order} LIMIT $LIMIT
+    ) page
+    WHERE before_row <= ${MAX_PAGE_BYTES} OR position <= 2
+    ORDER BY seq ${order}`;
+}
+
+const NEWEST_PAGE = pageQuery("room = $1", "DESC").replace("$LIMIT", "$2");
+const PAGE_BEFORE = pageQuery("room = $1 AND seq < $2", "DESC").replace("$LIMIT", "$3");
+const PAGE_AFTER = pageQuery("room = $1 AND seq > $2", "ASC").replace("$LIMIT", "$3");
 
 export type PostgresStoreOptions = StoreHealthOptions & {
   /** Connections in the pool; each in-flight send holds one for its transaction. */
   poolSize?: number;
+  /**
+   * Operations that may wait for a pool connection, as a multiple of the pool
+   * size. Beyond it the store answers `unavailable` at once: a flood then
+   * meets a refusal instead of a queue that grows without bound, its queries
+   * waiting for minutes behind each other and everyone else's.
+   */
+  maxWaitingPerConnection?: number;
 };
+
+const DEFAULT_POOL_SIZE = 10;
+const DEFAULT_MAX_WAITING_PER_CONNECTION = 100;
 
 /**
  * The same store on Postgres, for several instances sharing one history.
@@ -77,7 +112,11 @@ export class PostgresStore implements ChatStore {
   /** Operations under way, so that close() lets them finish before ending the pool. */
   private readonly inFlight = new Set<Promise<unknown>>();
 
-  private constructor(pool: pg.Pool, options: StoreHealthOptions) {
+  private constructor(
+    pool: pg.Pool,
+    private readonly maxWaiting: number,
+    options: StoreHealthOptions,
+  ) {
     this.pool = pool;
     this.health = new StoreHealth(options);
     this.health.setProbe(() =>
@@ -91,9 +130,10 @@ export class PostgresStore implements ChatStore {
   }
 
   static async open(url: string, options: PostgresStoreOptions = {}): Promise<PostgresStore> {
+    const poolSize = options.poolSize ?? DEFAULT_POOL_SIZE;
     const pool = new pg.Pool({
       connectionString: url,
-      max: options.poolSize ?? 10,
+      max: poolSize,
       connectionTimeoutMillis: 5_000,
       idleTimeoutMillis: 30_000,
       lock_timeout: LOCK_TIMEOUT_MS,
@@ -110,7 +150,11 @@ export class PostgresStore implements ChatStore {
     } finally {
       client.release();
     }
-    return new PostgresStore(pool, options);
+    return new PostgresStore(
+      pool,
+      poolSize * (options.maxWaitingPerConnection ?? DEFAULT_MAX_WAITING_PER_CONNECTION),
+      options,
+    );
   }
 
   /**
@@ -120,6 +164,13 @@ export class PostgresStore implements ChatStore {
   private run<T>(kind: "read" | "write", work: () => Promise<T>): Promise<T> {
     if (this.closed) return Promise.reject(new Error("store is closed"));
     if (kind === "write" && !this.health.writable) return Promise.reject(this.corruptError());
+    // A flood meets a refusal here rather than a queue that grows without bound.
+    if (this.pool.waitingCount >= this.maxWaiting)
+      return Promise.reject(
+        new StoreUnavailableError("Postgres is busy: too many queries waiting", {
+          fault: { kind: "capacity", code: "pool_queue_full" },
+        }),
+      );
     const operation = work().then(
       (result) => {
         if (kind === "write") this.health.writeSucceeded();
@@ -189,11 +240,21 @@ export class PostgresStore implements ChatStore {
         await client.query("COMMIT");
         return { message: toMessage(found), duplicate: true };
       }
+      // The author's first write makes their row; a rename since then keeps its name.
+      await client.query(
+        "INSERT INTO users (id, name, created_at) VALUES ($1, $2, now()) ON CONFLICT (id) DO NOTHING",
+        [input.author.id, input.author.name],
+      );
+      // A room is shared once someone other than its first author writes in it.
       const bumped = await client.query<{ latest_seq: string; now: Date }>(
-        `INSERT INTO rooms (name, latest_seq, last_message_at) VALUES ($1, 1, clock_timestamp())
-         ON CONFLICT (name) DO UPDATE SET latest_seq = rooms.latest_seq + 1, last_message_at = excluded.last_message_at
+        `INSERT INTO rooms (name, latest_seq, last_message_at, first_author, shared)
+         VALUES ($1, 1, clock_timestamp(), $2, false)
+         ON CONFLICT (name) DO UPDATE SET latest_seq = rooms.latest_seq + 1,
+           last_message_at = excluded.last_message_at,
+           first_author = coalesce(rooms.first_author, excluded.first_author),
+           shared = rooms.shared OR coalesce(rooms.first_author, excluded.first_author) <> excluded.first_author
          RETURNING latest_seq, last_message_at AS now`,
-        [input.room],
+        [input.room, input.author.id],
       );
       const bump = bumped.rows[0];
       if (!bump) throw new Error("room sequence was not returned");
@@ -225,26 +286,17 @@ export class PostgresStore implements ChatStore {
   }
 
   async latestMessages(room: string, limit: number): Promise<Page> {
-    const rows = await this.query<MessageRow>(
-      `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE room = $1 ORDER BY seq DESC LIMIT $2`,
-      [room, limit + 1],
-    );
+    const rows = await this.query<MessageRow>(NEWEST_PAGE, [room, limit + 1]);
     return toPage(rows, limit, true);
   }
 
   async messagesBefore(room: string, before: number, limit: number): Promise<Page> {
-    const rows = await this.query<MessageRow>(
-      `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE room = $1 AND seq < $2 ORDER BY seq DESC LIMIT $3`,
-      [room, before, limit + 1],
-    );
+    const rows = await this.query<MessageRow>(PAGE_BEFORE, [room, before, limit + 1]);
     return toPage(rows, limit, true);
   }
 
   async messagesAfter(room: string, after: number, limit: number): Promise<Page> {
-    const rows = await this.query<MessageRow>(
-      `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE room = $1 AND seq > $2 ORDER BY seq ASC LIMIT $3`,
-      [room, after, limit + 1],
-    );
+    const rows = await this.query<MessageRow>(PAGE_AFTER, [room, after, limit + 1]);
     return toPage(rows, limit, false);
   }
 
@@ -258,7 +310,7 @@ export class PostgresStore implements ChatStore {
 
   async recentRooms(limit: number): Promise<RoomSummary[]> {
     const rows = await this.query<{ name: string; latest_seq: string; last_message_at: Date }>(
-      "SELECT name, latest_seq, last_message_at FROM rooms ORDER BY last_message_at DESC LIMIT $1",
+      "SELECT name, latest_seq, last_message_at FROM rooms ORDER BY shared DESC, last_message_at DESC LIMIT $1",
       [limit],
     );
     return rows.map((row) => ({
@@ -285,13 +337,17 @@ export class PostgresStore implements ChatStore {
     return rows[0] ?? null;
   }
 
-  async renameUser(id: string, name: string): Promise<User | null> {
+  async renameUser(id: string, name: string): Promise<User> {
+    // An identity's row is made by its first write, a rename as much as a message.
     const rows = await this.query<User>(
-      "UPDATE users SET name = $2 WHERE id = $1 RETURNING id, name",
+      `INSERT INTO users (id, name, created_at) VALUES ($1, $2, now())
+       ON CONFLICT (id) DO UPDATE SET name = excluded.name RETURNING id, name`,
       [id, name],
       "write",
     );
-    return rows[0] ?? null;
+    const user = rows[0];
+    if (!user) throw new Error("renamed user was not returned");
+    return user;
   }
 
   async credentialGeneration(userId: string): Promise<number> {

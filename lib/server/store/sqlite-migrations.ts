@@ -63,6 +63,26 @@ const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 4,
+    name: "rooms remember their first author and whether anyone else wrote",
+    // The landing page lists shared rooms first, so that rooms one flooder
+    // fills alone cannot push out the ones where people talk. Existing rooms
+    // learn both from their messages: seq 1 is the first author, and the
+    // idempotency index (room, author_id, …) finds any other author in two
+    // range probes.
+    sql: `
+      ALTER TABLE rooms ADD COLUMN first_author TEXT;
+      ALTER TABLE rooms ADD COLUMN shared INTEGER NOT NULL DEFAULT 0;
+      UPDATE rooms SET first_author = (SELECT author_id FROM messages WHERE room = rooms.name AND seq = 1);
+      UPDATE rooms SET shared = EXISTS (
+        SELECT 1 FROM messages
+        WHERE room = rooms.name AND (author_id < rooms.first_author OR author_id > rooms.first_author)
+      );
+      DROP INDEX rooms_by_activity;
+      CREATE INDEX rooms_for_listing ON rooms (shared DESC, last_message_at DESC);
+    `,
+  },
 ];
 
 export const LATEST_SQLITE_SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;

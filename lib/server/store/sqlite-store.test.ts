@@ -1,6 +1,6 @@
-import { mkdtempSync, rmSync, statSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { eventually } from "../testing/chat-test-server";
@@ -101,6 +101,72 @@ describe("SqliteStore on disk", () => {
     expect((await third.latestMessages("general", 10)).messages.map((m) => m.text)).toEqual([
       "kept",
     ]);
+  });
+
+  /** Frames in the write-ahead log: every commit appends at least one (see sqlite.org/fileformat2.html). */
+  function walFrames(db: Database.Database): number {
+    const pageSize = db.pragma("page_size", { simple: true }) as number;
+    return Math.max(0, (statSync(`${database.path}-wal`).size - 32) / (pageSize + 24));
+  }
+
+  it("commits a burst of renames together, not one commit each, and not before the turn ends", async () => {
+    const store = database.open();
+    const { db } = store as unknown as { db: Database.Database };
+    await store.ping();
+    db.pragma("wal_checkpoint(TRUNCATE)");
+    const renames = Array.from({ length: 500 }, (_, i) => store.renameUser(`u${i}`, `Name ${i}`));
+    // Nothing is written while the request that asked for it is still running.
+    expect(inspect((other) => other.prepare("SELECT count(*) AS n FROM users").get())).toEqual({
+      n: 0,
+    });
+    await Promise.all(renames);
+    expect(inspect((other) => other.prepare("SELECT count(*) AS n FROM users").get())).toEqual({
+      n: 500,
+    });
+    // One commit per rename would append at least 500 frames; grouped, a handful of pages.
+    expect(walFrames(db)).toBeLessThan(50);
+  });
+
+  it("learns, when it migrates an older file, which of its rooms are shared", async () => {
+    mkdirSync(dirname(database.path), { recursive: true });
+    const seed = new Database(database.path);
+    seed.exec(`
+      CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL);
+      INSERT INTO schema_migrations VALUES (1, 'rooms, messages and users', 0);
+      CREATE TABLE rooms (name TEXT PRIMARY KEY, latest_seq INTEGER NOT NULL, last_message_at INTEGER NOT NULL) WITHOUT ROWID;
+      CREATE INDEX rooms_by_activity ON rooms (last_message_at DESC);
+      CREATE TABLE messages (room TEXT NOT NULL, seq INTEGER NOT NULL, id TEXT NOT NULL, client_id TEXT NOT NULL,
+        author_id TEXT NOT NULL, author_name TEXT NOT NULL, text TEXT NOT NULL, created_at INTEGER NOT NULL,
+        PRIMARY KEY (room, seq)) WITHOUT ROWID;
+      CREATE UNIQUE INDEX messages_by_id ON messages (id);
+      CREATE UNIQUE INDEX messages_idempotency ON messages (room, author_id, client_id);
+      CREATE TABLE users (id TEXT PRIMARY KEY, name TEXT NOT NULL, created_at INTEGER NOT NULL) WITHOUT ROWID;
+      INSERT INTO rooms VALUES ('talk', 3, 1000), ('alone', 2, 3000);
+      INSERT INTO messages VALUES
+        ('talk', 1, 'i1', 'c1', 'ana', 'Ana', 'hi', 100),
+        ('talk', 2, 'i2', 'c2', 'ana', 'Ana', 'anyone?', 200),
+        ('talk', 3, 'i3', 'c3', 'bea', 'Bea', 'me', 1000),
+        ('alone', 1, 'i4', 'c4', 'cyd', 'Cyd', 'one', 2000),
+        ('alone', 2, 'i5', 'c5', 'cyd', 'Cyd', 'two', 3000);
+    `);
+    seed.close();
+    const store = database.open();
+    expect((await store.recentRooms(10)).map((r) => r.name)).toEqual(["talk", "alone"]);
+    // The first author writing again leaves a room unshared; anyone else shares it.
+    await store.appendMessage({
+      room: "alone",
+      clientId: "c6",
+      author: { id: "cyd", name: "Cyd" },
+      text: "three",
+    });
+    expect((await store.recentRooms(10)).map((r) => r.name)).toEqual(["talk", "alone"]);
+    await store.appendMessage({
+      room: "alone",
+      clientId: "c7",
+      author: { id: "dee", name: "Dee" },
+      text: "hi",
+    });
+    expect((await store.recentRooms(10)).map((r) => r.name)).toEqual(["alone", "talk"]);
   });
 });
 

@@ -2,6 +2,7 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import type { ChatMessage, Page, User } from "../../shared/protocol";
+import { takePage } from "./page-bytes";
 import { LOCK_ATTEMPT_MS, MAX_LOCK_WAIT_MS, SqliteFaults } from "./sqlite-faults";
 import { type IntegrityReport, quickCheckWithin } from "./sqlite-integrity";
 import { migrateSqlite } from "./sqlite-migrations";
@@ -29,9 +30,13 @@ type MessageRow = {
   created_at: number;
 };
 
-type PendingAppend = {
-  input: NewMessage;
-  resolve: (result: AppendResult) => void;
+/**
+ * A write waiting for the next group commit: `apply` runs inside the batch's
+ * transaction, and the promise settles once that transaction committed.
+ */
+type PendingWrite = {
+  apply: () => unknown;
+  resolve: (result: unknown) => void;
   reject: (error: unknown) => void;
   /** When it was queued (performance.now()): a write waits for a lock only so long. */
   queuedAt: number;
@@ -72,10 +77,10 @@ const MAX_SLICE = 1024;
 class SlicedSettler {
   private slice = 8;
 
-  settle(batch: PendingAppend[], results: AppendResult[], done: () => void, from = 0): void {
+  settle(batch: PendingWrite[], results: unknown[], done: () => void, from = 0): void {
     const startedAt = performance.now();
     const end = Math.min(batch.length, from + this.slice);
-    for (let i = from; i < end; i++) batch[i]?.resolve(results[i] as AppendResult);
+    for (let i = from; i < end; i++) batch[i]?.resolve(results[i]);
     // The next turn starts after these results' continuations have run.
     setImmediate(() => {
       const took = performance.now() - startedAt;
@@ -140,12 +145,14 @@ function toMessage(row: MessageRow): ChatMessage {
   };
 }
 
-/** Rows fetched with LIMIT n+1: the extra row only tells whether more exist. */
-function toPage(rows: MessageRow[], limit: number, newestFirst: boolean): Page {
-  const hasMore = rows.length > limit;
-  const kept = hasMore ? rows.slice(0, limit) : rows;
-  if (newestFirst) kept.reverse();
-  return { messages: kept.map(toMessage), hasMore };
+/**
+ * Rows streamed with LIMIT n+1 (the extra row only tells whether more exist),
+ * read no further than the page's byte bound.
+ */
+function toPage(rows: Iterable<MessageRow>, limit: number, newestFirst: boolean): Page {
+  const page = takePage(rows, limit, (row) => row.text);
+  if (newestFirst) page.rows.reverse();
+  return { messages: page.rows.map(toMessage), hasMore: page.hasMore };
 }
 
 export type SqliteStoreOptions = StoreHealthOptions & {
@@ -159,9 +166,11 @@ export type SqliteStoreOptions = StoreHealthOptions & {
  * SQLite in WAL mode with synchronous=FULL: a commit is on disk before an ack,
  * so acknowledged messages survive a process crash and a power loss.
  *
- * better-sqlite3 is synchronous; appends are queued and committed together in
- * one transaction per turn of the event loop (group commit), so the price of an
- * fsync is shared by every message that arrived meanwhile.
+ * better-sqlite3 is synchronous; every write (appends, renames) is queued
+ * and committed together with the others in one transaction per turn of the
+ * event loop (group commit), so the price of an fsync is shared by every
+ * write that arrived meanwhile, and no kind of request costs the event loop
+ * a commit of its own.
  *
  * Storage faults are answered, never waited out on the event loop: a full
  * disk or an I/O error rejects the write with StoreUnavailableError at once;
@@ -173,7 +182,7 @@ export type SqliteStoreOptions = StoreHealthOptions & {
 export class SqliteStore implements ChatStore {
   readonly health: StoreHealth;
   private readonly db: Database.Database;
-  private queue: PendingAppend[] = [];
+  private queue: PendingWrite[] = [];
   private flushScheduled = false;
   /** A committed batch is still being handed back: appends meanwhile wait and form the next batch. */
   private settling = false;
@@ -182,7 +191,7 @@ export class SqliteStore implements ChatStore {
   private integrityCheck: { cancel(): void } | undefined;
   private closed = false;
   private readonly statements;
-  private readonly appendAll: Database.Transaction<(inputs: NewMessage[]) => AppendResult[]>;
+  private readonly applyAll: Database.Transaction<(writes: PendingWrite[]) => unknown[]>;
 
   /**
    * Opens the database for serving: the file is opened and migrated (which
@@ -226,9 +235,12 @@ export class SqliteStore implements ChatStore {
       byClientId: db.prepare<[string, string, string], MessageRow>(
         `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE room = ? AND author_id = ? AND client_id = ?`,
       ),
-      bumpSeq: db.prepare<[string, number], { latest_seq: number }>(
-        `INSERT INTO rooms (name, latest_seq, last_message_at) VALUES (?, 1, ?)
-         ON CONFLICT (name) DO UPDATE SET latest_seq = latest_seq + 1, last_message_at = excluded.last_message_at
+      // A room is shared once someone other than its first author writes in it.
+      bumpSeq: db.prepare<[string, number, string], { latest_seq: number }>(
+        `INSERT INTO rooms (name, latest_seq, last_message_at, first_author, shared) VALUES (?, 1, ?, ?, 0)
+         ON CONFLICT (name) DO UPDATE SET latest_seq = latest_seq + 1, last_message_at = excluded.last_message_at,
+           first_author = coalesce(first_author, excluded.first_author),
+           shared = shared OR coalesce(first_author, excluded.first_author) <> excluded.first_author
          RETURNING latest_seq`,
       ),
       insert: db.prepare(
@@ -250,14 +262,16 @@ export class SqliteStore implements ChatStore {
         [number],
         { name: string; latest_seq: number; last_message_at: number }
       >(
-        "SELECT name, latest_seq, last_message_at FROM rooms ORDER BY last_message_at DESC LIMIT ?",
+        "SELECT name, latest_seq, last_message_at FROM rooms ORDER BY shared DESC, last_message_at DESC LIMIT ?",
       ),
       insertUser: db.prepare(
         "INSERT INTO users (id, name, created_at) VALUES (?, ?, ?) ON CONFLICT (id) DO NOTHING",
       ),
       findUser: db.prepare<[string], User>("SELECT id, name FROM users WHERE id = ?"),
-      renameUser: db.prepare<[string, string], User>(
-        "UPDATE users SET name = ? WHERE id = ? RETURNING id, name",
+      // An identity's row is made by its first write, a rename as much as a message.
+      renameUser: db.prepare<[string, string, number], User>(
+        `INSERT INTO users (id, name, created_at) VALUES (?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET name = excluded.name RETURNING id, name`,
       ),
       credentialGeneration: db.prepare<[string], { generation: number }>(
         "SELECT generation FROM credential_generations WHERE user_id = ?",
@@ -274,21 +288,31 @@ export class SqliteStore implements ChatStore {
       ),
     };
 
-    this.appendAll = db.transaction((inputs: NewMessage[]) =>
-      inputs.map((input) => this.appendOne(input)),
+    this.applyAll = db.transaction((writes: PendingWrite[]) =>
+      writes.map((write) => write.apply()),
     );
     // A committed write of one row: it needs what a message needs — the write
     // lock, room in the log, a working disk — so its success means writes work again.
     this.health.setProbe(() => this.faults.write(() => this.statements.probe.run(Date.now())));
   }
 
-  appendMessage(input: NewMessage): Promise<AppendResult> {
+  /** Queues a write for the next group commit. */
+  private write<T>(apply: () => T): Promise<T> {
     if (this.closed) return Promise.reject(new Error("store is closed"));
     if (!this.health.writable) return Promise.reject(this.faults.corruptError());
-    return new Promise((resolve, reject) => {
-      this.queue.push({ input, resolve, reject, queuedAt: performance.now() });
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({
+        apply,
+        resolve: resolve as (result: unknown) => void,
+        reject,
+        queuedAt: performance.now(),
+      });
       this.scheduleFlush();
     });
+  }
+
+  appendMessage(input: NewMessage): Promise<AppendResult> {
+    return this.write(() => this.appendOne(input));
   }
 
   private scheduleFlush(): void {
@@ -298,12 +322,14 @@ export class SqliteStore implements ChatStore {
   }
 
   private appendOne(input: NewMessage): AppendResult {
-    const { byClientId, bumpSeq, insert } = this.statements;
+    const { byClientId, bumpSeq, insert, insertUser } = this.statements;
     const existing = byClientId.get(input.room, input.author.id, input.clientId);
     if (existing) return { message: toMessage(existing), duplicate: true };
 
     const createdAt = Date.now();
-    const seq = bumpSeq.get(input.room, createdAt)?.latest_seq;
+    // The author's first write makes their row; a rename since then keeps its name.
+    insertUser.run(input.author.id, input.author.name, createdAt);
+    const seq = bumpSeq.get(input.room, createdAt, input.author.id)?.latest_seq;
     if (seq === undefined) throw new Error("room sequence was not returned");
     const row: MessageRow = {
       room: input.room,
@@ -337,7 +363,7 @@ export class SqliteStore implements ChatStore {
     try {
       // IMMEDIATE: the write lock is taken before anything is read, so a
       // snapshot cannot go stale between reading and writing.
-      const results = this.appendAll.immediate(batch.map((pending) => pending.input));
+      const results = this.applyAll.immediate(batch);
       this.faults.wrote();
       this.settling = true;
       this.settler.settle(batch, results, () => {
@@ -359,16 +385,16 @@ export class SqliteStore implements ChatStore {
         for (const pending of batch) pending.reject(error);
         return;
       }
-      // One bad append must not fail its neighbours: retry each on its own.
+      // One bad write must not fail its neighbours: retry each on its own.
       if (batch.length === 1) {
         batch[0]?.reject(batchError);
         return;
       }
       for (const pending of batch) {
         try {
-          const [result] = this.appendAll.immediate([pending.input]);
+          const [result] = this.applyAll.immediate([pending]);
           this.faults.wrote();
-          pending.resolve(result as AppendResult);
+          pending.resolve(result);
         } catch (error) {
           const single = classifySqliteError(error);
           pending.reject(single ? this.faults.storageError(error, single) : error);
@@ -404,26 +430,20 @@ export class SqliteStore implements ChatStore {
   }
 
   async latestMessages(room: string, limit: number): Promise<Page> {
-    return toPage(
-      this.faults.read(() => this.statements.newest.all(room, limit + 1)),
-      limit,
-      true,
+    return this.faults.read(() =>
+      toPage(this.statements.newest.iterate(room, limit + 1), limit, true),
     );
   }
 
   async messagesBefore(room: string, before: number, limit: number): Promise<Page> {
-    return toPage(
-      this.faults.read(() => this.statements.before.all(room, before, limit + 1)),
-      limit,
-      true,
+    return this.faults.read(() =>
+      toPage(this.statements.before.iterate(room, before, limit + 1), limit, true),
     );
   }
 
   async messagesAfter(room: string, after: number, limit: number): Promise<Page> {
-    return toPage(
-      this.faults.read(() => this.statements.after.all(room, after, limit + 1)),
-      limit,
-      false,
+    return this.faults.read(() =>
+      toPage(this.statements.after.iterate(room, after, limit + 1), limit, false),
     );
   }
 
@@ -441,24 +461,32 @@ export class SqliteStore implements ChatStore {
       }));
   }
 
-  async createUser(user: User): Promise<User> {
-    // Two tabs presenting the same new cookie may race to create it: the first wins, both get it.
-    await this.faults.write(() => this.statements.insertUser.run(user.id, user.name, Date.now()));
-    const stored = this.faults.read(() => this.statements.findUser.get(user.id));
-    if (!stored) throw new Error("created user was not found");
-    return stored;
+  createUser(user: User): Promise<User> {
+    return this.write(() => {
+      // Two tabs presenting the same new cookie may race to create it: the first wins, both get it.
+      this.statements.insertUser.run(user.id, user.name, Date.now());
+      const stored = this.statements.findUser.get(user.id);
+      if (!stored) throw new Error("created user was not found");
+      return stored;
+    });
   }
 
   async findUser(id: string): Promise<User | null> {
     return this.faults.read(() => this.statements.findUser.get(id) ?? null);
   }
 
-  async renameUser(id: string, name: string): Promise<User | null> {
-    return this.faults.write(() => this.statements.renameUser.get(name, id) ?? null);
+  renameUser(id: string, name: string): Promise<User> {
+    return this.write(() => {
+      const user = this.statements.renameUser.get(id, name, Date.now());
+      if (!user) throw new Error("renamed user was not returned");
+      return user;
+    });
   }
 
   async credentialGeneration(userId: string): Promise<number> {
-    return this.statements.credentialGeneration.get(userId)?.generation ?? 0;
+    return this.faults.read(
+      () => this.statements.credentialGeneration.get(userId)?.generation ?? 0,
+    );
   }
 
   async revokeCredentials(userId: string): Promise<number> {

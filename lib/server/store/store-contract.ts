@@ -1,5 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { MAX_PAGE_BYTES, MAX_PAGE_SIZE } from "../../shared/limits";
 import type { Page, User } from "../../shared/protocol";
+import { messageBytes, pageBytes } from "./page-bytes";
 import type { AppendResult, ChatStore, NewMessage } from "./types";
 
 /** One fresh database for one test, as an engine provides it. */
@@ -55,9 +57,10 @@ export function describeStoreContract(
       };
     }
 
-    /** Stores `count` messages one after another; their texts are "m1", "m2", … */
-    async function fill(room: string, count: number): Promise<void> {
-      for (let i = 1; i <= count; i++) await store.appendMessage(draft(room, { text: `m${i}` }));
+    /** Stores `count` messages one after another; their texts are "m1", "m2", … unless given. */
+    async function fill(room: string, count: number, text?: string): Promise<void> {
+      for (let i = 1; i <= count; i++)
+        await store.appendMessage(draft(room, { text: text ?? `m${i}` }));
     }
 
     const seqs = (page: Page) => page.messages.map((m) => m.seq);
@@ -286,6 +289,63 @@ export function describeStoreContract(
         expect(forwards).toEqual(range(1, 23));
       });
 
+      describe("bounded in bytes", () => {
+        /** The longest message by bytes: 4000 code points of four bytes each. */
+        const longest = "🦊".repeat(4000);
+        const perPage = Math.floor(MAX_PAGE_BYTES / messageBytes(longest));
+        const count = 2 * perPage + 3;
+
+        it("stops a page of long messages short of its limit, saying more exist, in every direction", async () => {
+          await fill(room, count, longest);
+          const newest = await store.latestMessages(room, MAX_PAGE_SIZE);
+          expect(seqs(newest)).toEqual(range(count - perPage + 1, count));
+          expect(newest.hasMore).toBe(true);
+          const before = await store.messagesBefore(room, count + 1, MAX_PAGE_SIZE);
+          expect(seqs(before)).toEqual(range(count - perPage + 1, count));
+          expect(before.hasMore).toBe(true);
+          const after = await store.messagesAfter(room, 0, MAX_PAGE_SIZE);
+          expect(seqs(after)).toEqual(range(1, perPage));
+          expect(after.hasMore).toBe(true);
+          for (const page of [newest, before, after])
+            expect(pageBytes(page.messages)).toBeLessThanOrEqual(MAX_PAGE_BYTES);
+        });
+
+        it("says nothing more exists when the short page reached the end", async () => {
+          await fill(room, perPage, longest);
+          expect(await store.messagesAfter(room, 0, MAX_PAGE_SIZE)).toMatchObject({
+            hasMore: false,
+          });
+          expect(seqs(await store.messagesAfter(room, 0, MAX_PAGE_SIZE))).toEqual(
+            range(1, perPage),
+          );
+          expect((await store.latestMessages(room, MAX_PAGE_SIZE)).hasMore).toBe(false);
+        });
+
+        it("walks a history of long and short messages both ways with short pages, missing nothing", async () => {
+          for (let i = 1; i <= count; i++)
+            await store.appendMessage(draft(room, { text: i % 3 === 0 ? "short" : longest }));
+          const forwards: number[] = [];
+          let page: Page = { messages: [], hasMore: true };
+          while (page.hasMore) {
+            page = await store.messagesAfter(room, forwards.at(-1) ?? 0, MAX_PAGE_SIZE);
+            expect(page.messages.length).toBeGreaterThan(0);
+            expect(pageBytes(page.messages)).toBeLessThanOrEqual(MAX_PAGE_BYTES);
+            forwards.push(...seqs(page));
+          }
+          expect(forwards).toEqual(range(1, count));
+
+          const backwards: number[] = [];
+          page = await store.latestMessages(room, MAX_PAGE_SIZE);
+          backwards.unshift(...seqs(page));
+          while (page.hasMore) {
+            page = await store.messagesBefore(room, backwards[0] as number, MAX_PAGE_SIZE);
+            expect(page.messages.length).toBeGreaterThan(0);
+            backwards.unshift(...seqs(page));
+          }
+          expect(backwards).toEqual(range(1, count));
+        });
+      });
+
       it("returns whole messages in pages, identical to what the append returned", async () => {
         const appended = await store.appendMessage(draft(room, { text: "whole" }));
         const [fromLatest] = (await store.latestMessages(room, 1)).messages;
@@ -363,6 +423,39 @@ export function describeStoreContract(
         expect((await store.recentRooms(2)).map((r) => r.name)).toEqual(["r4", "r3"]);
       });
 
+      it("lists rooms where someone besides their first author wrote before the others", async () => {
+        await store.appendMessage(draft("pair"));
+        await store.appendMessage(draft("pair", { author: bea }));
+        await tick();
+        await fill("solo", 3);
+        await tick();
+        await store.appendMessage(draft("trio"));
+        await store.appendMessage(draft("trio", { author: bea }));
+        await tick();
+        await fill("alone", 1);
+
+        expect((await store.recentRooms(10)).map((r) => r.name)).toEqual([
+          "trio",
+          "pair",
+          "alone",
+          "solo",
+        ]);
+        // One author filling rooms alone cannot push a shared room off a short list.
+        expect((await store.recentRooms(2)).map((r) => r.name)).toEqual(["trio", "pair"]);
+      });
+
+      it("counts a room shared only once another author wrote, not for its first author writing again", async () => {
+        await fill("monologue", 3);
+        await tick();
+        await fill("later", 1);
+        expect((await store.recentRooms(10)).map((r) => r.name)).toEqual(["later", "monologue"]);
+        await tick();
+        await store.appendMessage(draft("later", { author: bea }));
+        await tick();
+        await fill("monologue", 1);
+        expect((await store.recentRooms(10)).map((r) => r.name)).toEqual(["later", "monologue"]);
+      });
+
       it("is not changed by a duplicate send", async () => {
         await store.appendMessage(draft("first", { clientId: "again" }));
         await tick();
@@ -405,9 +498,44 @@ export function describeStoreContract(
         expect(await store.findUser(bea.id)).toEqual(bea);
       });
 
-      it("renames nobody when the id is unknown", async () => {
-        expect(await store.renameUser("nobody", "Ghost")).toBeNull();
-        expect(await store.findUser("nobody")).toBeNull();
+      it("makes the row of an identity that never wrote when it is renamed", async () => {
+        expect(await store.findUser("newcomer")).toBeNull();
+        expect(await store.renameUser("newcomer", "Ghost")).toEqual({
+          id: "newcomer",
+          name: "Ghost",
+        });
+        expect(await store.findUser("newcomer")).toEqual({ id: "newcomer", name: "Ghost" });
+      });
+
+      it("makes the row of an identity with its first message, under the name it was sent with", async () => {
+        const author = { id: "first-writer", name: "Swift Otter" };
+        expect(await store.findUser(author.id)).toBeNull();
+        await store.appendMessage(draft("general", { author }));
+        expect(await store.findUser(author.id)).toEqual(author);
+      });
+
+      it("keeps a rename when a later message still carries the old name", async () => {
+        const author = { id: "renamed-writer", name: "Old name" };
+        await store.appendMessage(draft("general", { author }));
+        await store.renameUser(author.id, "New name");
+        await store.appendMessage(draft("general", { author }));
+        expect(await store.findUser(author.id)).toEqual({ id: author.id, name: "New name" });
+      });
+
+      it("commits renames and messages issued together, each with its own result", async () => {
+        const people = Array.from({ length: 40 }, (_, i) => ({ id: `p${i}`, name: `P${i}` }));
+        const results = await Promise.all(
+          people.flatMap((person, i) => [
+            store.renameUser(person.id, `Renamed ${i}`),
+            store.appendMessage(draft("crowd", { author: person })),
+          ]),
+        );
+        expect(results.filter((_, i) => i % 2 === 0)).toEqual(
+          people.map((person, i) => ({ id: person.id, name: `Renamed ${i}` })),
+        );
+        for (const [i, person] of people.entries())
+          expect(await store.findUser(person.id)).toEqual({ id: person.id, name: `Renamed ${i}` });
+        expect(await store.latestSeq("crowd")).toBe(people.length);
       });
 
       it("keeps names verbatim", async () => {
