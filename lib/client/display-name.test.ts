@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { displayNameSchema } from "../shared/schemas";
+import { displayNameSchema } from "../shared/protocol";
 import { clipDisplayName } from "./display-name";
 
 describe("clipDisplayName", () => {

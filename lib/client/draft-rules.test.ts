@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { messageTextSchema } from "../shared/schemas";
+import { messageTextSchema } from "../shared/protocol";
 import { checkDraft, draftNote, withRestored } from "./draft-rules";
 
 describe("checkDraft", () => {

@@ -18,6 +18,11 @@ function message(
     author: { id: authorId, name },
     text: `text ${seq}`,
     createdAt: new Date(at).toISOString(),
+    rev: 1,
+    editedAt: null,
+    deleted: false,
+    replyTo: null,
+    reactions: [],
   };
 }
 

@@ -23,6 +23,11 @@ function held(from: number, to: number): ChatMessage[] {
     author: { id: "a", name: "A" },
     text: "t",
     createdAt: "2025-01-01T00:00:00.000Z",
+    rev: 1,
+    editedAt: null,
+    deleted: false,
+    replyTo: null,
+    reactions: [],
   }));
 }
 

@@ -40,6 +40,11 @@ function stored(clientId: string, seq: number, authorId = ME): ChatMessage {
     author: { id: authorId, name: authorId },
     text: `text of ${clientId}`,
     createdAt: new Date(Date.UTC(2025, 0, 1, 0, 1, seq)).toISOString(),
+    rev: 1,
+    editedAt: null,
+    deleted: false,
+    replyTo: null,
+    reactions: [],
   };
 }
 

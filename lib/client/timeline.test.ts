@@ -21,6 +21,11 @@ function message(seq: number): ChatMessage {
     author: { id: `u-${seq % 3}`, name: `User ${seq % 3}` },
     text: `message ${seq}`,
     createdAt: new Date(Date.UTC(2025, 0, 1, 0, 0, seq)).toISOString(),
+    rev: 1,
+    editedAt: null,
+    deleted: false,
+    replyTo: null,
+    reactions: [],
   };
 }
 

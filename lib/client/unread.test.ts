@@ -13,6 +13,11 @@ function messages(authors: string, firstSeq = 1): ChatMessage[] {
     author: { id: who === "m" ? ME : "other", name: who },
     text: "hi",
     createdAt: new Date(Date.UTC(2025, 0, 1, 0, 0, i)).toISOString(),
+    rev: 1,
+    editedAt: null,
+    deleted: false,
+    replyTo: null,
+    reactions: [],
   }));
 }
 

@@ -7,6 +7,9 @@ export const ERROR_CODES = [
   "message_too_long",
   "rate_limited",
   "not_joined",
+  "not_found",
+  "forbidden",
+  "reaction_limit",
   "unavailable",
   "internal",
 ] as const;

@@ -43,3 +43,16 @@ export const TYPING_REFRESH_MS = 3_000;
  * refresh, so one lost volatile event does not make it flicker.
  */
 export const TYPING_EXPIRY_MS = 7_000;
+
+/** Distinct emoji one message may carry; the 21st is refused with `reaction_limit`. */
+export const MAX_REACTIONS_PER_MESSAGE = 20;
+/** `reaction:users` names at most this many people (with the total count). */
+export const MAX_REACTION_USERS_LISTED = 100;
+/**
+ * A client that is more than this many changes behind a room drops what it
+ * holds and loads the newest page instead of replaying: at MAX_PAGE_SIZE
+ * changes per `changes:after` page that is 10 round trips (about 0.5–2.5 MB),
+ * already more than one fresh page of 50 messages plus the pages a reader
+ * scrolls back to, which are current by construction.
+ */
+export const MAX_REPLAYED_CHANGES = 2_000;

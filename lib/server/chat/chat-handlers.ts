@@ -7,7 +7,7 @@ import {
   roomJoinSchema,
   roomLeaveSchema,
   userRenameSchema,
-} from "../../shared/schemas";
+} from "../../shared/protocol";
 import type { Logger } from "../logger";
 import type { HistoryAdmission } from "../security/history-budget";
 import type { RateDecision } from "../security/rate-limiter";
@@ -79,7 +79,8 @@ export function registerChatHandlers(
             : await store.messagesAfter(room, since, limit);
         bytes = pageBytes(messages.messages);
         const latestSeq = await store.latestSeq(room);
-        reply({ ok: true, room, ...messages, latestSeq });
+        // Placeholder until the change log lands: one change per message so far.
+        reply({ ok: true, room, ...messages, latestSeq, latestRev: latestSeq });
       } finally {
         page.finish(bytes);
       }

@@ -1,6 +1,6 @@
 import { Server as HttpServer, type IncomingMessage } from "node:http";
 import type { WebSocketServer } from "ws";
-import { handshakeAuthSchema } from "../../shared/schemas";
+import { handshakeAuthSchema } from "../../shared/protocol";
 import { identityCookieOf, shadowCookieRemovals } from "../identity/identity-cookie";
 import { installDefences } from "../security/defences";
 import { connectionsIn, registerChatHandlers } from "./chat-handlers";

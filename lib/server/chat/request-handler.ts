@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { z } from "zod";
 import { fail, type ProtocolError } from "../../shared/errors";
 import type { RequestEvent, Result, ResultOf } from "../../shared/protocol";
-import { toProtocolError } from "../../shared/schemas";
+import { toProtocolError } from "../../shared/protocol";
 import type { Logger } from "../logger";
 import { StoreUnavailableError } from "../store/types";
 

@@ -1,5 +1,5 @@
 import { TYPING_EXPIRY_MS, TYPING_REFRESH_MS } from "../../shared/limits";
-import { typingSchema } from "../../shared/schemas";
+import { typingSchema } from "../../shared/protocol";
 import type { RateDecision } from "../security/rate-limiter";
 import { type ChatSocket, userRoom } from "./chat-types";
 

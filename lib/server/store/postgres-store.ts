@@ -46,6 +46,12 @@ function toMessage(row: MessageRow): ChatMessage {
     author: { id: row.author_id, name: row.author_name },
     text: row.text,
     createdAt: row.created_at.toISOString(),
+    // Placeholders until the change log lands: every message's only change is its creation.
+    rev: Number(row.seq),
+    editedAt: null,
+    deleted: false,
+    replyTo: null,
+    reactions: [],
   };
 }
 

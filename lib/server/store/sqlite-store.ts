@@ -142,6 +142,12 @@ function toMessage(row: MessageRow): ChatMessage {
     author: { id: row.author_id, name: row.author_name },
     text: row.text,
     createdAt: new Date(row.created_at).toISOString(),
+    // Placeholders until the change log lands: every message's only change is its creation.
+    rev: row.seq,
+    editedAt: null,
+    deleted: false,
+    replyTo: null,
+    reactions: [],
   };
 }
 

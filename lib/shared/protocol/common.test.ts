@@ -8,7 +8,7 @@ import {
   roomJoinSchema,
   toProtocolError,
   userRenameSchema,
-} from "./schemas";
+} from "./index";
 
 function codeOf(schema: z.ZodType, payload: unknown): string {
   const parsed = schema.safeParse(payload);

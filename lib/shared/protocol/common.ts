@@ -1,15 +1,14 @@
 import { z } from "zod";
-import { type ErrorCode, isErrorCode } from "./errors";
+import { type ErrorCode, type Fail, isErrorCode } from "../errors";
 import {
   DEFAULT_PAGE_SIZE,
   MAX_CLIENT_ID_LENGTH,
   MAX_MESSAGE_CODE_POINTS,
   MAX_PAGE_SIZE,
   MIN_PAGE_SIZE,
-} from "./limits";
-import { displayNameProblem, normalizeDisplayName } from "./names/name-rules";
-import { isRoomName } from "./room-name";
-import { codePointLength, hasVisibleText } from "./text";
+} from "../limits";
+import { isRoomName } from "../room-name";
+import { codePointLength, hasVisibleText } from "../text";
 
 /*
  * Inbound payloads are validated in one pass; each refinement names the protocol
@@ -19,13 +18,17 @@ import { codePointLength, hasVisibleText } from "./text";
  * written against a newer server keeps working.
  */
 
-const coded = (code: ErrorCode, message: string) => ({ message, params: { code } });
+export type Ok<T extends object = object> = { ok: true } & T;
+export type Result<T extends object = object> = Ok<T> | Fail;
+export type Ack<T extends object = object> = (result: Result<T>) => void;
+
+export const coded = (code: ErrorCode, message: string) => ({ message, params: { code } });
 
 /**
  * A JavaScript string may hold lone surrogates, which are not Unicode text at
  * all; and NUL, which no chat needs and Postgres text cannot store.
  */
-const wellFormedString = z
+export const wellFormedString = z
   .string()
   .refine((s) => s.isWellFormed(), "must be well-formed Unicode")
   .refine((s) => !s.includes("\u0000"), "must not contain NUL characters");
@@ -44,6 +47,11 @@ export const clientIdSchema = z
     "clientId must be 1-64 of A-Z a-z 0-9 _ -",
   );
 
+/** Message ids are server-made UUIDs; anything longer is not one of ours. */
+export const messageIdSchema = z
+  .string()
+  .regex(/^[0-9a-f-]{1,64}$/, "id must be a message id as the server sent it");
+
 export const messageTextSchema = wellFormedString
   .refine(hasVisibleText, coded("empty_message", "message text is blank"))
   .refine(
@@ -51,55 +59,13 @@ export const messageTextSchema = wellFormedString
     coded("message_too_long", `message text is longer than ${MAX_MESSAGE_CODE_POINTS} characters`),
   );
 
-/** A display name is stored normalized (names/name-rules.ts); one that breaks the rules is `invalid_name`. */
-export const displayNameSchema = wellFormedString
-  .transform(normalizeDisplayName)
-  .superRefine((name, context) => {
-    const problem = displayNameProblem(name);
-    if (problem) context.addIssue({ code: "custom", ...coded("invalid_name", problem) });
-  });
-
-const seqCursor = z.int().nonnegative();
+export const seqCursor = z.int().nonnegative();
 
 /** Page sizes are clamped, not rejected: asking for too many is not an error. */
-const pageSize = z
+export const pageSize = z
   .int()
   .optional()
   .transform((n) => Math.min(MAX_PAGE_SIZE, Math.max(MIN_PAGE_SIZE, n ?? DEFAULT_PAGE_SIZE)));
-
-export const roomJoinSchema = z.object({
-  room: roomSchema,
-  since: seqCursor.optional(),
-  limit: pageSize,
-});
-export const roomLeaveSchema = z.object({ room: roomSchema });
-export const messageSendSchema = z.object({
-  room: roomSchema,
-  text: messageTextSchema,
-  clientId: clientIdSchema,
-});
-export const historyBeforeSchema = z.object({
-  room: roomSchema,
-  before: seqCursor,
-  limit: pageSize,
-});
-export const historyAfterSchema = z.object({ room: roomSchema, after: seqCursor, limit: pageSize });
-export const userRenameSchema = z.object({ name: displayNameSchema });
-export const typingSchema = z.object({ room: roomSchema });
-
-/** What a connecting client may put in Socket.IO's `auth`. Invalid fields are ignored, not fatal. */
-export const handshakeAuthSchema = z.object({
-  token: z.string().max(512).optional().catch(undefined),
-  name: displayNameSchema.optional().catch(undefined),
-});
-
-export type RoomJoinRequest = z.input<typeof roomJoinSchema>;
-export type RoomLeaveRequest = z.input<typeof roomLeaveSchema>;
-export type MessageSendRequest = z.input<typeof messageSendSchema>;
-export type HistoryBeforeRequest = z.input<typeof historyBeforeSchema>;
-export type HistoryAfterRequest = z.input<typeof historyAfterSchema>;
-export type UserRenameRequest = z.input<typeof userRenameSchema>;
-export type TypingNotice = z.input<typeof typingSchema>;
 
 const PRECEDENCE: readonly ErrorCode[] = [
   "invalid_payload",

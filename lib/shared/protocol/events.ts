@@ -1,0 +1,74 @@
+import type { Ack } from "./common";
+import type {
+  AroundPage,
+  ChangesAfterRequest,
+  ChangesPage,
+  ChatMessage,
+  HistoryAfterRequest,
+  HistoryAroundRequest,
+  HistoryBeforeRequest,
+  MessageChangeResult,
+  MessageDeleteRequest,
+  MessageEditRequest,
+  MessageSendRequest,
+  MessageSendResult,
+  MessageUpdate,
+  Page,
+  ReactionRequest,
+  ReactionUsersResult,
+} from "./messages";
+import type { PresenceChange, PresenceList, Typing, TypingNotice } from "./presence";
+import type { RoomJoinRequest, RoomJoinResult, RoomLeaveRequest } from "./rooms";
+import type { SessionInfo, UserRenameRequest, UserRenameResult } from "./users";
+
+/** The Socket.IO contract between browsers, bots and the server (see docs/protocol.md). */
+
+/** Every request a client can make: its payload and what a success acknowledges with. */
+export type Requests = {
+  "room:join": { request: RoomJoinRequest; result: RoomJoinResult };
+  "room:leave": { request: RoomLeaveRequest; result: object };
+  "message:send": { request: MessageSendRequest; result: MessageSendResult };
+  "message:edit": { request: MessageEditRequest; result: MessageChangeResult };
+  "message:delete": { request: MessageDeleteRequest; result: MessageChangeResult };
+  "reaction:add": { request: ReactionRequest; result: MessageChangeResult };
+  "reaction:remove": { request: ReactionRequest; result: MessageChangeResult };
+  "reaction:users": { request: ReactionRequest; result: ReactionUsersResult };
+  "history:before": { request: HistoryBeforeRequest; result: Page };
+  "history:after": { request: HistoryAfterRequest; result: Page };
+  "history:around": { request: HistoryAroundRequest; result: AroundPage };
+  "changes:after": { request: ChangesAfterRequest; result: ChangesPage };
+  "user:rename": { request: UserRenameRequest; result: UserRenameResult };
+};
+
+export type RequestEvent = keyof Requests;
+export type RequestOf<E extends RequestEvent> = Requests[E]["request"];
+export type ResultOf<E extends RequestEvent> = Requests[E]["result"];
+
+/**
+ * Fire-and-forget events a client can send: no acknowledgement, and a lost one
+ * does not matter (they are sent volatile and expire by themselves).
+ */
+export type Notices = {
+  "typing:start": TypingNotice;
+  "typing:stop": TypingNotice;
+};
+
+export type NoticeEvent = keyof Notices;
+
+/** client → server: each request carries an acknowledgement callback; notices carry none. */
+export type ClientToServerEvents = {
+  [E in RequestEvent]: (request: RequestOf<E>, ack: Ack<ResultOf<E>>) => void;
+} & {
+  [E in NoticeEvent]: (notice: Notices[E]) => void;
+};
+
+export interface ServerToClientEvents {
+  session: (session: SessionInfo) => void;
+  "message:created": (message: ChatMessage) => void;
+  /** A message changed (edited, deleted, reacted to), sent after the change is stored. */
+  "message:updated": (update: MessageUpdate) => void;
+  "presence:listed": (list: PresenceList) => void;
+  "presence:changed": (change: PresenceChange) => void;
+  "typing:started": (typing: Typing) => void;
+  "typing:stopped": (typing: Typing) => void;
+}
