@@ -4,7 +4,9 @@
  * included). The `v` flag's \p{RGI_Emoji} matches a whole sequence, so a
  * string of two emoji, an emoji with text, or a lone modifier does not match.
  */
-const ONE_EMOJI = /^\p{RGI_Emoji}$/v;
+// A literal with the `v` flag needs an ES2024 target; the constructor works on Node 20 as is.
+// biome-ignore lint/complexity/useRegexLiterals: see above
+const ONE_EMOJI = new RegExp("^\\p{RGI_Emoji}$", "v");
 const VARIATION_SELECTOR_16 = "\uFE0F";
 
 /**
