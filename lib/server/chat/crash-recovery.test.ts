@@ -179,7 +179,7 @@ class Bot {
 }
 
 /** Everything stored in the room, read back over the protocol as any client would. */
-export async function readRoom(
+async function readRoom(
   url: string,
 ): Promise<{ messages: ChatMessage[]; latestSeq: number }> {
   const socket: ChatClientSocket = io(url, { transports: ["websocket"], forceNew: true });
