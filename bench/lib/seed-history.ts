@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { SqliteStore } from "../../lib/server/store/sqlite-store";
 import type { HistoryBatch } from "../../lib/server/store/types";
 import type { ChatMessage, User } from "../../lib/shared/protocol";
+import { archiveMessageId } from "./flood-table";
 import { Target } from "./targets";
 import { BENCH_ROOM, type TargetKind } from "./wire";
 
@@ -38,9 +39,10 @@ function seeded(
   author: User,
   text: string,
   createdAt: number,
+  id: string = randomUUID(),
 ): ChatMessage {
   return {
-    id: randomUUID(),
+    id,
     room,
     seq,
     rev: seq,
@@ -93,7 +95,7 @@ export async function seedLongMessages(
   const text = "語".repeat(codePoints);
   const start = Date.now() - count * 1000;
   await seedThroughStore(file, [archivist], count, (seq) =>
-    seeded(room, seq, archivist, text, start + seq * 1000),
+    seeded(room, seq, archivist, text, start + seq * 1000, archiveMessageId(seq)),
   );
 }
 
