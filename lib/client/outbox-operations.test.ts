@@ -3,6 +3,7 @@ import type { ChatMessage } from "../shared/protocol";
 import {
   type ChangeOperation,
   type ChangeRequest,
+  isSend,
   type OutboxOperation,
   plan,
   staleAfterDelete,
@@ -32,10 +33,10 @@ function enqueue(outbox: OutboxOperation[], change: ChangeRequest): OutboxOperat
 
 const describeOps = (outbox: readonly OutboxOperation[]) =>
   outbox.map((e) => {
+    if (isSend(e)) return `send ${e.text}`;
     if (e.kind === "edit") return `edit ${e.id} ${e.text}`;
     if (e.kind === "delete") return `delete ${e.id}`;
-    if (e.kind === "react" || e.kind === "unreact") return `${e.kind} ${e.id} ${e.emoji}`;
-    return `send ${e.text}`;
+    return `${e.kind} ${e.id} ${e.emoji}`;
   });
 
 const edit = (id: string, text: string): ChangeRequest => ({ kind: "edit", id, text });
