@@ -7,6 +7,7 @@ import type { ChatMessage, User } from "../shared/protocol";
 import { memoryOutboxStorage, type OutboxStorage, webOutboxStorage } from "./outbox";
 import { type ChatClientSocket, RoomClient, type RoomClientOptions } from "./room-client";
 import { MemoryStorage, noEvents } from "./testing/memory-storage";
+import { unreadCount } from "./unread";
 
 const ROOM = "general";
 const FAST: RoomClientOptions = { requestTimeoutMs: 2_000, retryDelayMs: 100 };
@@ -161,6 +162,32 @@ describe("changes, live", () => {
         replyTo: { id: question.id, seq: question.seq },
       });
     }, WAIT_MS);
+  });
+});
+
+describe("unread", () => {
+  it("edits, reactions and deletes never make a room unread; a new message does", async () => {
+    const ana = openTab({ name: "Ana" });
+    const bea = openTab({ name: "Bea" });
+    await Promise.all([joined(ana), joined(bea)]);
+    const message = await sayAndWait(ana, "read already");
+    await eventually(() => expect(bea.client.getSnapshot().shown).toHaveLength(1), WAIT_MS);
+    const readSeq = message.seq;
+    const unread = () => {
+      const { timeline, user } = bea.client.getSnapshot();
+      return unreadCount(timeline.messages, readSeq, user?.id);
+    };
+    ana.client.edit(message.id, "read already, edited");
+    ana.client.react(message.id, "👍");
+    await eventually(() => {
+      expect(bea.client.getSnapshot().shown[0]).toMatchObject({
+        text: "read already, edited",
+        reactions: [{ emoji: "👍", count: 1, me: false }],
+      });
+    }, WAIT_MS);
+    expect(unread()).toBe(0);
+    await sayAndWait(ana, "new");
+    await eventually(() => expect(unread()).toBe(1), WAIT_MS);
   });
 });
 
@@ -344,3 +371,69 @@ async function tokenOf(tab: Tab): Promise<string | undefined> {
     auth((a) => resolve(a.token));
   });
 }
+
+describe("one socket per page", () => {
+  it("serves every open room: each joins, a closed one is left, all rejoin and catch up after a drop", async () => {
+    const socket: ChatClientSocket = io(relay.url, {
+      transports: ["websocket"],
+      forceNew: true,
+      autoConnect: false,
+      reconnectionDelay: 50,
+      reconnectionDelayMax: 250,
+      auth: { name: "Page" },
+    });
+    sockets.push(socket);
+    const general = new RoomClient(socket, ROOM, memoryOutboxStorage(), FAST);
+    const lab = new RoomClient(socket, "lab", memoryOutboxStorage(), FAST);
+    clients.push(general, lab);
+    general.start();
+    lab.start();
+    socket.connect();
+    await eventually(() => {
+      expect(general.getSnapshot().joined).toBe(true);
+      expect(lab.getSnapshot().joined).toBe(true);
+      expect(general.getSnapshot().user?.name).toBe("Page");
+    }, WAIT_MS);
+    // A room opened later on the connected socket still learns who it is.
+    const late = new RoomClient(socket, "late", memoryOutboxStorage(), FAST);
+    clients.push(late);
+    late.start();
+    await eventually(
+      () => expect(late.getSnapshot()).toMatchObject({ joined: true, user: { name: "Page" } }),
+      WAIT_MS,
+    );
+    late.stop();
+    await eventually(
+      async () => expect(await server.io.in("late").fetchSockets()).toHaveLength(0),
+      WAIT_MS,
+    );
+    expect(await server.io.in(ROOM).fetchSockets()).toHaveLength(1);
+
+    general.say("in general");
+    lab.say("in the lab");
+    await eventually(() => {
+      expect(general.getSnapshot().shown.map((m) => m.text)).toEqual(["in general"]);
+      expect(lab.getSnapshot().shown.map((m) => m.text)).toEqual(["in the lab"]);
+    }, WAIT_MS);
+
+    relay.cut();
+    await eventually(() => expect(general.getSnapshot().joined).toBe(false), WAIT_MS);
+    const other = await server.connect({ auth: { name: "Other" } });
+    for (const room of [ROOM, "lab"]) {
+      await request(other.socket, "room:join", { room });
+      await request(other.socket, "message:send", {
+        room,
+        text: `missed in ${room}`,
+        clientId: `m-${room}`,
+      });
+    }
+    relay.restore();
+    await eventually(() => {
+      expect(general.getSnapshot().shown.map((m) => m.text)).toEqual([
+        "in general",
+        "missed in general",
+      ]);
+      expect(lab.getSnapshot().shown.map((m) => m.text)).toEqual(["in the lab", "missed in lab"]);
+    }, WAIT_MS);
+  });
+});
