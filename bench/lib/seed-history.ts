@@ -26,7 +26,7 @@ async function seedThroughStore(
         yield { messages };
       }
     }
-    await store.importHistory(batches());
+    await store.messages.importHistory(batches());
   } finally {
     await store.close();
   }

@@ -17,11 +17,11 @@ const AUTHORS = [
 export async function seedHistory(dataDir: string, room: string, count: number): Promise<void> {
   const store = new SqliteStore(join(dataDir, "scrollback.db"));
   try {
-    const first = (await store.latestSeq(room)) + 1;
+    const first = (await store.rooms.latestSeq(room)) + 1;
     // Appends queued together commit together; the queue keeps their order.
     await Promise.all(
       Array.from({ length: count }, (_, i) =>
-        store.appendMessage({
+        store.messages.append({
           room,
           clientId: `seed-${first + i}`,
           author: AUTHORS[(first + i) % AUTHORS.length] as (typeof AUTHORS)[number],

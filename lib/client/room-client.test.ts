@@ -105,7 +105,7 @@ const range = (from: number, to: number) =>
 async function stored(): Promise<ChatMessage[]> {
   const all: ChatMessage[] = [];
   for (;;) {
-    const page = await server.store.messagesAfter(ROOM, all.at(-1)?.seq ?? 0, 10_000);
+    const page = await server.store.messages.after(ROOM, all.at(-1)?.seq ?? 0, 10_000);
     all.push(...page.messages);
     if (!page.hasMore) return all;
   }
@@ -243,7 +243,7 @@ describe("RoomClient receiving", () => {
 
     // Stored but never broadcast to this tab: only the next live message reveals them.
     for (const text of ["two", "three", "four"]) {
-      await server.store.appendMessage({
+      await server.store.messages.append({
         room: ROOM,
         clientId: `direct-${text}`,
         text,
@@ -283,7 +283,7 @@ describe("RoomClient receiving", () => {
     await say(other, ["first"]);
     const tab = openTab();
     await joined(tab);
-    await server.store.appendMessage({
+    await server.store.messages.append({
       room: ROOM,
       clientId: "direct",
       text: "never broadcast",
@@ -302,7 +302,7 @@ describe("RoomClient receiving", () => {
   it("in a room that was empty when joined, a first live message that skips a seq reveals the gap", async () => {
     const tab = openTab();
     await joined(tab);
-    await server.store.appendMessage({
+    await server.store.messages.append({
       room: ROOM,
       clientId: "direct",
       text: "never broadcast",
@@ -532,10 +532,10 @@ describe("RoomClient sending", () => {
   it("an answer that comes after the timeout: resent with the same clientId, stored once, the late answer ignored", async () => {
     const sends = recordSends();
     // The first message is committed at once but answered (and broadcast) late.
-    const append = server.store.appendMessage.bind(server.store);
+    const append = server.store.messages.append.bind(server.store.messages);
     let delayed = false;
     let lateAnswerDue = false;
-    server.store.appendMessage = async (input) => {
+    server.store.messages.append = async (input) => {
       const result = await append(input);
       if (!delayed) {
         delayed = true;

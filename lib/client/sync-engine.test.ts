@@ -72,7 +72,7 @@ async function current(): Promise<ChatMessage[]> {
   const all: ChatMessage[] = [];
   let after = 0;
   for (;;) {
-    const page = await server.store.changesAfter(ROOM, after, 1_000);
+    const page = await server.store.messages.changesAfter(ROOM, after, 1_000);
     all.push(...page.messages);
     if (!page.hasMore) break;
     after = page.messages.at(-1)?.rev ?? after;
@@ -226,7 +226,7 @@ describe("catch-up over rev", () => {
     const message = await sayAndWait(ana, "original");
     const other = await sayAndWait(ana, "other");
     // Changed in the store behind the server's back: no broadcast, a gap in rev.
-    await server.store.changeMessage({
+    await server.store.messages.change({
       room: ROOM,
       id: message.id,
       actor: ana.user(),
@@ -253,7 +253,7 @@ describe("catch-up over rev", () => {
     relay.cut();
     await eventually(() => expect(ana.client.getSnapshot().joined).toBe(false), WAIT_MS);
     for (let i = 0; i <= MAX_REPLAYED_CHANGES; i++)
-      await server.store.changeMessage({
+      await server.store.messages.change({
         room: ROOM,
         id: message.id,
         actor: ana.user(),

@@ -67,7 +67,7 @@ export function registerChangeHandlers(
     if (!answered) return;
     try {
       const request: ChangeRequest = { room, id, actor: socket.data.user, change: what };
-      const result = await store.changeMessage(request);
+      const result = await store.messages.change(request);
       reply({ ok: true, message: withMine(result.message, result.mine) });
       // A change that changed nothing took no rev and is not news.
       if (!result.changed) return;
@@ -124,7 +124,12 @@ export function registerChangeHandlers(
       }
       let bytes = 0;
       try {
-        const listed = await store.reactionUsers(room, id, emoji, MAX_REACTION_USERS_LISTED);
+        const listed = await store.messages.reactionUsers(
+          room,
+          id,
+          emoji,
+          MAX_REACTION_USERS_LISTED,
+        );
         // Names are short; a listed person weighs about what a request does.
         bytes = listed.users.length * HISTORY_REQUEST_BYTES;
         reply({ ok: true, ...listed });
@@ -148,7 +153,7 @@ export function registerChangeHandlers(
         }
         let bytes = 0;
         try {
-          const page = await store.changesAfter(room, after, limit);
+          const page = await store.messages.changesAfter(room, after, limit);
           bytes = pageBytes(page.messages);
           reply({ ok: true, ...(await forReader(store, room, socket.data.user.id, page)) });
         } finally {

@@ -303,7 +303,7 @@ describe("message:updated", () => {
     const { ana, updates, send } = await room();
     const sent = await send("before the fault");
     faulty?.breakMethod(
-      "changeMessage",
+      "messages.change",
       new StoreUnavailableError("disk gone", { fault: { kind: "io", code: "SQLITE_IOERR" } }),
     );
     const ack = await request(ana.socket, "message:edit", {
@@ -323,7 +323,7 @@ describe("message:updated", () => {
     const done = new Promise<void>((resolve) => {
       bea.socket.once("message:updated", (update) => {
         // Read through the store at the moment the broadcast arrives.
-        void server.store.changesAfter("general", update.rev - 1, 10).then((page) => {
+        void server.store.messages.changesAfter("general", update.rev - 1, 10).then((page) => {
           readBack.push(page.messages.find((m) => m.rev === update.rev));
           resolve();
         });

@@ -79,14 +79,14 @@ export function registerChatHandlers(
         await socket.join(room);
         // latestRev before the page: whatever changes after it is then either
         // in the page, broadcast, or replayed by `changes:after latestRev`.
-        const latestRev = await store.latestRev(room);
+        const latestRev = await store.rooms.latestRev(room);
         const read =
           since === undefined
-            ? await store.latestMessages(room, limit)
-            : await store.messagesAfter(room, since, limit);
+            ? await store.messages.latest(room, limit)
+            : await store.messages.after(room, since, limit);
         bytes = pageBytes(read.messages);
         const messages = await forReader(store, room, socket.data.user.id, read);
-        const latestSeq = await store.latestSeq(room);
+        const latestSeq = await store.rooms.latestSeq(room);
         reply({ ok: true, room, ...messages, latestSeq, latestRev });
       } finally {
         page.finish(bytes);
@@ -148,7 +148,7 @@ export function registerChatHandlers(
             );
             return;
           }
-          const { message, duplicate } = await store.appendMessage({
+          const { message, duplicate } = await store.messages.append({
             room,
             clientId,
             text,
@@ -173,7 +173,7 @@ export function registerChatHandlers(
       historyBeforeSchema,
       logger,
       async ({ room, before, limit }, reply) => {
-        await readPage(reply, () => store.messagesBefore(room, before, limit), room);
+        await readPage(reply, () => store.messages.before(room, before, limit), room);
       },
     ),
   );
@@ -185,7 +185,7 @@ export function registerChatHandlers(
       historyAfterSchema,
       logger,
       async ({ room, after, limit }, reply) => {
-        await readPage(reply, () => store.messagesAfter(room, after, limit), room);
+        await readPage(reply, () => store.messages.after(room, after, limit), room);
       },
     ),
   );
@@ -204,7 +204,7 @@ export function registerChatHandlers(
         }
         let bytes = 0;
         try {
-          const around = await pageAround(store, room, seq, limit);
+          const around = await pageAround(store.messages, room, seq, limit);
           bytes = pageBytes(around.messages);
           reply({ ok: true, ...(await forReader(store, room, socket.data.user.id, around)) });
         } finally {
@@ -221,7 +221,7 @@ export function registerChatHandlers(
     requestHandler("user:rename", userRenameSchema, logger, async ({ name }, reply) => {
       const budget = await limits.spend("renames", socket);
       if (!withinBudget(budget, reply, "You are renaming too often; wait a moment.")) return;
-      const user = await store.renameUser(socket.data.user.id, name);
+      const user = await store.users.rename(socket.data.user.id, name);
       reply({ ok: true, user });
       announceUser(io, user);
     }),

@@ -83,10 +83,10 @@ describe("a restart of the server on the same database", () => {
       await request(socket, "room:join", { room });
       await request(socket, "message:send", { room, text: "hi", clientId: "c1" });
     }
-    const before = await server.store.recentRooms(10);
+    const before = await server.store.rooms.recent(10);
 
     await server.restart();
 
-    expect(await server.store.recentRooms(10)).toEqual(before);
+    expect(await server.store.rooms.recent(10)).toEqual(before);
   });
 });

@@ -135,7 +135,7 @@ describe("message:send", () => {
       ok: true,
       message: { author: ana.session.user, seq: 1, clientId: "c1" },
     });
-    const stored = (await server.store.latestMessages("general", 10)).messages;
+    const stored = (await server.store.messages.latest("general", 10)).messages;
     expect(stored).toHaveLength(1);
     expect(stored[0]).toMatchObject({ author: ana.session.user, seq: 1 });
     expect(stored[0]?.id).not.toBe("chosen-id");
@@ -155,7 +155,7 @@ describe("message:send", () => {
     const ack = await request(socket, "message:send", { room, text, clientId: "x".repeat(64) });
 
     expect(ack).toMatchObject({ ok: true, message: { text } });
-    expect((await server.store.latestMessages(room, 1)).messages[0]?.text).toBe(text);
+    expect((await server.store.messages.latest(room, 1)).messages[0]?.text).toBe(text);
   });
 
   describe("a clientId used again", () => {
@@ -185,7 +185,7 @@ describe("message:send", () => {
       await settle(bea.socket);
       expect(seenByAna).toEqual([first.message]);
       expect(seenByBea).toEqual([first.message]);
-      expect(await server.store.latestSeq("general")).toBe(1);
+      expect(await server.store.rooms.latestSeq("general")).toBe(1);
     });
 
     it("is a duplicate from another connection of the same person", async () => {
@@ -289,7 +289,7 @@ describe("message:send", () => {
         const reply = await rawRequest(socket, "message:send", payload);
 
         expect(reply).toEqual({ ok: false, error: { code, message: expect.any(String) } });
-        expect(await server.store.recentRooms(10)).toEqual([]);
+        expect(await server.store.rooms.recent(10)).toEqual([]);
         await settle(watcher);
         expect(seen).toEqual([]);
 
@@ -319,7 +319,7 @@ describe("message:send", () => {
 
         expect(reply).toMatchObject({ ok: false, error: { code: "message_too_long" } });
         expect(socket.connected).toBe(true);
-        expect(await server.store.latestSeq("general")).toBe(0);
+        expect(await server.store.rooms.latestSeq("general")).toBe(0);
       },
     );
 
@@ -347,7 +347,7 @@ describe("message:send", () => {
         ok: false,
         error: { code: "not_joined" },
       });
-      expect(await server.store.latestSeq("general")).toBe(0);
+      expect(await server.store.rooms.latestSeq("general")).toBe(0);
     });
 
     it("refuses a room joined by another connection of the same person", async () => {

@@ -36,7 +36,9 @@ export function createChatServer(
   const presence = trackPresence(io, logger, options.presence);
   const defences = installDefences(io, deps.limits, logger, deps.servedHosts);
   const inFlight = new InFlight();
-  const rooms = new RoomCreations(deps.store, (socket) => defences.chat.spend("rooms", socket));
+  const rooms = new RoomCreations(deps.store.rooms, (socket) =>
+    defences.chat.spend("rooms", socket),
+  );
   io.engine.on("connection_error", (error: { code?: number }) => {
     // Engine.IO's FORBIDDEN: a handshake refused by origin or per-address limits.
     if (error.code === 4) deps.metrics?.rateLimited("handshake");

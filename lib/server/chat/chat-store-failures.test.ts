@@ -33,7 +33,7 @@ describe("when the store fails", () => {
     const seen = collectMessages(socket);
     await request(socket, "room:join", { room: "general" });
     store.breakMethod(
-      "appendMessage",
+      "messages.append",
       new StoreUnavailableError("connection refused", { retryAfterMs: 1_234 }),
     );
 
@@ -53,12 +53,12 @@ describe("when the store fails", () => {
   });
 
   it.each([
-    ["room:join", "latestMessages", { room: "general" }],
-    ["room:join", "messagesAfter", { room: "general", since: 0 }],
-    ["message:send", "appendMessage", send],
-    ["history:before", "messagesBefore", { room: "general", before: 5 }],
-    ["history:after", "messagesAfter", { room: "general", after: 0 }],
-    ["user:rename", "renameUser", { name: "Ana" }],
+    ["room:join", "messages.latest", { room: "general" }],
+    ["room:join", "messages.after", { room: "general", since: 0 }],
+    ["message:send", "messages.append", send],
+    ["history:before", "messages.before", { room: "general", before: 5 }],
+    ["history:after", "messages.after", { room: "general", after: 0 }],
+    ["user:rename", "users.rename", { name: "Ana" }],
   ] as const)(
     "answers %s with internal and a reference, never the details, when %s throws",
     async (event, method, payload) => {
@@ -82,7 +82,7 @@ describe("when the store fails", () => {
 
   it("refuses a connection whose identity cannot be looked up, and accepts the next one", async () => {
     const { session: known } = await server.connect();
-    store.breakMethod("findUser", new StoreUnavailableError("connection refused"));
+    store.breakMethod("users.find", new StoreUnavailableError("connection refused"));
     await expect(server.connect({ auth: { token: known.token } })).rejects.toThrow("unavailable");
 
     store.heal();
@@ -91,9 +91,9 @@ describe("when the store fails", () => {
   });
 
   it("connects a newcomer without the store: nothing is looked up or written for them", async () => {
-    store.breakMethod("findUser", new StoreUnavailableError("connection refused"));
-    store.breakMethod("renameUser", new StoreUnavailableError("connection refused"));
-    store.breakMethod("createUser", new StoreUnavailableError("connection refused"));
+    store.breakMethod("users.find", new StoreUnavailableError("connection refused"));
+    store.breakMethod("users.rename", new StoreUnavailableError("connection refused"));
+    store.breakMethod("users.create", new StoreUnavailableError("connection refused"));
     const { session } = await server.connect();
     expect(session.user.id).toEqual(expect.any(String));
   });

@@ -1,5 +1,5 @@
 import type { AroundPage } from "../../shared/protocol";
-import type { ChatStore } from "../store/types";
+import type { MessageStore } from "../store/types";
 
 /**
  * The page of `limit` messages centred on `seq`, for jumping to a message
@@ -8,7 +8,7 @@ import type { ChatStore } from "../store/types";
  * is a page of its own, bounded in bytes like any other.
  */
 export async function pageAround(
-  store: Pick<ChatStore, "messagesBefore" | "messagesAfter">,
+  messages: Pick<MessageStore, "before" | "after">,
   room: string,
   seq: number,
   limit: number,
@@ -16,8 +16,8 @@ export async function pageAround(
   const earlier = Math.floor(limit / 2);
   const [before, after] = await Promise.all([
     // With no room for earlier messages, one is still read: it says whether any exist.
-    store.messagesBefore(room, seq, Math.max(1, earlier)),
-    store.messagesAfter(room, seq - 1, limit - earlier),
+    messages.before(room, seq, Math.max(1, earlier)),
+    messages.after(room, seq - 1, limit - earlier),
   ]);
   return {
     messages: [...(earlier > 0 ? before.messages : []), ...after.messages],

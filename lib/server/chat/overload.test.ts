@@ -15,16 +15,23 @@ function heldStore(path: string): { store: ChatStore; release(): void } {
     gate = { promise, open };
   };
   hold();
-  const store = new Proxy(inner, {
+  const messages = new Proxy(inner.messages, {
     get(target, property) {
       const value = Reflect.get(target, property, target);
-      if (property !== "appendMessage" || typeof value !== "function") {
+      if (property !== "append" || typeof value !== "function") {
         return typeof value === "function" ? value.bind(target) : value;
       }
-      return async (...args: Parameters<ChatStore["appendMessage"]>) => {
+      return async (...args: Parameters<ChatStore["messages"]["append"]>) => {
         await gate?.promise;
-        return inner.appendMessage(...args);
+        return inner.messages.append(...args);
       };
+    },
+  });
+  const store = new Proxy(inner, {
+    get(target, property) {
+      if (property === "messages") return messages;
+      const value = Reflect.get(target, property, target);
+      return typeof value === "function" ? value.bind(target) : value;
     },
   });
   return {

@@ -57,7 +57,7 @@ describe("user:rename", () => {
 
     await settle(socket);
     expect(sessions).toEqual(["One", "Two"]);
-    expect(await server.store.findUser(session.user.id)).toEqual({
+    expect(await server.store.users.find(session.user.id)).toEqual({
       id: session.user.id,
       name: "Two",
     });
@@ -257,7 +257,7 @@ describe("history", () => {
   async function seedLong(room: string, count: number): Promise<void> {
     const author = { id: "seed-author", name: "Seeder" };
     for (let i = 1; i <= count; i++)
-      await server.store.appendMessage({ room, author, clientId: `s${i}`, text: long(i) });
+      await server.store.messages.append({ room, author, clientId: `s${i}`, text: long(i) });
   }
 
   it("is budgeted in bytes per address: pages stop being served, then resume after retryAfterMs", async () => {

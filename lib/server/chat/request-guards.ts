@@ -63,7 +63,7 @@ export async function forReader<P extends { messages: ChatMessage[] }>(
   page: P,
 ): Promise<P> {
   if (!page.messages.some((message) => message.reactions.length > 0)) return page;
-  const own = await store.ownReactions(room, userId, page.messages);
+  const own = await store.messages.ownReactions(room, userId, page.messages);
   return {
     ...page,
     messages: page.messages.map((message) => withMine(message, own.get(message.id) ?? [])),

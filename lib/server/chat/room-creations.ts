@@ -1,5 +1,5 @@
 import type { RateDecision } from "../security/rate-limiter";
-import type { ChatStore } from "../store/types";
+import type { RoomStore } from "../store/types";
 import type { ChatSocket } from "./chat-types";
 
 /** Rooms remembered to exist; past this many the least recently seen are looked up again. */
@@ -16,7 +16,7 @@ export class RoomCreations {
   private readonly known = new Map<string, true>();
 
   constructor(
-    private readonly store: Pick<ChatStore, "latestSeq">,
+    private readonly rooms: Pick<RoomStore, "latestSeq">,
     private readonly spend: (socket: ChatSocket) => Promise<RateDecision>,
     private readonly capacity = REMEMBERED_ROOMS,
   ) {}
@@ -27,7 +27,7 @@ export class RoomCreations {
       this.remember(room);
       return { allowed: true };
     }
-    if ((await this.store.latestSeq(room)) > 0) {
+    if ((await this.rooms.latestSeq(room)) > 0) {
       this.remember(room);
       return { allowed: true };
     }

@@ -15,7 +15,7 @@ let shared: { at: number; rooms: Promise<RoomListing[]> } | null = null;
 
 /** The most recently active rooms with how many people are online in each. */
 export async function listRooms(services: AppServices): Promise<RoomListing[]> {
-  const rooms = await services.store.recentRooms(LISTED_ROOMS);
+  const rooms = await services.store.rooms.recent(LISTED_ROOMS);
   const online = await services.presence.onlineCounts(rooms.map((room) => room.name));
   return rooms.map((room) => ({ ...room, online: online.get(room.name) ?? 0 }));
 }

@@ -113,8 +113,8 @@ describe("typing", () => {
     ana.socket.emit("typing:start", { room: ROOM });
     ana.socket.emit("typing:stop", { room: ROOM });
     await settle(ana.socket);
-    expect(await server.store.latestSeq(ROOM)).toBe(0);
-    expect(await server.store.recentRooms(10)).toEqual([]);
+    expect(await server.store.rooms.latestSeq(ROOM)).toBe(0);
+    expect(await server.store.rooms.recent(10)).toEqual([]);
   });
 });
 

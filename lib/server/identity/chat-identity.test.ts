@@ -114,7 +114,7 @@ describe("auth.token", () => {
   });
 
   it("of the old format still names its bot, which is handed a new-format token", async () => {
-    const bot = await server.store.createUser({ id: "0d9f6c1e-legacy-bot", name: "Old bot" });
+    const bot = await server.store.users.create({ id: "0d9f6c1e-legacy-bot", name: "Old bot" });
 
     const { session } = await server.connect({ auth: { token: legacyToken(TEST_SECRET, bot.id) } });
 
@@ -299,7 +299,7 @@ describe("the browser's identity cookie", () => {
   });
 
   it("of the old format keeps its identity, and the next page load replaces it with a new-format one", async () => {
-    const browser = await server.store.createUser({ id: "5b1e4f0a-legacy-tab", name: "Old tab" });
+    const browser = await server.store.users.create({ id: "5b1e4f0a-legacy-tab", name: "Old tab" });
     const old = `scrollback_session=${legacyToken(TEST_SECRET, browser.id)}`;
 
     const socket = await server.connect({ extraHeaders: { cookie: old } });
@@ -471,7 +471,7 @@ describe("user:rename", () => {
     expect(
       await request(socket, "message:send", { room: "general", text: "hi", clientId: "c1" }),
     ).toMatchObject({ ok: true, message: { author: session.user } });
-    expect(await server.store.findUser(session.user.id)).toEqual(session.user);
+    expect(await server.store.users.find(session.user.id)).toEqual(session.user);
   });
 
   it("says why a name was refused, in words for the person who chose it", async () => {

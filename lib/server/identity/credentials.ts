@@ -48,7 +48,7 @@ export function createCredentials(store: ChatStore, signer: TokenSigner): Creden
       (credential.issuedAt ?? 0) + COOKIE_LIFETIME_SECONDS < nowSeconds()
     )
       return null;
-    const generation = await store.credentialGeneration(credential.userId);
+    const generation = await store.users.credentialGeneration(credential.userId);
     return credential.generation === generation ? credential : null;
   }
 
@@ -67,7 +67,7 @@ export function createCredentials(store: ChatStore, signer: TokenSigner): Creden
       };
     },
     async revoke(userId) {
-      const generation = await store.revokeCredentials(userId);
+      const generation = await store.users.revokeCredentials(userId);
       return { generation, botToken: issue("bot", userId, generation) };
     },
   };

@@ -58,7 +58,7 @@ export function createIdentities(store: ChatStore, signer: TokenSigner): Identit
         fromToken.kind === "bot"
           ? claim.token
           : credentials.issue("bot", fromToken.userId, fromToken.generation);
-      const known = await store.findUser(fromToken.userId);
+      const known = await store.users.find(fromToken.userId);
       return { id: fromToken.userId, known, botToken, claimed: true };
     }
     // The cookie was signed by us; its id is kept even when the row is new
@@ -67,7 +67,7 @@ export function createIdentities(store: ChatStore, signer: TokenSigner): Identit
     if (fromCookie) {
       return {
         id: fromCookie.userId,
-        known: await store.findUser(fromCookie.userId),
+        known: await store.users.find(fromCookie.userId),
         claimed: true,
       };
     }
@@ -85,7 +85,7 @@ export function createIdentities(store: ChatStore, signer: TokenSigner): Identit
         // A name the client chose is a write, as a rename is: it makes the
         // row of an identity that has none, and its other connections (an
         // identity from a token or cookie may have some) take the name too.
-        const user = await store.renameUser(id, claim.name);
+        const user = await store.users.rename(id, claim.name);
         return { user, renamed: claimed, botToken };
       }
       return { user: known ?? { id, name: friendlyName(id) }, renamed: false, botToken };

@@ -22,9 +22,9 @@ describe("the revocation command", () => {
     expect(result.exitCode).toBe(0);
     const store = new SqliteStore(join(dataDir, "scrollback.db"));
     try {
-      expect(await store.credentialGeneration("user-ana")).toBe(1);
-      expect(await store.credentialGeneration("user-bea")).toBe(1);
-      expect(await store.credentialGeneration("user-caio")).toBe(0);
+      expect(await store.users.credentialGeneration("user-ana")).toBe(1);
+      expect(await store.users.credentialGeneration("user-bea")).toBe(1);
+      expect(await store.users.credentialGeneration("user-caio")).toBe(0);
     } finally {
       await store.close();
     }

@@ -107,7 +107,7 @@ describe("when Redis goes away", () => {
     await eventually(() => {
       for (const client of [ana, anaOtherTab, bea]) expect(texts(client)).toEqual(everything);
     }, WAIT_MS);
-    const stored = await a.store.latestMessages(ROOM, 10);
+    const stored = await a.store.messages.latest(ROOM, 10);
     expect(stored.messages.map((m) => [m.seq, m.text])).toEqual(
       everything.map((text, i) => [i + 1, text]),
     );

@@ -104,8 +104,8 @@ describe("graceful shutdown", () => {
     server = await ChatTestServer.start({
       openStore: (path) => {
         const store = new SqliteStore(path);
-        const append = store.appendMessage.bind(store);
-        store.appendMessage = async (input) => {
+        const append = store.messages.append.bind(store.messages);
+        store.messages.append = async (input) => {
           await gate;
           return append(input);
         };

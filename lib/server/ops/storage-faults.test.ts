@@ -258,7 +258,7 @@ async function seedArchive(path: string, count = 2_000): Promise<void> {
   const author = { id: "archivist", name: "Archivist" };
   await Promise.all(
     Array.from({ length: count }, (_, i) =>
-      store.appendMessage({
+      store.messages.append({
         room: "archive",
         author,
         clientId: `old-${i}`,
@@ -364,6 +364,6 @@ describe("a damaged database", () => {
     expect(
       await request(socket, "message:send", { room: ROOM, text: "again", clientId: "c2" }),
     ).toMatchObject({ ok: false, error: { code: "unavailable" } });
-    expect(await server.store.latestSeq(ROOM)).toBe(0);
+    expect(await server.store.rooms.latestSeq(ROOM)).toBe(0);
   });
 });

@@ -9,8 +9,11 @@ const SECRET = "SQLITE_CORRUPT in /var/lib/scrollback/scrollback.db (key=hunter2
 
 /** A store whose disk has gone bad in a way the server did not foresee. */
 class BrokenStore extends SqliteStore {
-  override async appendMessage(_input: NewMessage): Promise<never> {
-    throw new Error(SECRET);
+  constructor(path: string) {
+    super(path);
+    this.messages.append = async (_input: NewMessage): Promise<never> => {
+      throw new Error(SECRET);
+    };
   }
 }
 

@@ -31,7 +31,7 @@ export function describeChangeLogContract(
 
     async function send(room: string, text = "hello", author = ana, replyTo?: string) {
       clientIds += 1;
-      const { message } = await store.appendMessage({
+      const { message } = await store.messages.append({
         room,
         clientId: `c${clientIds}`,
         author,
@@ -41,7 +41,7 @@ export function describeChangeLogContract(
       return message;
     }
     const change = (message: ChatMessage, actor: User, what: MessageChange) =>
-      store.changeMessage({ room: message.room, id: message.id, actor, change: what });
+      store.messages.change({ room: message.room, id: message.id, actor, change: what });
     const edit = (message: ChatMessage, text: string, actor = ana) =>
       change(message, actor, { kind: "edit", text });
     const remove = (message: ChatMessage, actor = ana) =>
@@ -54,23 +54,23 @@ export function describeChangeLogContract(
       const all: ChatMessage[] = [];
       let after = 0;
       for (;;) {
-        const page = await store.changesAfter(room, after, limit);
+        const page = await store.messages.changesAfter(room, after, limit);
         all.push(...page.messages);
         if (!page.hasMore) return all;
         after = page.messages.at(-1)?.rev ?? after;
       }
     }
     const current = async (message: ChatMessage) =>
-      (await store.messagesAfter(message.room, message.seq - 1, 1)).messages[0];
+      (await store.messages.after(message.room, message.seq - 1, 1)).messages[0];
 
-    describe("revs", () => {
+    describe("messages: revs", () => {
       it("gives each new message the room's next rev, per room, and latestRev follows", async () => {
         const first = await send("general");
         const second = await send("general");
         const elsewhere = await send("random");
         expect([first.rev, second.rev, elsewhere.rev]).toEqual([1, 2, 1]);
-        expect(await store.latestRev("general")).toBe(2);
-        expect(await store.latestRev("nowhere")).toBe(0);
+        expect(await store.rooms.latestRev("general")).toBe(2);
+        expect(await store.rooms.latestRev("nowhere")).toBe(0);
       });
 
       it("gives every change the next rev, and the message carries the rev of its latest change", async () => {
@@ -79,8 +79,8 @@ export function describeChangeLogContract(
         const edited = await edit(first, "hello, edited");
         const reacted = await react(first, "👍", bea);
         expect([edited.message.rev, reacted.message.rev]).toEqual([3, 4]);
-        expect(await store.latestRev("general")).toBe(4);
-        expect(await store.latestSeq("general")).toBe(2);
+        expect(await store.rooms.latestRev("general")).toBe(4);
+        expect(await store.rooms.latestSeq("general")).toBe(2);
         expect((await current(first))?.rev).toBe(4);
       });
 
@@ -101,7 +101,7 @@ export function describeChangeLogContract(
         const results = await Promise.all(changes);
         const revs = results.map((r) => ("message" in r ? r.message.rev : r.rev));
         expect(new Set(revs).size).toBe(revs.length);
-        const latest = await store.latestRev("race");
+        const latest = await store.rooms.latestRev("race");
         expect(latest).toBe(messages.length + results.length);
         expect(revs.toSorted((a, b) => a - b)).toEqual(
           Array.from({ length: results.length }, (_, i) => messages.length + 1 + i),
@@ -119,7 +119,7 @@ export function describeChangeLogContract(
       });
     });
 
-    describe("edits", () => {
+    describe("messages.change: edits", () => {
       it("changes the text for its author, stamping editedAt, and keeps seq, id and author", async () => {
         const message = await send("general", "helo");
         const result = await edit(message, "hello");
@@ -137,7 +137,7 @@ export function describeChangeLogContract(
         const message = await send("general");
         await expect(edit(message, "mine now", bea)).rejects.toMatchObject({ code: "forbidden" });
         await expect(
-          store.changeMessage({
+          store.messages.change({
             room: "random",
             id: message.id,
             actor: ana,
@@ -145,7 +145,7 @@ export function describeChangeLogContract(
           }),
         ).rejects.toMatchObject({ code: "not_found" });
         await expect(
-          store.changeMessage({
+          store.messages.change({
             room: "general",
             id: "00000000-0000-0000-0000-000000000000",
             actor: ana,
@@ -153,18 +153,18 @@ export function describeChangeLogContract(
           }),
         ).rejects.toMatchObject({ code: "not_found" });
         expect(await current(message)).toEqual(message);
-        expect(await store.latestRev("general")).toBe(1);
+        expect(await store.rooms.latestRev("general")).toBe(1);
       });
 
       it("succeeds without a rev when the text is the same", async () => {
         const message = await send("general", "same");
         const result = await edit(message, "same");
         expect(result).toEqual({ message, changed: false, mine: [] });
-        expect(await store.latestRev("general")).toBe(1);
+        expect(await store.rooms.latestRev("general")).toBe(1);
       });
     });
 
-    describe("deletes", () => {
+    describe("messages.change: deletes", () => {
       it("leaves a tombstone with its seq, no text and no reactions", async () => {
         const message = await send("general", "regrettable");
         await send("general");
@@ -178,12 +178,12 @@ export function describeChangeLogContract(
           reactions: [],
           rev: 4,
         });
-        const page = await store.latestMessages("general", 10);
+        const page = await store.messages.latest("general", 10);
         expect(page.messages.map((m) => [m.seq, m.deleted, m.text])).toEqual([
           [1, true, ""],
           [2, false, "hello"],
         ]);
-        expect(await store.reactionUsers("general", message.id, "👍", 10)).toEqual({
+        expect(await store.messages.reactionUsers("general", message.id, "👍", 10)).toEqual({
           users: [],
           count: 0,
         });
@@ -197,11 +197,11 @@ export function describeChangeLogContract(
         expect(again.changed).toBe(false);
         await expect(edit(message, "back")).rejects.toMatchObject({ code: "not_found" });
         await expect(react(message, "👍", bea)).rejects.toMatchObject({ code: "not_found" });
-        expect(await store.latestRev("general")).toBe(2);
+        expect(await store.rooms.latestRev("general")).toBe(2);
       });
     });
 
-    describe("reactions", () => {
+    describe("messages.change: reactions", () => {
       it("counts each person once per emoji, in first-reacted order, and tells the actor their own", async () => {
         const message = await send("general");
         await react(message, "👍", ana);
@@ -223,7 +223,7 @@ export function describeChangeLogContract(
         expect(removed.mine).toEqual([]);
         const absent = await react(message, "👍", ana, false);
         expect(absent.changed).toBe(false);
-        expect(await store.latestRev("general")).toBe(5);
+        expect(await store.rooms.latestRev("general")).toBe(5);
       });
 
       it(`refuses a distinct emoji beyond ${MAX_REACTIONS_PER_MESSAGE}, but not joining one already there`, async () => {
@@ -233,15 +233,15 @@ export function describeChangeLogContract(
         await expect(react(message, "👍", bea)).rejects.toMatchObject({ code: "reaction_limit" });
         const joined = await react(message, "😀", bea);
         expect(joined.message.reactions).toHaveLength(MAX_REACTIONS_PER_MESSAGE);
-        expect(await store.latestRev("general")).toBe(MAX_REACTIONS_PER_MESSAGE + 2);
+        expect(await store.rooms.latestRev("general")).toBe(MAX_REACTIONS_PER_MESSAGE + 2);
       });
 
       it("lists who reacted, by their current names, in reaction order, at most `limit` with the total", async () => {
         const message = await send("general");
         const people = Array.from({ length: 4 }, (_, i) => ({ id: `p${i}`, name: `Person ${i}` }));
         for (const person of people) await react(message, "👍", person);
-        await store.renameUser("p0", "Renamed");
-        expect(await store.reactionUsers("general", message.id, "👍", 3)).toEqual({
+        await store.users.rename("p0", "Renamed");
+        expect(await store.messages.reactionUsers("general", message.id, "👍", 3)).toEqual({
           users: [
             { id: "p0", name: "Renamed" },
             { id: "p1", name: "Person 1" },
@@ -249,11 +249,13 @@ export function describeChangeLogContract(
           ],
           count: 4,
         });
-        expect(await store.reactionUsers("general", message.id, "🎉", 3)).toEqual({
+        expect(await store.messages.reactionUsers("general", message.id, "🎉", 3)).toEqual({
           users: [],
           count: 0,
         });
-        await expect(store.reactionUsers("random", message.id, "👍", 3)).rejects.toMatchObject({
+        await expect(
+          store.messages.reactionUsers("random", message.id, "👍", 3),
+        ).rejects.toMatchObject({
           code: "not_found",
         });
       });
@@ -264,13 +266,13 @@ export function describeChangeLogContract(
         await react(c, "🎉", bea);
         await react(c, "👍", bea);
         await react(b, "👍", ana);
-        const page = await store.latestMessages("general", 10);
-        const own = await store.ownReactions("general", bea.id, page.messages);
+        const page = await store.messages.latest("general", 10);
+        const own = await store.messages.ownReactions("general", bea.id, page.messages);
         expect(Object.fromEntries(own)).toEqual({ [a.id]: ["👍"], [c.id]: ["🎉", "👍"] });
       });
     });
 
-    describe("replies", () => {
+    describe("messages.append: replies", () => {
       it("stores what a message answers as its id and seq", async () => {
         const question = await send("general", "why?");
         const answer = await send("general", "because", bea, question.id);
@@ -283,12 +285,12 @@ export function describeChangeLogContract(
         await expect(send("general", "hm", ana, elsewhere.id)).rejects.toMatchObject({
           code: "not_found",
         });
-        expect(await store.latestSeq("general")).toBe(0);
-        expect(await store.latestRev("general")).toBe(0);
+        expect(await store.rooms.latestSeq("general")).toBe(0);
+        expect(await store.rooms.latestRev("general")).toBe(0);
       });
     });
 
-    describe("changesAfter", () => {
+    describe("messages.changesAfter", () => {
       it("replays each changed message once, in its current state, ascending by rev", async () => {
         const a = await send("general", "a");
         const b = await send("general", "b");
@@ -296,19 +298,19 @@ export function describeChangeLogContract(
         await edit(a, "a2");
         await react(b, "👍", bea);
         await edit(a, "a3");
-        const page = await store.changesAfter("general", 1, 50);
+        const page = await store.messages.changesAfter("general", 1, 50);
         expect(page.messages.map((m) => [m.text, m.rev])).toEqual([
           ["c", 3],
           ["b", 5],
           ["a3", 6],
         ]);
         expect(page).toMatchObject({ hasMore: false, latestRev: 6 });
-        expect(await store.changesAfter("general", 6, 50)).toEqual({
+        expect(await store.messages.changesAfter("general", 6, 50)).toEqual({
           messages: [],
           hasMore: false,
           latestRev: 6,
         });
-        expect((await store.changesAfter("nowhere", 0, 50)).latestRev).toBe(0);
+        expect((await store.messages.changesAfter("nowhere", 0, 50)).latestRev).toBe(0);
         expect(c.rev).toBe(3);
       });
 
@@ -317,7 +319,7 @@ export function describeChangeLogContract(
         const sent: ChatMessage[] = [];
         for (let i = 0; i < 70; i++) sent.push(await send("general", `${i} ${long}`));
         for (const message of sent.slice(0, 10)) await edit(message, `edited ${message.seq}`);
-        const firstPage = await store.changesAfter("general", 0, 200);
+        const firstPage = await store.messages.changesAfter("general", 0, 200);
         expect(firstPage.hasMore).toBe(true);
         expect(firstPage.messages.length).toBeLessThan(70);
         expect(firstPage.messages.length * 4_000).toBeLessThanOrEqual(MAX_PAGE_BYTES);
@@ -329,7 +331,7 @@ export function describeChangeLogContract(
       });
     });
 
-    describe("importHistory", () => {
+    describe("messages.importHistory", () => {
       it("takes a history as it is — revs, edits, tombstones, replies, reactions — and the counters continue", async () => {
         const a = await send("general", "a");
         await send("general", "b", bea, a.id);
@@ -344,17 +346,17 @@ export function describeChangeLogContract(
         const target = await openFresh();
         try {
           const batches = [{ users: [ana, bea] }, { messages: history, reactions: reactors }];
-          expect(await target.store.importHistory(batches)).toEqual({ messages: 3 });
+          expect(await target.store.messages.importHistory(batches)).toEqual({ messages: 3 });
           // Again: nothing changes.
-          await target.store.importHistory(batches);
-          const copied = await target.store.changesAfter("general", 0, 50);
+          await target.store.messages.importHistory(batches);
+          const copied = await target.store.messages.changesAfter("general", 0, 50);
           expect(copied).toEqual({ messages: history, hasMore: false, latestRev: 6 });
-          expect(await target.store.latestSeq("general")).toBe(3);
-          expect(await target.store.reactionUsers("general", a.id, "👍", 5)).toEqual({
+          expect(await target.store.rooms.latestSeq("general")).toBe(3);
+          expect(await target.store.messages.reactionUsers("general", a.id, "👍", 5)).toEqual({
             users: [bea],
             count: 1,
           });
-          const next = await target.store.changeMessage({
+          const next = await target.store.messages.change({
             room: "general",
             id: a.id,
             actor: bea,
@@ -365,16 +367,16 @@ export function describeChangeLogContract(
             ...history[0],
             id: "ffffffff-0000-7000-8000-000000000000",
           } as ChatMessage;
-          await expect(target.store.importHistory([{ messages: [other] }])).rejects.toThrow(
-            /other messages/,
-          );
+          await expect(
+            target.store.messages.importHistory([{ messages: [other] }]),
+          ).rejects.toThrow(/other messages/);
         } finally {
           await target.destroy();
         }
       });
     });
 
-    describe("durability", () => {
+    describe("store: durability of changes", () => {
       it("keeps revs, edits, deletes, replies and reactions across a reopen, and revs continue", async () => {
         const a = await send("general", "a");
         await send("general", "b", bea, a.id);

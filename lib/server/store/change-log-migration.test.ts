@@ -20,25 +20,25 @@ const V4_MESSAGES = [
 ] as const;
 
 async function expectMigrated(store: ChatStore): Promise<void> {
-  const general = await store.changesAfter("general", 0, 50);
+  const general = await store.messages.changesAfter("general", 0, 50);
   expect(general.messages.map((m) => [m.seq, m.rev, m.text, m.deleted, m.editedAt])).toEqual([
     [1, 1, "first", false, null],
     [2, 2, "second", false, null],
     [3, 3, "third", false, null],
   ]);
   expect(general.latestRev).toBe(3);
-  expect(await store.latestRev("random")).toBe(1);
+  expect(await store.rooms.latestRev("random")).toBe(1);
   expect(general.messages.every((m) => m.replyTo === null && m.reactions.length === 0)).toBe(true);
   const first = general.messages[0];
   if (!first) throw new Error("no first message");
-  const edited = await store.changeMessage({
+  const edited = await store.messages.change({
     room: "general",
     id: first.id,
     actor: { id: "ana", name: "Ana" },
     change: { kind: "edit", text: "first, edited" },
   });
   expect(edited.message.rev).toBe(4);
-  const next = await store.appendMessage({
+  const next = await store.messages.append({
     room: "general",
     clientId: "after-migration",
     author: { id: "bea", name: "Bea" },

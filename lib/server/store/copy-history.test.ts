@@ -23,25 +23,25 @@ describe("copying a SQLite history into Postgres", () => {
 
   async function seedSqlite(): Promise<void> {
     const source = new SqliteStore(sqlitePath);
-    const ana = await source.createUser({ id: "user-ana", name: "Ana" });
-    const bea = await source.createUser({ id: "user-bea", name: "Bea" });
+    const ana = await source.users.create({ id: "user-ana", name: "Ana" });
+    const bea = await source.users.create({ id: "user-bea", name: "Bea" });
     for (let i = 1; i <= 1_203; i++) {
-      await source.appendMessage({
+      await source.messages.append({
         room: "general",
         clientId: `g${i}`,
         author: i % 2 ? ana : bea,
         text: `general ${i}`,
       });
     }
-    await source.appendMessage({
+    await source.messages.append({
       room: "random",
       clientId: "r1",
       author: bea,
       text: "<b>verbatim</b> 😀\nline",
     });
-    await source.renameUser(ana.id, "Ana Souza");
-    await source.revokeCredentials(bea.id);
-    await source.revokeCredentials("lurker-who-never-wrote");
+    await source.users.rename(ana.id, "Ana Souza");
+    await source.users.revokeCredentials(bea.id);
+    await source.users.revokeCredentials("lurker-who-never-wrote");
     await source.close();
   }
 
@@ -58,25 +58,25 @@ describe("copying a SQLite history into Postgres", () => {
     const target = await PostgresStore.open(schema.url);
     try {
       for (const room of ["general", "random"]) {
-        const before = await source.messagesAfter(room, 0, 200);
-        const after = await target.messagesAfter(room, 0, 200);
+        const before = await source.messages.after(room, 0, 200);
+        const after = await target.messages.after(room, 0, 200);
         expect(after).toEqual(before);
-        expect(await target.latestSeq(room)).toBe(await source.latestSeq(room));
+        expect(await target.rooms.latestSeq(room)).toBe(await source.rooms.latestSeq(room));
       }
-      expect(await target.latestMessages("general", 3)).toEqual(
-        await source.latestMessages("general", 3),
+      expect(await target.messages.latest("general", 3)).toEqual(
+        await source.messages.latest("general", 3),
       );
-      expect(await target.findUser("user-ana")).toEqual({ id: "user-ana", name: "Ana Souza" });
+      expect(await target.users.find("user-ana")).toEqual({ id: "user-ana", name: "Ana Souza" });
       // Revoked credentials stay revoked after the move.
-      expect(await target.credentialGeneration("user-bea")).toBe(1);
-      expect(await target.credentialGeneration("lurker-who-never-wrote")).toBe(1);
-      expect(await target.credentialGeneration("user-ana")).toBe(0);
+      expect(await target.users.credentialGeneration("user-bea")).toBe(1);
+      expect(await target.users.credentialGeneration("lurker-who-never-wrote")).toBe(1);
+      expect(await target.users.credentialGeneration("user-ana")).toBe(0);
       // The same list, shared rooms first: "general" before the newer "random".
-      expect(await target.recentRooms(10)).toEqual(await source.recentRooms(10));
-      expect((await target.recentRooms(10)).map((r) => r.name)).toEqual(["general", "random"]);
+      expect(await target.rooms.recent(10)).toEqual(await source.rooms.recent(10));
+      expect((await target.rooms.recent(10)).map((r) => r.name)).toEqual(["general", "random"]);
 
       // A bot resending a message it sent before the move is recognised as a duplicate...
-      const retry = await target.appendMessage({
+      const retry = await target.messages.append({
         room: "random",
         clientId: "r1",
         author: { id: "user-bea", name: "Bea" },
@@ -84,7 +84,7 @@ describe("copying a SQLite history into Postgres", () => {
       });
       expect(retry.duplicate).toBe(true);
       // ...and new messages continue the sequence.
-      const next = await target.appendMessage({
+      const next = await target.messages.append({
         room: "general",
         clientId: "after-move",
         author: { id: "user-bea", name: "Bea" },
@@ -104,8 +104,8 @@ describe("copying a SQLite history into Postgres", () => {
     expect(again.messages).toBe(1_204);
     const target = await PostgresStore.open(schema.url);
     try {
-      expect(await target.latestSeq("general")).toBe(1_203);
-      const all = await target.messagesAfter("general", 0, 200);
+      expect(await target.rooms.latestSeq("general")).toBe(1_203);
+      const all = await target.messages.after("general", 0, 200);
       expect(all.messages[0]?.text).toBe("general 1");
     } finally {
       await target.close();
@@ -115,7 +115,7 @@ describe("copying a SQLite history into Postgres", () => {
   it("refuses a target that holds other messages at the same seqs, and leaves it untouched", async () => {
     await seedSqlite();
     const target = await PostgresStore.open(schema.url);
-    await target.appendMessage({
+    await target.messages.append({
       room: "general",
       clientId: "elsewhere",
       author: { id: "someone", name: "Someone" },
@@ -127,9 +127,9 @@ describe("copying a SQLite history into Postgres", () => {
 
     const after = await PostgresStore.open(schema.url);
     try {
-      expect(await after.latestSeq("general")).toBe(1);
-      expect(await after.latestSeq("random")).toBe(0);
-      expect(await after.findUser("user-ana")).toBeNull();
+      expect(await after.rooms.latestSeq("general")).toBe(1);
+      expect(await after.rooms.latestSeq("random")).toBe(0);
+      expect(await after.users.find("user-ana")).toBeNull();
     } finally {
       await after.close();
     }

@@ -96,7 +96,7 @@ export async function copySqliteToPostgres(
       }
       yield { reactions };
     }
-    await target.importHistory(batches());
+    await target.messages.importHistory(batches());
     return { users: users.length, messages: total, rooms };
   } finally {
     source.close();

@@ -65,7 +65,7 @@ describe("PostgresStore with several instances on one database", () => {
     ]);
     try {
       const sends = Array.from({ length: 120 }, (_, i) =>
-        (instances[i % 2] as PostgresStore).appendMessage({
+        (instances[i % 2] as PostgresStore).messages.append({
           room: "shared",
           clientId: `c${i}`,
           author,
@@ -75,7 +75,7 @@ describe("PostgresStore with several instances on one database", () => {
       const results = await Promise.all(sends);
       const seqs = results.map((r) => r.message.seq).sort((a, b) => a - b);
       expect(seqs).toEqual(Array.from({ length: 120 }, (_, i) => i + 1));
-      expect(await (instances[0] as PostgresStore).latestSeq("shared")).toBe(120);
+      expect(await (instances[0] as PostgresStore).rooms.latestSeq("shared")).toBe(120);
     } finally {
       await Promise.all(instances.map((store) => store.close()));
       await schema.drop();
@@ -91,14 +91,14 @@ describe("PostgresStore when a lock is held elsewhere", () => {
     await operator.connect();
     try {
       const author = { id: "user-1", name: "Ana" };
-      await store.appendMessage({ room: "locked", clientId: "c1", author, text: "first" });
+      await store.messages.append({ room: "locked", clientId: "c1", author, text: "first" });
       // An operator's session, or a stuck instance, holding the room's row.
       await operator.query("BEGIN");
       await operator.query("SELECT * FROM rooms WHERE name = 'locked' FOR UPDATE");
 
       const started = performance.now();
-      const refused = await store
-        .appendMessage({ room: "locked", clientId: "c2", author, text: "second" })
+      const refused = await store.messages
+        .append({ room: "locked", clientId: "c2", author, text: "second" })
         .then(
           () => null,
           (error: unknown) => error,
@@ -110,10 +110,10 @@ describe("PostgresStore when a lock is held elsewhere", () => {
       expect(waitedMs).toBeLessThan(5_000);
       // Other rooms are not locked: the store as a whole is not failing.
       expect(store.health.current.status).toBe("ok");
-      await store.appendMessage({ room: "free", clientId: "f1", author, text: "elsewhere" });
+      await store.messages.append({ room: "free", clientId: "f1", author, text: "elsewhere" });
 
       await operator.query("COMMIT");
-      const stored = await store.appendMessage({
+      const stored = await store.messages.append({
         room: "locked",
         clientId: "c2",
         author,
@@ -136,14 +136,14 @@ describe("PostgresStore under a flood of queries", () => {
     const blocker = new pg.Client({ connectionString: schema.url });
     await blocker.connect();
     try {
-      await store.appendMessage({ room: "busy", clientId: "c0", author, text: "first" });
+      await store.messages.append({ room: "busy", clientId: "c0", author, text: "first" });
       await blocker.query("BEGIN");
       await blocker.query("SELECT * FROM rooms WHERE name = 'busy' FOR UPDATE");
-      const held = store.appendMessage({ room: "busy", clientId: "c1", author, text: "held" });
+      const held = store.messages.append({ room: "busy", clientId: "c1", author, text: "held" });
       await new Promise((resolve) => setTimeout(resolve, 100));
 
       const flood = Array.from({ length: 10 }, () =>
-        store.latestMessages("busy", 1).then(
+        store.messages.latest("busy", 1).then(
           () => "served",
           (error: unknown) => (error instanceof StoreUnavailableError ? "unavailable" : `${error}`),
         ),

@@ -76,14 +76,14 @@ describe("SqliteStore on disk", () => {
   it("commits with WAL and synchronous=FULL, so an acknowledged message survives a power loss", async () => {
     const store = database.open();
     // synchronous is a per-connection setting, so only the store's own handle can tell.
-    const { db } = store as unknown as { db: Database.Database };
+    const { db } = store.database;
     expect(db.pragma("journal_mode", { simple: true })).toBe("wal");
     expect(db.pragma("synchronous", { simple: true })).toBe(SQLITE_SYNCHRONOUS_FULL);
   });
 
   it("records each migration once, and migrating an up-to-date file again changes nothing", async () => {
     const first = database.open();
-    await first.appendMessage({
+    await first.messages.append({
       room: "general",
       clientId: "c1",
       author: { id: "u1", name: "Ana" },
@@ -108,7 +108,7 @@ describe("SqliteStore on disk", () => {
       Array.from({ length: LATEST_SQLITE_SCHEMA_VERSION }, (_, i) => i + 1),
     );
     expect(recorded()).toEqual(afterFirstStart);
-    expect((await third.latestMessages("general", 10)).messages.map((m) => m.text)).toEqual([
+    expect((await third.messages.latest("general", 10)).messages.map((m) => m.text)).toEqual([
       "kept",
     ]);
   });
@@ -121,10 +121,10 @@ describe("SqliteStore on disk", () => {
 
   it("commits a burst of renames together, not one commit each, and not before the turn ends", async () => {
     const store = database.open();
-    const { db } = store as unknown as { db: Database.Database };
+    const { db } = store.database;
     await store.ping();
     db.pragma("wal_checkpoint(TRUNCATE)");
-    const renames = Array.from({ length: 500 }, (_, i) => store.renameUser(`u${i}`, `Name ${i}`));
+    const renames = Array.from({ length: 500 }, (_, i) => store.users.rename(`u${i}`, `Name ${i}`));
     // Nothing is written while the request that asked for it is still running.
     expect(inspect((other) => other.prepare("SELECT count(*) AS n FROM users").get())).toEqual({
       n: 0,
@@ -161,22 +161,22 @@ describe("SqliteStore on disk", () => {
     `);
     seed.close();
     const store = database.open();
-    expect((await store.recentRooms(10)).map((r) => r.name)).toEqual(["talk", "alone"]);
+    expect((await store.rooms.recent(10)).map((r) => r.name)).toEqual(["talk", "alone"]);
     // The first author writing again leaves a room unshared; anyone else shares it.
-    await store.appendMessage({
+    await store.messages.append({
       room: "alone",
       clientId: "c6",
       author: { id: "cyd", name: "Cyd" },
       text: "three",
     });
-    expect((await store.recentRooms(10)).map((r) => r.name)).toEqual(["talk", "alone"]);
-    await store.appendMessage({
+    expect((await store.rooms.recent(10)).map((r) => r.name)).toEqual(["talk", "alone"]);
+    await store.messages.append({
       room: "alone",
       clientId: "c7",
       author: { id: "dee", name: "Dee" },
       text: "hi",
     });
-    expect((await store.recentRooms(10)).map((r) => r.name)).toEqual(["alone", "talk"]);
+    expect((await store.rooms.recent(10)).map((r) => r.name)).toEqual(["alone", "talk"]);
   });
 });
 
@@ -190,7 +190,7 @@ describe("SqliteStore.open on a damaged file", () => {
     const author = { id: "u1", name: "Ana" };
     await Promise.all(
       Array.from({ length: 1_500 }, (_, i) =>
-        store.appendMessage({ room: "old", clientId: `c${i}`, author, text: "x".repeat(300) }),
+        store.messages.append({ room: "old", clientId: `c${i}`, author, text: "x".repeat(300) }),
       ),
     );
     await store.close();
@@ -219,7 +219,7 @@ describe("SqliteStore.open on a damaged file", () => {
         detail: expect.stringContaining(`PRAGMA quick_check found damage in ${path}`),
       });
       await expect(
-        store.appendMessage({
+        store.messages.append({
           room: "new",
           clientId: "n1",
           author: { id: "u2", name: "Bo" },
@@ -256,7 +256,7 @@ describe("SqliteStore's write-ahead log", () => {
     const write = (messages: number) =>
       Promise.all(
         Array.from({ length: messages }, () =>
-          store.appendMessage({
+          store.messages.append({
             room: `r${n % 7}`,
             clientId: `c${n++}`,
             author,

@@ -23,7 +23,7 @@ export function describeStoreContract(
   engine: string,
   openFresh: () => Promise<StoreUnderTest>,
 ): void {
-  describe(`ChatStore contract: ${engine}`, () => {
+  describe(`ChatStore contract, per aggregate: ${engine}`, () => {
     let subject: StoreUnderTest;
     let store: ChatStore;
 
@@ -60,23 +60,23 @@ export function describeStoreContract(
     /** Stores `count` messages one after another; their texts are "m1", "m2", … unless given. */
     async function fill(room: string, count: number, text?: string): Promise<void> {
       for (let i = 1; i <= count; i++)
-        await store.appendMessage(draft(room, { text: text ?? `m${i}` }));
+        await store.messages.append(draft(room, { text: text ?? `m${i}` }));
     }
 
     const seqs = (page: Page) => page.messages.map((m) => m.seq);
     const range = (from: number, to: number) =>
       Array.from({ length: Math.max(0, to - from + 1) }, (_, i) => from + i);
 
-    describe("sequence", () => {
+    describe("messages: sequence", () => {
       it("numbers a room's messages 1, 2, 3, … and echoes what was stored", async () => {
-        const first = await store.appendMessage({
+        const first = await store.messages.append({
           room: "general",
           clientId: "hello-1",
           author: ana,
           text: "hello",
         });
-        const second = await store.appendMessage(draft("general"));
-        const third = await store.appendMessage(draft("general"));
+        const second = await store.messages.append(draft("general"));
+        const third = await store.messages.append(draft("general"));
 
         expect(first).toEqual({
           duplicate: false,
@@ -101,7 +101,7 @@ export function describeStoreContract(
 
       it("stamps createdAt with the server clock as ISO-8601", async () => {
         const before = Date.now();
-        const { message: stored } = await store.appendMessage(draft("general"));
+        const { message: stored } = await store.messages.append(draft("general"));
         const after = Date.now();
 
         expect(new Date(stored.createdAt).toISOString()).toBe(stored.createdAt);
@@ -114,7 +114,7 @@ export function describeStoreContract(
       it("keeps a separate sequence per room", async () => {
         const results: AppendResult[] = [];
         for (const room of ["a", "b", "a", "c", "b", "a"])
-          results.push(await store.appendMessage(draft(room)));
+          results.push(await store.messages.append(draft(room)));
 
         expect(results.map((r) => `${r.message.room}${r.message.seq}`)).toEqual([
           "a1",
@@ -136,7 +136,7 @@ export function describeStoreContract(
           }),
         );
 
-        const results = await Promise.all(inputs.map((input) => store.appendMessage(input)));
+        const results = await Promise.all(inputs.map((input) => store.messages.append(input)));
 
         for (const [i, result] of results.entries()) {
           const input = inputs[i] as NewMessage;
@@ -151,31 +151,31 @@ export function describeStoreContract(
         for (const room of rooms) {
           const stored = results.filter((r) => r.message.room === room).map((r) => r.message.seq);
           expect(stored.toSorted((x, y) => x - y)).toEqual(range(1, 50));
-          expect(await store.latestSeq(room)).toBe(50);
+          expect(await store.rooms.latestSeq(room)).toBe(50);
         }
         expect(new Set(results.map((r) => r.message.id)).size).toBe(200);
       });
     });
 
-    describe("idempotency", () => {
+    describe("messages: idempotency", () => {
       it("returns the stored message, marked duplicate, when an author reuses a clientId in a room", async () => {
-        const original = await store.appendMessage(draft("general", { clientId: "retry-me" }));
-        await store.appendMessage(draft("general"));
-        const retried = await store.appendMessage(
+        const original = await store.messages.append(draft("general", { clientId: "retry-me" }));
+        await store.messages.append(draft("general"));
+        const retried = await store.messages.append(
           draft("general", { clientId: "retry-me", text: "a different text" }),
         );
 
         expect(retried).toEqual({ duplicate: true, message: original.message });
-        expect(await store.latestSeq("general")).toBe(2);
-        expect((await store.latestMessages("general", 10)).messages).toHaveLength(2);
+        expect(await store.rooms.latestSeq("general")).toBe(2);
+        expect((await store.messages.latest("general", 10)).messages).toHaveLength(2);
       });
 
       it("treats the same clientId from another author or in another room as a new message", async () => {
-        const first = await store.appendMessage(draft("general", { clientId: "same" }));
-        const otherAuthor = await store.appendMessage(
+        const first = await store.messages.append(draft("general", { clientId: "same" }));
+        const otherAuthor = await store.messages.append(
           draft("general", { clientId: "same", author: bea }),
         );
-        const otherRoom = await store.appendMessage(draft("random", { clientId: "same" }));
+        const otherRoom = await store.messages.append(draft("random", { clientId: "same" }));
 
         expect(first.message.seq).toBe(1);
         expect(otherAuthor).toMatchObject({ duplicate: false, message: { seq: 2, author: bea } });
@@ -185,36 +185,36 @@ export function describeStoreContract(
       it("stores one message when the same send races with itself", async () => {
         const input = draft("general", { clientId: "twice" });
         const results = await Promise.all([
-          store.appendMessage(input),
-          store.appendMessage(input),
-          store.appendMessage(input),
+          store.messages.append(input),
+          store.messages.append(input),
+          store.messages.append(input),
         ]);
 
         expect(results.filter((r) => !r.duplicate)).toHaveLength(1);
         expect(new Set(results.map((r) => r.message.id)).size).toBe(1);
-        expect(await store.latestSeq("general")).toBe(1);
+        expect(await store.rooms.latestSeq("general")).toBe(1);
       });
 
       it("keeps the author's name as it was when the message was sent", async () => {
-        await store.createUser(ana);
-        await store.appendMessage(draft("general", { author: ana }));
-        await store.renameUser(ana.id, "Ana Souza");
-        await store.appendMessage(draft("general", { author: { ...ana, name: "Ana Souza" } }));
+        await store.users.create(ana);
+        await store.messages.append(draft("general", { author: ana }));
+        await store.users.rename(ana.id, "Ana Souza");
+        await store.messages.append(draft("general", { author: { ...ana, name: "Ana Souza" } }));
 
-        const { messages } = await store.latestMessages("general", 10);
+        const { messages } = await store.messages.latest("general", 10);
         expect(messages.map((m) => m.author.name)).toEqual(["Ana", "Ana Souza"]);
       });
     });
 
-    describe("pagination", () => {
+    describe("messages: pagination", () => {
       const room = "pages";
 
       it("answers an empty page for a room with no messages, in every direction", async () => {
         const empty = { messages: [], hasMore: false };
-        expect(await store.latestMessages(room, 10)).toEqual(empty);
-        expect(await store.messagesBefore(room, 100, 10)).toEqual(empty);
-        expect(await store.messagesAfter(room, 0, 10)).toEqual(empty);
-        expect(await store.latestSeq(room)).toBe(0);
+        expect(await store.messages.latest(room, 10)).toEqual(empty);
+        expect(await store.messages.before(room, 100, 10)).toEqual(empty);
+        expect(await store.messages.after(room, 0, 10)).toEqual(empty);
+        expect(await store.rooms.latestSeq(room)).toBe(0);
       });
 
       it.each([
@@ -227,7 +227,7 @@ export function describeStoreContract(
         "latestMessages with %s: the newest, ascending",
         async (_case, count, limit, expected, hasMore) => {
           await fill(room, count);
-          const page = await store.latestMessages(room, limit);
+          const page = await store.messages.latest(room, limit);
           expect(seqs(page)).toEqual(expected);
           expect(page.hasMore).toBe(hasMore);
         },
@@ -248,7 +248,7 @@ export function describeStoreContract(
         "messagesBefore with %s: the newest older ones, ascending",
         async (_case, before, limit, expected, hasMore) => {
           await fill(room, 10);
-          const page = await store.messagesBefore(room, before, limit);
+          const page = await store.messages.before(room, before, limit);
           expect(seqs(page)).toEqual(expected);
           expect(page.hasMore).toBe(hasMore);
         },
@@ -267,7 +267,7 @@ export function describeStoreContract(
         "messagesAfter with %s: the oldest newer ones, ascending",
         async (_case, after, limit, expected, hasMore) => {
           await fill(room, 10);
-          const page = await store.messagesAfter(room, after, limit);
+          const page = await store.messages.after(room, after, limit);
           expect(seqs(page)).toEqual(expected);
           expect(page.hasMore).toBe(hasMore);
         },
@@ -277,10 +277,10 @@ export function describeStoreContract(
         await fill(room, 23);
 
         const backwards: number[] = [];
-        let page = await store.latestMessages(room, 5);
+        let page = await store.messages.latest(room, 5);
         backwards.unshift(...seqs(page));
         while (page.hasMore) {
-          page = await store.messagesBefore(room, backwards[0] as number, 5);
+          page = await store.messages.before(room, backwards[0] as number, 5);
           backwards.unshift(...seqs(page));
         }
         expect(backwards).toEqual(range(1, 23));
@@ -288,7 +288,7 @@ export function describeStoreContract(
         const forwards: number[] = [];
         page = { messages: [], hasMore: true };
         while (page.hasMore) {
-          page = await store.messagesAfter(room, forwards.at(-1) ?? 0, 5);
+          page = await store.messages.after(room, forwards.at(-1) ?? 0, 5);
           forwards.push(...seqs(page));
         }
         expect(forwards).toEqual(range(1, 23));
@@ -302,13 +302,13 @@ export function describeStoreContract(
 
         it("stops a page of long messages short of its limit, saying more exist, in every direction", async () => {
           await fill(room, count, longest);
-          const newest = await store.latestMessages(room, MAX_PAGE_SIZE);
+          const newest = await store.messages.latest(room, MAX_PAGE_SIZE);
           expect(seqs(newest)).toEqual(range(count - perPage + 1, count));
           expect(newest.hasMore).toBe(true);
-          const before = await store.messagesBefore(room, count + 1, MAX_PAGE_SIZE);
+          const before = await store.messages.before(room, count + 1, MAX_PAGE_SIZE);
           expect(seqs(before)).toEqual(range(count - perPage + 1, count));
           expect(before.hasMore).toBe(true);
-          const after = await store.messagesAfter(room, 0, MAX_PAGE_SIZE);
+          const after = await store.messages.after(room, 0, MAX_PAGE_SIZE);
           expect(seqs(after)).toEqual(range(1, perPage));
           expect(after.hasMore).toBe(true);
           for (const page of [newest, before, after])
@@ -317,22 +317,22 @@ export function describeStoreContract(
 
         it("says nothing more exists when the short page reached the end", async () => {
           await fill(room, perPage, longest);
-          expect(await store.messagesAfter(room, 0, MAX_PAGE_SIZE)).toMatchObject({
+          expect(await store.messages.after(room, 0, MAX_PAGE_SIZE)).toMatchObject({
             hasMore: false,
           });
-          expect(seqs(await store.messagesAfter(room, 0, MAX_PAGE_SIZE))).toEqual(
+          expect(seqs(await store.messages.after(room, 0, MAX_PAGE_SIZE))).toEqual(
             range(1, perPage),
           );
-          expect((await store.latestMessages(room, MAX_PAGE_SIZE)).hasMore).toBe(false);
+          expect((await store.messages.latest(room, MAX_PAGE_SIZE)).hasMore).toBe(false);
         });
 
         it("walks a history of long and short messages both ways with short pages, missing nothing", async () => {
           for (let i = 1; i <= count; i++)
-            await store.appendMessage(draft(room, { text: i % 3 === 0 ? "short" : longest }));
+            await store.messages.append(draft(room, { text: i % 3 === 0 ? "short" : longest }));
           const forwards: number[] = [];
           let page: Page = { messages: [], hasMore: true };
           while (page.hasMore) {
-            page = await store.messagesAfter(room, forwards.at(-1) ?? 0, MAX_PAGE_SIZE);
+            page = await store.messages.after(room, forwards.at(-1) ?? 0, MAX_PAGE_SIZE);
             expect(page.messages.length).toBeGreaterThan(0);
             expect(pageBytes(page.messages)).toBeLessThanOrEqual(MAX_PAGE_BYTES);
             forwards.push(...seqs(page));
@@ -340,10 +340,10 @@ export function describeStoreContract(
           expect(forwards).toEqual(range(1, count));
 
           const backwards: number[] = [];
-          page = await store.latestMessages(room, MAX_PAGE_SIZE);
+          page = await store.messages.latest(room, MAX_PAGE_SIZE);
           backwards.unshift(...seqs(page));
           while (page.hasMore) {
-            page = await store.messagesBefore(room, backwards[0] as number, MAX_PAGE_SIZE);
+            page = await store.messages.before(room, backwards[0] as number, MAX_PAGE_SIZE);
             expect(page.messages.length).toBeGreaterThan(0);
             backwards.unshift(...seqs(page));
           }
@@ -352,10 +352,10 @@ export function describeStoreContract(
       });
 
       it("returns whole messages in pages, identical to what the append returned", async () => {
-        const appended = await store.appendMessage(draft(room, { text: "whole" }));
-        const [fromLatest] = (await store.latestMessages(room, 1)).messages;
-        const [fromAfter] = (await store.messagesAfter(room, 0, 1)).messages;
-        const [fromBefore] = (await store.messagesBefore(room, 2, 1)).messages;
+        const appended = await store.messages.append(draft(room, { text: "whole" }));
+        const [fromLatest] = (await store.messages.latest(room, 1)).messages;
+        const [fromAfter] = (await store.messages.after(room, 0, 1)).messages;
+        const [fromBefore] = (await store.messages.before(room, 2, 1)).messages;
         expect(fromLatest).toEqual(appended.message);
         expect(fromAfter).toEqual(appended.message);
         expect(fromBefore).toEqual(appended.message);
@@ -364,33 +364,33 @@ export function describeStoreContract(
       it("never mixes rooms", async () => {
         await fill("left", 3);
         await fill("right", 2);
-        const left = await store.latestMessages("left", 10);
+        const left = await store.messages.latest("left", 10);
         expect(left.messages.every((m) => m.room === "left")).toBe(true);
         expect(seqs(left)).toEqual([1, 2, 3]);
-        expect(seqs(await store.messagesAfter("right", 0, 10))).toEqual([1, 2]);
-        expect(seqs(await store.messagesBefore("right", 3, 10))).toEqual([1, 2]);
+        expect(seqs(await store.messages.after("right", 0, 10))).toEqual([1, 2]);
+        expect(seqs(await store.messages.before("right", 3, 10))).toEqual([1, 2]);
       });
     });
 
-    describe("latestSeq", () => {
+    describe("rooms.latestSeq", () => {
       it("is 0 for an unknown room and follows stored messages but not duplicates", async () => {
-        expect(await store.latestSeq("general")).toBe(0);
-        await store.appendMessage(draft("general", { clientId: "once" }));
-        expect(await store.latestSeq("general")).toBe(1);
-        await store.appendMessage(draft("general", { clientId: "once" }));
-        expect(await store.latestSeq("general")).toBe(1);
+        expect(await store.rooms.latestSeq("general")).toBe(0);
+        await store.messages.append(draft("general", { clientId: "once" }));
+        expect(await store.rooms.latestSeq("general")).toBe(1);
+        await store.messages.append(draft("general", { clientId: "once" }));
+        expect(await store.rooms.latestSeq("general")).toBe(1);
         await fill("general", 4);
-        expect(await store.latestSeq("general")).toBe(5);
-        expect(await store.latestSeq("other")).toBe(0);
+        expect(await store.rooms.latestSeq("general")).toBe(5);
+        expect(await store.rooms.latestSeq("other")).toBe(0);
       });
     });
 
-    describe("recentRooms", () => {
+    describe("rooms.recent", () => {
       /** Lets the clock move on, so that activity times differ between rooms. */
       const tick = () => new Promise((resolve) => setTimeout(resolve, 15));
 
       it("is empty before anything is said", async () => {
-        expect(await store.recentRooms(10)).toEqual([]);
+        expect(await store.rooms.recent(10)).toEqual([]);
       });
 
       it("lists rooms by their latest message, newest first, with their latest seq", async () => {
@@ -400,13 +400,13 @@ export function describeStoreContract(
         await tick();
         await fill("new", 3);
 
-        const rooms = await store.recentRooms(10);
+        const rooms = await store.rooms.recent(10);
         expect(rooms.map((r) => [r.name, r.latestSeq])).toEqual([
           ["new", 3],
           ["middle", 1],
           ["old", 2],
         ]);
-        const [newest] = (await store.latestMessages("new", 1)).messages;
+        const [newest] = (await store.messages.latest("new", 1)).messages;
         expect(rooms[0]?.lastMessageAt).toBe(newest?.createdAt);
       });
 
@@ -415,9 +415,9 @@ export function describeStoreContract(
         await tick();
         await fill("second", 1);
         await tick();
-        await store.appendMessage(draft("first"));
+        await store.messages.append(draft("first"));
 
-        expect((await store.recentRooms(10)).map((r) => r.name)).toEqual(["first", "second"]);
+        expect((await store.rooms.recent(10)).map((r) => r.name)).toEqual(["first", "second"]);
       });
 
       it("returns at most `limit` rooms, the most recent ones", async () => {
@@ -425,164 +425,167 @@ export function describeStoreContract(
           await fill(room, 1);
           await tick();
         }
-        expect((await store.recentRooms(2)).map((r) => r.name)).toEqual(["r4", "r3"]);
+        expect((await store.rooms.recent(2)).map((r) => r.name)).toEqual(["r4", "r3"]);
       });
 
       it("lists rooms where someone besides their first author wrote before the others", async () => {
-        await store.appendMessage(draft("pair"));
-        await store.appendMessage(draft("pair", { author: bea }));
+        await store.messages.append(draft("pair"));
+        await store.messages.append(draft("pair", { author: bea }));
         await tick();
         await fill("solo", 3);
         await tick();
-        await store.appendMessage(draft("trio"));
-        await store.appendMessage(draft("trio", { author: bea }));
+        await store.messages.append(draft("trio"));
+        await store.messages.append(draft("trio", { author: bea }));
         await tick();
         await fill("alone", 1);
 
-        expect((await store.recentRooms(10)).map((r) => r.name)).toEqual([
+        expect((await store.rooms.recent(10)).map((r) => r.name)).toEqual([
           "trio",
           "pair",
           "alone",
           "solo",
         ]);
         // One author filling rooms alone cannot push a shared room off a short list.
-        expect((await store.recentRooms(2)).map((r) => r.name)).toEqual(["trio", "pair"]);
+        expect((await store.rooms.recent(2)).map((r) => r.name)).toEqual(["trio", "pair"]);
       });
 
       it("counts a room shared only once another author wrote, not for its first author writing again", async () => {
         await fill("monologue", 3);
         await tick();
         await fill("later", 1);
-        expect((await store.recentRooms(10)).map((r) => r.name)).toEqual(["later", "monologue"]);
+        expect((await store.rooms.recent(10)).map((r) => r.name)).toEqual(["later", "monologue"]);
         await tick();
-        await store.appendMessage(draft("later", { author: bea }));
+        await store.messages.append(draft("later", { author: bea }));
         await tick();
         await fill("monologue", 1);
-        expect((await store.recentRooms(10)).map((r) => r.name)).toEqual(["later", "monologue"]);
+        expect((await store.rooms.recent(10)).map((r) => r.name)).toEqual(["later", "monologue"]);
       });
 
       it("is not changed by a duplicate send", async () => {
-        await store.appendMessage(draft("first", { clientId: "again" }));
+        await store.messages.append(draft("first", { clientId: "again" }));
         await tick();
         await fill("second", 1);
         await tick();
-        await store.appendMessage(draft("first", { clientId: "again" }));
+        await store.messages.append(draft("first", { clientId: "again" }));
 
-        expect((await store.recentRooms(10)).map((r) => r.name)).toEqual(["second", "first"]);
+        expect((await store.rooms.recent(10)).map((r) => r.name)).toEqual(["second", "first"]);
       });
     });
 
-    describe("users", () => {
+    describe("users: names", () => {
       it("creates a user that can then be found", async () => {
-        expect(await store.createUser(ana)).toEqual(ana);
-        expect(await store.findUser(ana.id)).toEqual(ana);
+        expect(await store.users.create(ana)).toEqual(ana);
+        expect(await store.users.find(ana.id)).toEqual(ana);
       });
 
       it("creating an existing id again returns the stored user (two tabs racing on one new cookie)", async () => {
-        await store.createUser(ana);
-        expect(await store.createUser({ id: ana.id, name: "Someone else" })).toEqual(ana);
+        await store.users.create(ana);
+        expect(await store.users.create({ id: ana.id, name: "Someone else" })).toEqual(ana);
         const [first, second] = await Promise.all([
-          store.createUser(bea),
-          store.createUser({ id: bea.id, name: "Other" }),
+          store.users.create(bea),
+          store.users.create({ id: bea.id, name: "Other" }),
         ]);
         expect(first).toEqual(second);
       });
 
       it("finds nobody for an unknown id", async () => {
-        expect(await store.findUser("nobody")).toBeNull();
+        expect(await store.users.find("nobody")).toBeNull();
       });
 
       it("renames a user, and the new name is what is found afterwards", async () => {
-        await store.createUser(ana);
-        await store.createUser(bea);
-        expect(await store.renameUser(ana.id, "Ana Souza")).toEqual({
+        await store.users.create(ana);
+        await store.users.create(bea);
+        expect(await store.users.rename(ana.id, "Ana Souza")).toEqual({
           id: ana.id,
           name: "Ana Souza",
         });
-        expect(await store.findUser(ana.id)).toEqual({ id: ana.id, name: "Ana Souza" });
-        expect(await store.findUser(bea.id)).toEqual(bea);
+        expect(await store.users.find(ana.id)).toEqual({ id: ana.id, name: "Ana Souza" });
+        expect(await store.users.find(bea.id)).toEqual(bea);
       });
 
       it("makes the row of an identity that never wrote when it is renamed", async () => {
-        expect(await store.findUser("newcomer")).toBeNull();
-        expect(await store.renameUser("newcomer", "Ghost")).toEqual({
+        expect(await store.users.find("newcomer")).toBeNull();
+        expect(await store.users.rename("newcomer", "Ghost")).toEqual({
           id: "newcomer",
           name: "Ghost",
         });
-        expect(await store.findUser("newcomer")).toEqual({ id: "newcomer", name: "Ghost" });
+        expect(await store.users.find("newcomer")).toEqual({ id: "newcomer", name: "Ghost" });
       });
 
       it("makes the row of an identity with its first message, under the name it was sent with", async () => {
         const author = { id: "first-writer", name: "Swift Otter" };
-        expect(await store.findUser(author.id)).toBeNull();
-        await store.appendMessage(draft("general", { author }));
-        expect(await store.findUser(author.id)).toEqual(author);
+        expect(await store.users.find(author.id)).toBeNull();
+        await store.messages.append(draft("general", { author }));
+        expect(await store.users.find(author.id)).toEqual(author);
       });
 
       it("keeps a rename when a later message still carries the old name", async () => {
         const author = { id: "renamed-writer", name: "Old name" };
-        await store.appendMessage(draft("general", { author }));
-        await store.renameUser(author.id, "New name");
-        await store.appendMessage(draft("general", { author }));
-        expect(await store.findUser(author.id)).toEqual({ id: author.id, name: "New name" });
+        await store.messages.append(draft("general", { author }));
+        await store.users.rename(author.id, "New name");
+        await store.messages.append(draft("general", { author }));
+        expect(await store.users.find(author.id)).toEqual({ id: author.id, name: "New name" });
       });
 
       it("commits renames and messages issued together, each with its own result", async () => {
         const people = Array.from({ length: 40 }, (_, i) => ({ id: `p${i}`, name: `P${i}` }));
         const results = await Promise.all(
           people.flatMap((person, i) => [
-            store.renameUser(person.id, `Renamed ${i}`),
-            store.appendMessage(draft("crowd", { author: person })),
+            store.users.rename(person.id, `Renamed ${i}`),
+            store.messages.append(draft("crowd", { author: person })),
           ]),
         );
         expect(results.filter((_, i) => i % 2 === 0)).toEqual(
           people.map((person, i) => ({ id: person.id, name: `Renamed ${i}` })),
         );
         for (const [i, person] of people.entries())
-          expect(await store.findUser(person.id)).toEqual({ id: person.id, name: `Renamed ${i}` });
-        expect(await store.latestSeq("crowd")).toBe(people.length);
+          expect(await store.users.find(person.id)).toEqual({
+            id: person.id,
+            name: `Renamed ${i}`,
+          });
+        expect(await store.rooms.latestSeq("crowd")).toBe(people.length);
       });
 
       it("keeps names verbatim", async () => {
         const user = { id: "user-unicode", name: "Zoë 名前 🦊 O'Brien" };
-        await store.createUser(user);
-        expect(await store.findUser(user.id)).toEqual(user);
+        await store.users.create(user);
+        expect(await store.users.find(user.id)).toEqual(user);
       });
     });
 
-    describe("credential generations", () => {
+    describe("users: credential generations", () => {
       it("start at 0, for identities with or without a user row", async () => {
-        await store.createUser(ana);
-        expect(await store.credentialGeneration(ana.id)).toBe(0);
-        expect(await store.credentialGeneration("never-wrote")).toBe(0);
+        await store.users.create(ana);
+        expect(await store.users.credentialGeneration(ana.id)).toBe(0);
+        expect(await store.users.credentialGeneration("never-wrote")).toBe(0);
       });
 
       it("go up by one with each revocation, for that identity only", async () => {
-        await store.createUser(ana);
-        await store.createUser(bea);
-        expect(await store.revokeCredentials(ana.id)).toBe(1);
-        expect(await store.revokeCredentials(ana.id)).toBe(2);
-        expect(await store.revokeCredentials("never-wrote")).toBe(1);
+        await store.users.create(ana);
+        await store.users.create(bea);
+        expect(await store.users.revokeCredentials(ana.id)).toBe(1);
+        expect(await store.users.revokeCredentials(ana.id)).toBe(2);
+        expect(await store.users.revokeCredentials("never-wrote")).toBe(1);
 
-        expect(await store.credentialGeneration(ana.id)).toBe(2);
-        expect(await store.credentialGeneration(bea.id)).toBe(0);
-        expect(await store.credentialGeneration("never-wrote")).toBe(1);
-        expect(await store.findUser(ana.id)).toEqual(ana);
+        expect(await store.users.credentialGeneration(ana.id)).toBe(2);
+        expect(await store.users.credentialGeneration(bea.id)).toBe(0);
+        expect(await store.users.credentialGeneration("never-wrote")).toBe(1);
+        expect(await store.users.find(ana.id)).toEqual(ana);
       });
 
       it("count concurrent revocations each", async () => {
-        await Promise.all(Array.from({ length: 5 }, () => store.revokeCredentials(ana.id)));
-        expect(await store.credentialGeneration(ana.id)).toBe(5);
+        await Promise.all(Array.from({ length: 5 }, () => store.users.revokeCredentials(ana.id)));
+        expect(await store.users.credentialGeneration(ana.id)).toBe(5);
       });
 
       it("are kept across a reopen", async () => {
-        await store.revokeCredentials(ana.id);
+        await store.users.revokeCredentials(ana.id);
         const reopened = await reopen();
-        expect(await reopened.credentialGeneration(ana.id)).toBe(1);
+        expect(await reopened.users.credentialGeneration(ana.id)).toBe(1);
       });
     });
 
-    describe("text", () => {
+    describe("messages: text", () => {
       it.each([
         ["markup", "<script>alert('x')</script> <b>bold</b> &amp;"],
         ["SQL", "'); DROP TABLE messages; --"],
@@ -594,42 +597,42 @@ export function describeStoreContract(
         ["control characters", "bell\u0007 escape\u001b[31m unit\u001f"],
         ["the longest allowed text", "😀".repeat(4000)],
       ])("stores %s verbatim", async (_case, text) => {
-        const { message: stored } = await store.appendMessage(draft("verbatim", { text }));
+        const { message: stored } = await store.messages.append(draft("verbatim", { text }));
         expect(stored.text).toBe(text);
-        const [read] = (await store.latestMessages("verbatim", 1)).messages;
+        const [read] = (await store.messages.latest("verbatim", 1)).messages;
         expect(read?.text).toBe(text);
       });
 
       it("keeps SQL-like room names and client ids as plain data", async () => {
-        await store.appendMessage(draft("general", { clientId: "x'--" }));
-        expect(await store.latestSeq("general")).toBe(1);
-        expect(await store.latestSeq("general' OR '1'='1")).toBe(0);
+        await store.messages.append(draft("general", { clientId: "x'--" }));
+        expect(await store.rooms.latestSeq("general")).toBe(1);
+        expect(await store.rooms.latestSeq("general' OR '1'='1")).toBe(0);
       });
     });
 
-    describe("durability", () => {
+    describe("store: durability", () => {
       it("keeps messages, users and rooms after close and reopen, and the sequence continues", async () => {
-        await store.createUser(ana);
-        await store.renameUser(ana.id, "Ana Souza");
+        await store.users.create(ana);
+        await store.users.rename(ana.id, "Ana Souza");
         await fill("general", 3);
-        const before = await store.latestMessages("general", 10);
+        const before = await store.messages.latest("general", 10);
 
         const reopened = await reopen();
 
-        expect(await reopened.latestMessages("general", 10)).toEqual(before);
-        expect(await reopened.latestSeq("general")).toBe(3);
-        expect(await reopened.findUser(ana.id)).toEqual({ id: ana.id, name: "Ana Souza" });
-        expect((await reopened.recentRooms(10)).map((r) => r.name)).toEqual(["general"]);
-        const next = await reopened.appendMessage(draft("general"));
+        expect(await reopened.messages.latest("general", 10)).toEqual(before);
+        expect(await reopened.rooms.latestSeq("general")).toBe(3);
+        expect(await reopened.users.find(ana.id)).toEqual({ id: ana.id, name: "Ana Souza" });
+        expect((await reopened.rooms.recent(10)).map((r) => r.name)).toEqual(["general"]);
+        const next = await reopened.messages.append(draft("general"));
         expect(next.message.seq).toBe(4);
       });
 
       it("remembers clientIds across a reopen", async () => {
-        const original = await store.appendMessage(
+        const original = await store.messages.append(
           draft("general", { clientId: "before-restart" }),
         );
         const reopened = await reopen();
-        const retried = await reopened.appendMessage(
+        const retried = await reopened.messages.append(
           draft("general", { clientId: "before-restart" }),
         );
         expect(retried).toEqual({ duplicate: true, message: original.message });
@@ -637,23 +640,23 @@ export function describeStoreContract(
 
       it("commits appends issued just before close, and close waits for them", async () => {
         const pending = Array.from({ length: 20 }, (_, i) =>
-          store.appendMessage(draft("closing", { text: `last words ${i}` })),
+          store.messages.append(draft("closing", { text: `last words ${i}` })),
         );
         await store.close();
         const results = await Promise.all(pending);
         expect(results.map((r) => r.message.seq).toSorted((x, y) => x - y)).toEqual(range(1, 20));
 
         store = await subject.reopen();
-        const { messages } = await store.latestMessages("closing", 50);
+        const { messages } = await store.messages.latest("closing", 50);
         const committed = results.map((r) => r.message).toSorted((x, y) => x.seq - y.seq);
         expect(messages).toEqual(committed);
       });
 
       it("rejects an append after close instead of leaving it hanging", async () => {
         await store.close();
-        await expect(store.appendMessage(draft("general"))).rejects.toThrow();
+        await expect(store.messages.append(draft("general"))).rejects.toThrow();
         store = await subject.reopen();
-        expect(await store.latestSeq("general")).toBe(0);
+        expect(await store.rooms.latestSeq("general")).toBe(0);
       });
 
       it("answers ping while open", async () => {

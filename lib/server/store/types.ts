@@ -71,12 +71,18 @@ export class ChangeRefusedError extends Error {
 /**
  * Durable chat history and identities. Every method is asynchronous so that
  * engines with network round trips (Postgres) and embedded ones (SQLite) are
- * interchangeable; `appendMessage` resolves only after the message is
+ * interchangeable; `messages.append` resolves only after the message is
  * committed. An identity gets its row with its first write — its first
  * message (which also keeps the name it was sent with) or rename — and not
  * before: a connection that never writes leaves nothing behind.
  */
-export interface ChatStore extends MessageStore, RoomStore, UserStore {
+export interface ChatStore {
+  /** A room's messages and their change log (Mattermost's store.go shape: one store per aggregate). */
+  readonly messages: MessageStore;
+  /** Rooms' counters and the landing page's list. */
+  readonly rooms: RoomStore;
+  /** Identities: names and credential generations. */
+  readonly users: UserStore;
   /**
    * Whether the store's writes are succeeding, fed by its own write results
    * (and a probe write while they fail); read by readiness checks and metrics.
@@ -101,14 +107,14 @@ export interface MessageStore {
    * this author already sent with that clientId. Rejects with
    * ChangeRefusedError("not_found") when `replyTo` names no message of the room.
    */
-  appendMessage(input: NewMessage): Promise<AppendResult>;
+  append(input: NewMessage): Promise<AppendResult>;
   /**
    * Applies one change (message-changes.ts has the rules), or rejects with
    * ChangeRefusedError. A change that changes nothing succeeds, unchanged.
    * A deleted message keeps its seq, with no text and no reactions, and its
    * text is kept nowhere.
    */
-  changeMessage(input: ChangeRequest): Promise<ChangeResult>;
+  change(input: ChangeRequest): Promise<ChangeResult>;
   /**
    * Bulk import for the copy tool and the bench's seeding: each room's
    * latestSeq and latestRev become at least the highest imported, and
@@ -143,11 +149,11 @@ export interface MessageStore {
    * also stops before MAX_PAGE_BYTES (see page-bytes.ts), holding at least
    * one message, and says `hasMore` when it stopped short.
    */
-  latestMessages(room: string, limit: number): Promise<Page>;
+  latest(room: string, limit: number): Promise<Page>;
   /** Messages with seq < before, the newest `limit` of them; `hasMore` says older ones exist. */
-  messagesBefore(room: string, before: number, limit: number): Promise<Page>;
+  before(room: string, before: number, limit: number): Promise<Page>;
   /** Messages with seq > after, the oldest `limit` of them; `hasMore` says newer ones exist. */
-  messagesAfter(room: string, after: number, limit: number): Promise<Page>;
+  after(room: string, after: number, limit: number): Promise<Page>;
 }
 
 /** Rooms as their counters and the landing page see them. */
@@ -161,16 +167,16 @@ export interface RoomStore {
    * wrote) before the rest, so that one author filling rooms alone cannot
    * push out the rooms where people talk.
    */
-  recentRooms(limit: number): Promise<RoomSummary[]>;
+  recent(limit: number): Promise<RoomSummary[]>;
 }
 
 /** Identities: names and credential generations. */
 export interface UserStore {
-  createUser(user: User): Promise<User>;
+  create(user: User): Promise<User>;
   /** The stored user; null for an identity that has never written (its row is made by its first write). */
-  findUser(id: string): Promise<User | null>;
+  find(id: string): Promise<User | null>;
   /** Sets the name, making the identity's row if it has none yet. */
-  renameUser(id: string, name: string): Promise<User>;
+  rename(id: string, name: string): Promise<User>;
 
   /**
    * The identity's credential generation: cookies and bot tokens signed for an

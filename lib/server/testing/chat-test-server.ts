@@ -271,7 +271,7 @@ export async function seedMessages(
 ): Promise<ChatMessage[]> {
   const results = await Promise.all(
     Array.from({ length: count }, (_, i) =>
-      store.appendMessage({ room, author, clientId: `seed-${i + 1}`, text: `m${i + 1}` }),
+      store.messages.append({ room, author, clientId: `seed-${i + 1}`, text: `m${i + 1}` }),
     ),
   );
   return results.map((r) => r.message).sort((a, b) => a.seq - b.seq);

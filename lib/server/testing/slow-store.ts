@@ -1,11 +1,11 @@
-import type { ChatStore } from "../store/types";
+import type { ChatStore, MessageStore } from "../store/types";
 
 const PAGE_READS = new Set<PropertyKey>([
-  "latestMessages",
-  "messagesBefore",
-  "messagesAfter",
+  "latest",
+  "before",
+  "after",
   "changesAfter",
-]);
+] satisfies (keyof MessageStore)[]);
 
 /**
  * A real store whose page reads each take `delayMs` longer, as on a database
@@ -13,7 +13,7 @@ const PAGE_READS = new Set<PropertyKey>([
  * under way at once, which SQLite on a local disk answers too fast to see.
  */
 export function slowPages(inner: ChatStore, delayMs: number): ChatStore {
-  return new Proxy(inner, {
+  const messages = new Proxy(inner.messages, {
     get(target, property) {
       const value = Reflect.get(target, property, target);
       if (typeof value !== "function") return value;
@@ -22,6 +22,13 @@ export function slowPages(inner: ChatStore, delayMs: number): ChatStore {
         await new Promise((resolve) => setTimeout(resolve, delayMs));
         return value.apply(target, args);
       };
+    },
+  });
+  return new Proxy(inner, {
+    get(target, property) {
+      if (property === "messages") return messages;
+      const value = Reflect.get(target, property, target);
+      return typeof value === "function" ? value.bind(target) : value;
     },
   });
 }

@@ -1,0 +1,85 @@
+import { MAX_PAGE_BYTES, MESSAGE_OVERHEAD_BYTES } from "../../../shared/limits";
+import type { ChatMessage, Page } from "../../../shared/protocol";
+import { decodeReactions } from "../message-changes";
+import { takePage } from "../page-bytes";
+
+/** A message as Postgres's messages table returns it (bigints as strings). */
+export type MessageRow = {
+  room: string;
+  seq: string;
+  id: string;
+  client_id: string;
+  author_id: string;
+  author_name: string;
+  text: string;
+  created_at: Date;
+  rev: string;
+  edited_at: Date | null;
+  deleted: boolean;
+  reply_to_id: string | null;
+  reply_to_seq: string | null;
+  reactions: string | null;
+};
+
+export const MESSAGE_COLUMNS =
+  "room, seq, id, client_id, author_id, author_name, text, created_at, rev, edited_at, deleted, reply_to_id, reply_to_seq, reactions";
+
+export function toMessage(row: MessageRow): ChatMessage {
+  return {
+    id: row.id,
+    room: row.room,
+    seq: Number(row.seq),
+    rev: Number(row.rev),
+    clientId: row.client_id,
+    author: { id: row.author_id, name: row.author_name },
+    text: row.text,
+    createdAt: row.created_at.toISOString(),
+    editedAt: row.edited_at?.toISOString() ?? null,
+    deleted: row.deleted,
+    replyTo:
+      row.reply_to_id === null || row.reply_to_seq === null
+        ? null
+        : { id: row.reply_to_id, seq: Number(row.reply_to_seq) },
+    reactions: decodeReactions(row.reactions),
+  };
+}
+
+export function maxRev(rows: readonly MessageRow[]): number {
+  let highest = 0;
+  for (const row of rows) highest = Math.max(highest, Number(row.rev));
+  return highest;
+}
+
+export function toPage(rows: MessageRow[], limit: number, newestFirst: boolean): Page {
+  const page = takePage(rows, limit, (row) => row.text);
+  if (newestFirst) page.rows.reverse();
+  return { messages: page.rows.map(toMessage), hasMore: page.hasMore };
+}
+
+/**
+ * A page query that sends no more than the page's byte bound: rows in scan
+ * order with a running total of their weight, cut by the database after the
+ * first row that no longer fits (kept, like the row beyond the limit, only
+ * to tell that more exist — the second row always is, since the first is
+ * taken however long), so that a page of the longest messages is not
+ * shipped whole to be trimmed here. `takePage` then applies the same rule.
+ */
+export function pageQuery(where: string, order: "ASC" | "DESC", by: "seq" | "rev" = "seq"): string {
+  const weight = `(octet_length(text) + ${MESSAGE_OVERHEAD_BYTES})`;
+  return `SELECT ${MESSAGE_COLUMNS} FROM (
+      SELECT ${MESSAGE_COLUMNS},
+        sum(${weight}) OVER (ORDER BY ${by} ${order}) - ${weight} AS before_row,
+        row_number() OVER (ORDER BY ${by} ${order}) AS position
+      FROM messages WHERE ${where} ORDER BY ${by} ${order} LIMIT $LIMIT
+    ) page
+    WHERE before_row <= ${MAX_PAGE_BYTES} OR position <= 2
+    ORDER BY ${by} ${order}`;
+}
+
+export const NEWEST_PAGE = pageQuery("room = $1", "DESC").replace("$LIMIT", "$2");
+export const PAGE_BEFORE = pageQuery("room = $1 AND seq < $2", "DESC").replace("$LIMIT", "$3");
+export const PAGE_AFTER = pageQuery("room = $1 AND seq > $2", "ASC").replace("$LIMIT", "$3");
+export const CHANGES_AFTER = pageQuery("room = $1 AND rev > $2", "ASC", "rev").replace(
+  "$LIMIT",
+  "$3",
+);

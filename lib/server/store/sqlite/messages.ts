@@ -1,0 +1,355 @@
+import type Database from "better-sqlite3";
+import type {
+  ChangesPage,
+  ChatMessage,
+  Page,
+  ReactionUsersResult,
+  User,
+} from "../../../shared/protocol";
+import { countReactions, decideChange, decodeReactions, encodeReactions } from "../message-changes";
+import { timeOrderedId } from "../time-ordered-id";
+import {
+  type AppendResult,
+  ChangeRefusedError,
+  type ChangeRequest,
+  type ChangeResult,
+  type HistoryBatch,
+  type MessageStore,
+  type NewMessage,
+} from "../types";
+import { type Outcome, type SqliteDatabase, unwrap } from "./database";
+import { MESSAGE_COLUMNS, type MessageRow, toMessage, toPage, toRow } from "./message-rows";
+
+function prepare(db: Database.Database) {
+  return {
+    byClientId: db.prepare<[string, string, string], MessageRow>(
+      `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE room = ? AND author_id = ? AND client_id = ?`,
+    ),
+    // A room is shared once someone other than its first author writes in it.
+    bumpSeq: db.prepare<[string, number, string], { latest_seq: number; latest_rev: number }>(
+      `INSERT INTO rooms (name, latest_seq, latest_rev, last_message_at, first_author, shared) VALUES (?, 1, 1, ?, ?, 0)
+       ON CONFLICT (name) DO UPDATE SET latest_seq = latest_seq + 1, latest_rev = latest_rev + 1,
+         last_message_at = excluded.last_message_at,
+         first_author = coalesce(first_author, excluded.first_author),
+         shared = shared OR coalesce(first_author, excluded.first_author) <> excluded.first_author
+       RETURNING latest_seq, latest_rev`,
+    ),
+    insert: db.prepare(
+      `INSERT INTO messages (${MESSAGE_COLUMNS}) VALUES (@room, @seq, @id, @client_id, @author_id, @author_name, @text, @created_at, @rev, @edited_at, @deleted, @reply_to_id, @reply_to_seq, @reactions)`,
+    ),
+    byId: db.prepare<[string, string], MessageRow>(
+      `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE id = ? AND room = ?`,
+    ),
+    bySeq: db.prepare<[string, number], MessageRow>(
+      `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE room = ? AND seq = ?`,
+    ),
+    // Every change to a room's messages takes its next rev, inside the change's transaction.
+    bumpRev: db.prepare<[string], { latest_rev: number }>(
+      "UPDATE rooms SET latest_rev = latest_rev + 1 WHERE name = ? RETURNING latest_rev",
+    ),
+    edit: db.prepare<[string, number, number, string, number]>(
+      "UPDATE messages SET text = ?, edited_at = ?, rev = ? WHERE room = ? AND seq = ?",
+    ),
+    // The text goes with the row's new version; secure_delete zeroes the old one's bytes.
+    erase: db.prepare<[number, string, number]>(
+      "UPDATE messages SET text = '', deleted = 1, reactions = NULL, rev = ? WHERE room = ? AND seq = ?",
+    ),
+    eraseReactions: db.prepare<[string, number]>(
+      "DELETE FROM reactions WHERE room = ? AND seq = ?",
+    ),
+    setReactions: db.prepare<[string | null, number, string, number]>(
+      "UPDATE messages SET reactions = ?, rev = ? WHERE room = ? AND seq = ?",
+    ),
+    addReaction: db.prepare<[string, number, string, string, number]>(
+      "INSERT INTO reactions (room, seq, emoji, user_id, rev) VALUES (?, ?, ?, ?, ?)",
+    ),
+    removeReaction: db.prepare<[string, number, string, string]>(
+      "DELETE FROM reactions WHERE room = ? AND seq = ? AND emoji = ? AND user_id = ?",
+    ),
+    mine: db.prepare<[string, number, string], { emoji: string }>(
+      "SELECT emoji FROM reactions WHERE room = ? AND seq = ? AND user_id = ? ORDER BY rev",
+    ),
+    mineBetween: db.prepare<[string, string, number, number], { seq: number; emoji: string }>(
+      "SELECT seq, emoji FROM reactions WHERE room = ? AND user_id = ? AND seq BETWEEN ? AND ? ORDER BY rev",
+    ),
+    reactors: db.prepare<[string, number, string, number], User>(
+      `SELECT r.user_id AS id, coalesce(u.name, r.user_id) AS name
+       FROM reactions r LEFT JOIN users u ON u.id = r.user_id
+       WHERE r.room = ? AND r.seq = ? AND r.emoji = ? ORDER BY r.rev LIMIT ?`,
+    ),
+    reactorCount: db.prepare<[string, number, string], { count: number }>(
+      "SELECT count(*) AS count FROM reactions WHERE room = ? AND seq = ? AND emoji = ?",
+    ),
+    changesAfter: db.prepare<[string, number, number], MessageRow>(
+      `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE room = ? AND rev > ? ORDER BY rev ASC LIMIT ?`,
+    ),
+    importMessage: db.prepare(
+      `INSERT INTO messages (${MESSAGE_COLUMNS}) VALUES (@room, @seq, @id, @client_id, @author_id, @author_name, @text, @created_at, @rev, @edited_at, @deleted, @reply_to_id, @reply_to_seq, @reactions)
+       ON CONFLICT DO NOTHING`,
+    ),
+    idAtSeq: db.prepare<[string, number], { id: string }>(
+      "SELECT id FROM messages WHERE room = ? AND seq = ?",
+    ),
+    idAtRev: db.prepare<[string, number], { id: string }>(
+      "SELECT id FROM messages WHERE room = ? AND rev = ?",
+    ),
+    importReaction: db.prepare(
+      "INSERT INTO reactions (room, seq, emoji, user_id, rev) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+    ),
+    importGeneration: db.prepare(
+      `INSERT INTO credential_generations (user_id, generation, revoked_at) VALUES (?, ?, ?)
+       ON CONFLICT (user_id) DO UPDATE SET generation = max(generation, excluded.generation)`,
+    ),
+    // Counters only go up: a room that already has later messages keeps its own.
+    importRoom: db.prepare(
+      `INSERT INTO rooms (name, latest_seq, latest_rev, last_message_at, first_author, shared)
+       VALUES (@name, @latest_seq, @latest_rev, @last_message_at, NULL, 0)
+       ON CONFLICT (name) DO UPDATE SET latest_seq = max(latest_seq, excluded.latest_seq),
+         latest_rev = max(latest_rev, excluded.latest_rev),
+         last_message_at = max(last_message_at, excluded.last_message_at)`,
+    ),
+    // As migration 4 derives them: seq 1's author, and whether anyone else wrote.
+    importRoomAuthors: db.prepare<[string]>(
+      `UPDATE rooms SET first_author = (SELECT author_id FROM messages WHERE room = rooms.name AND seq = 1),
+         shared = EXISTS (SELECT 1 FROM messages WHERE room = rooms.name AND author_id <> (
+           SELECT author_id FROM messages WHERE room = rooms.name AND seq = 1))
+       WHERE name = ?`,
+    ),
+    latestRev: db.prepare<[string], { latest_rev: number }>(
+      "SELECT latest_rev FROM rooms WHERE name = ?",
+    ),
+    newest: db.prepare<[string, number], MessageRow>(
+      `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE room = ? ORDER BY seq DESC LIMIT ?`,
+    ),
+    before: db.prepare<[string, number, number], MessageRow>(
+      `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE room = ? AND seq < ? ORDER BY seq DESC LIMIT ?`,
+    ),
+    after: db.prepare<[string, number, number], MessageRow>(
+      `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE room = ? AND seq > ? ORDER BY seq ASC LIMIT ?`,
+    ),
+    insertUser: db.prepare(
+      "INSERT INTO users (id, name, created_at) VALUES (?, ?, ?) ON CONFLICT (id) DO NOTHING",
+    ),
+  };
+}
+
+/** Messages, their reactions and the room's change log, written through the database's group commit. */
+export class SqliteMessages implements MessageStore {
+  private readonly statements: ReturnType<typeof prepare>;
+
+  constructor(private readonly database: SqliteDatabase) {
+    this.statements = prepare(database.db);
+  }
+
+  append(input: NewMessage): Promise<AppendResult> {
+    return this.database.write(() => this.appendOne(input)).then(unwrap);
+  }
+
+  change(input: ChangeRequest): Promise<ChangeResult> {
+    return this.database.write(() => this.changeOne(input)).then(unwrap);
+  }
+
+  private appendOne(input: NewMessage): Outcome<AppendResult> {
+    const { byClientId, byId, bumpSeq, insert, insertUser } = this.statements;
+    const existing = byClientId.get(input.room, input.author.id, input.clientId);
+    if (existing) return { value: { message: toMessage(existing), duplicate: true } };
+    const answered = input.replyTo === undefined ? undefined : byId.get(input.replyTo, input.room);
+    if (input.replyTo !== undefined && !answered)
+      return { refused: new ChangeRefusedError("not_found") };
+
+    const createdAt = Date.now();
+    // The author's first write makes their row; a rename since then keeps its name.
+    insertUser.run(input.author.id, input.author.name, createdAt);
+    const bumped = bumpSeq.get(input.room, createdAt, input.author.id);
+    if (bumped === undefined) throw new Error("room sequence was not returned");
+    const seq = bumped.latest_seq;
+    const row: MessageRow = {
+      room: input.room,
+      seq,
+      id: timeOrderedId(createdAt),
+      client_id: input.clientId,
+      author_id: input.author.id,
+      author_name: input.author.name,
+      text: input.text,
+      created_at: createdAt,
+      rev: bumped.latest_rev,
+      edited_at: null,
+      deleted: 0,
+      reply_to_id: answered?.id ?? null,
+      reply_to_seq: answered?.seq ?? null,
+      reactions: null,
+    };
+    insert.run(row);
+    return { value: { message: toMessage(row), duplicate: false } };
+  }
+
+  async importHistory(
+    batches: Iterable<HistoryBatch> | AsyncIterable<HistoryBatch>,
+  ): Promise<{ messages: number }> {
+    let messages = 0;
+    for await (const batch of batches) {
+      messages += await this.database.write(() => this.importOne(batch)).then(unwrap);
+    }
+    return { messages };
+  }
+
+  private importOne(batch: HistoryBatch): Outcome<number> {
+    const s = this.statements;
+    const rows = (batch.messages ?? []).map(toRow);
+    // Checked before anything is written: a batch is imported whole or not at all.
+    // A seq or rev already taken is fine only by this very message, from an earlier run.
+    for (const row of rows) {
+      const atSeq = s.idAtSeq.get(row.room, row.seq)?.id;
+      const atRev = s.idAtRev.get(row.room, row.rev)?.id;
+      if ((atSeq !== undefined && atSeq !== row.id) || (atRev !== undefined && atRev !== row.id))
+        return {
+          refused: new Error(
+            "the target already holds other messages at the same seqs; nothing was imported",
+          ),
+        };
+    }
+    const now = Date.now();
+    for (const user of batch.users ?? []) s.insertUser.run(user.id, user.name, now);
+    for (const g of batch.credentialGenerations ?? [])
+      s.importGeneration.run(g.userId, g.generation, now);
+    const rooms = new Map<
+      string,
+      { latest_seq: number; latest_rev: number; last_message_at: number }
+    >();
+    for (const row of rows) {
+      s.importMessage.run(row);
+      const room = rooms.get(row.room) ?? { latest_seq: 0, latest_rev: 0, last_message_at: 0 };
+      room.latest_seq = Math.max(room.latest_seq, row.seq);
+      room.latest_rev = Math.max(room.latest_rev, row.rev);
+      room.last_message_at = Math.max(room.last_message_at, row.created_at);
+      rooms.set(row.room, room);
+    }
+    for (const r of batch.reactions ?? [])
+      s.importReaction.run(r.room, r.seq, r.emoji, r.userId, r.rev);
+    for (const [name, room] of rooms) {
+      s.importRoom.run({ name, ...room });
+      s.importRoomAuthors.run(name);
+    }
+    return { value: rows.length };
+  }
+
+  private changeOne({ room, id, actor, change }: ChangeRequest): Outcome<ChangeResult> {
+    const s = this.statements;
+    const row = s.byId.get(id, room);
+    if (!row) return { refused: new ChangeRefusedError("not_found") };
+    const mineBefore = s.mine.all(room, row.seq, actor.id).map((r) => r.emoji);
+    const reactions = decodeReactions(row.reactions);
+    const decision = decideChange(
+      {
+        authorId: row.author_id,
+        text: row.text,
+        deleted: row.deleted !== 0,
+        reactions,
+        mine: mineBefore,
+      },
+      actor.id,
+      change,
+    );
+    if (decision.kind === "refuse") return { refused: new ChangeRefusedError(decision.code) };
+    if (decision.kind === "unchanged")
+      return { value: { message: toMessage(row), changed: false, mine: mineBefore } };
+
+    const rev = s.bumpRev.get(room)?.latest_rev;
+    if (rev === undefined) throw new Error("room rev was not returned");
+    switch (change.kind) {
+      case "edit":
+        s.edit.run(change.text, Date.now(), rev, room, row.seq);
+        break;
+      case "delete":
+        s.erase.run(rev, room, row.seq);
+        s.eraseReactions.run(room, row.seq);
+        this.database.scrubAfterThisCommit();
+        break;
+      case "reaction":
+        if (change.added) {
+          // A reaction is a write: it makes the identity's row, for reaction:users' names.
+          s.insertUser.run(actor.id, actor.name, Date.now());
+          s.addReaction.run(room, row.seq, change.emoji, actor.id, rev);
+        } else {
+          s.removeReaction.run(room, row.seq, change.emoji, actor.id);
+        }
+        s.setReactions.run(
+          encodeReactions(countReactions(reactions, change.emoji, change.added)),
+          rev,
+          room,
+          row.seq,
+        );
+        break;
+    }
+    const changed = s.bySeq.get(room, row.seq);
+    if (!changed) throw new Error("changed message was not found");
+    const mine = s.mine.all(room, row.seq, actor.id).map((r) => r.emoji);
+    return { value: { message: toMessage(changed), changed: true, mine } };
+  }
+
+  async latest(room: string, limit: number): Promise<Page> {
+    return this.database.read(() =>
+      toPage(this.statements.newest.iterate(room, limit + 1), limit, true),
+    );
+  }
+
+  async before(room: string, before: number, limit: number): Promise<Page> {
+    return this.database.read(() =>
+      toPage(this.statements.before.iterate(room, before, limit + 1), limit, true),
+    );
+  }
+
+  async after(room: string, after: number, limit: number): Promise<Page> {
+    return this.database.read(() =>
+      toPage(this.statements.after.iterate(room, after, limit + 1), limit, false),
+    );
+  }
+
+  async changesAfter(room: string, after: number, limit: number): Promise<ChangesPage> {
+    return this.database.read(() => {
+      const page = toPage(
+        this.statements.changesAfter.iterate(room, after, limit + 1),
+        limit,
+        false,
+      );
+      return { ...page, latestRev: this.statements.latestRev.get(room)?.latest_rev ?? 0 };
+    });
+  }
+
+  async reactionUsers(
+    room: string,
+    id: string,
+    emoji: string,
+    limit: number,
+  ): Promise<ReactionUsersResult> {
+    return this.database.read(() => {
+      const row = this.statements.byId.get(id, room);
+      if (!row) throw new ChangeRefusedError("not_found");
+      return {
+        users: this.statements.reactors.all(room, row.seq, emoji, limit),
+        count: this.statements.reactorCount.get(room, row.seq, emoji)?.count ?? 0,
+      };
+    });
+  }
+
+  async ownReactions(
+    room: string,
+    userId: string,
+    messages: readonly ChatMessage[],
+  ): Promise<Map<string, string[]>> {
+    const own = new Map<string, string[]>();
+    const reacted = messages.filter((message) => message.reactions.length > 0);
+    if (reacted.length === 0) return own;
+    const seqs = reacted.map((message) => message.seq);
+    const idBySeq = new Map(reacted.map((message) => [message.seq, message.id]));
+    const rows = this.database.read(() =>
+      this.statements.mineBetween.all(room, userId, Math.min(...seqs), Math.max(...seqs)),
+    );
+    for (const row of rows) {
+      const id = idBySeq.get(row.seq);
+      if (id === undefined) continue;
+      own.set(id, [...(own.get(id) ?? []), row.emoji]);
+    }
+    return own;
+  }
+}
