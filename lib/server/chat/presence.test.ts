@@ -193,7 +193,7 @@ describe("presence on one instance", () => {
     await enter(node, { token: bea.session.token });
     await enter(node, { name: "Ana" });
     await enter(node, { name: "Zoe", room: "elsewhere" });
-    const counts = await node.chat.presence.onlineCounts([ROOM, "elsewhere", "empty"]);
+    const counts = await node.app.presence.onlineCounts([ROOM, "elsewhere", "empty"]);
     expect(Object.fromEntries(counts)).toEqual({ [ROOM]: 2, elsewhere: 1, empty: 0 });
   });
 });
@@ -233,7 +233,7 @@ describe("presence across instances", () => {
     await eventually(() => expect(beaOnOne.lists).toHaveLength(1));
     expect(beaOnOne.lists[0]?.users.filter((u) => u.id === beaId)).toHaveLength(1);
     expect(beaOnOne.lists[0]?.count).toBe(2);
-    expect(Object.fromEntries(await one.chat.presence.onlineCounts([ROOM]))).toEqual({
+    expect(Object.fromEntries(await one.app.presence.onlineCounts([ROOM]))).toEqual({
       [ROOM]: 2,
     });
 
