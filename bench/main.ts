@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { PROJECT_ROOT } from "../lib/server/testing/server-process";
 import { fanoutLatencySpec, renderSvg, spreadBarsSpec } from "./lib/charts";
 import type { BenchSettings, Progress } from "./lib/context";
+import { DEFAULT_PREVIOUS_COMMIT, preparePreviousBuild } from "./lib/previous-build";
 import { machineTimes } from "./lib/proc-stats";
 import { formatNumber, formatSpread, ratio, type Spread } from "./lib/summary";
 import { renderMarkdown, renderText, type Table } from "./lib/table";
@@ -29,6 +30,8 @@ function parseArgs(argv: string[]): {
   only: ScenarioName[];
   repeats?: number;
   outDir?: string;
+  /** The commit to compare with, or null for none (--no-previous). */
+  previous: string | null;
 } {
   const quick = argv.includes("--quick");
   const onlyArg = argv.find((a) => a.startsWith("--only="))?.slice("--only=".length);
@@ -38,7 +41,9 @@ function parseArgs(argv: string[]): {
       throw new Error(`unknown scenario "${name}"; choose from ${SCENARIOS.join(", ")}`);
   const repeatsArg = argv.find((a) => a.startsWith("--repeats="))?.slice("--repeats=".length);
   const outDir = argv.find((a) => a.startsWith("--out="))?.slice("--out=".length);
+  const previousArg = argv.find((a) => a.startsWith("--previous="))?.slice("--previous=".length);
   return {
+    previous: argv.includes("--no-previous") ? null : (previousArg ?? DEFAULT_PREVIOUS_COMMIT),
     reportOnly: argv.includes("--report"),
     quick,
     only,
@@ -65,7 +70,11 @@ const targetName: Record<TargetKind, string> = {
   naive: "naive seed",
   raw: "raw ws",
   scrollback: "Scrollback",
+  previous: "Scrollback, previous build",
 };
+
+/** Scenarios that measure the previous build beside this one. */
+const COMPARED: readonly ScenarioName[] = ["fanout", "history"];
 const f = (s: Spread, digits = 1) => formatSpread(s, digits);
 
 function fanoutTables(result: FanoutResult): Table[] {
@@ -73,6 +82,7 @@ function fanoutTables(result: FanoutResult): Table[] {
   const naive = byTarget.get("naive");
   const raw = byTarget.get("raw");
   const scrollback = byTarget.get("scrollback");
+  const previous = byTarget.get("previous");
   const summary: Table = {
     title: `Fan-out: ${result.clients.toLocaleString("en-US")} clients in one room, ${result.senders} senders, ${result.stepSeconds} s steps — saturation point (highest deliveries/s held with p99 < ${P99_BOUND_MS} ms); median (min–max) of runs`,
     columns: [
@@ -87,7 +97,9 @@ function fanoutTables(result: FanoutResult): Table[] {
       "generator cores",
     ],
     rows: result.summaries.map((s) => [
-      targetName[s.target],
+      s.target === "previous" && result.previousCommit
+        ? `${targetName[s.target]} (${result.previousCommit.slice(0, 7)})`
+        : targetName[s.target],
       f(s.saturation, 0),
       f(s.p50Ms),
       f(s.p95Ms),
@@ -98,6 +110,11 @@ function fanoutTables(result: FanoutResult): Table[] {
       f(s.generatorCores, 2),
     ]),
     notes: [
+      ...(previous
+        ? [
+            `This build / previous build: saturation ${ratio(scrollback?.saturation.median ?? Number.NaN, previous.saturation.median)}, CPU per delivery ${ratio(scrollback?.usPerDeliveryModerate.median ?? Number.NaN, previous.usPerDeliveryModerate.median)} (within the min–max spread of either = within the noise)`,
+          ]
+        : []),
       `Scrollback / naive: saturation ${ratio(scrollback?.saturation.median ?? Number.NaN, naive?.saturation.median ?? Number.NaN)}, CPU per delivery ${ratio(scrollback?.usPerDeliveryModerate.median ?? Number.NaN, naive?.usPerDeliveryModerate.median ?? Number.NaN)}`,
       `Scrollback / raw ws: saturation ${ratio(scrollback?.saturation.median ?? Number.NaN, raw?.saturation.median ?? Number.NaN)}, CPU per delivery ${ratio(scrollback?.usPerDeliveryModerate.median ?? Number.NaN, raw?.usPerDeliveryModerate.median ?? Number.NaN)}`,
       `Saturation per run: ${result.runs.map((r) => `${targetName[r.target]} ${r.saturation ? formatNumber(r.saturation.deliveriesPerSecond, 0) : "none"}`).join(", ")}`,
@@ -120,7 +137,9 @@ function historyTable(result: HistoryResult): Table {
       "bytes on connect",
     ],
     rows: result.points.map((p) => [
-      targetName[p.target],
+      p.target === "previous" && result.previousCommit
+        ? `${targetName[p.target]} (${result.previousCommit.slice(0, 7)})`
+        : targetName[p.target],
       p.messages.toLocaleString("en-US"),
       String(p.samples),
       formatNumber(p.connectToPageMs.p50, 2),
@@ -132,8 +151,38 @@ function historyTable(result: HistoryResult): Table {
     ]),
     notes: [
       "Scrollback sends the newest page (50 messages) and the client pages back on demand; the naive server sends its whole list.",
+      ...historyRatios(result),
     ],
   };
+}
+
+/** This build against the previous one at each history size, and each against itself from the smallest size up. */
+function historyRatios(result: HistoryResult): string[] {
+  const at = (target: TargetKind, messages: number) =>
+    result.points.find((p) => p.target === target && p.messages === messages);
+  const sizes = [...new Set(result.points.map((p) => p.messages))].sort((a, b) => a - b);
+  const lines: string[] = [];
+  for (const messages of sizes) {
+    const now = at("scrollback", messages);
+    const before = at("previous", messages);
+    if (now && before)
+      lines.push(
+        `${messages.toLocaleString("en-US")} messages, this build / previous build: connect → history p50 ${ratio(now.connectToPageMs.p50, before.connectToPageMs.p50)}, bytes ${ratio(now.bytesOnConnect, before.bytesOnConnect)}`,
+      );
+  }
+  const smallest = sizes[0];
+  const largest = sizes.at(-1);
+  if (smallest !== undefined && largest !== undefined && largest !== smallest) {
+    for (const target of ["scrollback", "previous"] as const) {
+      const small = at(target, smallest);
+      const large = at(target, largest);
+      if (small && large)
+        lines.push(
+          `${targetName[target]}, ${largest.toLocaleString("en-US")} / ${smallest.toLocaleString("en-US")} messages stored: connect → history p50 ${ratio(large.connectToPageMs.p50, small.connectToPageMs.p50)} (constant in history size ≈ 1×)`,
+        );
+    }
+  }
+  return lines;
 }
 
 function writesTable(result: WritesResult): Table {
@@ -278,6 +327,12 @@ async function main(): Promise<void> {
       ? { scrollbackEntry: process.env.BENCH_SCROLLBACK_ENTRY.split(" ") }
       : {}),
   };
+  const compares = !args.reportOnly && args.only.some((name) => COMPARED.includes(name));
+  if (args.previous && compares) {
+    settings.previous = preparePreviousBuild(args.previous, (line) =>
+      process.stderr.write(`${line}\n`),
+    );
+  }
   const outDir = args.outDir ?? join(PROJECT_ROOT, "bench/results", args.quick ? "quick" : "");
   mkdirSync(outDir, { recursive: true });
 
@@ -300,8 +355,11 @@ async function main(): Promise<void> {
   const ran: ScenarioName[] = [];
   if (!args.reportOnly) {
     for (const name of args.only) {
-      if (name === "fanout") save(name, await fanoutScenario(settings, progress));
-      if (name === "history") save(name, await historyScenario(settings, progress));
+      const previousCommit = settings.previous?.commit ?? null;
+      if (name === "fanout")
+        save(name, { ...(await fanoutScenario(settings, progress)), previousCommit });
+      if (name === "history")
+        save(name, { ...(await historyScenario(settings, progress)), previousCommit });
       if (name === "writes") save(name, await writesScenario(settings, progress));
       if (name === "connections") save(name, await connectionsScenario(settings, progress));
       if (name === "storms") {

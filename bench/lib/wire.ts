@@ -2,14 +2,19 @@ import WebSocket from "ws";
 
 /**
  * Lightweight clients for the three servers under test, each speaking that
- * server's own protocol on a bare WebSocket: Socket.IO's framing written by
+ * server's own protocol on a bare WebSocket (the previous build speaks Scrollback's): Socket.IO's framing written by
  * hand (Engine.IO v4 packets, Socket.IO v5 events and acks) for Scrollback and
  * the naive seed server, plain JSON frames for the raw `ws` server. A full
  * socket.io-client per receiver would saturate the load generator before the
  * server; these parse only what they must — a delivery is found by the
  * timestamp marker in its text, without decoding the JSON around it.
  */
-export type TargetKind = "scrollback" | "naive" | "raw";
+export type TargetKind = "scrollback" | "previous" | "naive" | "raw";
+
+/** Scrollback as built now, or the previous build it is compared with: one protocol. */
+export function speaksScrollback(kind: TargetKind): boolean {
+  return kind === "scrollback" || kind === "previous";
+}
 
 export const BENCH_ROOM = "bench";
 
@@ -143,7 +148,7 @@ export class WireClient {
     if (engineType !== 0x34 /* "4" message */) return;
     const socketType = frame[1];
     if (socketType === 0x32 /* "2" event */) {
-      if (this.kind === "scrollback") {
+      if (speaksScrollback(this.kind)) {
         if (startsWith(frame, SCROLLBACK_DELIVERY)) this.hooks.onDelivery?.(frame, nowMs());
       } else if (startsWith(frame, NAIVE_DELIVERY)) {
         this.hooks.onDelivery?.(frame, nowMs());
@@ -197,7 +202,7 @@ export class WireClient {
   /** Sends one chat message in this server's protocol; `onAck` only for Scrollback, which acknowledges. */
   sendChat(text: string, onAck?: PendingAck): void {
     this.sentCount++;
-    if (this.kind === "scrollback") {
+    if (speaksScrollback(this.kind)) {
       const clientId = `b${this.id}-${this.sentCount}-${Math.random().toString(36).slice(2, 8)}`;
       this.request("message:send", { room: this.room, text, clientId }, onAck ?? (() => {}));
     } else if (this.kind === "naive") {
