@@ -49,6 +49,8 @@ export type AckResult = { ok: boolean; code?: string };
 export type ClientHooks = {
   /** Every frame that carries a chat message (live broadcast, not history). */
   onDelivery?: (frame: Buffer, receivedAt: number) => void;
+  /** Scrollback: every `message:updated` frame (an edit, delete or reaction broadcast). */
+  onUpdate?: (frame: Buffer, receivedAt: number) => void;
   /**
    * The loopback address this client's socket is bound to (127.0.0.2 and up):
    * Linux routes all of 127.0.0.0/8 to loopback, so clients on different
@@ -150,6 +152,7 @@ export class WireClient {
     if (socketType === 0x32 /* "2" event */) {
       if (speaksScrollback(this.kind)) {
         if (startsWith(frame, SCROLLBACK_DELIVERY)) this.hooks.onDelivery?.(frame, nowMs());
+        else if (startsWith(frame, SCROLLBACK_UPDATE)) this.hooks.onUpdate?.(frame, nowMs());
       } else if (startsWith(frame, NAIVE_DELIVERY)) {
         this.hooks.onDelivery?.(frame, nowMs());
       } else if (startsWith(frame, NAIVE_HISTORY)) {
@@ -227,6 +230,33 @@ export class WireClient {
 }
 
 const SCROLLBACK_DELIVERY = Buffer.from('42["message:created"');
+const SCROLLBACK_UPDATE = Buffer.from('42["message:updated"');
+const REV = Buffer.from('"rev":');
+
+/**
+ * The first `"rev":` in a frame carrying one message (an update, or the ack of
+ * a change): the message's own rev — nothing nested in a message has one.
+ * NaN when the frame has none.
+ */
+export function readRev(frame: Buffer): number {
+  const at = frame.indexOf(REV);
+  if (at < 0) return Number.NaN;
+  let value = 0;
+  let digits = 0;
+  for (let i = at + REV.length; i < frame.length; i++) {
+    const byte = frame[i] as number;
+    if (byte < 0x30 || byte > 0x39) break;
+    value = value * 10 + (byte - 0x30);
+    digits++;
+  }
+  return digits > 0 ? value : Number.NaN;
+}
+
+/** The acknowledgement's payload, decoded: for the few requests whose answer the benchmark reads. */
+export function ackPayload<T>(frame: Buffer): T {
+  const open = frame.indexOf(0x5b /* "[" */);
+  return (JSON.parse(frame.toString("utf8", open)) as [T])[0];
+}
 const NAIVE_DELIVERY = Buffer.from('42["receivedMessage"');
 const NAIVE_HISTORY = Buffer.from('42["previousMessages"');
 
