@@ -265,7 +265,9 @@ describe("SqliteStore's write-ahead log", () => {
       expect(grown).toBeGreaterThan(4 * limit);
 
       reader.exec("COMMIT");
-      for (let i = 0; i < 5; i++) await write(5);
+      // A few commits: the first checkpoints, the next restarts the log at its
+      // limit, and these few fill less than the limit again.
+      for (let i = 0; i < 3; i++) await write(5);
       expect(walBytes()).toBeLessThanOrEqual(limit);
     } finally {
       reader.close();
