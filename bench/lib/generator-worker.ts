@@ -152,6 +152,19 @@ async function load(command: Extract<GeneratorCommand, { cmd: "load" }>): Promis
   send({ reply: "load", ...step.report() });
 }
 
+type ReactionKey = { id: string; emoji: string };
+const keyOf = (k: ReactionKey) => `${k.id} ${k.emoji}`;
+/** The reactions each client has on the server now, across steps (a step that re-added one would change nothing). */
+const reactions = new WeakMap<WireClient, Set<string>>();
+function reactionsOf(client: WireClient): Set<string> {
+  let set = reactions.get(client);
+  if (!set) {
+    set = new Set();
+    reactions.set(client, set);
+  }
+  return set;
+}
+
 /**
  * A reaction storm, open loop: each sender is its own person and toggles its
  * own reactions (add, then remove, then add…) over every message × emoji, so
@@ -161,9 +174,9 @@ async function load(command: Extract<GeneratorCommand, { cmd: "load" }>): Promis
 async function react(command: Extract<GeneratorCommand, { cmd: "react" }>): Promise<void> {
   const senders = clients.filter((c) => c.isOpen).slice(0, command.senders);
   const keys = command.messages.flatMap((id) => command.emoji.map((emoji) => ({ id, emoji })));
-  const state = senders.map((_, i) => ({
-    reacted: new Set<number>(),
-    pending: new Set<number>(),
+  const state = senders.map((client, i) => ({
+    reacted: reactionsOf(client),
+    pending: new Set<string>(),
     // Senders start at different keys, so that the load spreads over the messages.
     cursor: (i * 7) % Math.max(1, keys.length),
   }));
@@ -177,23 +190,24 @@ async function react(command: Extract<GeneratorCommand, { cmd: "react" }>): Prom
   const cpuAtStart = process.cpuUsage();
   const openAtStart = clients.filter((c) => c.isOpen).length;
 
-  const toggle = (index: number) => {
-    const client = senders[index] as WireClient;
-    const mine = state[index] as (typeof state)[number];
-    let key = -1;
+  const toggle = (sender: number) => {
+    const client = senders[sender] as WireClient;
+    const mine = state[sender] as (typeof state)[number];
+    let index = -1;
     for (let tries = 0; tries < keys.length; tries++) {
       const candidate = (mine.cursor + tries) % keys.length;
-      if (!mine.pending.has(candidate)) {
-        key = candidate;
+      if (!mine.pending.has(keyOf(keys[candidate] as ReactionKey))) {
+        index = candidate;
         break;
       }
     }
-    if (key < 0) {
+    if (index < 0) {
       skipped++;
       return;
     }
-    mine.cursor = (key + 1) % keys.length;
-    const { id, emoji } = keys[key] as { id: string; emoji: string };
+    mine.cursor = (index + 1) % keys.length;
+    const { id, emoji } = keys[index] as ReactionKey;
+    const key = keyOf({ id, emoji });
     const add = !mine.reacted.has(key);
     const sentAt = nowMs();
     sent++;
