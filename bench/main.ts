@@ -9,6 +9,7 @@ import { machineTimes } from "./lib/proc-stats";
 import { formatNumber, formatSpread, ratio, type Spread } from "./lib/summary";
 import { renderMarkdown, renderText, type Table } from "./lib/table";
 import type { TargetKind } from "./lib/wire";
+import { type CatchupResult, catchupScenario } from "./scenarios/catchup";
 import { type ConnectionsResult, connectionsScenario } from "./scenarios/connections";
 import { type FanoutResult, fanoutScenario, P99_BOUND_MS } from "./scenarios/fanout";
 import { type HistoryResult, historyScenario } from "./scenarios/history";
@@ -18,10 +19,20 @@ import {
   hostileTable,
   hostileTablesByRequest,
 } from "./scenarios/hostile";
+import { type ReactionsResult, reactionsScenario } from "./scenarios/reactions";
 import { type StormsResult, stormsScenario } from "./scenarios/storms";
 import { type WritesResult, writesScenario } from "./scenarios/writes";
 
-const SCENARIOS = ["fanout", "history", "writes", "connections", "storms", "hostile"] as const;
+const SCENARIOS = [
+  "fanout",
+  "history",
+  "reactions",
+  "catchup",
+  "writes",
+  "connections",
+  "storms",
+  "hostile",
+] as const;
 type ScenarioName = (typeof SCENARIOS)[number];
 
 function parseArgs(argv: string[]): {
@@ -183,6 +194,75 @@ function historyRatios(result: HistoryResult): string[] {
     }
   }
   return lines;
+}
+
+function reactionsTable(result: ReactionsResult): Table {
+  return {
+    title: `Reaction storm: ${result.clients.toLocaleString("en-US")} clients in one room, ${result.senders} of them toggling reactions (${result.emoji} emoji) on ${result.messages} messages, ${result.stepSeconds} s steps — highest changes/s with every change at every client, p99 ack → last client < ${P99_BOUND_MS} ms`,
+    columns: [
+      "run",
+      "changes/s held",
+      "deliveries/s",
+      "p50 ms",
+      "p99 ms",
+      "send → all p99 ms",
+      "bytes per update",
+      "server cores",
+      "µs CPU/delivery",
+    ],
+    rows: result.runs.map((r) => {
+      const s = r.saturation;
+      return [
+        `#${r.run}`,
+        s ? formatNumber(s.updatesPerSecond, 0) : "none held",
+        s ? formatNumber(s.updatesPerSecond * result.clients, 0) : "—",
+        s ? formatNumber(s.p50Ms) : "—",
+        s ? formatNumber(s.p99Ms) : "—",
+        s ? formatNumber(s.sendToAllP99Ms) : "—",
+        s ? formatNumber(s.bytesPerUpdate, 0) : "—",
+        s ? formatNumber(s.serverCores, 2) : "—",
+        s ? formatNumber(s.serverUsPerDelivery) : "—",
+      ];
+    }),
+    notes: [
+      `Median (min–max) of runs: ${f(result.saturation, 0)} changes/s held (${formatNumber(result.saturation.median * result.clients, 0)} deliveries/s), p99 ${f(result.p99Ms)} ms, ${f(result.bytesPerUpdate, 0)} bytes per message:updated frame (the whole message and what changed, one frame for the room), ${f(result.usPerDelivery)} µs server CPU per delivery`,
+      `Steps per run: ${result.runs.map((r) => r.steps.map((s) => `${s.offered}${s.held ? "✓" : "✗"}`).join(" ")).join("; ")}`,
+    ],
+  };
+}
+
+function catchupTable(result: CatchupResult): Table {
+  const below = (n: number | null, smallest: number) =>
+    n === null
+      ? "never, up to the largest measured"
+      : n <= smallest
+        ? `≤ ${smallest}`
+        : `≈ ${n.toLocaleString("en-US")}`;
+  const smallest = result.replays[0]?.behind ?? 0;
+  return {
+    title: `Catch-up: ${result.changes.toLocaleString("en-US")} changes (${result.mix.reactions} reactions, ${result.mix.edits} edits, ${result.mix.deletes} deletes) on ${result.messages.toLocaleString("en-US")} messages while a client was away; it replays the last n with changes:after (pages of 200) until hasMore is false`,
+    columns: ["changes behind", "replay ms", "bytes", "pages", "messages received"],
+    rows: [
+      ...result.replays.map((r) => [
+        r.behind.toLocaleString("en-US"),
+        f(r.ms, 1),
+        r.bytes.toLocaleString("en-US"),
+        String(r.pages),
+        r.messages.toLocaleString("en-US"),
+      ]),
+      [
+        "newest page instead",
+        f(result.newestPage.ms, 1),
+        result.newestPage.bytes.toLocaleString("en-US"),
+        "1",
+        "50",
+      ],
+    ],
+    notes: [
+      `Replay costs more than the newest page from ${below(result.crossover.ms, smallest)} changes behind in time, ${below(result.crossover.bytes, smallest)} in bytes; it is bounded by the messages changed (each comes once, current), not by the changes. The client's reload threshold MAX_REPLAYED_CHANGES is ${result.threshold.toLocaleString("en-US")} (see docs/performance.md for why it is not the crossover).`,
+      `Making the changes: ${formatNumber(result.changesPerSecond, 0)} acknowledged changes/s from 8 writers, 64 in flight.`,
+    ],
+  };
 }
 
 function writesTable(result: WritesResult): Table {
@@ -360,6 +440,8 @@ async function main(): Promise<void> {
         save(name, { ...(await fanoutScenario(settings, progress)), previousCommit });
       if (name === "history")
         save(name, { ...(await historyScenario(settings, progress)), previousCommit });
+      if (name === "reactions") save(name, await reactionsScenario(settings, progress));
+      if (name === "catchup") save(name, await catchupScenario(settings, progress));
       if (name === "writes") save(name, await writesScenario(settings, progress));
       if (name === "connections") save(name, await connectionsScenario(settings, progress));
       if (name === "storms") {
@@ -388,12 +470,16 @@ async function main(): Promise<void> {
   const tables: Table[] = [];
   const fanout = readPrevious<FanoutResult>(join(outDir, "fanout.json"));
   const history = readPrevious<HistoryResult>(join(outDir, "history.json"));
+  const reactions = readPrevious<ReactionsResult>(join(outDir, "reactions.json"));
+  const catchup = readPrevious<CatchupResult>(join(outDir, "catchup.json"));
   const writes = readPrevious<WritesResult>(join(outDir, "writes.json"));
   const connections = readPrevious<ConnectionsResult>(join(outDir, "connections.json"));
   const storms = readPrevious<StormsResult>(join(outDir, "storms.json"));
   const hostile = readPrevious<HostileResult>(join(outDir, "hostile.json"));
   if (fanout) tables.push(...fanoutTables(fanout));
   if (history) tables.push(historyTable(history));
+  if (reactions) tables.push(reactionsTable(reactions));
+  if (catchup) tables.push(catchupTable(catchup));
   if (writes) tables.push(writesTable(writes));
   if (connections) tables.push(connectionsTable(connections));
   if (storms) tables.push(...stormsTables(storms));
