@@ -24,7 +24,7 @@ export function seedScrollbackHistory(file: string, count: number): void {
   }));
   const insertUser = db.prepare("INSERT INTO users (id, name, created_at) VALUES (?, ?, ?)");
   const insert = db.prepare(
-    "INSERT INTO messages (room, seq, id, client_id, author_id, author_name, text, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+    "INSERT INTO messages (room, seq, rev, id, client_id, author_id, author_name, text, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
   );
   const start = Date.now() - count * 1000;
   db.transaction(() => {
@@ -37,6 +37,7 @@ export function seedScrollbackHistory(file: string, count: number): void {
         insert.run(
           BENCH_ROOM,
           seq,
+          seq,
           randomUUID(),
           `seed-${seq}`,
           author.id,
@@ -47,11 +48,9 @@ export function seedScrollbackHistory(file: string, count: number): void {
       }
     })();
   }
-  db.prepare("INSERT INTO rooms (name, latest_seq, last_message_at) VALUES (?, ?, ?)").run(
-    BENCH_ROOM,
-    count,
-    start + count * 1000,
-  );
+  db.prepare(
+    "INSERT INTO rooms (name, latest_seq, latest_rev, last_message_at) VALUES (?, ?, ?, ?)",
+  ).run(BENCH_ROOM, count, count, start + count * 1000);
   db.pragma("wal_checkpoint(TRUNCATE)");
   db.close();
 }
@@ -67,7 +66,7 @@ export function seedLongMessages(file: string, room: string, count: number, code
   db.pragma("synchronous = OFF");
   migrateSqlite(db);
   const insert = db.prepare(
-    "INSERT INTO messages (room, seq, id, client_id, author_id, author_name, text, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+    "INSERT INTO messages (room, seq, rev, id, client_id, author_id, author_name, text, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
   );
   const text = "語".repeat(codePoints);
   const start = Date.now() - count * 1000;
@@ -76,6 +75,7 @@ export function seedLongMessages(file: string, room: string, count: number, code
       insert.run(
         room,
         seq,
+        seq,
         randomUUID(),
         `seed-${seq}`,
         "archivist",
@@ -83,11 +83,9 @@ export function seedLongMessages(file: string, room: string, count: number, code
         text,
         start + seq * 1000,
       );
-    db.prepare("INSERT INTO rooms (name, latest_seq, last_message_at) VALUES (?, ?, ?)").run(
-      room,
-      count,
-      start + count * 1000,
-    );
+    db.prepare(
+      "INSERT INTO rooms (name, latest_seq, latest_rev, last_message_at) VALUES (?, ?, ?, ?)",
+    ).run(room, count, count, start + count * 1000);
   })();
   db.pragma("wal_checkpoint(TRUNCATE)");
   db.close();
