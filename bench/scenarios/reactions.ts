@@ -70,6 +70,8 @@ export type ReactionStep = {
   generatorCores: number;
   foreignCores: number;
   rejected: number;
+  /** Refusals by error code (an overloaded server answers `unavailable`). */
+  rejectedCodes: Record<string, number>;
   skipped: number;
   held: boolean;
   disturbed: boolean;
@@ -130,10 +132,11 @@ export function judgeReactionStep(
   }
   const frames = reports.reduce((s, r) => s + r.updateFrames, 0);
   const bytes = reports.reduce((s, r) => s + r.updateBytes, 0);
-  const rejected = reports.reduce(
-    (s, r) => s + Object.values(r.rejected).reduce((a, b) => a + b, 0),
-    0,
-  );
+  const rejectedCodes: Record<string, number> = {};
+  for (const report of reports)
+    for (const [code, n] of Object.entries(report.rejected))
+      rejectedCodes[code] = (rejectedCodes[code] ?? 0) + n;
+  const rejected = Object.values(rejectedCodes).reduce((a, b) => a + b, 0);
   const sent = reports.reduce((s, r) => s + r.sent, 0);
   const skipped = reports.reduce((s, r) => s + r.skipped, 0);
   const p99Ms = fromAck.quantile(0.99);
@@ -148,6 +151,7 @@ export function judgeReactionStep(
     sendToAllP99Ms: fromSend.quantile(0.99),
     bytesPerUpdate: frames > 0 ? bytes / frames : Number.NaN,
     rejected,
+    rejectedCodes,
     skipped,
     deliveries,
     held:
@@ -254,7 +258,7 @@ export async function reactionsRun(
       const done = step as ReactionStep;
       steps.push(done);
       progress(
-        `  reactions run ${run}: ${offered}/s offered → ${Math.round(done.updatesPerSecond)}/s reached all ${clients} clients, p99 ack→all ${done.p99Ms.toFixed(1)} ms, ${Math.round(done.bytesPerUpdate)} B/update, server ${done.serverCores.toFixed(2)} cores (${done.serverUsPerDelivery.toFixed(1)} µs/delivery)${done.rejected ? `, ${done.rejected} refused` : ""}${done.incomplete ? `, ${done.incomplete} incomplete` : ""} ${done.held ? "✓" : "✗"}`,
+        `  reactions run ${run}: ${offered}/s offered → ${Math.round(done.updatesPerSecond)}/s reached all ${clients} clients, p99 ack→all ${done.p99Ms.toFixed(1)} ms, ${Math.round(done.bytesPerUpdate)} B/update, server ${done.serverCores.toFixed(2)} cores (${done.serverUsPerDelivery.toFixed(1)} µs/delivery)${done.rejected ? `, refused ${JSON.stringify(done.rejectedCodes)}` : ""}${done.incomplete ? `, ${done.incomplete} incomplete` : ""} ${done.held ? "✓" : "✗"}`,
       );
       await sleep(done.held ? 500 : 3_000);
       return done;
