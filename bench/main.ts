@@ -6,7 +6,7 @@ import { fanoutLatencySpec, renderSvg, spreadBarsSpec } from "./lib/charts";
 import type { BenchSettings, Progress } from "./lib/context";
 import { DEFAULT_PREVIOUS_COMMIT, preparePreviousBuild } from "./lib/previous-build";
 import { machineTimes } from "./lib/proc-stats";
-import { formatNumber, formatSpread, ratio, type Spread } from "./lib/summary";
+import { formatNumber, formatSpread, ratio, type Spread, spread } from "./lib/summary";
 import { renderMarkdown, renderText, type Table } from "./lib/table";
 import type { TargetKind } from "./lib/wire";
 import { type CatchupResult, catchupScenario } from "./scenarios/catchup";
@@ -124,6 +124,7 @@ function fanoutTables(result: FanoutResult): Table[] {
       ...(previous
         ? [
             `This build / previous build: saturation ${ratio(scrollback?.saturation.median ?? Number.NaN, previous.saturation.median)}, CPU per delivery ${ratio(scrollback?.usPerDeliveryModerate.median ?? Number.NaN, previous.usPerDeliveryModerate.median)} (within the min–max spread of either = within the noise)`,
+            pairedCpuNote(result),
           ]
         : []),
       `Scrollback / naive: saturation ${ratio(scrollback?.saturation.median ?? Number.NaN, naive?.saturation.median ?? Number.NaN)}, CPU per delivery ${ratio(scrollback?.usPerDeliveryModerate.median ?? Number.NaN, naive?.usPerDeliveryModerate.median ?? Number.NaN)}`,
@@ -132,6 +133,41 @@ function fanoutTables(result: FanoutResult): Table[] {
     ],
   };
   return [summary];
+}
+
+/**
+ * Server CPU per delivery of two builds, step by step at the same offered
+ * load, held or not: on a busy machine the moderate point may not hold for
+ * either, while every step still measured both builds' cost per delivery.
+ */
+export function pairedCpuRatio(
+  result: FanoutResult,
+  a: TargetKind,
+  b: TargetKind,
+): { median: number; byLoad: { offered: number; ratio: number }[] } {
+  const byLoad = (kind: TargetKind) => {
+    const loads = new Map<number, number[]>();
+    for (const run of result.runs.filter((r) => r.target === kind))
+      for (const step of run.steps)
+        if (Number.isFinite(step.serverUsPerDelivery))
+          loads.set(step.offered, [...(loads.get(step.offered) ?? []), step.serverUsPerDelivery]);
+    return loads;
+  };
+  const first = byLoad(a);
+  const second = byLoad(b);
+  const pairs = [...first.keys()]
+    .filter((offered) => second.has(offered))
+    .sort((x, y) => x - y)
+    .map((offered) => ({
+      offered,
+      ratio: spread(first.get(offered) ?? []).median / spread(second.get(offered) ?? []).median,
+    }));
+  return { median: spread(pairs.map((p) => p.ratio)).median, byLoad: pairs };
+}
+
+function pairedCpuNote(result: FanoutResult): string {
+  const paired = pairedCpuRatio(result, "scrollback", "previous");
+  return `CPU per delivery, this build / previous build, step by step at the same offered load (held or not), median of the per-load ratios: ${Number.isFinite(paired.median) ? `${paired.median.toFixed(2)}×` : "—"} (${paired.byLoad.map((p) => `${p.offered.toLocaleString("en-US")}/s ${p.ratio.toFixed(2)}×`).join(", ")})`;
 }
 
 function historyTable(result: HistoryResult): Table {
