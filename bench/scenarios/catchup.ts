@@ -174,6 +174,9 @@ async function makeChanges(
   return mix;
 }
 
+/** Far more pages than any replay here needs (10,000 changes at 200 a page is 50). */
+const MAX_REPLAY_PAGES = 1_000;
+
 type ChangesPage = { messages: { id: string }[]; hasMore: boolean; latestRev: number };
 
 /** One catch-up: pages of `changes:after` from `after` until `hasMore` is false. */
@@ -193,6 +196,9 @@ async function replay(
       limit: MAX_PAGE_SIZE,
     });
     pages++;
+    // Bounded whatever the server says: more pages than changes means hasMore never ends.
+    if (pages > MAX_REPLAY_PAGES)
+      throw new Error(`changes:after still had more after ${pages} pages`);
     bytes += page.bytes;
     for (const m of page.body.messages) seen.add(m.id);
     const last = page.body.messages.at(-1) as ({ rev: number } & { id: string }) | undefined;
