@@ -116,7 +116,11 @@ const MIGRATION_LOCK_KEY = 0x5c011bac;
  * that start together take turns: the first migrates, the others find nothing
  * left to do. Each migration commits on its own with its bookkeeping row.
  */
-export async function migratePostgres(client: PoolClient): Promise<void> {
+export async function migratePostgres(
+  client: PoolClient,
+  /** Stops after this version, for tests of a migration from an older schema. */
+  upTo: number = Number.POSITIVE_INFINITY,
+): Promise<void> {
   await client.query("SELECT pg_advisory_lock($1)", [MIGRATION_LOCK_KEY]);
   try {
     await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -129,7 +133,7 @@ export async function migratePostgres(client: PoolClient): Promise<void> {
     );
     const applied = new Set(rows.map((row) => row.version));
     for (const migration of MIGRATIONS) {
-      if (applied.has(migration.version)) continue;
+      if (applied.has(migration.version) || migration.version > upTo) continue;
       await client.query("BEGIN");
       try {
         await client.query(migration.sql);

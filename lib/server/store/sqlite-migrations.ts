@@ -118,8 +118,15 @@ const MIGRATIONS: readonly Migration[] = [
 
 export const LATEST_SQLITE_SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;
 
-/** Brings the schema up to date; an IMMEDIATE transaction keeps two starting processes from racing. */
-export function migrateSqlite(db: Database.Database): void {
+/**
+ * Brings the schema up to date (or to `upTo`, for tests of a migration from
+ * an older schema); an IMMEDIATE transaction keeps two starting processes
+ * from racing.
+ */
+export function migrateSqlite(
+  db: Database.Database,
+  upTo: number = LATEST_SQLITE_SCHEMA_VERSION,
+): void {
   db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
     version    INTEGER PRIMARY KEY,
     name       TEXT    NOT NULL,
@@ -132,7 +139,7 @@ export function migrateSqlite(db: Database.Database): void {
   const run = db.transaction(() => {
     const done = new Set(applied.all().map((row) => row.version));
     for (const migration of MIGRATIONS) {
-      if (done.has(migration.version)) continue;
+      if (done.has(migration.version) || migration.version > upTo) continue;
       db.exec(migration.sql);
       record.run(migration.version, migration.name, Date.now());
     }
