@@ -5,9 +5,12 @@ import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } fr
 import { withRestored } from "@/lib/client/draft-rules";
 import { errorText, NO_ANSWER_TEXT, NOT_CONNECTED_TEXT } from "@/lib/client/error-text";
 import { shouldFocusOnArrival } from "@/lib/client/focus-on-arrival";
+import { lastEditable, type MessageChanges } from "@/lib/client/message-actions";
 import { nameTags } from "@/lib/client/name-tags";
 import { inDisplayOrder, unconfirmed } from "@/lib/client/outbox";
 import { browserReadPositions } from "@/lib/client/read-positions";
+import type { RoomClient } from "@/lib/client/room-client";
+import type { ShownMessage } from "@/lib/client/shown-message";
 import { hasOlder } from "@/lib/client/timeline";
 import { firstUnreadSeq, titleWithUnread, unreadCount } from "@/lib/client/unread";
 import { useDraft } from "@/lib/client/use-draft";
@@ -16,14 +19,34 @@ import { useNow } from "@/lib/client/use-now";
 import { usePageVisible } from "@/lib/client/use-page-visible";
 import { useReadPositions } from "@/lib/client/use-read-positions";
 import { useRoom } from "@/lib/client/use-room";
-import type { RoomListing } from "@/lib/shared/protocol";
-import { Composer } from "./Composer";
+import type { ChatMessage, RoomListing } from "@/lib/shared/protocol";
+import { Composer, type ComposerMode } from "./Composer";
 import { ConnectionStatus, OfflineNotice } from "./ConnectionStatus";
+import { DeleteDialog } from "./DeleteDialog";
+import type { MessageItemActions } from "./MessageItem";
 import { MessageList } from "./MessageList";
 import { NameEditor } from "./NameEditor";
 import { OnlineList } from "./OnlineList";
 import { RoomSwitcher } from "./RoomSwitcher";
 import { TypingIndicator } from "./TypingIndicator";
+
+/**
+ * The room client's change operations (edit, delete, react, reply, jump).
+ * The client branch adds them to RoomClient; until it is merged nothing can
+ * be changed, and the timeline offers no actions.
+ */
+function roomChanges(_client: RoomClient | null): MessageChanges | null {
+  return null;
+}
+
+/** Stored messages as the timeline shows them; the client branch's `snapshot.shown` replaces this. */
+function asShown(messages: readonly ChatMessage[]): readonly ShownMessage[] {
+  return messages.map((message) => ({
+    ...message,
+    reactions: message.reactions.map((reaction) => ({ ...reaction, me: reaction.me ?? false })),
+    pending: false,
+  }));
+}
 
 /** Relative times ("5 minutes ago") are redrawn this often. */
 const CLOCK_TICK_MS = 30_000;
@@ -37,6 +60,8 @@ export function ChatRoom({ room, rooms }: { room: string; rooms: readonly RoomLi
   const visible = usePageVisible();
   const now = useNow(CLOCK_TICK_MS);
   const me = user?.id;
+  const shown = useMemo(() => asShown(timeline.messages), [timeline.messages]);
+  const changes = roomChanges(client);
 
   const waiting = useMemo(
     () => inDisplayOrder(unconfirmed(outbox, timeline.messages, me)),
@@ -100,6 +125,79 @@ export function ChatRoom({ room, rooms }: { room: string; rooms: readonly RoomLi
   useEffect(() => {
     if (shouldFocusOnArrival()) composer.current?.focus({ preventScroll: true });
   }, []);
+
+  // --- changing messages: editing in the box, replying, deleting after asking, jumping to a quoted one ---
+  const [editing, setEditing] = useState<{ id: string; text: string; original: string } | null>(
+    null,
+  );
+  const [replyingTo, setReplyingTo] = useState<{ id: string; seq: number; name: string } | null>(
+    null,
+  );
+  const [deleting, setDeleting] = useState<ShownMessage | null>(null);
+  const [jump, setJump] = useState<{ seq: number; key: number } | null>(null);
+  const composerMode: ComposerMode | null = editing
+    ? { kind: "edit" }
+    : replyingTo
+      ? { kind: "reply", name: replyingTo.name }
+      : null;
+
+  const startEdit = useCallback((message: ShownMessage) => {
+    setReplyingTo(null);
+    setEditing({ id: message.id, text: message.text, original: message.text });
+    composer.current?.focus();
+  }, []);
+
+  const actions = useMemo<MessageItemActions | null>(() => {
+    if (!changes || !me) return null;
+    return {
+      reply(message) {
+        setEditing(null);
+        setReplyingTo({ id: message.id, seq: message.seq, name: message.author.name });
+        composer.current?.focus();
+      },
+      edit: startEdit,
+      remove: setDeleting,
+      toggleReaction: (message, emoji) => changes.toggleReaction(message.id, emoji),
+      reactionUsers: (message, emoji) => changes.reactionUsers(message.id, emoji),
+      jumpTo(reply) {
+        void changes.jumpTo(reply.seq).then((found) => {
+          if (found) setJump((last) => ({ seq: reply.seq, key: (last?.key ?? 0) + 1 }));
+        });
+      },
+    };
+  }, [changes, me, startEdit]);
+
+  function send(text: string) {
+    if (!client) return;
+    if (editing) {
+      if (text !== editing.original) changes?.edit(editing.id, text);
+      setEditing(null);
+      composer.current?.focus();
+      return;
+    }
+    if (replyingTo && changes)
+      changes.say(text, { replyTo: { id: replyingTo.id, seq: replyingTo.seq } });
+    else client.send(text);
+    setReplyingTo(null);
+    setDraft("");
+    setSentCount((n) => n + 1);
+    composer.current?.focus();
+  }
+
+  function closeDeleteDialog(deleted: boolean) {
+    const message = deleting;
+    setDeleting(null);
+    if (deleted || !message) {
+      composer.current?.focus();
+      return;
+    }
+    // Back to the Delete button that opened the dialog.
+    document
+      .querySelector<HTMLButtonElement>(
+        `article[data-id="${CSS.escape(message.id)}"] button[aria-label="Delete"]`,
+      )
+      ?.focus();
+  }
 
   /** A message that was not sent goes back to the box, to be changed and sent again. */
   function edit(clientId: string) {
@@ -206,7 +304,7 @@ export function ChatRoom({ room, rooms }: { room: string; rooms: readonly RoomLi
         <main className="flex min-w-0 flex-1 flex-col">
           <MessageList
             room={room}
-            messages={timeline.messages}
+            messages={shown}
             pending={waiting}
             me={user}
             tags={tags}
@@ -223,23 +321,44 @@ export function ChatRoom({ room, rooms }: { room: string; rooms: readonly RoomLi
             onAtBottomChange={setAtBottom}
             now={now}
             empty={<EmptyRoom room={room} />}
+            actions={actions}
+            editingId={editing?.id ?? null}
+            jump={jump}
           />
           <TypingIndicator typists={activity.typing} tags={tags} />
           {status === "offline" && <OfflineNotice />}
           <Composer
-            value={draft}
-            onChange={setDraft}
+            value={editing ? editing.text : draft}
+            onChange={(text) => (editing ? setEditing({ ...editing, text }) : setDraft(text))}
             inputRef={composer}
-            onSend={(text) => {
-              if (!client) return;
-              client.send(text);
-              setDraft("");
-              setSentCount((n) => n + 1);
-              composer.current?.focus();
+            onSend={send}
+            onTyping={() => {
+              if (!editing) roomActivity?.typing();
             }}
-            onTyping={() => roomActivity?.typing()}
             onStopTyping={() => roomActivity?.stopTyping()}
+            mode={composerMode}
+            onCancelMode={() => {
+              setEditing(null);
+              setReplyingTo(null);
+            }}
+            onEditLast={
+              changes
+                ? () => {
+                    const last = lastEditable(shown, me);
+                    if (last) startEdit(last);
+                  }
+                : undefined
+            }
           />
+          {deleting && (
+            <DeleteDialog
+              onConfirm={() => {
+                changes?.remove(deleting.id);
+                closeDeleteDialog(true);
+              }}
+              onCancel={() => closeDeleteDialog(false)}
+            />
+          )}
         </main>
       </div>
     </div>
