@@ -25,6 +25,7 @@ import { ConnectionStatus, OfflineNotice } from "./ConnectionStatus";
 import { DeleteDialog } from "./DeleteDialog";
 import type { MessageItemActions } from "./MessageItem";
 import { MessageList } from "./MessageList";
+import { preloadFormatting } from "./MessageText";
 import { NameEditor } from "./NameEditor";
 import { OnlineList } from "./OnlineList";
 import { RoomSwitcher } from "./RoomSwitcher";
@@ -124,6 +125,9 @@ export function ChatRoom({ room, rooms }: { room: string; rooms: readonly RoomLi
   const composer = useRef<HTMLTextAreaElement>(null);
   useEffect(() => {
     if (shouldFocusOnArrival()) composer.current?.focus({ preventScroll: true });
+    // Fetched once the page is up, so that formatted messages rarely wait for the renderer.
+    const idle = setTimeout(preloadFormatting, 0);
+    return () => clearTimeout(idle);
   }, []);
 
   // --- changing messages: editing in the box, replying, deleting after asking, jumping to a quoted one ---

@@ -50,11 +50,16 @@ function holdsBlocks(parent: Parents): boolean {
 
 function walk(parent: Parents, source: string): void {
   const block = holdsBlocks(parent);
-  parent.children = parent.children.map((child) => {
+  const children: RootContent[] = [];
+  for (const child of parent.children) {
     const replaced = literal(child, source, block) ?? child;
     if ("children" in replaced) walk(replaced, source);
-    return replaced;
-  }) as typeof parent.children;
+    // One run of text, as it was typed: addresses are found across what the parser had split.
+    const previous = children.at(-1);
+    if (replaced.type === "text" && previous?.type === "text") previous.value += replaced.value;
+    else children.push(replaced);
+  }
+  parent.children = children as typeof parent.children;
 }
 
 /** The remark plugin. */
