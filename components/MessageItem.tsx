@@ -259,7 +259,7 @@ function ReplyQuote({ quote, onJump }: { quote: QuoteView; onJump: () => void })
       <span className="sr-only">Replying to </span>
       {quote.kind === "message" && (
         <span className="shrink-0 font-semibold">{quote.author.name}</span>
-      )}
+      )}{" "}
       <span className={`truncate ${quote.kind === "message" ? "" : "italic"}`}>{text}</span>
     </button>
   );
