@@ -117,7 +117,7 @@ const FormattedText = memo(function FormattedText({
   origin: string | undefined;
 }) {
   return (
-    <div className="flex flex-col gap-1 break-words [overflow-wrap:anywhere]">
+    <div className="space-y-1 break-words [overflow-wrap:anywhere]">
       <Markdown
         remarkPlugins={[[remarkGfm, { singleTilde: false }], remarkLiteralSyntax]}
         rehypePlugins={[[rehypeLinkify, { ownOrigin: origin }]]}

@@ -29,7 +29,7 @@ function ownOrigin(): string | undefined {
  */
 export function PlainText({ text, origin }: { text: string; origin: string | undefined }) {
   return (
-    <div className="flex flex-col gap-1 break-words [overflow-wrap:anywhere]">
+    <div className="space-y-1 break-words [overflow-wrap:anywhere]">
       <p className="whitespace-pre-wrap">
         {linkify(text, origin).map((part, i) =>
           part.kind === "link" ? (
