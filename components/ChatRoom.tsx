@@ -40,6 +40,14 @@ function roomChanges(_client: RoomClient | null): MessageChanges | null {
   return null;
 }
 
+/** Whether the room has messages newer than those held (after a jump), and how to fetch them: the client branch's `snapshot.hasNewer` and `client.loadNewer()`. */
+function roomNewer(_client: RoomClient | null): {
+  hasNewer: boolean;
+  loadNewer: () => Promise<unknown>;
+} {
+  return { hasNewer: false, loadNewer: async () => undefined };
+}
+
 /** Stored messages as the timeline shows them; the client branch's `snapshot.shown` replaces this. */
 function asShown(messages: readonly ChatMessage[]): readonly ShownMessage[] {
   return messages.map((message) => ({
@@ -63,6 +71,7 @@ export function ChatRoom({ room, rooms }: { room: string; rooms: readonly RoomLi
   const me = user?.id;
   const shown = useMemo(() => asShown(timeline.messages), [timeline.messages]);
   const changes = roomChanges(client);
+  const newer = useMemo(() => roomNewer(client), [client]);
 
   const waiting = useMemo(
     () => inDisplayOrder(unconfirmed(outbox, timeline.messages, me)),
@@ -318,6 +327,8 @@ export function ChatRoom({ room, rooms }: { room: string; rooms: readonly RoomLi
             hasOlder={hasOlder(timeline)}
             loadingOlder={snapshot.loadingOlder}
             onLoadOlder={loadOlder}
+            hasNewer={newer.hasNewer}
+            onLoadNewer={newer.loadNewer}
             onEdit={edit}
             onRetry={(clientId) => client?.retry(clientId)}
             onDiscard={(clientId) => client?.discard(clientId)}

@@ -53,6 +53,9 @@ type Props = {
   loadingOlder: boolean;
   /** Resolves with whether older messages arrived. */
   onLoadOlder: () => Promise<boolean>;
+  /** The room has newer messages than those held (after a jump into history). */
+  hasNewer: boolean;
+  onLoadNewer: () => Promise<unknown>;
   onEdit: (clientId: string) => void;
   onRetry: (clientId: string) => void;
   onDiscard: (clientId: string) => void;
@@ -112,9 +115,11 @@ export function MessageList(props: Props) {
   const [olderBlocked, setOlderBlocked] = useState(false);
 
   const slice: Slice = sliceAt(messages, position, DEFAULT_WINDOW);
-  const atEnd = slice.end === messages.length;
+  // The end of what is rendered is the room's newest message: held, and none newer to fetch.
+  const atEnd = slice.end === messages.length && !props.hasNewer;
   const newestSeq = messages.at(-1)?.seq ?? 0;
-  const { onAtBottomChange, onLoadOlder } = props;
+  const { onAtBottomChange, onLoadOlder, onLoadNewer, hasNewer } = props;
+  const loadingNewer = useRef(false);
 
   // Keep the reader's place: follow the end, or put the anchored entry back where it was.
   useLayoutEffect(() => {
@@ -150,7 +155,9 @@ export function MessageList(props: Props) {
     following.current = true;
     setPosition(AT_TAIL);
     setJumps((n) => n + 1);
-  }, []);
+    // After a jump into history the newest messages are not all held: fetch them, then follow.
+    if (hasNewer) void onLoadNewer();
+  }, [hasNewer, onLoadNewer]);
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: a send always scrolls to the end.
   useEffect(() => {
@@ -180,8 +187,25 @@ export function MessageList(props: Props) {
     if (below < EDGE_PX && !atEnd) {
       const down = slideDown(messages, slice, DEFAULT_WINDOW);
       if (down) setPosition(down);
+      else if (hasNewer && joined && !loadingNewer.current) {
+        loadingNewer.current = true;
+        void onLoadNewer().finally(() => {
+          loadingNewer.current = false;
+        });
+      }
     }
-  }, [messages, slice, atEnd, hasOlder, joined, loadingOlder, olderBlocked, onLoadOlder]);
+  }, [
+    messages,
+    slice,
+    atEnd,
+    hasOlder,
+    hasNewer,
+    joined,
+    loadingOlder,
+    olderBlocked,
+    onLoadOlder,
+    onLoadNewer,
+  ]);
 
   useEffect(() => {
     fillEdges();
