@@ -2,6 +2,7 @@ import { fail } from "../../shared/errors";
 import type { Page } from "../../shared/protocol";
 import {
   historyAfterSchema,
+  historyAroundSchema,
   historyBeforeSchema,
   messageSendSchema,
   roomJoinSchema,
@@ -9,19 +10,21 @@ import {
   userRenameSchema,
 } from "../../shared/protocol";
 import type { Logger } from "../logger";
-import type { HistoryAdmission } from "../security/history-budget";
-import type { RateDecision } from "../security/rate-limiter";
 import { pageBytes } from "../store/page-bytes";
+import { registerChangeHandlers } from "./change-handlers";
+import type { ChatIo, ChatLimits, ChatServerDeps, ChatSocket } from "./chat-types";
 import {
-  type ChatIo,
-  type ChatLimits,
-  type ChatServerDeps,
-  type ChatSocket,
-  userRoom,
-} from "./chat-types";
+  chatRoomCount,
+  connectionsIn,
+  forReader,
+  historyRefusal,
+  withinBudget,
+} from "./request-guards";
 import { type Reply, requestHandler } from "./request-handler";
 import type { RoomCreations } from "./room-creations";
 import { announceUser } from "./user-sessions";
+
+export { connectionsIn };
 
 const JOINS_SPENT = "You are joining and leaving rooms too often; wait a moment.";
 
@@ -73,14 +76,17 @@ export function registerChatHandlers(
         // Join before reading: a message committed in between is then both in the
         // page and broadcast, which the client dedupes, instead of in neither.
         await socket.join(room);
-        const messages =
+        // latestRev before the page: whatever changes after it is then either
+        // in the page, broadcast, or replayed by `changes:after latestRev`.
+        const latestRev = await store.latestRev(room);
+        const read =
           since === undefined
             ? await store.latestMessages(room, limit)
             : await store.messagesAfter(room, since, limit);
-        bytes = pageBytes(messages.messages);
+        bytes = pageBytes(read.messages);
+        const messages = await forReader(store, room, socket.data.user.id, read);
         const latestSeq = await store.latestSeq(room);
-        // Placeholder until the change log lands: one change per message so far.
-        reply({ ok: true, room, ...messages, latestSeq, latestRev: latestSeq });
+        reply({ ok: true, room, ...messages, latestSeq, latestRev });
       } finally {
         page.finish(bytes);
       }
@@ -104,7 +110,7 @@ export function registerChatHandlers(
       "message:send",
       messageSendSchema,
       logger,
-      async ({ room, text, clientId }, reply) => {
+      async ({ room, text, clientId, replyTo }, reply) => {
         if (!socket.rooms.has(room)) {
           reply(fail("not_joined", `join room "${room}" before sending to it`));
           return;
@@ -146,6 +152,7 @@ export function registerChatHandlers(
             clientId,
             text,
             author: socket.data.user,
+            ...(replyTo === undefined ? {} : { replyTo }),
           });
           rooms.remember(room);
           reply({ ok: true, message, duplicate });
@@ -165,7 +172,7 @@ export function registerChatHandlers(
       historyBeforeSchema,
       logger,
       async ({ room, before, limit }, reply) => {
-        await readPage(reply, () => store.messagesBefore(room, before, limit));
+        await readPage(reply, () => store.messagesBefore(room, before, limit), room);
       },
     ),
   );
@@ -177,10 +184,54 @@ export function registerChatHandlers(
       historyAfterSchema,
       logger,
       async ({ room, after, limit }, reply) => {
-        await readPage(reply, () => store.messagesAfter(room, after, limit));
+        await readPage(reply, () => store.messagesAfter(room, after, limit), room);
       },
     ),
   );
+
+  socket.on(
+    "history:around",
+    requestHandler(
+      "history:around",
+      historyAroundSchema,
+      logger,
+      async ({ room, seq, limit }, reply) => {
+        const admission = await limits.history.admit(socket);
+        if (!admission.allowed) {
+          reply(historyRefusal(admission));
+          return;
+        }
+        let bytes = 0;
+        try {
+          // The message at `seq` (or the first after it) opens the later half.
+          const earlier = Math.floor(limit / 2);
+          const [before, after] = await Promise.all([
+            earlier > 0
+              ? store.messagesBefore(room, seq, earlier)
+              : store.messagesBefore(room, seq, 1).then((page) => ({
+                  messages: [],
+                  hasMore: page.messages.length > 0,
+                })),
+            store.messagesAfter(room, seq - 1, limit - earlier),
+          ]);
+          const page = await forReader(store, room, socket.data.user.id, {
+            messages: [...before.messages, ...after.messages],
+          });
+          bytes = pageBytes(page.messages);
+          reply({
+            ok: true,
+            messages: page.messages,
+            hasMoreBefore: before.hasMore,
+            hasMoreAfter: after.hasMore,
+          });
+        } finally {
+          admission.finish(bytes);
+        }
+      },
+    ),
+  );
+
+  registerChangeHandlers(io, socket, deps, limits, logger);
 
   socket.on(
     "user:rename",
@@ -194,7 +245,11 @@ export function registerChatHandlers(
   );
 
   /** A page of history, within the address's history budget. */
-  async function readPage(reply: Reply<Page>, read: () => Promise<Page>): Promise<void> {
+  async function readPage(
+    reply: Reply<Page>,
+    read: () => Promise<Page>,
+    room: string,
+  ): Promise<void> {
     const admission = await limits.history.admit(socket);
     if (!admission.allowed) {
       reply(historyRefusal(admission));
@@ -204,37 +259,9 @@ export function registerChatHandlers(
     try {
       const page = await read();
       bytes = pageBytes(page.messages);
-      reply({ ok: true, ...page });
+      reply({ ok: true, ...(await forReader(store, room, socket.data.user.id, page)) });
     } finally {
       admission.finish(bytes);
     }
   }
-}
-
-/** True when a budget allowed the request; else answers the refusal. */
-function withinBudget(decision: RateDecision, reply: Reply<object>, message: string): boolean {
-  if (decision.allowed) return true;
-  reply(fail("rate_limited", message, decision.retryAfterMs));
-  return false;
-}
-
-function historyRefusal(admission: Extract<HistoryAdmission, { allowed: false }>) {
-  return fail(
-    "rate_limited",
-    "Too much history read from this address; wait a moment.",
-    admission.retryAfterMs,
-  );
-}
-
-/** Connections in a room on this instance: what a broadcast to it costs here. */
-export function connectionsIn(io: ChatIo, room: string): number {
-  return io.of("/").adapter.rooms.get(room)?.size ?? 0;
-}
-
-/** Chat rooms this connection joined, leaving out its own and its user's private rooms. */
-function chatRoomCount(socket: ChatSocket): number {
-  const own = userRoom(socket.data.user.id);
-  let count = 0;
-  for (const room of socket.rooms) if (room !== socket.id && room !== own) count++;
-  return count;
 }

@@ -19,7 +19,7 @@ afterEach(async () => {
 });
 
 describe("room:join", () => {
-  it("answers an empty room with no messages, nothing more, and latestSeq 0", async () => {
+  it("answers an empty room with no messages, nothing more, and latestSeq and latestRev 0", async () => {
     const { socket } = await server.connect();
     expect(await request(socket, "room:join", { room: "empty" })).toEqual({
       ok: true,
@@ -27,6 +27,7 @@ describe("room:join", () => {
       messages: [],
       hasMore: false,
       latestSeq: 0,
+      latestRev: 0,
     });
   });
 

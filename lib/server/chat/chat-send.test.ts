@@ -50,6 +50,11 @@ describe("message:send", () => {
         author: ana.session.user,
         text: "olá",
         createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
+        rev: 1,
+        editedAt: null,
+        deleted: false,
+        replyTo: null,
+        reactions: [],
       },
     });
     if (!ack.ok) return;

@@ -2,7 +2,7 @@ import { join } from "node:path";
 import { io } from "socket.io-client";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import type { ChatClientSocket } from "../../client/room-client";
-import type { ChatMessage } from "../../shared/protocol";
+import type { ChatMessage, RequestEvent, RequestOf, Result, ResultOf } from "../../shared/protocol";
 import { request } from "../testing/chat-test-server";
 import { PROJECT_ROOT, ServerProcess } from "../testing/server-process";
 
@@ -131,6 +131,40 @@ class Bot {
     }
   }
 
+  /**
+   * A change (edit, delete, reaction), resent as it is until answered: the
+   * protocol makes every change safe to resend. Changes need no join.
+   */
+  async changeUntilAcked<E extends RequestEvent>(
+    event: E,
+    payload: RequestOf<E>,
+    deadline: number,
+  ): Promise<ResultOf<E>> {
+    for (;;) {
+      while (!this.socket.connected) {
+        if (Date.now() > deadline) throw new Error(`${this.name} could not reconnect in time`);
+        await sleep(20);
+      }
+      this.attempts++;
+      const emitter = this.socket.timeout(ACK_TIMEOUT_MS) as unknown as {
+        emitWithAck(event: E, payload: RequestOf<E>): Promise<Result<ResultOf<E>>>;
+      };
+      let result: Result<ResultOf<E>>;
+      try {
+        result = await emitter.emitWithAck(event, payload);
+      } catch {
+        continue; // maybe applied, maybe not; the same change again is applied at most once
+      }
+      if (result.ok) {
+        this.onAck();
+        return result;
+      }
+      if (result.error.code === "rate_limited" || result.error.code === "unavailable")
+        await sleep(result.error.retryAfterMs ?? 100);
+      else throw new Error(`${this.name}: ${event} refused: ${result.error.code}`);
+    }
+  }
+
   async run(count: number, inFlight: number, deadline: number): Promise<void> {
     let next = 0;
     const worker = async () => {
@@ -145,7 +179,9 @@ class Bot {
 }
 
 /** Everything stored in the room, read back over the protocol as any client would. */
-async function readRoom(url: string): Promise<{ messages: ChatMessage[]; latestSeq: number }> {
+async function readRoom(
+  url: string,
+): Promise<{ messages: ChatMessage[]; latestSeq: number }> {
   const socket: ChatClientSocket = io(url, { transports: ["websocket"], forceNew: true });
   try {
     const joined = await request(socket, "room:join", { room: ROOM, since: 0, limit: 200 });
@@ -293,6 +329,216 @@ describe("crash recovery (SIGKILL of the server process)", () => {
       // Every bot finished, so every message written was acknowledged and stored; nothing else was.
       expect(acked.size).toBe(total);
       expect([...storedByClientId.keys()].sort()).toEqual([...written].sort());
+    },
+    RUN_DEADLINE_MS + 3 * RESTART_ALLOWANCE_MS,
+  );
+});
+
+/** Every message of the room in its current state, replayed with `changes:after 0` in small pages. */
+async function replayChanges(url: string): Promise<{ messages: ChatMessage[]; latestRev: number }> {
+  const socket: ChatClientSocket = io(url, { transports: ["websocket"], forceNew: true });
+  try {
+    const messages: ChatMessage[] = [];
+    let after = 0;
+    for (;;) {
+      const page = await request(socket, "changes:after", { room: ROOM, after, limit: 37 });
+      if (!page.ok) throw new Error(`changes:after failed: ${page.error.code}`);
+      messages.push(...page.messages);
+      if (!page.hasMore) return { messages, latestRev: page.latestRev };
+      after = page.messages.at(-1)?.rev ?? after;
+    }
+  } finally {
+    socket.disconnect();
+  }
+}
+
+const CHANGE_RUNS = 3;
+const MESSAGES_KEPT_PER_BOT = 6;
+const MESSAGES_DOOMED_PER_BOT = 2;
+const CHANGES_PER_BOT = 30;
+const EMOJI = ["👍", "🎉", "❤️", "🇵🇹", "👩🏽‍💻"] as const;
+
+/** One change a bot makes, on one message (by its index among every bot's messages). */
+type PlannedChange =
+  | { kind: "edit"; target: number; text: string }
+  | { kind: "delete"; target: number }
+  | { kind: "reaction"; target: number; emoji: string; added: boolean };
+
+/** What the room must hold once every planned change was acknowledged. */
+type ExpectedMessage = { text: string; deleted: boolean; reactions: Map<string, Set<string>> };
+
+/**
+ * Each bot's changes, and the state they lead to. A message is either kept
+ * (its author edits it, everyone toggles reactions on it) or doomed (its
+ * author edits it, then deletes it, and nobody else touches it), and each
+ * bot's changes to one message are made one after another: so every change
+ * changes something exactly once, whatever the interleaving, and the room
+ * must end at rev (messages + changes) with each message as planned.
+ */
+function planChanges(
+  next: () => number,
+  messages: { author: number; text: string; doomed: boolean }[],
+): { plans: PlannedChange[][]; expected: ExpectedMessage[] } {
+  const expected: ExpectedMessage[] = messages.map((m) => ({
+    text: m.text,
+    deleted: false,
+    reactions: new Map(),
+  }));
+  const kept = messages.flatMap((m, i) => (m.doomed ? [] : [i]));
+  const plans = Array.from({ length: BOTS }, (_, bot) => {
+    const plan: PlannedChange[] = [];
+    const own = kept.filter((i) => messages[i]?.author === bot);
+    for (let n = 0; n < CHANGES_PER_BOT; n++) {
+      if (next() < 0.3 && own.length > 0) {
+        const target = own[Math.floor(next() * own.length)] ?? 0;
+        const text = `edit by bot${bot} #${n}`;
+        plan.push({ kind: "edit", target, text });
+        const state = expected[target];
+        if (state) state.text = text;
+        continue;
+      }
+      const target = kept[Math.floor(next() * kept.length)] ?? 0;
+      const emoji = EMOJI[Math.floor(next() * EMOJI.length)] ?? "👍";
+      const state = expected[target];
+      if (!state) continue;
+      const holders = state.reactions.get(emoji) ?? new Set<string>();
+      const added = !holders.has(`bot${bot}`);
+      if (added) holders.add(`bot${bot}`);
+      else holders.delete(`bot${bot}`);
+      state.reactions.set(emoji, holders);
+      plan.push({ kind: "reaction", target, emoji, added });
+    }
+    for (const [target, m] of messages.entries()) {
+      if (!m.doomed || m.author !== bot) continue;
+      plan.push({ kind: "edit", target, text: `last words of bot${bot} #${target}` });
+      plan.push({ kind: "delete", target });
+      const state = expected[target];
+      if (state) Object.assign(state, { text: "", deleted: true, reactions: new Map() });
+    }
+    return plan;
+  });
+  return { plans, expected };
+}
+
+function countsOf(reactions: Map<string, Set<string>>): [string, number][] {
+  return [...reactions]
+    .filter(([, holders]) => holders.size > 0)
+    .map(([emoji, holders]): [string, number] => [emoji, holders.size])
+    .sort(([a], [b]) => (a < b ? -1 : 1));
+}
+
+describe("crash recovery of changes (SIGKILL while edits, deletes and reactions are in flight)", () => {
+  const next = random(SEED ^ 0x5eed);
+
+  it.each(Array.from({ length: CHANGE_RUNS }, (_, run) => run))(
+    `run %i: every acknowledged change is reflected, none applied twice, revs gap-free (seed ${SEED})`,
+    async () => {
+      server = await ServerProcess.start({ args: ["--import", "tsx", SERVER_ENTRY] });
+      const proc = server;
+      let ackCount = 0;
+      let notify: (() => void) | null = null;
+      const onAck = () => {
+        ackCount++;
+        notify?.();
+      };
+      bots = Array.from({ length: BOTS }, (_, i) => new Bot(proc.url, `bot${i}`, onAck));
+      const deadline = Date.now() + RUN_DEADLINE_MS;
+      const perBot = MESSAGES_KEPT_PER_BOT + MESSAGES_DOOMED_PER_BOT;
+      await Promise.all(bots.map((bot) => bot.run(perBot, IN_FLIGHT_PER_BOT, deadline)));
+
+      const messages = bots.flatMap((bot, author) =>
+        bot.written.map((clientId, i) => ({
+          author,
+          id: bot.acked.get(clientId)?.id ?? "",
+          text: `message ${clientId}`,
+          doomed: i >= MESSAGES_KEPT_PER_BOT,
+        })),
+      );
+      const { plans, expected } = planChanges(next, messages);
+      const totalChanges = plans.reduce((n, plan) => n + plan.length, 0);
+
+      // Each bot's changes to one message go through one worker, in order.
+      const applying = Promise.all(
+        bots.map((bot, b) =>
+          Promise.all(
+            Array.from({ length: IN_FLIGHT_PER_BOT }, async (_, worker) => {
+              for (const change of plans[b] ?? []) {
+                if (change.target % IN_FLIGHT_PER_BOT !== worker) continue;
+                const id = messages[change.target]?.id ?? "";
+                if (change.kind === "edit")
+                  await bot.changeUntilAcked(
+                    "message:edit",
+                    { room: ROOM, id, text: change.text },
+                    deadline,
+                  );
+                else if (change.kind === "delete")
+                  await bot.changeUntilAcked("message:delete", { room: ROOM, id }, deadline);
+                else
+                  await bot.changeUntilAcked(
+                    change.added ? "reaction:add" : "reaction:remove",
+                    { room: ROOM, id, emoji: change.emoji },
+                    deadline,
+                  );
+              }
+            }),
+          ),
+        ),
+      );
+      applying.catch(() => {});
+
+      const start = ackCount;
+      const killPoints = [0.2, 0.6]
+        .map((share) => start + Math.floor(totalChanges * (share + 0.2 * next())))
+        .sort((a, b) => a - b);
+      for (const point of killPoints) {
+        const reached = new Promise<void>((resolve) => {
+          notify = () => {
+            if (ackCount >= point) resolve();
+          };
+          notify();
+        });
+        await Promise.race([reached, applying]);
+        notify = null;
+        await sleep(Math.floor(next() * 25));
+        await proc.restart("SIGKILL");
+      }
+      await applying;
+
+      const resends = bots.reduce((n, bot) => n + bot.attempts, 0) - messages.length - totalChanges;
+      console.log(
+        `crash test of changes (seed ${SEED}): ${messages.length} messages, ${totalChanges} changes, ` +
+          `killed after ${killPoints.map((p) => p - start).join(" and ")} change acks, ${resends} resends`,
+      );
+      const replayed = await replayChanges(proc.url);
+      const revs = replayed.messages.map((m) => m.rev);
+      // Each message once, ascending by rev; the room took one rev per message and per change.
+      expect(new Set(replayed.messages.map((m) => m.id)).size).toBe(messages.length);
+      expect(revs).toEqual(revs.toSorted((a, b) => a - b));
+      expect(new Set(revs).size).toBe(revs.length);
+      expect(replayed.latestRev).toBe(messages.length + totalChanges);
+      expect(revs.at(-1)).toBe(replayed.latestRev);
+      const byId = new Map(replayed.messages.map((m) => [m.id, m]));
+      const actual = messages.map((m) => {
+        const stored = byId.get(m.id);
+        return {
+          text: stored?.text,
+          deleted: stored?.deleted,
+          reactions: (stored?.reactions ?? [])
+            .map((r): [string, number] => [r.emoji, r.count])
+            .sort(([a], [b]) => (a < b ? -1 : 1)),
+        };
+      });
+      expect(actual).toEqual(
+        expected.map((e) => ({
+          text: e.text,
+          deleted: e.deleted,
+          reactions: countsOf(e.reactions),
+        })),
+      );
+      const { messages: history } = await readRoom(proc.url);
+      expect(history.map((m) => m.seq)).toEqual(
+        Array.from({ length: messages.length }, (_, i) => i + 1),
+      );
     },
     RUN_DEADLINE_MS + 3 * RESTART_ALLOWANCE_MS,
   );

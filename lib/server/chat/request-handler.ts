@@ -4,7 +4,14 @@ import { fail, type ProtocolError } from "../../shared/errors";
 import type { RequestEvent, Result, ResultOf } from "../../shared/protocol";
 import { toProtocolError } from "../../shared/protocol";
 import type { Logger } from "../logger";
-import { StoreUnavailableError } from "../store/types";
+import { ChangeRefusedError, StoreUnavailableError } from "../store/types";
+
+/** What each refusal of the store's change rules tells the client. */
+const REFUSALS: Record<ChangeRefusedError["code"], string> = {
+  not_found: "There is no such message in that room.",
+  forbidden: "Only its author may change this message.",
+  reaction_limit: "This message already carries as many different emoji as a message may.",
+};
 
 export type Reply<R extends object> = (result: Result<R>) => void;
 
@@ -59,6 +66,7 @@ function toFailure(
   error: unknown,
   logger: Logger,
 ): { ok: false; error: ProtocolError } {
+  if (error instanceof ChangeRefusedError) return fail(error.code, REFUSALS[error.code]);
   if (error instanceof StoreUnavailableError) {
     // Storage faults are logged where the store's health changes, once, not per request.
     logger.debug({ event, err: error }, "database unavailable");

@@ -11,10 +11,19 @@ const EVENTS: readonly RequestEvent[] = [
   "room:join",
   "room:leave",
   "message:send",
+  "message:edit",
+  "message:delete",
+  "reaction:add",
+  "reaction:remove",
+  "reaction:users",
   "history:before",
   "history:after",
+  "history:around",
+  "changes:after",
   "user:rename",
 ];
+/** Stand-ins for the ids of messages stored before the run, swapped in before sending. */
+const KNOWN_IDS = ["#0", "#1", "#2"];
 /** socket.io-client refuses to emit these, so they cannot be fuzzed from it. */
 const RESERVED = new Set(["connect", "connect_error", "disconnect", "disconnecting"]);
 const RESERVED_BY_NODE = new Set(["newListener", "removeListener"]);
@@ -73,6 +82,10 @@ const shapes = fc.oneof(
       before: field(fc.integer({ min: -5, max: 1_000 })),
       after: field(fc.integer({ min: -5, max: 1_000 })),
       limit: field(fc.oneof(fc.integer(), fc.double())),
+      seq: field(fc.integer({ min: -5, max: 1_000 })),
+      id: field(fc.oneof(fc.constantFrom(...KNOWN_IDS), fc.uuid())),
+      replyTo: field(fc.constantFrom(...KNOWN_IDS)),
+      emoji: field(fc.oneof(fc.constantFrom("👍", "❤", "🇵🇹", "👩🏽‍💻", "👍👍", "a", ""), text(8))),
     },
     { requiredKeys: ["room", "text", "clientId"] },
   ),
@@ -117,12 +130,22 @@ type UntypedEmitter = {
 describe("arbitrary JSON at every event", () => {
   let server: ChatTestServer;
   let socket: ChatClientSocket;
+  /** Messages stored before the run, so that changes reach the paths that store. */
+  const knownIds: string[] = [];
 
   beforeAll(async () => {
     // The rate budgets are lifted in tests: this is about what the handlers accept, not how often.
     server = await ChatTestServer.start({ limits: { maxRoomsPerConnection: 1_000_000 } });
     socket = (await server.connect()).socket;
     expect(await request(socket, "room:join", { room: "fuzz" })).toMatchObject({ ok: true });
+    for (const n of [0, 1, 2]) {
+      const sent = await request(socket, "message:send", {
+        room: "fuzz",
+        text: `known ${n}`,
+        clientId: `known-${n}`,
+      });
+      if (sent.ok) knownIds.push(sent.message.id);
+    }
   });
 
   afterAll(async () => {
@@ -132,8 +155,20 @@ describe("arbitrary JSON at every event", () => {
   it("never crashes the server, always answers a request with a protocol result, and stores only valid data", async () => {
     // What the server acknowledged as stored, to hold the database to it.
     const acknowledged = new Map<string, string>();
+    const deleted = new Set<string>();
+    for (const [n, id] of knownIds.entries()) acknowledged.set(id, `known ${n}`);
+    const withKnownIds = (body: unknown) => {
+      if (typeof body !== "object" || body === null || Array.isArray(body)) return body;
+      const swapped: Record<string, unknown> = { ...body };
+      for (const key of ["id", "replyTo"]) {
+        const index = KNOWN_IDS.indexOf(swapped[key] as string);
+        if (index >= 0) swapped[key] = knownIds[index];
+      }
+      return swapped;
+    };
     await fc.assert(
-      fc.asyncProperty(event, payload, async (name, body) => {
+      fc.asyncProperty(event, payload, async (name, generated) => {
+        const body = withKnownIds(generated);
         const untyped = socket as unknown as UntypedEmitter;
         if (!(EVENTS as readonly string[]).includes(name)) {
           untyped.emit(name, body);
@@ -145,8 +180,12 @@ describe("arbitrary JSON at every event", () => {
         );
         // Throws unless the answer is { ok: true, … } or a known error code with a message.
         fromAck(ack);
-        const stored = (ack as { message?: { id: string; text: string } }).message;
-        if (name === "message:send" && stored) acknowledged.set(stored.id, stored.text);
+        const stored = (ack as { message?: { id: string; text: string; deleted: boolean } })
+          .message;
+        if (stored && (ack as { ok: boolean }).ok) {
+          acknowledged.set(stored.id, stored.text);
+          if (stored.deleted) deleted.add(stored.id);
+        }
         expect(socket.connected).toBe(true);
         // A generated room:leave may take the socket out of "fuzz"; rejoin so that
         // later sends still reach the storing path, whatever the random order.
@@ -158,7 +197,10 @@ describe("arbitrary JSON at every event", () => {
     const { messages, users } = readDb(server.dbPath);
     // The generator reaches the paths that store, not only the ones that refuse.
     expect(messages.length).toBeGreaterThan(0);
-    expect(messages.map(messageViolation).filter(Boolean)).toEqual([]);
+    // A deleted message is a tombstone with no text; every other stored message keeps the rules.
+    const living = messages.filter((message) => !deleted.has(message.id));
+    expect(living.map(messageViolation).filter(Boolean)).toEqual([]);
+    for (const message of messages.filter((m) => deleted.has(m.id))) expect(message.text).toBe("");
     // Stored verbatim: what the database holds is exactly what was acknowledged.
     for (const message of messages) expect(message.text).toBe(acknowledged.get(message.id));
     expect(users.map((user) => nameViolation(user.name)).filter(Boolean)).toEqual([]);

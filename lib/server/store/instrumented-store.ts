@@ -1,5 +1,12 @@
-import type { Page, RoomSummary, User } from "../../shared/protocol";
-import type { AppendResult, ChatStore, NewMessage } from "./types";
+import type {
+  ChangesPage,
+  ChatMessage,
+  Page,
+  ReactionUsersResult,
+  RoomSummary,
+  User,
+} from "../../shared/protocol";
+import type { AppendResult, ChangeRequest, ChangeResult, ChatStore, NewMessage } from "./types";
 
 type Observe = (operation: string, seconds: number) => void;
 
@@ -25,6 +32,30 @@ export class InstrumentedStore implements ChatStore {
 
   appendMessage(input: NewMessage): Promise<AppendResult> {
     return this.time("appendMessage", () => this.inner.appendMessage(input));
+  }
+  changeMessage(input: ChangeRequest): Promise<ChangeResult> {
+    return this.time("changeMessage", () => this.inner.changeMessage(input));
+  }
+  changesAfter(room: string, after: number, limit: number): Promise<ChangesPage> {
+    return this.time("changesAfter", () => this.inner.changesAfter(room, after, limit));
+  }
+  reactionUsers(
+    room: string,
+    id: string,
+    emoji: string,
+    limit: number,
+  ): Promise<ReactionUsersResult> {
+    return this.time("reactionUsers", () => this.inner.reactionUsers(room, id, emoji, limit));
+  }
+  ownReactions(
+    room: string,
+    userId: string,
+    messages: readonly ChatMessage[],
+  ): Promise<Map<string, string[]>> {
+    return this.time("ownReactions", () => this.inner.ownReactions(room, userId, messages));
+  }
+  latestRev(room: string): Promise<number> {
+    return this.time("latestRev", () => this.inner.latestRev(room));
   }
   latestMessages(room: string, limit: number): Promise<Page> {
     return this.time("latestMessages", () => this.inner.latestMessages(room, limit));

@@ -79,6 +79,33 @@ const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX rooms_for_listing ON rooms (shared DESC, last_message_at DESC);
     `,
   },
+  {
+    version: 5,
+    name: "the change log: revs, edits, deletes, replies and reactions",
+    // As in the SQLite migration: every stored message's rev is its seq.
+    sql: `
+      ALTER TABLE rooms ADD COLUMN latest_rev bigint NOT NULL DEFAULT 0;
+      UPDATE rooms SET latest_rev = latest_seq;
+      ALTER TABLE messages ADD COLUMN rev bigint NOT NULL DEFAULT 0;
+      UPDATE messages SET rev = seq;
+      ALTER TABLE messages ADD COLUMN edited_at timestamptz;
+      ALTER TABLE messages ADD COLUMN deleted boolean NOT NULL DEFAULT false;
+      ALTER TABLE messages ADD COLUMN reply_to_id text;
+      ALTER TABLE messages ADD COLUMN reply_to_seq bigint;
+      ALTER TABLE messages ADD COLUMN reactions text;
+      CREATE UNIQUE INDEX messages_by_rev ON messages (room, rev);
+
+      CREATE TABLE reactions (
+        room    text   NOT NULL,
+        seq     bigint NOT NULL,
+        emoji   text   NOT NULL,
+        user_id text   NOT NULL,
+        rev     bigint NOT NULL,
+        PRIMARY KEY (room, seq, emoji, user_id)
+      );
+      CREATE INDEX reactions_by_user ON reactions (room, user_id, seq);
+    `,
+  },
 ];
 
 /** Any constant works; it only has to be the same for every instance of the app. */
@@ -89,7 +116,11 @@ const MIGRATION_LOCK_KEY = 0x5c011bac;
  * that start together take turns: the first migrates, the others find nothing
  * left to do. Each migration commits on its own with its bookkeeping row.
  */
-export async function migratePostgres(client: PoolClient): Promise<void> {
+export async function migratePostgres(
+  client: PoolClient,
+  /** Stops after this version, for tests of a migration from an older schema. */
+  upTo: number = Number.POSITIVE_INFINITY,
+): Promise<void> {
   await client.query("SELECT pg_advisory_lock($1)", [MIGRATION_LOCK_KEY]);
   try {
     await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -102,7 +133,7 @@ export async function migratePostgres(client: PoolClient): Promise<void> {
     );
     const applied = new Set(rows.map((row) => row.version));
     for (const migration of MIGRATIONS) {
-      if (applied.has(migration.version)) continue;
+      if (applied.has(migration.version) || migration.version > upTo) continue;
       await client.query("BEGIN");
       try {
         await client.query(migration.sql);

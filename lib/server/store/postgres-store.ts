@@ -1,6 +1,13 @@
 import pg from "pg";
 import { MAX_PAGE_BYTES, MESSAGE_OVERHEAD_BYTES } from "../../shared/limits";
-import type { ChatMessage, Page, User } from "../../shared/protocol";
+import type {
+  ChangesPage,
+  ChatMessage,
+  Page,
+  ReactionUsersResult,
+  User,
+} from "../../shared/protocol";
+import { countReactions, decideChange, decodeReactions, encodeReactions } from "./message-changes";
 import { takePage } from "./page-bytes";
 import { migratePostgres } from "./postgres-migrations";
 import { classifyPostgresError, describeFault } from "./storage-faults";
@@ -8,6 +15,9 @@ import { StoreHealth, type StoreHealthOptions } from "./store-health";
 import { timeOrderedId } from "./time-ordered-id";
 import {
   type AppendResult,
+  ChangeRefusedError,
+  type ChangeRequest,
+  type ChangeResult,
   type ChatStore,
   type NewMessage,
   type RoomSummary,
@@ -24,9 +34,16 @@ type MessageRow = {
   author_name: string;
   text: string;
   created_at: Date;
+  rev: string;
+  edited_at: Date | null;
+  deleted: boolean;
+  reply_to_id: string | null;
+  reply_to_seq: string | null;
+  reactions: string | null;
 };
 
-const MESSAGE_COLUMNS = "room, seq, id, client_id, author_id, author_name, text, created_at";
+const MESSAGE_COLUMNS =
+  "room, seq, id, client_id, author_id, author_name, text, created_at, rev, edited_at, deleted, reply_to_id, reply_to_seq, reactions";
 
 const UNIQUE_VIOLATION = "23505";
 
@@ -42,17 +59,25 @@ function toMessage(row: MessageRow): ChatMessage {
     id: row.id,
     room: row.room,
     seq: Number(row.seq),
+    rev: Number(row.rev),
     clientId: row.client_id,
     author: { id: row.author_id, name: row.author_name },
     text: row.text,
     createdAt: row.created_at.toISOString(),
-    // Placeholders until the change log lands: every message's only change is its creation.
-    rev: Number(row.seq),
-    editedAt: null,
-    deleted: false,
-    replyTo: null,
-    reactions: [],
+    editedAt: row.edited_at?.toISOString() ?? null,
+    deleted: row.deleted,
+    replyTo:
+      row.reply_to_id === null || row.reply_to_seq === null
+        ? null
+        : { id: row.reply_to_id, seq: Number(row.reply_to_seq) },
+    reactions: decodeReactions(row.reactions),
   };
+}
+
+function maxRev(rows: readonly MessageRow[]): number {
+  let highest = 0;
+  for (const row of rows) highest = Math.max(highest, Number(row.rev));
+  return highest;
 }
 
 function toPage(rows: MessageRow[], limit: number, newestFirst: boolean): Page {
@@ -69,21 +94,22 @@ function toPage(rows: MessageRow[], limit: number, newestFirst: boolean): Page {
  * taken however long), so that a page of the longest messages is not
  * shipped whole to be trimmed here. `takePage` then applies the same rule.
  */
-function pageQuery(where: string, order: "ASC" | "DESC"): string {
+function pageQuery(where: string, order: "ASC" | "DESC", by: "seq" | "rev" = "seq"): string {
   const weight = `(octet_length(text) + ${MESSAGE_OVERHEAD_BYTES})`;
   return `SELECT ${MESSAGE_COLUMNS} FROM (
       SELECT ${MESSAGE_COLUMNS},
-        sum(${weight}) OVER (ORDER BY seq ${order}) - ${weight} AS before_row,
-        row_number() OVER (ORDER BY seq ${order}) AS position
-      FROM messages WHERE ${where} ORDER BY seq ${order} LIMIT $LIMIT
+        sum(${weight}) OVER (ORDER BY ${by} ${order}) - ${weight} AS before_row,
+        row_number() OVER (ORDER BY ${by} ${order}) AS position
+      FROM messages WHERE ${where} ORDER BY ${by} ${order} LIMIT $LIMIT
     ) page
     WHERE before_row <= ${MAX_PAGE_BYTES} OR position <= 2
-    ORDER BY seq ${order}`;
+    ORDER BY ${by} ${order}`;
 }
 
 const NEWEST_PAGE = pageQuery("room = $1", "DESC").replace("$LIMIT", "$2");
 const PAGE_BEFORE = pageQuery("room = $1 AND seq < $2", "DESC").replace("$LIMIT", "$3");
 const PAGE_AFTER = pageQuery("room = $1 AND seq > $2", "ASC").replace("$LIMIT", "$3");
+const CHANGES_AFTER = pageQuery("room = $1 AND rev > $2", "ASC", "rev").replace("$LIMIT", "$3");
 
 export type PostgresStoreOptions = StoreHealthOptions & {
   /** Connections in the pool; each in-flight send holds one for its transaction. */
@@ -246,26 +272,37 @@ export class PostgresStore implements ChatStore {
         await client.query("COMMIT");
         return { message: toMessage(found), duplicate: true };
       }
+      let answered: { id: string; seq: string } | undefined;
+      if (input.replyTo !== undefined) {
+        const found = await client.query<{ id: string; seq: string }>(
+          "SELECT id, seq FROM messages WHERE id = $1 AND room = $2",
+          [input.replyTo, input.room],
+        );
+        answered = found.rows[0];
+        if (!answered) throw new ChangeRefusedError("not_found");
+      }
       // The author's first write makes their row; a rename since then keeps its name.
       await client.query(
         "INSERT INTO users (id, name, created_at) VALUES ($1, $2, now()) ON CONFLICT (id) DO NOTHING",
         [input.author.id, input.author.name],
       );
       // A room is shared once someone other than its first author writes in it.
-      const bumped = await client.query<{ latest_seq: string; now: Date }>(
-        `INSERT INTO rooms (name, latest_seq, last_message_at, first_author, shared)
-         VALUES ($1, 1, clock_timestamp(), $2, false)
+      const bumped = await client.query<{ latest_seq: string; latest_rev: string; now: Date }>(
+        `INSERT INTO rooms (name, latest_seq, latest_rev, last_message_at, first_author, shared)
+         VALUES ($1, 1, 1, clock_timestamp(), $2, false)
          ON CONFLICT (name) DO UPDATE SET latest_seq = rooms.latest_seq + 1,
+           latest_rev = rooms.latest_rev + 1,
            last_message_at = excluded.last_message_at,
            first_author = coalesce(rooms.first_author, excluded.first_author),
            shared = rooms.shared OR coalesce(rooms.first_author, excluded.first_author) <> excluded.first_author
-         RETURNING latest_seq, last_message_at AS now`,
+         RETURNING latest_seq, latest_rev, last_message_at AS now`,
         [input.room, input.author.id],
       );
       const bump = bumped.rows[0];
       if (!bump) throw new Error("room sequence was not returned");
       const inserted = await client.query<MessageRow>(
-        `INSERT INTO messages (${MESSAGE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING ${MESSAGE_COLUMNS}`,
+        `INSERT INTO messages (${MESSAGE_COLUMNS})
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, NULL, false, $10, $11, NULL) RETURNING ${MESSAGE_COLUMNS}`,
         [
           input.room,
           bump.latest_seq,
@@ -275,6 +312,9 @@ export class PostgresStore implements ChatStore {
           input.author.name,
           input.text,
           bump.now,
+          bump.latest_rev,
+          answered?.id ?? null,
+          answered?.seq ?? null,
         ],
       );
       await client.query("COMMIT");
@@ -289,6 +329,191 @@ export class PostgresStore implements ChatStore {
       // A connection that failed mid-transaction is discarded rather than reused.
       client.release(broken);
     }
+  }
+
+  changeMessage(input: ChangeRequest): Promise<ChangeResult> {
+    return this.run("write", () => this.inTransaction((client) => this.changeOnce(client, input)));
+  }
+
+  /** One transaction on its own connection; a connection that failed mid-way is discarded. */
+  private async inTransaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    let broken = false;
+    try {
+      await client.query("BEGIN");
+      const result = await work(client);
+      await client.query("COMMIT");
+      return result;
+    } catch (error) {
+      broken = classifyPostgresError(error)?.kind === "connection";
+      if (!broken) await client.query("ROLLBACK").catch(() => {});
+      throw error;
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  private async changeOnce(
+    client: pg.PoolClient,
+    { room, id, actor, change }: ChangeRequest,
+  ): Promise<ChangeResult> {
+    // The room's row is locked first, as appends lock it: changes to a room
+    // (from any instance) take turns, so each reads the state the previous
+    // committed, and a rolled-back change gives its rev back.
+    const locked = await client.query("SELECT 1 FROM rooms WHERE name = $1 FOR UPDATE", [room]);
+    if (locked.rowCount === 0) throw new ChangeRefusedError("not_found");
+    const found = await client.query<MessageRow>(
+      `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE id = $1 AND room = $2`,
+      [id, room],
+    );
+    const row = found.rows[0];
+    if (!row) throw new ChangeRefusedError("not_found");
+    const mineOf = async () =>
+      (
+        await client.query<{ emoji: string }>(
+          "SELECT emoji FROM reactions WHERE room = $1 AND seq = $2 AND user_id = $3 ORDER BY rev",
+          [room, row.seq, actor.id],
+        )
+      ).rows.map((r) => r.emoji);
+    const mineBefore = await mineOf();
+    const reactions = decodeReactions(row.reactions);
+    const decision = decideChange(
+      {
+        authorId: row.author_id,
+        text: row.text,
+        deleted: row.deleted,
+        reactions,
+        mine: mineBefore,
+      },
+      actor.id,
+      change,
+    );
+    if (decision.kind === "refuse") throw new ChangeRefusedError(decision.code);
+    if (decision.kind === "unchanged")
+      return { message: toMessage(row), changed: false, mine: mineBefore };
+
+    const bumped = await client.query<{ latest_rev: string }>(
+      "UPDATE rooms SET latest_rev = latest_rev + 1 WHERE name = $1 RETURNING latest_rev",
+      [room],
+    );
+    const rev = bumped.rows[0]?.latest_rev;
+    if (rev === undefined) throw new Error("room rev was not returned");
+    let updated: pg.QueryResult<MessageRow>;
+    switch (change.kind) {
+      case "edit":
+        updated = await client.query<MessageRow>(
+          `UPDATE messages SET text = $1, edited_at = clock_timestamp(), rev = $2
+           WHERE room = $3 AND seq = $4 RETURNING ${MESSAGE_COLUMNS}`,
+          [change.text, rev, room, row.seq],
+        );
+        break;
+      case "delete":
+        await client.query("DELETE FROM reactions WHERE room = $1 AND seq = $2", [room, row.seq]);
+        updated = await client.query<MessageRow>(
+          `UPDATE messages SET text = '', deleted = true, reactions = NULL, rev = $1
+           WHERE room = $2 AND seq = $3 RETURNING ${MESSAGE_COLUMNS}`,
+          [rev, room, row.seq],
+        );
+        break;
+      case "reaction":
+        if (change.added) {
+          // A reaction is a write: it makes the identity's row, for reaction:users' names.
+          await client.query(
+            "INSERT INTO users (id, name, created_at) VALUES ($1, $2, now()) ON CONFLICT (id) DO NOTHING",
+            [actor.id, actor.name],
+          );
+          await client.query(
+            "INSERT INTO reactions (room, seq, emoji, user_id, rev) VALUES ($1, $2, $3, $4, $5)",
+            [room, row.seq, change.emoji, actor.id, rev],
+          );
+        } else {
+          await client.query(
+            "DELETE FROM reactions WHERE room = $1 AND seq = $2 AND emoji = $3 AND user_id = $4",
+            [room, row.seq, change.emoji, actor.id],
+          );
+        }
+        updated = await client.query<MessageRow>(
+          `UPDATE messages SET reactions = $1, rev = $2
+           WHERE room = $3 AND seq = $4 RETURNING ${MESSAGE_COLUMNS}`,
+          [
+            encodeReactions(countReactions(reactions, change.emoji, change.added)),
+            rev,
+            room,
+            row.seq,
+          ],
+        );
+        break;
+    }
+    const changed = updated.rows[0];
+    if (!changed) throw new Error("changed message was not returned");
+    return { message: toMessage(changed), changed: true, mine: await mineOf() };
+  }
+
+  async changesAfter(room: string, after: number, limit: number): Promise<ChangesPage> {
+    // latestRev is read before the page: revs commit in order (the room row
+    // is locked until commit), so the page, read later, holds every change
+    // up to it — a reader that got the whole page is current at latestRev.
+    const before = await this.latestRev(room);
+    const rows = await this.query<MessageRow>(CHANGES_AFTER, [room, after, limit + 1]);
+    const page = toPage(rows, limit, false);
+    const reached = page.hasMore ? 0 : maxRev(rows);
+    return { ...page, latestRev: Math.max(before, reached) };
+  }
+
+  async reactionUsers(
+    room: string,
+    id: string,
+    emoji: string,
+    limit: number,
+  ): Promise<ReactionUsersResult> {
+    const found = await this.query<{ seq: string }>(
+      "SELECT seq FROM messages WHERE id = $1 AND room = $2",
+      [id, room],
+    );
+    const seq = found[0]?.seq;
+    if (seq === undefined) throw new ChangeRefusedError("not_found");
+    const [users, counted] = await Promise.all([
+      this.query<User>(
+        `SELECT r.user_id AS id, coalesce(u.name, r.user_id) AS name
+         FROM reactions r LEFT JOIN users u ON u.id = r.user_id
+         WHERE r.room = $1 AND r.seq = $2 AND r.emoji = $3 ORDER BY r.rev LIMIT $4`,
+        [room, seq, emoji, limit],
+      ),
+      this.query<{ count: string }>(
+        "SELECT count(*) AS count FROM reactions WHERE room = $1 AND seq = $2 AND emoji = $3",
+        [room, seq, emoji],
+      ),
+    ]);
+    return { users, count: Number(counted[0]?.count ?? 0) };
+  }
+
+  async ownReactions(
+    room: string,
+    userId: string,
+    messages: readonly ChatMessage[],
+  ): Promise<Map<string, string[]>> {
+    const own = new Map<string, string[]>();
+    const reacted = messages.filter((message) => message.reactions.length > 0);
+    if (reacted.length === 0) return own;
+    const idBySeq = new Map(reacted.map((message) => [message.seq, message.id]));
+    const rows = await this.query<{ seq: string; emoji: string }>(
+      "SELECT seq, emoji FROM reactions WHERE room = $1 AND user_id = $2 AND seq = ANY($3::bigint[]) ORDER BY rev",
+      [room, userId, [...idBySeq.keys()]],
+    );
+    for (const row of rows) {
+      const id = idBySeq.get(Number(row.seq));
+      if (id === undefined) continue;
+      own.set(id, [...(own.get(id) ?? []), row.emoji]);
+    }
+    return own;
+  }
+
+  async latestRev(room: string): Promise<number> {
+    const rows = await this.query<{ latest_rev: string }>(
+      "SELECT latest_rev FROM rooms WHERE name = $1",
+      [room],
+    );
+    return rows[0] ? Number(rows[0].latest_rev) : 0;
   }
 
   async latestMessages(room: string, limit: number): Promise<Page> {

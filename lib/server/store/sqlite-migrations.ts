@@ -83,12 +83,50 @@ const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX rooms_for_listing ON rooms (shared DESC, last_message_at DESC);
     `,
   },
+  {
+    version: 5,
+    name: "the change log: revs, edits, deletes, replies and reactions",
+    // Until now a message's only change was its creation, so every stored
+    // message's rev is its seq and every room's latest rev its latest seq.
+    // Reaction counts are kept beside the message (JSON, null for none) so
+    // that a page stays one index range; the reactions table holds who
+    // reacted, for idempotency and `reaction:users`.
+    sql: `
+      ALTER TABLE rooms ADD COLUMN latest_rev INTEGER NOT NULL DEFAULT 0;
+      UPDATE rooms SET latest_rev = latest_seq;
+      ALTER TABLE messages ADD COLUMN rev INTEGER NOT NULL DEFAULT 0;
+      UPDATE messages SET rev = seq;
+      ALTER TABLE messages ADD COLUMN edited_at INTEGER;
+      ALTER TABLE messages ADD COLUMN deleted INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE messages ADD COLUMN reply_to_id TEXT;
+      ALTER TABLE messages ADD COLUMN reply_to_seq INTEGER;
+      ALTER TABLE messages ADD COLUMN reactions TEXT;
+      CREATE UNIQUE INDEX messages_by_rev ON messages (room, rev);
+
+      CREATE TABLE reactions (
+        room    TEXT    NOT NULL,
+        seq     INTEGER NOT NULL,
+        emoji   TEXT    NOT NULL,
+        user_id TEXT    NOT NULL,
+        rev     INTEGER NOT NULL,
+        PRIMARY KEY (room, seq, emoji, user_id)
+      ) WITHOUT ROWID;
+      CREATE INDEX reactions_by_user ON reactions (room, user_id, seq);
+    `,
+  },
 ];
 
 export const LATEST_SQLITE_SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;
 
-/** Brings the schema up to date; an IMMEDIATE transaction keeps two starting processes from racing. */
-export function migrateSqlite(db: Database.Database): void {
+/**
+ * Brings the schema up to date (or to `upTo`, for tests of a migration from
+ * an older schema); an IMMEDIATE transaction keeps two starting processes
+ * from racing.
+ */
+export function migrateSqlite(
+  db: Database.Database,
+  upTo: number = LATEST_SQLITE_SCHEMA_VERSION,
+): void {
   db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
     version    INTEGER PRIMARY KEY,
     name       TEXT    NOT NULL,
@@ -101,7 +139,7 @@ export function migrateSqlite(db: Database.Database): void {
   const run = db.transaction(() => {
     const done = new Set(applied.all().map((row) => row.version));
     for (const migration of MIGRATIONS) {
-      if (done.has(migration.version)) continue;
+      if (done.has(migration.version) || migration.version > upTo) continue;
       db.exec(migration.sql);
       record.run(migration.version, migration.name, Date.now());
     }

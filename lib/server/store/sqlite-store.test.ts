@@ -5,6 +5,7 @@ import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { eventually } from "../testing/chat-test-server";
 import { damageTablePages } from "../testing/damage-database";
+import { describeChangeLogContract } from "./change-log-contract";
 import { LATEST_SQLITE_SCHEMA_VERSION } from "./sqlite-migrations";
 import { SqliteStore } from "./sqlite-store";
 import { describeStoreContract } from "./store-contract";
@@ -30,6 +31,15 @@ function tempDatabase() {
 const SQLITE_SYNCHRONOUS_FULL = 2;
 
 describeStoreContract("SQLite", async () => {
+  const database = tempDatabase();
+  return {
+    store: database.open(),
+    reopen: async () => database.open(),
+    destroy: database.destroy,
+  };
+});
+
+describeChangeLogContract("SQLite", async () => {
   const database = tempDatabase();
   return {
     store: database.open(),
@@ -265,7 +275,9 @@ describe("SqliteStore's write-ahead log", () => {
       expect(grown).toBeGreaterThan(4 * limit);
 
       reader.exec("COMMIT");
-      for (let i = 0; i < 5; i++) await write(5);
+      // A few commits: the first checkpoints, the next restarts the log at its
+      // limit, and these few fill less than the limit again.
+      for (let i = 0; i < 3; i++) await write(5);
       expect(walBytes()).toBeLessThanOrEqual(limit);
     } finally {
       reader.close();

@@ -1,7 +1,14 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
-import type { ChatMessage, Page, User } from "../../shared/protocol";
+import type {
+  ChangesPage,
+  ChatMessage,
+  Page,
+  ReactionUsersResult,
+  User,
+} from "../../shared/protocol";
+import { countReactions, decideChange, decodeReactions, encodeReactions } from "./message-changes";
 import { takePage } from "./page-bytes";
 import { LOCK_ATTEMPT_MS, MAX_LOCK_WAIT_MS, SqliteFaults } from "./sqlite-faults";
 import { type IntegrityReport, quickCheckWithin } from "./sqlite-integrity";
@@ -12,6 +19,9 @@ import { StoreHealth, type StoreHealthOptions } from "./store-health";
 import { timeOrderedId } from "./time-ordered-id";
 import {
   type AppendResult,
+  ChangeRefusedError,
+  type ChangeRequest,
+  type ChangeResult,
   type ChatStore,
   type NewMessage,
   type RoomSummary,
@@ -28,7 +38,16 @@ type MessageRow = {
   author_name: string;
   text: string;
   created_at: number;
+  rev: number;
+  edited_at: number | null;
+  deleted: number;
+  reply_to_id: string | null;
+  reply_to_seq: number | null;
+  reactions: string | null;
 };
+
+/** What a write inside the batch answers: a result, or the refusal its promise rejects with. */
+type Outcome<T> = { value: T } | { refused: ChangeRefusedError };
 
 /**
  * A write waiting for the next group commit: `apply` runs inside the batch's
@@ -118,6 +137,8 @@ function openDatabase(path: string, wal: WalOptions): Database.Database {
     // With a size limit, it is cut back to this once the log restarts.
     db.pragma(`journal_size_limit = ${wal.sizeLimitBytes ?? WAL_SIZE_LIMIT_BYTES}`);
     db.pragma("cache_size = -65536");
+    // A deleted message's text must not linger in freed space of the file.
+    db.pragma("secure_delete = ON");
     migrateSqlite(db);
     db.pragma(`busy_timeout = ${LOCK_ATTEMPT_MS}`);
     return db;
@@ -131,23 +152,26 @@ function openDatabase(path: string, wal: WalOptions): Database.Database {
   }
 }
 
-const MESSAGE_COLUMNS = "room, seq, id, client_id, author_id, author_name, text, created_at";
+const MESSAGE_COLUMNS =
+  "room, seq, id, client_id, author_id, author_name, text, created_at, rev, edited_at, deleted, reply_to_id, reply_to_seq, reactions";
 
 function toMessage(row: MessageRow): ChatMessage {
   return {
     id: row.id,
     room: row.room,
     seq: row.seq,
+    rev: row.rev,
     clientId: row.client_id,
     author: { id: row.author_id, name: row.author_name },
     text: row.text,
     createdAt: new Date(row.created_at).toISOString(),
-    // Placeholders until the change log lands: every message's only change is its creation.
-    rev: row.seq,
-    editedAt: null,
-    deleted: false,
-    replyTo: null,
-    reactions: [],
+    editedAt: row.edited_at === null ? null : new Date(row.edited_at).toISOString(),
+    deleted: row.deleted !== 0,
+    replyTo:
+      row.reply_to_id === null || row.reply_to_seq === null
+        ? null
+        : { id: row.reply_to_id, seq: row.reply_to_seq },
+    reactions: decodeReactions(row.reactions),
   };
 }
 
@@ -159,6 +183,11 @@ function toPage(rows: Iterable<MessageRow>, limit: number, newestFirst: boolean)
   const page = takePage(rows, limit, (row) => row.text);
   if (newestFirst) page.rows.reverse();
   return { messages: page.rows.map(toMessage), hasMore: page.hasMore };
+}
+
+function unwrap<T>(outcome: Outcome<T>): T {
+  if ("refused" in outcome) throw outcome.refused;
+  return outcome.value;
 }
 
 export type SqliteStoreOptions = StoreHealthOptions & {
@@ -196,6 +225,8 @@ export class SqliteStore implements ChatStore {
   private readonly faults: SqliteFaults;
   private integrityCheck: { cancel(): void } | undefined;
   private closed = false;
+  /** The batch being committed deleted a message: its text is scrubbed from the log after commit. */
+  private scrubAfterCommit = false;
   private readonly statements;
   private readonly applyAll: Database.Transaction<(writes: PendingWrite[]) => unknown[]>;
 
@@ -242,15 +273,65 @@ export class SqliteStore implements ChatStore {
         `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE room = ? AND author_id = ? AND client_id = ?`,
       ),
       // A room is shared once someone other than its first author writes in it.
-      bumpSeq: db.prepare<[string, number, string], { latest_seq: number }>(
-        `INSERT INTO rooms (name, latest_seq, last_message_at, first_author, shared) VALUES (?, 1, ?, ?, 0)
-         ON CONFLICT (name) DO UPDATE SET latest_seq = latest_seq + 1, last_message_at = excluded.last_message_at,
+      bumpSeq: db.prepare<[string, number, string], { latest_seq: number; latest_rev: number }>(
+        `INSERT INTO rooms (name, latest_seq, latest_rev, last_message_at, first_author, shared) VALUES (?, 1, 1, ?, ?, 0)
+         ON CONFLICT (name) DO UPDATE SET latest_seq = latest_seq + 1, latest_rev = latest_rev + 1,
+           last_message_at = excluded.last_message_at,
            first_author = coalesce(first_author, excluded.first_author),
            shared = shared OR coalesce(first_author, excluded.first_author) <> excluded.first_author
-         RETURNING latest_seq`,
+         RETURNING latest_seq, latest_rev`,
       ),
       insert: db.prepare(
-        `INSERT INTO messages (${MESSAGE_COLUMNS}) VALUES (@room, @seq, @id, @client_id, @author_id, @author_name, @text, @created_at)`,
+        `INSERT INTO messages (${MESSAGE_COLUMNS}) VALUES (@room, @seq, @id, @client_id, @author_id, @author_name, @text, @created_at, @rev, @edited_at, @deleted, @reply_to_id, @reply_to_seq, @reactions)`,
+      ),
+      byId: db.prepare<[string, string], MessageRow>(
+        `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE id = ? AND room = ?`,
+      ),
+      bySeq: db.prepare<[string, number], MessageRow>(
+        `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE room = ? AND seq = ?`,
+      ),
+      // Every change to a room's messages takes its next rev, inside the change's transaction.
+      bumpRev: db.prepare<[string], { latest_rev: number }>(
+        "UPDATE rooms SET latest_rev = latest_rev + 1 WHERE name = ? RETURNING latest_rev",
+      ),
+      edit: db.prepare<[string, number, number, string, number]>(
+        "UPDATE messages SET text = ?, edited_at = ?, rev = ? WHERE room = ? AND seq = ?",
+      ),
+      // The text goes with the row's new version; secure_delete zeroes the old one's bytes.
+      erase: db.prepare<[number, string, number]>(
+        "UPDATE messages SET text = '', deleted = 1, reactions = NULL, rev = ? WHERE room = ? AND seq = ?",
+      ),
+      eraseReactions: db.prepare<[string, number]>(
+        "DELETE FROM reactions WHERE room = ? AND seq = ?",
+      ),
+      setReactions: db.prepare<[string | null, number, string, number]>(
+        "UPDATE messages SET reactions = ?, rev = ? WHERE room = ? AND seq = ?",
+      ),
+      addReaction: db.prepare<[string, number, string, string, number]>(
+        "INSERT INTO reactions (room, seq, emoji, user_id, rev) VALUES (?, ?, ?, ?, ?)",
+      ),
+      removeReaction: db.prepare<[string, number, string, string]>(
+        "DELETE FROM reactions WHERE room = ? AND seq = ? AND emoji = ? AND user_id = ?",
+      ),
+      mine: db.prepare<[string, number, string], { emoji: string }>(
+        "SELECT emoji FROM reactions WHERE room = ? AND seq = ? AND user_id = ? ORDER BY rev",
+      ),
+      mineBetween: db.prepare<[string, string, number, number], { seq: number; emoji: string }>(
+        "SELECT seq, emoji FROM reactions WHERE room = ? AND user_id = ? AND seq BETWEEN ? AND ? ORDER BY rev",
+      ),
+      reactors: db.prepare<[string, number, string, number], User>(
+        `SELECT r.user_id AS id, coalesce(u.name, r.user_id) AS name
+         FROM reactions r LEFT JOIN users u ON u.id = r.user_id
+         WHERE r.room = ? AND r.seq = ? AND r.emoji = ? ORDER BY r.rev LIMIT ?`,
+      ),
+      reactorCount: db.prepare<[string, number, string], { count: number }>(
+        "SELECT count(*) AS count FROM reactions WHERE room = ? AND seq = ? AND emoji = ?",
+      ),
+      changesAfter: db.prepare<[string, number, number], MessageRow>(
+        `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE room = ? AND rev > ? ORDER BY rev ASC LIMIT ?`,
+      ),
+      latestRev: db.prepare<[string], { latest_rev: number }>(
+        "SELECT latest_rev FROM rooms WHERE name = ?",
       ),
       newest: db.prepare<[string, number], MessageRow>(
         `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE room = ? ORDER BY seq DESC LIMIT ?`,
@@ -318,7 +399,11 @@ export class SqliteStore implements ChatStore {
   }
 
   appendMessage(input: NewMessage): Promise<AppendResult> {
-    return this.write(() => this.appendOne(input));
+    return this.write(() => this.appendOne(input)).then(unwrap);
+  }
+
+  changeMessage(input: ChangeRequest): Promise<ChangeResult> {
+    return this.write(() => this.changeOne(input)).then(unwrap);
   }
 
   private scheduleFlush(): void {
@@ -327,16 +412,20 @@ export class SqliteStore implements ChatStore {
     setImmediate(() => this.flush());
   }
 
-  private appendOne(input: NewMessage): AppendResult {
-    const { byClientId, bumpSeq, insert, insertUser } = this.statements;
+  private appendOne(input: NewMessage): Outcome<AppendResult> {
+    const { byClientId, byId, bumpSeq, insert, insertUser } = this.statements;
     const existing = byClientId.get(input.room, input.author.id, input.clientId);
-    if (existing) return { message: toMessage(existing), duplicate: true };
+    if (existing) return { value: { message: toMessage(existing), duplicate: true } };
+    const answered = input.replyTo === undefined ? undefined : byId.get(input.replyTo, input.room);
+    if (input.replyTo !== undefined && !answered)
+      return { refused: new ChangeRefusedError("not_found") };
 
     const createdAt = Date.now();
     // The author's first write makes their row; a rename since then keeps its name.
     insertUser.run(input.author.id, input.author.name, createdAt);
-    const seq = bumpSeq.get(input.room, createdAt, input.author.id)?.latest_seq;
-    if (seq === undefined) throw new Error("room sequence was not returned");
+    const bumped = bumpSeq.get(input.room, createdAt, input.author.id);
+    if (bumped === undefined) throw new Error("room sequence was not returned");
+    const seq = bumped.latest_seq;
     const row: MessageRow = {
       room: input.room,
       seq,
@@ -346,9 +435,69 @@ export class SqliteStore implements ChatStore {
       author_name: input.author.name,
       text: input.text,
       created_at: createdAt,
+      rev: bumped.latest_rev,
+      edited_at: null,
+      deleted: 0,
+      reply_to_id: answered?.id ?? null,
+      reply_to_seq: answered?.seq ?? null,
+      reactions: null,
     };
     insert.run(row);
-    return { message: toMessage(row), duplicate: false };
+    return { value: { message: toMessage(row), duplicate: false } };
+  }
+
+  private changeOne({ room, id, actor, change }: ChangeRequest): Outcome<ChangeResult> {
+    const s = this.statements;
+    const row = s.byId.get(id, room);
+    if (!row) return { refused: new ChangeRefusedError("not_found") };
+    const mineBefore = s.mine.all(room, row.seq, actor.id).map((r) => r.emoji);
+    const reactions = decodeReactions(row.reactions);
+    const decision = decideChange(
+      {
+        authorId: row.author_id,
+        text: row.text,
+        deleted: row.deleted !== 0,
+        reactions,
+        mine: mineBefore,
+      },
+      actor.id,
+      change,
+    );
+    if (decision.kind === "refuse") return { refused: new ChangeRefusedError(decision.code) };
+    if (decision.kind === "unchanged")
+      return { value: { message: toMessage(row), changed: false, mine: mineBefore } };
+
+    const rev = s.bumpRev.get(room)?.latest_rev;
+    if (rev === undefined) throw new Error("room rev was not returned");
+    switch (change.kind) {
+      case "edit":
+        s.edit.run(change.text, Date.now(), rev, room, row.seq);
+        break;
+      case "delete":
+        s.erase.run(rev, room, row.seq);
+        s.eraseReactions.run(room, row.seq);
+        this.scrubAfterCommit = true;
+        break;
+      case "reaction":
+        if (change.added) {
+          // A reaction is a write: it makes the identity's row, for reaction:users' names.
+          s.insertUser.run(actor.id, actor.name, Date.now());
+          s.addReaction.run(room, row.seq, change.emoji, actor.id, rev);
+        } else {
+          s.removeReaction.run(room, row.seq, change.emoji, actor.id);
+        }
+        s.setReactions.run(
+          encodeReactions(countReactions(reactions, change.emoji, change.added)),
+          rev,
+          room,
+          row.seq,
+        );
+        break;
+    }
+    const changed = s.bySeq.get(room, row.seq);
+    if (!changed) throw new Error("changed message was not found");
+    const mine = s.mine.all(room, row.seq, actor.id).map((r) => r.emoji);
+    return { value: { message: toMessage(changed), changed: true, mine } };
   }
 
   private flush(): void {
@@ -371,6 +520,7 @@ export class SqliteStore implements ChatStore {
       // snapshot cannot go stale between reading and writing.
       const results = this.applyAll.immediate(batch);
       this.faults.wrote();
+      this.scrubDeletedText();
       this.settling = true;
       this.settler.settle(batch, results, () => {
         this.settling = false;
@@ -400,12 +550,31 @@ export class SqliteStore implements ChatStore {
         try {
           const [result] = this.applyAll.immediate([pending]);
           this.faults.wrote();
+          this.scrubDeletedText();
           pending.resolve(result);
         } catch (error) {
           const single = classifySqliteError(error);
           pending.reject(single ? this.faults.storageError(error, single) : error);
         }
       }
+    }
+  }
+
+  /**
+   * After a commit that deleted a message, before its ack: secure_delete has
+   * zeroed the old row's bytes in the pages written, but earlier versions of
+   * those pages still sit in the write-ahead log. A TRUNCATE checkpoint
+   * copies the current pages into the database file and empties the log, so
+   * neither file holds the text. Deletes are rare; a checkpoint that cannot
+   * finish (a reader in another process) is retried with the next delete.
+   */
+  private scrubDeletedText(): void {
+    if (!this.scrubAfterCommit) return;
+    this.scrubAfterCommit = false;
+    try {
+      this.db.pragma("wal_checkpoint(TRUNCATE)");
+    } catch {
+      // The text is still removed from every table; only old page copies wait.
     }
   }
 
@@ -451,6 +620,58 @@ export class SqliteStore implements ChatStore {
     return this.faults.read(() =>
       toPage(this.statements.after.iterate(room, after, limit + 1), limit, false),
     );
+  }
+
+  async changesAfter(room: string, after: number, limit: number): Promise<ChangesPage> {
+    return this.faults.read(() => {
+      const page = toPage(
+        this.statements.changesAfter.iterate(room, after, limit + 1),
+        limit,
+        false,
+      );
+      return { ...page, latestRev: this.statements.latestRev.get(room)?.latest_rev ?? 0 };
+    });
+  }
+
+  async reactionUsers(
+    room: string,
+    id: string,
+    emoji: string,
+    limit: number,
+  ): Promise<ReactionUsersResult> {
+    return this.faults.read(() => {
+      const row = this.statements.byId.get(id, room);
+      if (!row) throw new ChangeRefusedError("not_found");
+      return {
+        users: this.statements.reactors.all(room, row.seq, emoji, limit),
+        count: this.statements.reactorCount.get(room, row.seq, emoji)?.count ?? 0,
+      };
+    });
+  }
+
+  async ownReactions(
+    room: string,
+    userId: string,
+    messages: readonly ChatMessage[],
+  ): Promise<Map<string, string[]>> {
+    const own = new Map<string, string[]>();
+    const reacted = messages.filter((message) => message.reactions.length > 0);
+    if (reacted.length === 0) return own;
+    const seqs = reacted.map((message) => message.seq);
+    const idBySeq = new Map(reacted.map((message) => [message.seq, message.id]));
+    const rows = this.faults.read(() =>
+      this.statements.mineBetween.all(room, userId, Math.min(...seqs), Math.max(...seqs)),
+    );
+    for (const row of rows) {
+      const id = idBySeq.get(row.seq);
+      if (id === undefined) continue;
+      own.set(id, [...(own.get(id) ?? []), row.emoji]);
+    }
+    return own;
+  }
+
+  async latestRev(room: string): Promise<number> {
+    return this.faults.read(() => this.statements.latestRev.get(room)?.latest_rev ?? 0);
   }
 
   async latestSeq(room: string): Promise<number> {

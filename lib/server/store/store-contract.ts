@@ -88,6 +88,11 @@ export function describeStoreContract(
             author: ana,
             text: "hello",
             createdAt: expect.any(String),
+            rev: 1,
+            editedAt: null,
+            deleted: false,
+            replyTo: null,
+            reactions: [],
           },
         });
         expect([second.message.seq, third.message.seq]).toEqual([2, 3]);

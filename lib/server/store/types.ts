@@ -1,4 +1,12 @@
-import type { ChatMessage, Page, RoomSummary, User } from "../../shared/protocol";
+import type {
+  ChangesPage,
+  ChatMessage,
+  Page,
+  ReactionUsersResult,
+  RoomSummary,
+  User,
+} from "../../shared/protocol";
+import type { ChangeRefusal, MessageChange } from "./message-changes";
 import { RETRY_AFTER_MS, type StorageFault } from "./storage-faults";
 import type { StoreHealth } from "./store-health";
 
@@ -9,9 +17,36 @@ export type NewMessage = {
   clientId: string;
   author: User;
   text: string;
+  /** The id of the message this one answers, which must be in the same room. */
+  replyTo?: string;
 };
 
 export type AppendResult = { message: ChatMessage; duplicate: boolean };
+
+export type { MessageChange };
+
+/** One change to a stored message, made by `actor` (who is authorised by the store's rules). */
+export type ChangeRequest = { room: string; id: string; actor: User; change: MessageChange };
+
+export type ChangeResult = {
+  /** The message in its current state (reactions without `me`). */
+  message: ChatMessage;
+  /** False when the change changed nothing and took no rev: nothing to broadcast. */
+  changed: boolean;
+  /** The emoji the actor has reacted with on it, after the change: their `me`. */
+  mine: string[];
+};
+
+/**
+ * A change the store's rules refuse (see message-changes.ts): nothing was
+ * written. The handlers answer it with its code.
+ */
+export class ChangeRefusedError extends Error {
+  override name = "ChangeRefusedError";
+  constructor(readonly code: ChangeRefusal) {
+    super(code);
+  }
+}
 
 /**
  * Durable chat history and identities. Every method is asynchronous so that
@@ -21,9 +56,58 @@ export type AppendResult = { message: ChatMessage; duplicate: boolean };
  * message (which also keeps the name it was sent with) or rename — and not
  * before: a connection that never writes leaves nothing behind.
  */
-export interface ChatStore {
-  /** Stores a message with the room's next seq, or returns the one this author already sent with that clientId. */
+export interface ChatStore extends MessageStore, RoomStore, UserStore {
+  /**
+   * Whether the store's writes are succeeding, fed by its own write results
+   * (and a probe write while they fail); read by readiness checks and metrics.
+   */
+  readonly health: StoreHealth;
+
+  /** Resolves when the database answers; used by readiness checks. */
+  ping(): Promise<void>;
+  /** Finishes pending writes, then releases the database. */
+  close(): Promise<void>;
+}
+
+/**
+ * A room's messages and their change log. Every change — a message stored,
+ * edited, deleted, a reaction added or removed — takes the room's next rev
+ * in the transaction that makes it, so revs are 1, 2, 3, … without gaps and
+ * each message carries the rev of its latest change.
+ */
+export interface MessageStore {
+  /**
+   * Stores a message with the room's next seq (and rev), or returns the one
+   * this author already sent with that clientId. Rejects with
+   * ChangeRefusedError("not_found") when `replyTo` names no message of the room.
+   */
   appendMessage(input: NewMessage): Promise<AppendResult>;
+  /**
+   * Applies one change (message-changes.ts has the rules), or rejects with
+   * ChangeRefusedError. A change that changes nothing succeeds, unchanged.
+   * A deleted message keeps its seq, with no text and no reactions, and its
+   * text is kept nowhere.
+   */
+  changeMessage(input: ChangeRequest): Promise<ChangeResult>;
+  /** Messages with rev > after, ascending by rev, each once in its current state; bounded like pages. */
+  changesAfter(room: string, after: number, limit: number): Promise<ChangesPage>;
+  /**
+   * The first `limit` people who reacted to a message with an emoji (their
+   * current names), in reaction order, and how many did; rejects with
+   * ChangeRefusedError("not_found") for no such message in the room.
+   */
+  reactionUsers(
+    room: string,
+    id: string,
+    emoji: string,
+    limit: number,
+  ): Promise<ReactionUsersResult>;
+  /** Of these messages (ids), the emoji `userId` reacted with: for the `me` of their answers. */
+  ownReactions(
+    room: string,
+    userId: string,
+    messages: readonly ChatMessage[],
+  ): Promise<Map<string, string[]>>;
   /**
    * The newest `limit` messages; `hasMore` says older ones exist. Every page
    * also stops before MAX_PAGE_BYTES (see page-bytes.ts), holding at least
@@ -34,15 +118,24 @@ export interface ChatStore {
   messagesBefore(room: string, before: number, limit: number): Promise<Page>;
   /** Messages with seq > after, the oldest `limit` of them; `hasMore` says newer ones exist. */
   messagesAfter(room: string, after: number, limit: number): Promise<Page>;
+}
+
+/** Rooms as their counters and the landing page see them. */
+export interface RoomStore {
   /** The room's highest seq, 0 for a room with no messages. */
   latestSeq(room: string): Promise<number>;
+  /** The room's highest rev, 0 for a room with no messages. */
+  latestRev(room: string): Promise<number>;
   /**
    * Rooms by most recent activity, shared ones (where more than one author
    * wrote) before the rest, so that one author filling rooms alone cannot
    * push out the rooms where people talk.
    */
   recentRooms(limit: number): Promise<RoomSummary[]>;
+}
 
+/** Identities: names and credential generations. */
+export interface UserStore {
   createUser(user: User): Promise<User>;
   /** The stored user; null for an identity that has never written (its row is made by its first write). */
   findUser(id: string): Promise<User | null>;
@@ -57,17 +150,6 @@ export interface ChatStore {
   credentialGeneration(userId: string): Promise<number>;
   /** Revokes every credential issued to the identity so far; resolves with the new generation. */
   revokeCredentials(userId: string): Promise<number>;
-
-  /**
-   * Whether the store's writes are succeeding, fed by its own write results
-   * (and a probe write while they fail); read by readiness checks and metrics.
-   */
-  readonly health: StoreHealth;
-
-  /** Resolves when the database answers; used by readiness checks. */
-  ping(): Promise<void>;
-  /** Finishes pending writes, then releases the database. */
-  close(): Promise<void>;
 }
 
 /**

@@ -1,6 +1,11 @@
 import type { ChatStore } from "../store/types";
 
-const PAGE_READS = new Set<PropertyKey>(["latestMessages", "messagesBefore", "messagesAfter"]);
+const PAGE_READS = new Set<PropertyKey>([
+  "latestMessages",
+  "messagesBefore",
+  "messagesAfter",
+  "changesAfter",
+]);
 
 /**
  * A real store whose page reads each take `delayMs` longer, as on a database

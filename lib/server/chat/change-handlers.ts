@@ -1,0 +1,167 @@
+import { fail } from "../../shared/errors";
+import { MAX_REACTION_USERS_LISTED } from "../../shared/limits";
+import {
+  changesAfterSchema,
+  type MessageUpdate,
+  messageDeleteSchema,
+  messageEditSchema,
+  type ReactionChange,
+  reactionSchema,
+} from "../../shared/protocol";
+import type { Logger } from "../logger";
+import { HISTORY_REQUEST_BYTES } from "../security/history-budget";
+import { pageBytes } from "../store/page-bytes";
+import type { ChangeRequest, MessageChange } from "../store/types";
+import type { ChatIo, ChatLimits, ChatServerDeps, ChatSocket } from "./chat-types";
+import { connectionsIn, forReader, historyRefusal, withinBudget, withMine } from "./request-guards";
+import { type Reply, requestHandler } from "./request-handler";
+
+/** How long an overloaded server asks writers to wait before trying again. */
+const OVERLOAD_RETRY_MS = 1_000;
+
+const CHANGES_SPENT = "You are changing messages too fast; wait a moment.";
+
+/**
+ * Changes to stored messages (edit, delete, reactions) and the reads that
+ * catch up with them. Like sends: validate → spend the writer's budgets →
+ * persist (the store authorises: author only, message in that room) →
+ * acknowledge with the message as the writer sees it → broadcast its new
+ * state to the room, once committed, unless nothing changed.
+ *
+ * A change needs no join (like history): an outbox replaying its operations
+ * after a reconnect must not depend on the order of its joins.
+ */
+export function registerChangeHandlers(
+  io: ChatIo,
+  socket: ChatSocket,
+  deps: ChatServerDeps,
+  limits: ChatLimits,
+  logger: () => Logger,
+): void {
+  const { store } = deps;
+
+  /** Spends a change from the same budgets as a send (it is a write that reaches the whole room). */
+  async function admitChange(room: string, reply: Reply<object>): Promise<(() => void) | null> {
+    if (limits.sendBacklog.overloaded) {
+      deps.metrics?.rateLimited("overload");
+      reply(fail("unavailable", "The server is overloaded; try again shortly.", OVERLOAD_RETRY_MS));
+      return null;
+    }
+    const answered = limits.sendBacklog.enter();
+    const budget = await limits.spend("messages", socket);
+    const fanOut = budget.allowed ? await limits.deliver(socket, connectionsIn(io, room)) : budget;
+    if (!withinBudget(fanOut, reply, CHANGES_SPENT)) {
+      answered();
+      return null;
+    }
+    return answered;
+  }
+
+  async function change(
+    room: string,
+    id: string,
+    what: MessageChange,
+    reply: Reply<{ message: MessageUpdate }>,
+  ): Promise<void> {
+    const answered = await admitChange(room, reply);
+    if (!answered) return;
+    try {
+      const request: ChangeRequest = { room, id, actor: socket.data.user, change: what };
+      const result = await store.changeMessage(request);
+      reply({ ok: true, message: withMine(result.message, result.mine) });
+      // A change that changed nothing took no rev and is not news.
+      if (!result.changed) return;
+      const update: MessageUpdate =
+        what.kind === "reaction"
+          ? { ...result.message, reaction: reactionChange(what, socket.data.user.id) }
+          : result.message;
+      io.to(room).emit("message:updated", update);
+    } finally {
+      answered();
+    }
+  }
+
+  socket.on(
+    "message:edit",
+    requestHandler("message:edit", messageEditSchema, logger, async ({ room, id, text }, reply) => {
+      await change(room, id, { kind: "edit", text }, reply);
+    }),
+  );
+
+  socket.on(
+    "message:delete",
+    requestHandler("message:delete", messageDeleteSchema, logger, async ({ room, id }, reply) => {
+      await change(room, id, { kind: "delete" }, reply);
+    }),
+  );
+
+  socket.on(
+    "reaction:add",
+    requestHandler("reaction:add", reactionSchema, logger, async ({ room, id, emoji }, reply) => {
+      await change(room, id, { kind: "reaction", emoji, added: true }, reply);
+    }),
+  );
+
+  socket.on(
+    "reaction:remove",
+    requestHandler(
+      "reaction:remove",
+      reactionSchema,
+      logger,
+      async ({ room, id, emoji }, reply) => {
+        await change(room, id, { kind: "reaction", emoji, added: false }, reply);
+      },
+    ),
+  );
+
+  socket.on(
+    "reaction:users",
+    requestHandler("reaction:users", reactionSchema, logger, async ({ room, id, emoji }, reply) => {
+      const admission = await limits.history.admit(socket);
+      if (!admission.allowed) {
+        reply(historyRefusal(admission));
+        return;
+      }
+      let bytes = 0;
+      try {
+        const listed = await store.reactionUsers(room, id, emoji, MAX_REACTION_USERS_LISTED);
+        // Names are short; a listed person weighs about what a request does.
+        bytes = listed.users.length * HISTORY_REQUEST_BYTES;
+        reply({ ok: true, ...listed });
+      } finally {
+        admission.finish(bytes);
+      }
+    }),
+  );
+
+  socket.on(
+    "changes:after",
+    requestHandler(
+      "changes:after",
+      changesAfterSchema,
+      logger,
+      async ({ room, after, limit }, reply) => {
+        const admission = await limits.history.admit(socket);
+        if (!admission.allowed) {
+          reply(historyRefusal(admission));
+          return;
+        }
+        let bytes = 0;
+        try {
+          const page = await store.changesAfter(room, after, limit);
+          bytes = pageBytes(page.messages);
+          reply({ ok: true, ...(await forReader(store, room, socket.data.user.id, page)) });
+        } finally {
+          admission.finish(bytes);
+        }
+      },
+    ),
+  );
+}
+
+function reactionChange(
+  what: Extract<MessageChange, { kind: "reaction" }>,
+  userId: string,
+): ReactionChange {
+  return { emoji: what.emoji, userId, added: what.added };
+}
