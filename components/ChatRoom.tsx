@@ -154,6 +154,12 @@ export function ChatRoom({ room, rooms }: { room: string; rooms: readonly RoomLi
       ? { kind: "reply", name: replyingTo.name }
       : null;
 
+  // A message deleted while being edited (in another tab) has nothing left to edit.
+  const editedGone = editing !== null && shown.some((m) => m.id === editing.id && m.deleted);
+  useEffect(() => {
+    if (editedGone) setEditing(null);
+  }, [editedGone]);
+
   const startEdit = useCallback((message: ShownMessage) => {
     setReplyingTo(null);
     setEditing({ id: message.id, text: message.text, original: message.text });

@@ -1,6 +1,14 @@
 "use client";
 
-import { memo, type ReactNode, type Ref, useCallback, useRef, useState } from "react";
+import {
+  type MouseEvent,
+  memo,
+  type ReactNode,
+  type Ref,
+  useCallback,
+  useRef,
+  useState,
+} from "react";
 import { errorText } from "@/lib/client/error-text";
 import { canChange, type QuoteView } from "@/lib/client/message-actions";
 import { canRetry, type OutboxEntry } from "@/lib/client/outbox";
@@ -72,7 +80,7 @@ export const MessageItem = memo(function MessageItem({
   editing,
 }: MessageProps) {
   const mine = message.author.id === me;
-  const [picking, setPicking] = useState(false);
+  const [picking, setPicking] = useState<false | "above" | "below">(false);
   const [pressed, setPressed] = useState(false);
   const press = useRef<ReturnType<typeof setTimeout> | null>(null);
   const toolbar = useRef<HTMLDivElement>(null);
@@ -183,8 +191,14 @@ export const MessageItem = memo(function MessageItem({
           <ActionButton
             label="Add reaction"
             buttonRef={addReaction}
-            expanded={picking}
-            onClick={() => setPicking((open) => !open)}
+            expanded={picking !== false}
+            onClick={(event) => {
+              // In the upper half of the screen the picker opens downwards, where there is room for it.
+              const top = event.currentTarget.getBoundingClientRect().top;
+              setPicking((open) =>
+                open ? false : top < window.innerHeight / 2 ? "below" : "above",
+              );
+            }}
           >
             <SmileIcon />
           </ActionButton>
@@ -202,6 +216,7 @@ export const MessageItem = memo(function MessageItem({
       )}
       {picking && actions && (
         <ReactionPicker
+          below={picking === "below"}
           onPick={(emoji) => {
             if (!message.reactions.some((r) => r.emoji === emoji && r.me))
               actions.toggleReaction(message, emoji);
@@ -221,7 +236,7 @@ function ActionButton({
   expanded,
 }: {
   label: string;
-  onClick: () => void;
+  onClick: (event: MouseEvent<HTMLButtonElement>) => void;
   children: ReactNode;
   buttonRef?: Ref<HTMLButtonElement>;
   expanded?: boolean;

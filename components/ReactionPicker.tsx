@@ -15,9 +15,12 @@ const EmojiSearch = lazy(() => import("./EmojiSearch"));
 export function ReactionPicker({
   onPick,
   onClose,
+  below = false,
 }: {
   onPick: (emoji: string) => void;
   onClose: () => void;
+  /** Opens under the message rather than over it (near the top of the log, where above is cut off). */
+  below?: boolean;
 }) {
   const box = useRef<HTMLDivElement>(null);
   useEffect(() => {
@@ -46,7 +49,7 @@ export function ReactionPicker({
           onClose();
         }
       }}
-      className="absolute right-2 bottom-full z-30 mb-1 rounded-lg border border-zinc-300 bg-white shadow-lg dark:border-zinc-700 dark:bg-zinc-950"
+      className={`absolute right-2 z-30 ${below ? "top-full mt-1" : "bottom-full mb-1"} rounded-lg border border-zinc-300 bg-white shadow-lg dark:border-zinc-700 dark:bg-zinc-950`}
     >
       <fieldset className="flex gap-0.5 px-1.5 pt-1.5">
         <legend className="sr-only">Common reactions</legend>

@@ -188,9 +188,12 @@ test("the keyboard path: Up edits the last message, Escape cancels, Enter saves;
   });
 
   await test.step("the actions are reached by focus; Delete asks, Escape cancels and focus returns", async () => {
-    const remove = ann.said("first").getByRole("button", { name: "Delete" });
+    const bar = ann.said("first").getByRole("group", { name: "Message actions" });
+    const remove = bar.getByRole("button", { name: "Delete" });
+    await ann.page.mouse.move(0, 0);
+    await expect(bar).toHaveCSS("opacity", "0");
     await remove.focus();
-    await expect(remove).toBeVisible();
+    await expect(bar).toHaveCSS("opacity", "1");
     await ann.page.keyboard.press("Enter");
     const dialog = ann.page.getByRole("dialog", { name: "Delete message?" });
     await expect(dialog.getByRole("button", { name: "Cancel" })).toBeFocused();
