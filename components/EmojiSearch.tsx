@@ -18,9 +18,19 @@ function CategoryHeader({ category, ...props }: EmojiPickerListCategoryHeaderPro
   );
 }
 
+/** frimousse counts rows and columns from 0; ARIA counts them from 1 (axe: aria-valid-attr-value). */
+function fromOne(index: unknown): number | undefined {
+  return typeof index === "number" ? index + 1 : undefined;
+}
+
 function Row({ children, ...props }: EmojiPickerListRowProps) {
   return (
-    <div className="scroll-my-1.5 px-1.5" {...props}>
+    // biome-ignore lint/a11y/useAriaPropsSupportedByRole: frimousse gives the row its role in props.
+    <div
+      className="scroll-my-1.5 px-1.5"
+      {...props}
+      aria-rowindex={fromOne(props["aria-rowindex"])}
+    >
       {children}
     </div>
   );
@@ -28,8 +38,10 @@ function Row({ children, ...props }: EmojiPickerListRowProps) {
 
 function Emoji({ emoji, ...props }: EmojiPickerListEmojiProps) {
   return (
+    // biome-ignore lint/a11y/useAriaPropsSupportedByRole: frimousse gives the button its gridcell role in props.
     <button
       {...props}
+      aria-colindex={fromOne(props["aria-colindex"])}
       aria-label={emoji.label}
       title={emoji.label}
       className="flex size-8 items-center justify-center rounded-md text-lg data-[active]:bg-zinc-200 dark:data-[active]:bg-zinc-800"
@@ -61,7 +73,11 @@ export default function EmojiSearch({ onPick }: { onPick: (emoji: string) => voi
         autoFocus
         className="z-10 mx-2 mt-2 appearance-none rounded-md border border-zinc-400 bg-white px-2.5 py-1.5 text-sm outline-none placeholder:text-zinc-500 focus-visible:ring-2 focus-visible:ring-indigo-500 dark:border-zinc-600 dark:bg-zinc-900 dark:placeholder:text-zinc-400"
       />
-      <EmojiPicker.Viewport className="relative flex-1 outline-none">
+      {/* Focusable, so that a keyboard can scroll it too (axe: scrollable-region-focusable). */}
+      <EmojiPicker.Viewport
+        tabIndex={0}
+        className="relative flex-1 outline-none focus-visible:ring-2 focus-visible:ring-indigo-500"
+      >
         <EmojiPicker.Loading className="absolute inset-0 flex items-center justify-center text-sm text-zinc-600 dark:text-zinc-400">
           Loading…
         </EmojiPicker.Loading>

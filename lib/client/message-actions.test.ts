@@ -71,6 +71,7 @@ describe("quoteOf", () => {
     { id: "m1", expected: { kind: "message", author: ann, text: "text 1" } },
     { id: "m2", expected: { kind: "deleted" } },
     { id: "m3", expected: { kind: "message", author: ann, text: "a b" } },
+    { id: "m5", expected: { kind: "message", author: ann, text: "bold and code item" } },
     { id: "m9", expected: { kind: "unloaded" } },
   ])("$id", ({ id, expected }) => {
     expect(quoteOf(held, { id })).toEqual(expected);

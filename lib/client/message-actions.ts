@@ -52,7 +52,12 @@ export function quoteOf(
   const original = byId.get(replyTo.id);
   if (!original) return { kind: "unloaded" };
   if (original.deleted) return { kind: "deleted" };
-  const oneLine = original.text.replace(/\s+/g, " ").trim();
+  // The quote is plain text: the marks of formatting would only be noise in one line.
+  const oneLine = original.text
+    .replace(/\*\*|__|~~|`+/g, "")
+    .replace(/^\s{0,3}(?:>|[-+*]|#{1,6})\s+/gm, "")
+    .replace(/\s+/g, " ")
+    .trim();
   const chars = Array.from(oneLine);
   const text = chars.length > QUOTE_CHARS ? `${chars.slice(0, QUOTE_CHARS).join("")}…` : oneLine;
   return { kind: "message", author: original.author, text };
