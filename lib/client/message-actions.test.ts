@@ -65,6 +65,7 @@ describe("quoteOf", () => {
       message(1),
       message(2, bob, { deleted: true, text: "" }),
       message(3, ann, { text: "a\n\nb" }),
+      message(5, ann, { text: "> **bold** and `code`\n- item" }),
     ].map((m) => [m.id, m] as const),
   );
   it.each([
