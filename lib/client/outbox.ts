@@ -1,22 +1,101 @@
 import type { ProtocolError } from "../shared/errors";
-import type { ChatMessage } from "../shared/protocol";
+import type { ChatMessage, ReplyRef } from "../shared/protocol";
 
 /**
- * Messages this browser has written but the server has not acknowledged yet.
- * They are kept in localStorage so a reload or a crashed tab loses nothing;
- * every tab of the browser sees the same outbox, and the server's idempotency
- * on (author, clientId) makes two tabs resending one entry harmless.
+ * What this browser has done in a room that the server has not acknowledged
+ * yet: messages written, and edits, deletes and reactions made. They are kept
+ * in localStorage so a reload or a crashed tab loses nothing, and applied in
+ * order when the link is up; every tab of the browser sees the same outbox.
+ * Resending is harmless: the server keeps one message per (author, clientId),
+ * and a change that changes nothing succeeds without taking a rev.
  */
-export type OutboxEntry = {
+type OperationBase = {
+  /** The operation's key in storage; for a send also the message's idempotency key. */
   clientId: string;
   room: string;
-  text: string;
-  /** When it was written, ISO-8601, browser clock; entries are sent oldest first. */
+  /** When it was made, ISO-8601, browser clock; operations are applied oldest first. */
   createdAt: string;
-  /** `failed` entries were refused by the server and wait for the person to retry or discard them. */
+  /** `failed` sends were refused by the server and wait for the person to retry or discard them. */
   state: "pending" | "failed";
   error?: ProtocolError;
 };
+
+/** A message written: what `snapshot.outbox` lists. */
+export type OutboxEntry = OperationBase & {
+  kind?: "send";
+  text: string;
+  /** The message it answers, when it is a reply. */
+  replyTo?: ReplyRef;
+};
+export type EditOperation = OperationBase & { kind: "edit"; id: string; text: string };
+export type DeleteOperation = OperationBase & { kind: "delete"; id: string };
+export type ReactionOperation = OperationBase & {
+  kind: "react" | "unreact";
+  id: string;
+  emoji: string;
+};
+/** A change to a stored message, by its id. */
+export type ChangeOperation = EditOperation | DeleteOperation | ReactionOperation;
+export type OutboxOperation = OutboxEntry | ChangeOperation;
+
+export function isSend(operation: OutboxOperation): operation is OutboxEntry {
+  return operation.kind === undefined || operation.kind === "send";
+}
+
+export function isChange(operation: OutboxOperation): operation is ChangeOperation {
+  return !isSend(operation);
+}
+
+/** A change without its bookkeeping: what `plan` is asked to queue. */
+export type ChangeRequest =
+  | { kind: "edit"; id: string; text: string }
+  | { kind: "delete"; id: string }
+  | { kind: "react" | "unreact"; id: string; emoji: string };
+
+/** What queuing a change does to the outbox: entries to remove, and the one to add, if any. */
+export type OutboxPlan = { remove: string[]; add: ChangeRequest | null };
+
+/**
+ * Coalesces a new change with the pending ones on the same message, where the
+ * result the server ends with is the same: a second edit replaces the first;
+ * a delete drops the message's pending edits and reactions (so no text of a
+ * deleted message stays stored) and makes later changes moot; a reaction and
+ * its removal cancel out. Failed entries are left alone.
+ */
+export function plan(existing: readonly OutboxOperation[], change: ChangeRequest): OutboxPlan {
+  const onMessage = existing.filter(
+    (e): e is ChangeOperation => isChange(e) && e.state === "pending" && e.id === change.id,
+  );
+  if (onMessage.some((e) => e.kind === "delete")) return { remove: [], add: null };
+  switch (change.kind) {
+    case "edit":
+      return {
+        remove: onMessage.filter((e) => e.kind === "edit").map((e) => e.clientId),
+        add: change,
+      };
+    case "delete":
+      return {
+        remove: onMessage.filter((e) => e.kind !== "delete").map((e) => e.clientId),
+        add: change,
+      };
+    case "react":
+    case "unreact": {
+      const same = onMessage.filter(
+        (e): e is ReactionOperation =>
+          (e.kind === "react" || e.kind === "unreact") && e.emoji === change.emoji,
+      );
+      const last = same.at(-1);
+      if (last?.kind === change.kind) return { remove: [], add: null };
+      if (last) return { remove: [last.clientId], add: null };
+      return { remove: [], add: change };
+    }
+  }
+}
+
+/** The pending changes to purge once the message is known to be deleted: its text must not stay stored. */
+export function staleAfterDelete(existing: readonly OutboxOperation[], id: string): string[] {
+  return existing.filter((e) => isChange(e) && e.id === id).map((e) => e.clientId);
+}
 
 /**
  * One record per entry, never a shared list: tabs write concurrently and see
@@ -24,10 +103,10 @@ export type OutboxEntry = {
  * that removes a delivered entry overwrite an entry another tab just added.
  */
 export type OutboxStorage = {
-  /** The room's entries, oldest first. */
-  load(room: string): OutboxEntry[];
-  /** Adds the entry, or replaces the one with its clientId. */
-  put(entry: OutboxEntry): void;
+  /** The room's operations, oldest first. */
+  load(room: string): OutboxOperation[];
+  /** Adds the operation, or replaces the one with its clientId. */
+  put(entry: OutboxOperation): void;
   remove(room: string, clientId: string): void;
   /** Calls back when another tab changes the room's outbox. */
   subscribe(room: string, onChange: () => void): () => void;
@@ -44,7 +123,7 @@ export function newClientId(): string {
 }
 
 /** Oldest first; clientId breaks ties so that every tab sends in the same order. */
-export function byAge(a: OutboxEntry, b: OutboxEntry): number {
+export function byAge(a: OutboxOperation, b: OutboxOperation): number {
   if (a.createdAt !== b.createdAt) return a.createdAt < b.createdAt ? -1 : 1;
   return a.clientId < b.clientId ? -1 : a.clientId > b.clientId ? 1 : 0;
 }
@@ -53,17 +132,17 @@ export function byAge(a: OutboxEntry, b: OutboxEntry): number {
  * A timestamp for a new entry that sorts after every entry already written,
  * even when the clock has not moved on or has gone back.
  */
-export function nextCreatedAt(entries: readonly OutboxEntry[], now: number): string {
+export function nextCreatedAt(entries: readonly OutboxOperation[], now: number): string {
   const newest = entries.reduce((max, e) => Math.max(max, Date.parse(e.createdAt) || 0), 0);
   return new Date(Math.max(now, newest + 1)).toISOString();
 }
 
-export function asPending(entry: OutboxEntry): OutboxEntry {
+export function asPending<T extends OutboxOperation>(entry: T): T {
   const { error: _error, ...rest } = entry;
-  return { ...rest, state: "pending" };
+  return { ...rest, state: "pending" } as T;
 }
 
-export function asFailed(entry: OutboxEntry, error: ProtocolError): OutboxEntry {
+export function asFailed<T extends OutboxOperation>(entry: T, error: ProtocolError): T {
   return { ...entry, state: "failed", error };
 }
 
@@ -120,16 +199,39 @@ function isProtocolError(value: unknown): value is ProtocolError {
   return typeof e.code === "string" && typeof e.message === "string";
 }
 
-function isEntry(value: unknown): value is OutboxEntry {
+function isReplyRef(value: unknown): boolean {
+  if (typeof value !== "object" || value === null) return false;
+  const r = value as Record<string, unknown>;
+  return typeof r.id === "string" && typeof r.seq === "number";
+}
+
+/**
+ * Reads a stored operation of any version: entries written before the outbox
+ * carried operations have no `kind` and are sends.
+ */
+function isOperation(value: unknown): value is OutboxOperation {
   if (typeof value !== "object" || value === null) return false;
   const e = value as Record<string, unknown>;
-  return (
+  const common =
     typeof e.clientId === "string" &&
     typeof e.room === "string" &&
-    typeof e.text === "string" &&
     typeof e.createdAt === "string" &&
-    (e.state === "pending" || e.state === "failed")
-  );
+    (e.state === "pending" || e.state === "failed");
+  if (!common) return false;
+  switch (e.kind) {
+    case undefined:
+    case "send":
+      return typeof e.text === "string" && (e.replyTo === undefined || isReplyRef(e.replyTo));
+    case "edit":
+      return typeof e.id === "string" && typeof e.text === "string";
+    case "delete":
+      return typeof e.id === "string";
+    case "react":
+    case "unreact":
+      return typeof e.id === "string" && typeof e.emoji === "string";
+    default:
+      return false;
+  }
 }
 
 const KEY_PREFIX = "scrollback:outbox:v2:";
@@ -155,14 +257,14 @@ export function webOutboxStorage(
   storage: Storage,
   events: Pick<Window, "addEventListener" | "removeEventListener">,
 ): OutboxStorage {
-  function read(key: string): OutboxEntry | null {
+  function read(key: string): OutboxOperation | null {
     try {
       const parsed: unknown = JSON.parse(storage.getItem(key) ?? "null");
-      if (!isEntry(parsed) || key !== entryKey(parsed.room, parsed.clientId)) return null;
+      if (!isOperation(parsed) || key !== entryKey(parsed.room, parsed.clientId)) return null;
       // A reason this version cannot read is dropped; the entry itself still loads.
       if (parsed.error !== undefined && !isProtocolError(parsed.error)) {
         const { error: _unreadable, ...entry } = parsed;
-        return entry;
+        return entry as OutboxOperation;
       }
       return parsed;
     } catch {
@@ -171,11 +273,11 @@ export function webOutboxStorage(
   }
   // Entries the storage refused (full, or revoked): this page still sends them,
   // they only lose the protection against a reload.
-  const unsaved = new Map<string, OutboxEntry>();
+  const unsaved = new Map<string, OutboxOperation>();
   return {
     load(room) {
       const prefix = roomPrefix(room);
-      const entries = new Map<string, OutboxEntry>();
+      const entries = new Map<string, OutboxOperation>();
       for (const [key, entry] of unsaved) if (key.startsWith(prefix)) entries.set(key, entry);
       for (let i = 0; i < storage.length; i++) {
         const key = storage.key(i);
@@ -212,7 +314,7 @@ export function webOutboxStorage(
 }
 
 export function memoryOutboxStorage(): OutboxStorage {
-  const rooms = new Map<string, Map<string, OutboxEntry>>();
+  const rooms = new Map<string, Map<string, OutboxOperation>>();
   const entriesOf = (room: string) => {
     let entries = rooms.get(room);
     if (!entries) {

@@ -16,7 +16,7 @@ import {
   type PresenceState,
   reconnected,
 } from "./presence-state";
-import type { ChatClientSocket } from "./room-client";
+import { type ChatClientSocket, lastSession, watchSession } from "./transport";
 import {
   expireTypists,
   nextExpiry,
@@ -66,6 +66,7 @@ export class RoomActivity {
     readonly room: string,
     options: RoomActivityOptions = {},
   ) {
+    watchSession(socket);
     this.typingExpiryMs = options.typingExpiryMs ?? TYPING_EXPIRY_MS;
     this.snapshot = this.view();
   }
@@ -84,6 +85,9 @@ export class RoomActivity {
       this.me = user;
       this.changed();
     };
+    // On the page's shared socket the session may have come before this room opened.
+    const known = lastSession(socket);
+    if (known) this.me = known.user;
     const onList = (list: PresenceList) => {
       if (ours(list)) this.setPresence(applyList(this.presence, list));
     };

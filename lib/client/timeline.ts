@@ -1,10 +1,12 @@
 import type { ChatMessage } from "../shared/protocol";
+import { pickCopy } from "./reconcile";
 
 /**
  * The confirmed messages a client holds for one room, and what it knows about
- * the ones it does not hold. Pure: history pages, live events, retries and
- * acks all go through `mergeMessages`, and any order of the same inputs gives
- * the same timeline.
+ * the ones it does not hold. Pure: history pages, live events, change pages,
+ * retries and acks all go through `mergeMessages`, copies of one message are
+ * reconciled by rev (`pickCopy`), and any order of the same inputs gives the
+ * same timeline.
  */
 export type Timeline = {
   /** Ascending by seq; at most one message per seq and per id. */
@@ -47,20 +49,31 @@ function contiguousFrom(messages: readonly ChatMessage[], fromStart: boolean): n
   return last;
 }
 
-/** Adds messages, keeping the first copy of each seq; the result is sorted and duplicate-free. */
+/**
+ * Adds messages, keeping of each seq the copy `pickCopy` prefers (the newest
+ * rev, deletes never undone); the result is sorted and duplicate-free.
+ */
 export function mergeMessages(timeline: Timeline, incoming: readonly ChatMessage[]): Timeline {
   if (incoming.length === 0) return timeline;
   const appended = appendNewer(timeline, incoming);
   if (appended) return appended;
   const bySeq = new Map<number, ChatMessage>();
   for (const message of timeline.messages) bySeq.set(message.seq, message);
+  let changed = false;
   let added = false;
   for (const message of incoming) {
-    if (bySeq.has(message.seq)) continue;
-    bySeq.set(message.seq, message);
-    added = true;
+    const held = bySeq.get(message.seq);
+    const kept = held ? pickCopy(held, message) : message;
+    if (kept === held) continue;
+    bySeq.set(message.seq, kept);
+    changed = true;
+    if (!held) added = true;
   }
-  if (!added) return timeline;
+  if (!changed) return timeline;
+  if (!added) {
+    // Only copies replaced: the same seqs in the same order.
+    return { ...timeline, messages: timeline.messages.map((m) => bySeq.get(m.seq) ?? m) };
+  }
   const messages = [...bySeq.values()].sort((a, b) => a.seq - b.seq);
   const newest = messages.at(-1)?.seq ?? 0;
   return {
@@ -94,6 +107,31 @@ function appendNewer(timeline: Timeline, incoming: readonly ChatMessage[]): Time
     knownLatestSeq: Math.max(timeline.knownLatestSeq, last),
     fromStart: timeline.fromStart,
   };
+}
+
+/** The held message with that id, if any. */
+export function heldById(timeline: Timeline, id: string): ChatMessage | undefined {
+  return timeline.messages.find((m) => m.id === id);
+}
+
+/**
+ * Whether a change to a message belongs in the held window: messages older
+ * than the oldest held are loaded later, current by construction, and so
+ * are messages newer than the window after a jump (`newerUnloaded`). Taking
+ * them now would open a gap the seq catch-up would then fill from far back.
+ */
+export function inWindow(timeline: Timeline, seq: number, newerUnloaded: boolean): boolean {
+  const oldest = timeline.messages[0];
+  const newest = timeline.messages.at(-1);
+  if (!oldest || !newest) return !newerUnloaded;
+  if (seq < oldest.seq && !timeline.fromStart) return false;
+  return !(newerUnloaded && seq > newest.seq);
+}
+
+/** A timeline that holds exactly one page, e.g. after a jump far from what was held. */
+export function timelineOf(messages: readonly ChatMessage[], fromStart: boolean): Timeline {
+  const start = fromStart ? noteRoomStart(emptyTimeline) : emptyTimeline;
+  return mergeMessages(start, messages);
 }
 
 /** Records that a message with this seq exists, e.g. from a join's `latestSeq`. */

@@ -6,8 +6,8 @@ import { browserOutboxStorage } from "./outbox";
 import { emptyPresence, onlineView } from "./presence-state";
 import { type ActivitySnapshot, RoomActivity } from "./room-activity";
 import { RoomClient, type RoomSnapshot } from "./room-client";
-import { connectChatSocket } from "./socket";
-import { emptyTimeline } from "./timeline";
+import { initialSnapshot } from "./room-store";
+import { connectChatSocket, releaseChatSocket } from "./socket";
 
 const noSubscription = () => () => {};
 const placeholders = new Map<string, RoomSnapshot>();
@@ -21,15 +21,7 @@ const noActivity: ActivitySnapshot = {
 function placeholder(room: string): RoomSnapshot {
   let snapshot = placeholders.get(room);
   if (!snapshot) {
-    snapshot = {
-      room,
-      status: "connecting",
-      user: null,
-      joined: false,
-      timeline: emptyTimeline,
-      outbox: [],
-      loadingOlder: false,
-    };
+    snapshot = initialSnapshot(room, "connecting");
     placeholders.set(room, snapshot);
   }
   return snapshot;
@@ -59,7 +51,7 @@ export function useRoom(room: string): {
     return () => {
       activity.stop();
       client.stop();
-      socket.disconnect();
+      releaseChatSocket(socket);
       setConnected(null);
     };
   }, [room]);

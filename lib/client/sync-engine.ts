@@ -1,0 +1,312 @@
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, MAX_REPLAYED_CHANGES } from "../shared/limits";
+import type { ChatMessage, MessageUpdate } from "../shared/protocol";
+import { withOwnReaction } from "./reconcile";
+import type { RoomStore } from "./room-store";
+import {
+  emptyTimeline,
+  inWindow,
+  mergeMessages,
+  missingAfter,
+  noteLatestSeq,
+  noteRoomStart,
+  type Timeline,
+  timelineOf,
+} from "./timeline";
+import { retryDelay, sleep, type Transport } from "./transport";
+
+/** What the sync engine shares with the room's other parts. */
+export type RoomContext = {
+  readonly room: string;
+  readonly transport: Transport;
+  readonly store: RoomStore;
+  readonly retryDelayMs: number;
+  /** The current connection's number: work begun on an older one does not act on a newer one. */
+  connection(): number;
+  myId(): string | undefined;
+  /** Called once per connection when the room is joined: the outbox may be sent. */
+  onJoined(): void;
+  /** Called with messages as they arrive, to settle the outbox (delivered sends, deleted messages). */
+  onMessages(messages: readonly ChatMessage[]): void;
+};
+
+/**
+ * Keeps one room's timeline complete and current: joins on every connect,
+ * loads pages on demand, fills gaps in seq (messages missing) with
+ * `history:after` and gaps in rev (changes missing) with `changes:after`.
+ *
+ * The rev side: `highestRev` is the rev up to which every change of the
+ * room is reflected in what is held. It comes from the first join's
+ * `latestRev` (the page is current as of it), moves on by one with each
+ * live event or ack that is the next change, and jumps with each
+ * `changes:after` page. An event beyond the next, or a reconnect, starts a
+ * replay from it; being more than MAX_REPLAYED_CHANGES behind drops what is
+ * held and loads the newest page instead, since older pages loaded later are
+ * current by construction.
+ */
+export class SyncEngine {
+  /** Set by the first successful join (see `highestRev`). */
+  private synced = false;
+  private highestRev = 0;
+  private knownLatestRev = 0;
+  private catchingUpOn: number | null = null;
+  private replayingOn: number | null = null;
+
+  constructor(private readonly context: RoomContext) {}
+
+  private get timeline(): Timeline {
+    return this.context.store.state.timeline;
+  }
+
+  private isCurrent(connection: number): boolean {
+    return connection === this.context.connection();
+  }
+
+  private request: Transport["request"] = (event, payload) =>
+    this.context.transport.request(event, payload);
+
+  /** The highest rev up to which the client reflects every change (for tests and diagnostics). */
+  get contiguousRev(): number {
+    return this.highestRev;
+  }
+
+  async join(connection: number): Promise<void> {
+    const { room, store } = this.context;
+    while (this.isCurrent(connection)) {
+      const since = this.synced ? this.timeline.contiguousSeq : undefined;
+      // Once synced only what came after is asked for; before that, the newest page.
+      const result = await this.request("room:join", {
+        room,
+        ...(since === undefined ? { limit: DEFAULT_PAGE_SIZE } : { since, limit: MAX_PAGE_SIZE }),
+      });
+      if (!this.isCurrent(connection)) return;
+      if (result?.ok) {
+        if (!this.synced) {
+          this.synced = true;
+          this.highestRev = Math.max(this.highestRev, result.latestRev);
+          // A first page with nothing before it shows the room from its start: any
+          // seq not held from 1 on is missing, even while the room is still empty.
+          if (!result.hasMore) store.update({ timeline: noteRoomStart(this.timeline) });
+        } else if (result.latestRev - this.highestRev > MAX_REPLAYED_CHANGES) {
+          await this.reload(connection, result.latestSeq, result.latestRev);
+          if (!this.isCurrent(connection)) return;
+          store.update({ joined: true });
+          this.context.onJoined();
+          return;
+        }
+        this.knownLatestRev = Math.max(this.knownLatestRev, result.latestRev);
+        this.receive(result.messages, result.latestSeq);
+        store.update({ joined: true });
+        // Sending does not wait for a long catch-up: acks merge like any other message.
+        void this.catchUp();
+        void this.replay();
+        this.context.onJoined();
+        return;
+      }
+      await sleep(retryDelay(result, this.context.retryDelayMs));
+    }
+  }
+
+  /**
+   * Too far behind to replay: what is held is dropped for the newest page,
+   * which is at least as current as `latestRev`.
+   */
+  private async reload(connection: number, latestSeq: number, latestRev: number): Promise<void> {
+    while (this.isCurrent(connection)) {
+      const result = await this.request("history:before", {
+        room: this.context.room,
+        before: latestSeq + 1,
+        limit: DEFAULT_PAGE_SIZE,
+      });
+      if (!this.isCurrent(connection)) return;
+      if (result?.ok) {
+        this.highestRev = latestRev;
+        this.knownLatestRev = Math.max(this.knownLatestRev, latestRev);
+        const timeline = noteLatestSeq(timelineOf(result.messages, !result.hasMore), latestSeq);
+        this.context.store.update({ timeline, hasNewer: false });
+        this.context.onMessages(result.messages);
+        return;
+      }
+      await sleep(retryDelay(result, this.context.retryDelayMs));
+    }
+  }
+
+  /** Messages from history pages: taken whatever their place. */
+  private receive(messages: readonly ChatMessage[], latestSeq = 0): void {
+    const { store } = this.context;
+    const timeline = noteLatestSeq(mergeMessages(this.timeline, messages), latestSeq);
+    if (timeline !== this.timeline) store.update({ timeline });
+    this.context.onMessages(messages);
+    if (store.state.joined && !store.state.hasNewer && missingAfter(timeline) !== null)
+      void this.catchUp();
+  }
+
+  /** Copies of changed or new messages: taken where they belong in the held window. */
+  private receiveChanges(messages: readonly ChatMessage[]): void {
+    const { hasNewer } = this.context.store.state;
+    const timeline = this.timeline;
+    const held = new Set(timeline.messages.map((m) => m.id));
+    const taken = messages.filter((m) => held.has(m.id) || inWindow(timeline, m.seq, hasNewer));
+    this.receive(taken);
+  }
+
+  /** A live `message:created`, or an ack of our own request: the next change, or a sign of a gap. */
+  receiveLive(message: ChatMessage): void {
+    this.receiveChanges([message]);
+    this.noteRev(message.rev);
+  }
+
+  receiveUpdate(update: MessageUpdate): void {
+    const { reaction, ...message } = update;
+    this.receiveLive(withOwnReaction(message, reaction, this.context.myId()));
+  }
+
+  private noteRev(rev: number): void {
+    if (!this.synced) return;
+    if (rev === this.highestRev + 1) this.highestRev = rev;
+    if (rev > this.knownLatestRev) this.knownLatestRev = rev;
+    if (this.knownLatestRev > this.highestRev) void this.replay();
+  }
+
+  /**
+   * Fetches pages after the highest contiguous seq until nothing known is
+   * missing. Live messages that arrive meanwhile are merged as they come; the
+   * loop looks at the timeline afresh before every page.
+   */
+  private async catchUp(): Promise<void> {
+    const { store, room } = this.context;
+    const connection = this.context.connection();
+    if (this.catchingUpOn === connection) return;
+    this.catchingUpOn = connection;
+    try {
+      while (this.isCurrent(connection) && store.state.joined && !store.state.hasNewer) {
+        const after = missingAfter(this.timeline);
+        if (after === null) return;
+        const result = await this.request("history:after", { room, after, limit: MAX_PAGE_SIZE });
+        if (result?.ok) {
+          this.receive(result.messages);
+          // A page that does not move the timeline on would be asked for again forever.
+          if (this.timeline.contiguousSeq <= after) return;
+        } else if (this.isCurrent(connection)) {
+          await sleep(retryDelay(result, this.context.retryDelayMs));
+        }
+      }
+    } finally {
+      if (this.catchingUpOn === connection) this.catchingUpOn = null;
+    }
+  }
+
+  /**
+   * Replays the room's changes after `highestRev` until none is known to be
+   * missing: each page holds every message changed since, once, current.
+   */
+  private async replay(): Promise<void> {
+    const { store, room } = this.context;
+    const connection = this.context.connection();
+    if (this.replayingOn === connection) return;
+    this.replayingOn = connection;
+    try {
+      while (this.isCurrent(connection) && store.state.joined) {
+        const after = this.highestRev;
+        if (this.knownLatestRev <= after) return;
+        const result = await this.request("changes:after", { room, after, limit: MAX_PAGE_SIZE });
+        if (!this.isCurrent(connection)) return;
+        if (result?.ok) {
+          this.receiveChanges(result.messages);
+          const pageRev = result.messages.reduce((max, m) => Math.max(max, m.rev), after);
+          this.knownLatestRev = Math.max(this.knownLatestRev, result.latestRev);
+          const reached = result.hasMore ? pageRev : Math.max(pageRev, result.latestRev);
+          this.highestRev = Math.max(this.highestRev, reached);
+          // A page that moves nothing on would be asked for again forever.
+          if (this.highestRev <= after) return;
+        } else {
+          await sleep(retryDelay(result, this.context.retryDelayMs));
+        }
+      }
+    } finally {
+      if (this.replayingOn === connection) this.replayingOn = null;
+    }
+  }
+
+  async loadOlder(): Promise<void> {
+    const { store, room } = this.context;
+    const oldest = this.timeline.messages[0];
+    if (!oldest || oldest.seq <= 1 || store.state.loadingOlder) return;
+    store.update({ loadingOlder: true });
+    try {
+      const result = await this.request("history:before", {
+        room,
+        before: oldest.seq,
+        limit: DEFAULT_PAGE_SIZE,
+      });
+      if (result?.ok) this.receive(result.messages);
+    } finally {
+      store.update({ loadingOlder: false });
+    }
+  }
+
+  /** After a jump: the page after the newest held; once none is left, live messages flow again. */
+  async loadNewer(): Promise<void> {
+    const { store, room } = this.context;
+    const newest = this.timeline.messages.at(-1);
+    if (!store.state.hasNewer || !newest || store.state.loadingNewer) return;
+    store.update({ loadingNewer: true });
+    try {
+      const result = await this.request("history:after", {
+        room,
+        after: newest.seq,
+        limit: DEFAULT_PAGE_SIZE,
+      });
+      if (result?.ok) {
+        this.receive(result.messages);
+        if (!result.hasMore) {
+          store.update({ hasNewer: false });
+          if (missingAfter(this.timeline) !== null) void this.catchUp();
+        }
+      }
+    } finally {
+      store.update({ loadingNewer: false });
+    }
+  }
+
+  /**
+   * Makes sure the message with that seq is held: loads the history around
+   * it when it is not, replacing the window when the two do not touch (then
+   * `hasNewer` says newer messages wait to be loaded). True when it is held.
+   */
+  async jumpTo(seq: number): Promise<boolean> {
+    const { store, room } = this.context;
+    if (this.timeline.messages.some((m) => m.seq === seq)) return true;
+    const result = await this.request("history:around", { room, seq, limit: DEFAULT_PAGE_SIZE });
+    if (!result?.ok) return false;
+    const page = result.messages;
+    const first = page[0];
+    const last = page.at(-1);
+    if (!first || !last) return false;
+    const oldest = this.timeline.messages[0];
+    const newest = this.timeline.messages.at(-1);
+    const touches =
+      oldest !== undefined &&
+      newest !== undefined &&
+      first.seq <= newest.seq + 1 &&
+      last.seq >= oldest.seq - 1;
+    if (touches) {
+      this.receive(page);
+      if (!result.hasMoreBefore && this.timeline.messages[0]?.seq === first.seq)
+        store.update({ timeline: noteRoomStart(this.timeline) });
+    } else {
+      const known = this.timeline.knownLatestSeq;
+      const timeline = noteLatestSeq(timelineOf(page, !result.hasMoreBefore), known);
+      store.update({ timeline, hasNewer: result.hasMoreAfter });
+      this.context.onMessages(page);
+    }
+    return this.timeline.messages.some((m) => m.seq === seq);
+  }
+
+  /** Forgets everything held, e.g. for tests of a fresh start. */
+  reset(): void {
+    this.synced = false;
+    this.highestRev = 0;
+    this.knownLatestRev = 0;
+    this.context.store.update({ timeline: emptyTimeline, hasNewer: false });
+  }
+}
