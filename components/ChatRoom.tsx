@@ -9,7 +9,7 @@ import { lastEditable, type MessageChanges } from "@/lib/client/message-actions"
 import { nameTags } from "@/lib/client/name-tags";
 import { inDisplayOrder, unconfirmed } from "@/lib/client/outbox";
 import { browserReadPositions } from "@/lib/client/read-positions";
-import type { RoomClient } from "@/lib/client/room-client";
+import type { RoomSnapshot } from "@/lib/client/room-client";
 import type { ShownMessage } from "@/lib/client/shown-message";
 import { hasOlder } from "@/lib/client/timeline";
 import { firstUnreadSeq, titleWithUnread, unreadCount } from "@/lib/client/unread";
@@ -19,7 +19,7 @@ import { useNow } from "@/lib/client/use-now";
 import { usePageVisible } from "@/lib/client/use-page-visible";
 import { useReadPositions } from "@/lib/client/use-read-positions";
 import { useRoom } from "@/lib/client/use-room";
-import type { ChatMessage, RoomListing } from "@/lib/shared/protocol";
+import type { RoomListing } from "@/lib/shared/protocol";
 import { Composer, type ComposerMode } from "./Composer";
 import { ConnectionStatus, OfflineNotice } from "./ConnectionStatus";
 import { DeleteDialog } from "./DeleteDialog";
@@ -30,32 +30,6 @@ import { NameEditor } from "./NameEditor";
 import { OnlineList } from "./OnlineList";
 import { RoomSwitcher } from "./RoomSwitcher";
 import { TypingIndicator } from "./TypingIndicator";
-
-/**
- * The room client's change operations (edit, delete, react, reply, jump).
- * The client branch adds them to RoomClient; until it is merged nothing can
- * be changed, and the timeline offers no actions.
- */
-function roomChanges(_client: RoomClient | null): MessageChanges | null {
-  return null;
-}
-
-/** Whether the room has messages newer than those held (after a jump), and how to fetch them: the client branch's `snapshot.hasNewer` and `client.loadNewer()`. */
-function roomNewer(_client: RoomClient | null): {
-  hasNewer: boolean;
-  loadNewer: () => Promise<unknown>;
-} {
-  return { hasNewer: false, loadNewer: async () => undefined };
-}
-
-/** Stored messages as the timeline shows them; the client branch's `snapshot.shown` replaces this. */
-function asShown(messages: readonly ChatMessage[]): readonly ShownMessage[] {
-  return messages.map((message) => ({
-    ...message,
-    reactions: message.reactions.map((reaction) => ({ ...reaction, me: reaction.me ?? false })),
-    pending: false,
-  }));
-}
 
 /** Relative times ("5 minutes ago") are redrawn this often. */
 const CLOCK_TICK_MS = 30_000;
@@ -69,9 +43,9 @@ export function ChatRoom({ room, rooms }: { room: string; rooms: readonly RoomLi
   const visible = usePageVisible();
   const now = useNow(CLOCK_TICK_MS);
   const me = user?.id;
-  const shown = useMemo(() => asShown(timeline.messages), [timeline.messages]);
-  const changes = roomChanges(client);
-  const newer = useMemo(() => roomNewer(client), [client]);
+  const { shown, hasNewer, refused } = snapshot;
+  const changes: MessageChanges | null = client;
+  const loadNewer = useCallback(async () => client?.loadNewer(), [client]);
 
   const waiting = useMemo(
     () => inDisplayOrder(unconfirmed(outbox, timeline.messages, me)),
@@ -333,8 +307,8 @@ export function ChatRoom({ room, rooms }: { room: string; rooms: readonly RoomLi
             hasOlder={hasOlder(timeline)}
             loadingOlder={snapshot.loadingOlder}
             onLoadOlder={loadOlder}
-            hasNewer={newer.hasNewer}
-            onLoadNewer={newer.loadNewer}
+            hasNewer={hasNewer}
+            onLoadNewer={loadNewer}
             onEdit={edit}
             onRetry={(clientId) => client?.retry(clientId)}
             onDiscard={(clientId) => client?.discard(clientId)}
@@ -347,6 +321,7 @@ export function ChatRoom({ room, rooms }: { room: string; rooms: readonly RoomLi
             jump={jump}
           />
           <TypingIndicator typists={activity.typing} tags={tags} />
+          <RefusedNotice refused={refused} />
           {status === "offline" && <OfflineNotice />}
           <Composer
             value={editing ? editing.text : draft}
@@ -382,6 +357,41 @@ export function ChatRoom({ room, rooms }: { room: string; rooms: readonly RoomLi
           )}
         </main>
       </div>
+    </div>
+  );
+}
+
+const REFUSED_WHAT: Record<string, string> = {
+  edit: "Your edit was not saved",
+  delete: "The message was not deleted",
+  react: "Your reaction was not added",
+  unreact: "Your reaction was not taken back",
+};
+
+/**
+ * A change of the person's that the server refused (the message was deleted
+ * meanwhile, say): said once, in words, until dismissed or replaced by the
+ * next. What the timeline shows is already back to what is stored.
+ */
+function RefusedNotice({ refused }: { refused: RoomSnapshot["refused"] }) {
+  const [dismissed, setDismissed] = useState<RoomSnapshot["refused"]>(null);
+  if (!refused || refused === dismissed) return null;
+  const what = REFUSED_WHAT[refused.operation.kind ?? "send"] ?? "Not sent";
+  return (
+    <div
+      role="alert"
+      className="mx-3 mb-1 flex items-center justify-between gap-2 rounded-md bg-red-50 px-3 py-1.5 text-red-800 text-sm dark:bg-red-950/50 dark:text-red-200"
+    >
+      <span>
+        {what}: {errorText(refused.error)}
+      </span>
+      <button
+        type="button"
+        onClick={() => setDismissed(refused)}
+        className="shrink-0 rounded px-1.5 font-medium underline focus-visible:outline-2 focus-visible:outline-indigo-500"
+      >
+        Dismiss
+      </button>
     </div>
   );
 }

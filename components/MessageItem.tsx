@@ -257,25 +257,34 @@ function ActionButton({
 }
 
 /** The message a reply answers, in a line: its current text, or that it was deleted. A click goes to it. */
-function ReplyQuote({ quote, onJump }: { quote: QuoteView; onJump: () => void }) {
+function ReplyQuote({ quote, onJump }: { quote: QuoteView; onJump?: () => void }) {
   const text =
     quote.kind === "message"
       ? quote.text
       : quote.kind === "deleted"
         ? "This message was deleted"
         : "Earlier message";
-  return (
-    <button
-      type="button"
-      onClick={onJump}
-      className="mb-0.5 flex max-w-full items-baseline gap-1.5 rounded text-left text-xs text-zinc-600 hover:text-zinc-900 focus-visible:outline-2 focus-visible:outline-indigo-500 dark:text-zinc-400 dark:hover:text-zinc-100"
-    >
+  const content = (
+    <>
       <span aria-hidden="true">↱</span>
       <span className="sr-only">Replying to </span>
       {quote.kind === "message" && (
         <span className="shrink-0 font-semibold">{quote.author.name}</span>
       )}{" "}
       <span className={`truncate ${quote.kind === "message" ? "" : "italic"}`}>{text}</span>
+    </>
+  );
+  const look =
+    "mb-0.5 flex max-w-full items-baseline gap-1.5 rounded text-left text-xs text-zinc-600 dark:text-zinc-400";
+  // A reply still in the outbox quotes without a way to jump: it has no actions yet.
+  if (!onJump) return <div className={look}>{content}</div>;
+  return (
+    <button
+      type="button"
+      onClick={onJump}
+      className={`${look} hover:text-zinc-900 focus-visible:outline-2 focus-visible:outline-indigo-500 dark:hover:text-zinc-100`}
+    >
+      {content}
     </button>
   );
 }
@@ -326,6 +335,7 @@ const BinIcon = () => (
  */
 export function PendingItem({
   entry,
+  quote,
   authorName,
   onEdit,
   authorTag,
@@ -333,6 +343,8 @@ export function PendingItem({
   onDiscard,
 }: {
   entry: OutboxEntry;
+  /** The message it answers, when it is a reply. */
+  quote: QuoteView | null;
   authorName: string;
   onEdit: () => void;
   authorTag?: string | undefined;
@@ -352,6 +364,7 @@ export function PendingItem({
         <Avatar user={{ id: "me", name: authorName }} faded={!failed} />
       </div>
       <div className="min-w-0 flex-1">
+        {quote && <ReplyQuote quote={quote} />}
         <header className="flex flex-wrap items-baseline gap-x-2">
           <span>
             <PersonName

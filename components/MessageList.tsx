@@ -330,6 +330,7 @@ export function MessageList(props: Props) {
               <div key={entry.clientId} data-key={`pending-${entry.clientId}`}>
                 <PendingItem
                   entry={entry}
+                  quote={entry.replyTo ? quoteOf(byId, entry.replyTo) : null}
                   authorName={me?.name ?? "You"}
                   onEdit={() => props.onEdit(entry.clientId)}
                   authorTag={me ? props.tags.get(me.id) : undefined}
