@@ -180,16 +180,19 @@ export function ChatRoom({ room, rooms }: { room: string; rooms: readonly RoomLi
   function closeDeleteDialog(deleted: boolean) {
     const message = deleting;
     setDeleting(null);
-    if (deleted || !message) {
-      composer.current?.focus();
-      return;
-    }
-    // Back to the Delete button that opened the dialog.
-    document
-      .querySelector<HTMLButtonElement>(
-        `article[data-id="${CSS.escape(message.id)}"] button[aria-label="Delete"]`,
-      )
-      ?.focus();
+    // After the dialog has gone: while a modal dialog is open, the rest of the page cannot take focus.
+    setTimeout(() => {
+      if (deleted || !message) {
+        composer.current?.focus();
+        return;
+      }
+      // Back to the Delete button that opened the dialog.
+      document
+        .querySelector<HTMLButtonElement>(
+          `article[data-id="${CSS.escape(message.id)}"] button[aria-label="Delete"]`,
+        )
+        ?.focus();
+    }, 0);
   }
 
   /** A message that was not sent goes back to the box, to be changed and sent again. */

@@ -172,6 +172,7 @@ export const MessageItem = memo(function MessageItem({
           <Reactions
             reactions={message.reactions}
             me={me}
+            pending={message.pending}
             onToggle={(emoji) => actions.toggleReaction(message, emoji)}
             users={(emoji) => actions.reactionUsers(message, emoji)}
           />

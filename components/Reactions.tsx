@@ -1,6 +1,6 @@
 "use client";
 
-import { useId, useState } from "react";
+import { useEffect, useId, useState } from "react";
 import { reactorsText } from "@/lib/client/message-actions";
 import type { ShownReaction } from "@/lib/client/shown-message";
 import type { ReactionUsersResult } from "@/lib/shared/protocol";
@@ -8,13 +8,15 @@ import type { ReactionUsersResult } from "@/lib/shared/protocol";
 type Props = {
   reactions: readonly ShownReaction[];
   me: string | undefined;
+  /** The message has changes of this person's still on their way. */
+  pending: boolean;
   onToggle: (emoji: string) => void;
   /** Who reacted with an emoji, asked only when someone looks. */
   users: (emoji: string) => Promise<ReactionUsersResult>;
 };
 
 /** A message's reactions: one button per emoji with its count, pressed when one is the person's. */
-export function Reactions({ reactions, me, onToggle, users }: Props) {
+export function Reactions({ reactions, me, pending, onToggle, users }: Props) {
   if (reactions.length === 0) return null;
   return (
     <ul aria-label="Reactions" className="mt-1 flex flex-wrap gap-1">
@@ -23,6 +25,7 @@ export function Reactions({ reactions, me, onToggle, users }: Props) {
           <ReactionButton
             reaction={reaction}
             me={me}
+            pending={pending}
             onToggle={() => onToggle(reaction.emoji)}
             users={() => users(reaction.emoji)}
           />
@@ -40,26 +43,41 @@ export function Reactions({ reactions, me, onToggle, users }: Props) {
 function ReactionButton({
   reaction,
   me,
+  pending,
   onToggle,
   users,
 }: {
   reaction: ShownReaction;
+  pending: boolean;
   me: string | undefined;
   onToggle: () => void;
   users: () => Promise<ReactionUsersResult>;
 }) {
   const tooltipId = useId();
-  const [who, setWho] = useState<{ count: number; text: string } | null>(null);
+  const [who, setWho] = useState<{ key: string; text: string } | null>(null);
   const [open, setOpen] = useState(false);
 
-  function look() {
-    setOpen(true);
-    if (who?.count === reaction.count) return;
+  // Asked when someone looks, and again while they look once what is shown moves: the count,
+  // whether one is theirs, or their own change reaching the server (an answer given while it
+  // was on its way would leave them out).
+  const { count, emoji } = reaction;
+  const key = `${count}:${reaction.me}:${pending}`;
+  const stale = open && who?.key !== key;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `users` is a new closure every render; the key says when to ask.
+  useEffect(() => {
+    if (!stale) return;
+    let current = true;
     users().then(
-      (result) => setWho({ count: reaction.count, text: reactorsText(result, reaction.emoji, me) }),
-      () => setWho(null),
+      (result) => {
+        if (current) setWho({ key, text: reactorsText(result, emoji, me) });
+      },
+      () => undefined,
     );
-  }
+    return () => {
+      current = false;
+    };
+  }, [stale, key, emoji, me]);
+  const look = () => setOpen(true);
 
   const shown = open && who !== null;
   return (
