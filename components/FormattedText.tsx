@@ -27,7 +27,7 @@ function CopyButton({ text }: { text: string }) {
           setTimeout(() => setCopied(false), 1500);
         });
       }}
-      className="absolute top-1 right-1 rounded border border-zinc-300 bg-white px-2 py-0.5 font-sans text-xs text-zinc-700 hover:bg-zinc-100 focus-visible:outline-2 focus-visible:outline-indigo-500 dark:border-zinc-600 dark:bg-zinc-800 dark:text-zinc-200 dark:hover:bg-zinc-700"
+      className="rounded border border-zinc-300 bg-white px-2 py-0.5 font-sans text-xs text-zinc-700 hover:bg-zinc-100 focus-visible:outline-2 focus-visible:outline-indigo-500 dark:border-zinc-600 dark:bg-zinc-800 dark:text-zinc-200 dark:hover:bg-zinc-700"
     >
       <span aria-live="polite">{copied ? "Copied" : "Copy"}</span>
     </button>
@@ -53,12 +53,15 @@ const components: Components = {
     return <p className="whitespace-pre-wrap">{children}</p>;
   },
   pre({ node, children }) {
+    // Copy sits under the block, not over its corner, where the message's action bar appears.
     return (
-      <div className="relative my-1">
-        <pre className="overflow-x-auto whitespace-pre rounded-md border border-zinc-200 bg-zinc-50 py-2 pr-16 pl-3 font-mono text-sm [overflow-wrap:normal] dark:border-zinc-700 dark:bg-zinc-900">
+      <div className="my-1">
+        <pre className="overflow-x-auto whitespace-pre rounded-md border border-zinc-200 bg-zinc-50 px-3 py-2 font-mono text-sm [overflow-wrap:normal] dark:border-zinc-700 dark:bg-zinc-900">
           {children}
         </pre>
-        <CopyButton text={textOf(node?.children[0]).replace(/\n$/, "")} />
+        <div className="mt-0.5 flex justify-end">
+          <CopyButton text={textOf(node?.children[0]).replace(/\n$/, "")} />
+        </div>
       </div>
     );
   },

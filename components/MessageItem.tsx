@@ -184,7 +184,7 @@ export const MessageItem = memo(function MessageItem({
           ref={toolbar}
           role="group"
           aria-label="Message actions"
-          className={`absolute -top-3 right-3 z-20 flex rounded-md border border-zinc-300 bg-white shadow-sm group-focus-within:opacity-100 group-hover:opacity-100 dark:border-zinc-700 dark:bg-zinc-900 ${picking || pressed ? "opacity-100" : "opacity-0"}`}
+          className={`absolute -top-3 right-3 z-20 flex rounded-md border border-zinc-300 bg-white shadow-sm group-focus-within:pointer-events-auto group-focus-within:opacity-100 group-hover:pointer-events-auto group-hover:opacity-100 dark:border-zinc-700 dark:bg-zinc-900 ${picking || pressed ? "opacity-100" : "pointer-events-none opacity-0"}`}
         >
           <ActionButton label="Reply" onClick={() => actions.reply(message)}>
             <ReplyIcon />

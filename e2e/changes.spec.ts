@@ -1,5 +1,6 @@
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test } from "./support/fixtures";
+import { seedHistory, seedReply } from "./support/seed";
 
 /** Catching up after a reconnect waits for the client's reconnection backoff. */
 const RECOVERY = { timeout: 20_000 };
@@ -239,4 +240,24 @@ test("the action menu and the picker pass axe; the picker's code and data load o
       ann.said("look at this").getByRole("button", { name: "Add reaction" }),
     ).toBeFocused();
   });
+});
+
+test("a reply's quote of a message older than what is loaded jumps to it: the history around it loads, and it is shown and marked", async ({
+  app,
+  person,
+}) => {
+  const room = "changes-jump";
+  await seedHistory(app.dataDir, room, 400);
+  await seedReply(app.dataDir, room, 3, "answering m3");
+  const reader = await person(room);
+  const quote = reader.said("answering m3").getByRole("button", { name: /^Replying to / });
+  await expect(quote).toHaveAccessibleName("Replying to Earlier message");
+  const original = reader.log.locator('article[data-seq="3"]');
+  await expect(original).toHaveCount(0);
+
+  await quote.click();
+  await expect(original).toBeFocused({ timeout: 20_000 });
+  await expect(original).toBeInViewport();
+  await expect(original).toHaveClass(/bg-amber-100/);
+  await expect(original.locator("p")).toHaveText("m3");
 });
