@@ -261,3 +261,31 @@ test("a reply's quote of a message older than what is loaded jumps to it: the hi
   await expect(original).toHaveClass(/bg-amber-100/);
   await expect(original.locator("p")).toHaveText("m3");
 });
+
+test("edits, deletes and reactions never make a room unread; a new message does", async ({
+  person,
+}) => {
+  const room = "changes-unread";
+  const ann = await person(room);
+  const bob = await person(room);
+  await ann.send("to be edited");
+  await ann.send("to be deleted");
+  await expect(bob.said("to be deleted")).toBeVisible();
+  await expect(bob.page).toHaveTitle(`#${room} · Scrollback`);
+
+  await bob.setVisible(false);
+  await ann.edit("to be edited", "edited while away");
+  await ann.react("edited while away", "👀");
+  await ann.remove("to be deleted");
+  await expect(bob.said("edited while away")).toBeVisible();
+  await expect(bob.reaction("edited while away", "👀")).toHaveText("👀 1");
+  await expect(bob.said("This message was deleted")).toHaveCount(1);
+  await expect(bob.page).toHaveTitle(`#${room} · Scrollback`);
+
+  await ann.send("really new");
+  await expect(bob.page).toHaveTitle(`(1) #${room} · Scrollback`);
+  await bob.setVisible(true);
+  await expect(bob.log.getByRole("separator", { name: "Unread messages" })).toHaveCount(1);
+  const divider = bob.log.getByRole("separator", { name: "Unread messages" });
+  await expect(divider.locator("xpath=following::article[1]")).toContainText("really new");
+});
