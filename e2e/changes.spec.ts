@@ -289,3 +289,19 @@ test("edits, deletes and reactions never make a room unread; a new message does"
   const divider = bob.log.getByRole("separator", { name: "Unread messages" });
   await expect(divider.locator("xpath=following::article[1]")).toContainText("really new");
 });
+
+test("on a phone, a long press on a message shows its actions", async ({ person }) => {
+  const room = "changes-phone";
+  const ann = await person(room, {
+    context: { viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true },
+  });
+  await ann.send("press me");
+  const message = ann.said("press me");
+  const bar = message.getByRole("group", { name: "Message actions" });
+  await expect(bar).toHaveCSS("opacity", "0");
+  await message.dispatchEvent("touchstart");
+  await expect(bar).toHaveCSS("opacity", "1");
+  await expect(bar.getByRole("button", { name: "Reply" })).toBeFocused();
+  await bar.getByRole("button", { name: "Edit" }).tap();
+  await expect(ann.composer).toHaveValue("press me");
+});
