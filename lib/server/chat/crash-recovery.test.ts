@@ -179,9 +179,7 @@ class Bot {
 }
 
 /** Everything stored in the room, read back over the protocol as any client would. */
-async function readRoom(
-  url: string,
-): Promise<{ messages: ChatMessage[]; latestSeq: number }> {
+async function readRoom(url: string): Promise<{ messages: ChatMessage[]; latestSeq: number }> {
   const socket: ChatClientSocket = io(url, { transports: ["websocket"], forceNew: true });
   try {
     const joined = await request(socket, "room:join", { room: ROOM, since: 0, limit: 200 });
