@@ -308,7 +308,7 @@ export async function runFloodMatrix(
     : [...FLOOD_TABLE];
   const workDir = mkdtempSync(join(settings.databaseParent ?? tmpdir(), "scrollback-flood-"));
   const file = join(workDir, "scrollback.db");
-  seedLongMessages(file, ARCHIVE, settings.archiveMessages, ARCHIVE_CODE_POINTS);
+  await seedLongMessages(file, ARCHIVE, settings.archiveMessages, ARCHIVE_CODE_POINTS);
   const startTarget = () =>
     Target.start("scrollback", {
       ...(settings.scrollbackEntry ? { scrollbackEntry: settings.scrollbackEntry } : {}),

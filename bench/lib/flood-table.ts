@@ -24,6 +24,14 @@ export const CAFE = "cafe";
 /** A room of long messages, for the rows that read history. */
 export const ARCHIVE = "archive";
 
+/**
+ * The id the archive's message `seq` is seeded with: known in advance, so
+ * that the rows that change or read one message can name it.
+ */
+export function archiveMessageId(seq: number): string {
+  return `00000000-0000-7000-8000-${seq.toString(16).padStart(12, "0")}`;
+}
+
 /** How close to each budget the attackers go. */
 export const BUDGET_SHARE = 0.9;
 
@@ -149,6 +157,78 @@ export const FLOOD_TABLE: readonly FloodRow[] = [
         room: ARCHIVE,
         after: (c * 37 + n * 11) % Math.max(1, archiveLatestSeq - MAX_PAGE_SIZE),
         limit: MAX_PAGE_SIZE,
+      }),
+  },
+  {
+    name: "history:around",
+    event: "history:around",
+    costs: "two half pages read and sent",
+    perConnectionPerSecond: eventPace,
+    frame: (c, n, { archiveLatestSeq }) =>
+      request("history:around", {
+        room: ARCHIVE,
+        seq: 1 + ((c * 37 + n * 11) % archiveLatestSeq),
+        limit: MAX_PAGE_SIZE,
+      }),
+  },
+  {
+    name: "changes:after",
+    event: "changes:after",
+    costs: "a page of the change log read and sent",
+    perConnectionPerSecond: eventPace,
+    frame: (c, n, { archiveLatestSeq }) =>
+      request("changes:after", {
+        room: ARCHIVE,
+        after: (c * 37 + n * 11) % Math.max(1, archiveLatestSeq - MAX_PAGE_SIZE),
+        limit: MAX_PAGE_SIZE,
+      }),
+  },
+  {
+    name: "reaction:add",
+    event: "reaction:add",
+    costs: "a durable write (a rev) and a broadcast to the room, per add or remove",
+    // Adding and removing in turn, so that every frame changes something.
+    perConnectionPerSecond: (limits) => pace(limits, limits.messagesPerSecond),
+    frame: (c, n, { archiveLatestSeq }) =>
+      request(n % 2 === 0 ? "reaction:add" : "reaction:remove", {
+        room: ARCHIVE,
+        id: archiveMessageId(1 + ((c * 7 + Math.floor(n / 2)) % archiveLatestSeq)),
+        emoji: "👍",
+      }),
+  },
+  {
+    name: "message:edit",
+    event: "message:edit",
+    costs: "a read in the write queue (someone else's message: forbidden)",
+    perConnectionPerSecond: (limits) => pace(limits, limits.messagesPerSecond),
+    frame: (c, n, { archiveLatestSeq }) =>
+      request("message:edit", {
+        room: ARCHIVE,
+        id: archiveMessageId(1 + ((c * 13 + n) % archiveLatestSeq)),
+        text: `flood ${c}.${n}`,
+      }),
+  },
+  {
+    name: "message:delete",
+    event: "message:delete",
+    costs: "a read in the write queue (someone else's message: forbidden)",
+    perConnectionPerSecond: (limits) => pace(limits, limits.messagesPerSecond),
+    frame: (c, n, { archiveLatestSeq }) =>
+      request("message:delete", {
+        room: ARCHIVE,
+        id: archiveMessageId(1 + ((c * 13 + n) % archiveLatestSeq)),
+      }),
+  },
+  {
+    name: "reaction:users",
+    event: "reaction:users",
+    costs: "a read of up to a hundred names",
+    perConnectionPerSecond: eventPace,
+    frame: (c, n, { archiveLatestSeq }) =>
+      request("reaction:users", {
+        room: ARCHIVE,
+        id: archiveMessageId(1 + ((c * 13 + n) % archiveLatestSeq)),
+        emoji: "👍",
       }),
   },
   {

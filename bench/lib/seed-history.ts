@@ -1,59 +1,83 @@
 import { randomUUID } from "node:crypto";
 import { join } from "node:path";
-import Database from "better-sqlite3";
-import { migrateSqlite } from "../../lib/server/store/sqlite-migrations";
+import { SqliteStore } from "../../lib/server/store/sqlite-store";
+import type { HistoryBatch } from "../../lib/server/store/types";
+import type { ChatMessage, User } from "../../lib/shared/protocol";
+import { archiveMessageId } from "./flood-table";
 import { Target } from "./targets";
 import { BENCH_ROOM, type TargetKind } from "./wire";
 
 const BATCH = 50_000;
 
+/** Imports `count` messages made by `make(seq)` through the store's bulk import, in batches. */
+async function seedThroughStore(
+  file: string,
+  users: User[],
+  count: number,
+  make: (seq: number) => ChatMessage,
+): Promise<void> {
+  const store = new SqliteStore(file);
+  try {
+    function* batches(): Generator<HistoryBatch> {
+      yield { users };
+      for (let from = 1; from <= count; from += BATCH) {
+        const messages: ChatMessage[] = [];
+        for (let seq = from; seq < from + BATCH && seq <= count; seq++) messages.push(make(seq));
+        yield { messages };
+      }
+    }
+    await store.importHistory(batches());
+  } finally {
+    await store.close();
+  }
+}
+
+/** A message as the bench seeds it: its only change was its creation (rev = seq). */
+function seeded(
+  room: string,
+  seq: number,
+  author: User,
+  text: string,
+  createdAt: number,
+  id: string = randomUUID(),
+): ChatMessage {
+  return {
+    id,
+    room,
+    seq,
+    rev: seq,
+    clientId: `seed-${seq}`,
+    author,
+    text,
+    createdAt: new Date(createdAt).toISOString(),
+    editedAt: null,
+    deleted: false,
+    replyTo: null,
+    reactions: [],
+  };
+}
+
 /**
  * Writes `count` messages into the bench room of a new Scrollback SQLite
- * database through the app's own migrations, as if people had chatted there
- * (100 authors, texts of the length the load uses). Bulk inserts in large
- * transactions with synchronous=OFF: this is preparation, not measurement.
+ * database through the store's bulk import, as if people had chatted there
+ * (100 authors, texts of the length the load uses): preparation, not
+ * measurement, so in large batches.
  */
-export function seedScrollbackHistory(file: string, count: number): void {
-  const db = new Database(file);
-  db.pragma("journal_mode = WAL");
-  db.pragma("synchronous = OFF");
-  migrateSqlite(db);
+export async function seedScrollbackHistory(file: string, count: number): Promise<void> {
   const authors = Array.from({ length: 100 }, (_, i) => ({
     id: randomUUID(),
     name: `Bench Bot ${i}`,
   }));
-  const insertUser = db.prepare("INSERT INTO users (id, name, created_at) VALUES (?, ?, ?)");
-  const insert = db.prepare(
-    "INSERT INTO messages (room, seq, id, client_id, author_id, author_name, text, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-  );
   const start = Date.now() - count * 1000;
-  db.transaction(() => {
-    for (const author of authors) insertUser.run(author.id, author.name, start);
-  })();
-  for (let from = 1; from <= count; from += BATCH) {
-    db.transaction(() => {
-      for (let seq = from; seq < from + BATCH && seq <= count; seq++) {
-        const author = authors[seq % authors.length] as { id: string; name: string };
-        insert.run(
-          BENCH_ROOM,
-          seq,
-          randomUUID(),
-          `seed-${seq}`,
-          author.id,
-          author.name,
-          seededText(seq),
-          start + seq * 1000,
-        );
-      }
-    })();
-  }
-  db.prepare("INSERT INTO rooms (name, latest_seq, last_message_at) VALUES (?, ?, ?)").run(
-    BENCH_ROOM,
-    count,
-    start + count * 1000,
+  await seedThroughStore(file, authors, count, (seq) =>
+    seeded(
+      BENCH_ROOM,
+      seq,
+      authors[seq % authors.length] as User,
+      seededText(seq),
+      start + seq * 1000,
+    ),
   );
-  db.pragma("wal_checkpoint(TRUNCATE)");
-  db.close();
 }
 
 /**
@@ -61,36 +85,18 @@ export function seedScrollbackHistory(file: string, count: number): void {
  * longest messages by bytes that most people can type) into `room` of a new
  * Scrollback SQLite database, as the flood matrix's long history.
  */
-export function seedLongMessages(file: string, room: string, count: number, codePoints: number) {
-  const db = new Database(file);
-  db.pragma("journal_mode = WAL");
-  db.pragma("synchronous = OFF");
-  migrateSqlite(db);
-  const insert = db.prepare(
-    "INSERT INTO messages (room, seq, id, client_id, author_id, author_name, text, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-  );
+export async function seedLongMessages(
+  file: string,
+  room: string,
+  count: number,
+  codePoints: number,
+): Promise<void> {
+  const archivist = { id: "archivist", name: "Archivist" };
   const text = "語".repeat(codePoints);
   const start = Date.now() - count * 1000;
-  db.transaction(() => {
-    for (let seq = 1; seq <= count; seq++)
-      insert.run(
-        room,
-        seq,
-        randomUUID(),
-        `seed-${seq}`,
-        "archivist",
-        "Archivist",
-        text,
-        start + seq * 1000,
-      );
-    db.prepare("INSERT INTO rooms (name, latest_seq, last_message_at) VALUES (?, ?, ?)").run(
-      room,
-      count,
-      start + count * 1000,
-    );
-  })();
-  db.pragma("wal_checkpoint(TRUNCATE)");
-  db.close();
+  await seedThroughStore(file, [archivist], count, (seq) =>
+    seeded(room, seq, archivist, text, start + seq * 1000, archiveMessageId(seq)),
+  );
 }
 
 /** The same text the naive server seeds its list with, so both histories weigh the same. */
@@ -110,7 +116,7 @@ export async function startHoldingHistory(
 ): Promise<Target> {
   if (kind !== "scrollback") return Target.start(kind, { naiveSeedMessages: messages });
   const file = join(workDir, "history.db");
-  seedScrollbackHistory(file, messages);
+  await seedScrollbackHistory(file, messages);
   return Target.start(kind, {
     ...(scrollbackEntry ? { scrollbackEntry } : {}),
     databaseFile: file,

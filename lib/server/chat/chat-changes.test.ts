@@ -412,4 +412,23 @@ describe("budgets", () => {
     });
     expect(refused).toMatchObject({ ok: false, error: { code: "rate_limited" } });
   });
+
+  it("spend the new reads from the address's history budget", async () => {
+    await server.dispose();
+    server = await ChatTestServer.start({
+      limits: { historyBytesPerIpPerSecond: 4 * 1024, historyByteBurstPerIp: 4 * 1024 },
+    });
+    const { ana, send } = await room();
+    const sent = await send("read me");
+    const answers = [];
+    for (let i = 0; i < 4; i++) {
+      answers.push(await request(ana.socket, "changes:after", { room: "general", after: 0 }));
+      answers.push(await request(ana.socket, "history:around", { room: "general", seq: 1 }));
+      answers.push(
+        await request(ana.socket, "reaction:users", { room: "general", id: sent.id, emoji: "👍" }),
+      );
+    }
+    expect(answers.slice(0, 3).every((a) => a.ok)).toBe(true);
+    expect(answers.at(-1)).toMatchObject({ ok: false, error: { code: "rate_limited" } });
+  });
 });

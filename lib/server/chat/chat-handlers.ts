@@ -13,6 +13,7 @@ import type { Logger } from "../logger";
 import { pageBytes } from "../store/page-bytes";
 import { registerChangeHandlers } from "./change-handlers";
 import type { ChatIo, ChatLimits, ChatServerDeps, ChatSocket } from "./chat-types";
+import { pageAround } from "./history-around";
 import {
   chatRoomCount,
   connectionsIn,
@@ -203,27 +204,9 @@ export function registerChatHandlers(
         }
         let bytes = 0;
         try {
-          // The message at `seq` (or the first after it) opens the later half.
-          const earlier = Math.floor(limit / 2);
-          const [before, after] = await Promise.all([
-            earlier > 0
-              ? store.messagesBefore(room, seq, earlier)
-              : store.messagesBefore(room, seq, 1).then((page) => ({
-                  messages: [],
-                  hasMore: page.messages.length > 0,
-                })),
-            store.messagesAfter(room, seq - 1, limit - earlier),
-          ]);
-          const page = await forReader(store, room, socket.data.user.id, {
-            messages: [...before.messages, ...after.messages],
-          });
-          bytes = pageBytes(page.messages);
-          reply({
-            ok: true,
-            messages: page.messages,
-            hasMoreBefore: before.hasMore,
-            hasMoreAfter: after.hasMore,
-          });
+          const around = await pageAround(store, room, seq, limit);
+          bytes = pageBytes(around.messages);
+          reply({ ok: true, ...(await forReader(store, room, socket.data.user.id, around)) });
         } finally {
           admission.finish(bytes);
         }

@@ -35,6 +35,7 @@ describe("a restart of the server on the same database", () => {
       messages: acked.slice(0, 2),
       hasMore: false,
       latestSeq: 2,
+      latestRev: 2,
     });
     expect(other).toMatchObject({ ok: true, messages: acked.slice(2), latestSeq: 1 });
 
@@ -43,7 +44,7 @@ describe("a restart of the server on the same database", () => {
       text: "three",
       clientId: "c3",
     });
-    expect(next).toMatchObject({ ok: true, duplicate: false, message: { seq: 3 } });
+    expect(next).toMatchObject({ ok: true, duplicate: false, message: { seq: 3, rev: 3 } });
     await eventually(() => expect(seen.map((m) => m.seq)).toEqual([3]));
   });
 

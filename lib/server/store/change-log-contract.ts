@@ -329,6 +329,51 @@ export function describeChangeLogContract(
       });
     });
 
+    describe("importHistory", () => {
+      it("takes a history as it is — revs, edits, tombstones, replies, reactions — and the counters continue", async () => {
+        const a = await send("general", "a");
+        await send("general", "b", bea, a.id);
+        await edit(a, "a2");
+        await react(a, "👍", bea);
+        const doomed = await send("general", "gone");
+        await remove(doomed);
+        const history = await replay("general");
+        const reactors = [{ room: "general", seq: a.seq, emoji: "👍", userId: bea.id, rev: 4 }];
+        await store.close();
+        store = await subject.reopen();
+        const target = await openFresh();
+        try {
+          const batches = [{ users: [ana, bea] }, { messages: history, reactions: reactors }];
+          expect(await target.store.importHistory(batches)).toEqual({ messages: 3 });
+          // Again: nothing changes.
+          await target.store.importHistory(batches);
+          const copied = await target.store.changesAfter("general", 0, 50);
+          expect(copied).toEqual({ messages: history, hasMore: false, latestRev: 6 });
+          expect(await target.store.latestSeq("general")).toBe(3);
+          expect(await target.store.reactionUsers("general", a.id, "👍", 5)).toEqual({
+            users: [bea],
+            count: 1,
+          });
+          const next = await target.store.changeMessage({
+            room: "general",
+            id: a.id,
+            actor: bea,
+            change: { kind: "reaction", emoji: "👍", added: false },
+          });
+          expect(next.message).toMatchObject({ rev: 7, reactions: [] });
+          const other = {
+            ...history[0],
+            id: "ffffffff-0000-7000-8000-000000000000",
+          } as ChatMessage;
+          await expect(target.store.importHistory([{ messages: [other] }])).rejects.toThrow(
+            /other messages/,
+          );
+        } finally {
+          await target.destroy();
+        }
+      });
+    });
+
     describe("durability", () => {
       it("keeps revs, edits, deletes, replies and reactions across a reopen, and revs continue", async () => {
         const a = await send("general", "a");

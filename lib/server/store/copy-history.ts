@@ -1,6 +1,8 @@
 import Database from "better-sqlite3";
-import pg from "pg";
+import type { ChatMessage, User } from "../../shared/protocol";
+import { decodeReactions } from "./message-changes";
 import { PostgresStore } from "./postgres-store";
+import type { HistoryBatch, StoredReaction } from "./types";
 
 export type CopyReport = { users: number; messages: number; rooms: number };
 
@@ -13,162 +15,111 @@ type SqliteMessage = {
   author_name: string;
   text: string;
   created_at: number;
+  rev: number;
+  edited_at: number | null;
+  deleted: number;
+  reply_to_id: string | null;
+  reply_to_seq: number | null;
+  reactions: string | null;
 };
 
-/** Rows per INSERT: large enough to be fast, small enough to stay under Postgres's parameter limit. */
-const BATCH_ROWS = 500;
+/** Messages per batch handed to the target store. */
+const BATCH_ROWS = 2_000;
 
 /**
- * Copies a SQLite history into Postgres as it is — same ids, seqs, clientIds,
- * authors and times — so clients that hold seqs keep working after the move.
- * It runs in one Postgres transaction: a failure leaves the target untouched,
- * and running it again skips what is already there. The target must not hold
- * different messages for the same rooms; the copy refuses rather than mix them.
+ * Copies a SQLite history into Postgres as it is — same ids, seqs, revs,
+ * clientIds, authors, times, edits, tombstones, replies and reactions — so
+ * clients that hold seqs and revs keep working after the move. The source is
+ * only read (a file from before the change log reads as rev = seq, which is
+ * what its migration would make); the target is written through the store's
+ * `importHistory`, in one Postgres transaction: a failure leaves it
+ * untouched, and running it again skips what is already there. The target
+ * must not hold different messages for the same rooms; the copy refuses
+ * rather than mix them.
  */
 export async function copySqliteToPostgres(
   sqlitePath: string,
   postgresUrl: string,
   onProgress: (copied: number, total: number) => void = () => {},
 ): Promise<CopyReport> {
-  // Opening the store runs the Postgres migrations, so the schema exists.
-  await (await PostgresStore.open(postgresUrl, { poolSize: 1 })).close();
-
   const source = new Database(sqlitePath, { readonly: true, fileMustExist: true });
-  const target = new pg.Client({ connectionString: postgresUrl });
-  await target.connect();
+  const target = await PostgresStore.open(postgresUrl, { poolSize: 1 });
   try {
+    const has = (table: string, column?: string) =>
+      column === undefined
+        ? source
+            .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?")
+            .get(table) !== undefined
+        : source
+            .prepare<[string, string], { n: number }>(
+              "SELECT count(*) AS n FROM pragma_table_info(?) WHERE name = ?",
+            )
+            .get(table, column)?.n === 1;
+    const changeLog = has("messages", "rev");
     const total = (source.prepare("SELECT count(*) AS n FROM messages").get() as { n: number }).n;
-    await target.query("BEGIN");
-
-    const users = source.prepare("SELECT id, name, created_at FROM users").all() as {
-      id: string;
-      name: string;
-      created_at: number;
-    }[];
-    for (let i = 0; i < users.length; i += BATCH_ROWS) {
-      const batch = users.slice(i, i + BATCH_ROWS);
-      await insertRows(
-        target,
-        "INSERT INTO users (id, name, created_at) VALUES %VALUES% ON CONFLICT (id) DO NOTHING",
-        batch.map((u) => [u.id, u.name, new Date(u.created_at)]),
-      );
-    }
-
-    // Revocations come along, and never go backwards: a credential revoked on
-    // either side stays revoked. A database from before revocations has none.
-    const hasGenerations = source
-      .prepare(
-        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'credential_generations'",
-      )
-      .get();
-    const generations = hasGenerations
+    const users = source.prepare("SELECT id, name FROM users").all() as User[];
+    // Revocations come along, and never go backwards. A database from before revocations has none.
+    const generations = has("credential_generations")
       ? (source
-          .prepare("SELECT user_id, generation, revoked_at FROM credential_generations")
-          .all() as { user_id: string; generation: number; revoked_at: number }[])
+          .prepare("SELECT user_id AS userId, generation FROM credential_generations")
+          .all() as { userId: string; generation: number }[])
       : [];
-    for (let i = 0; i < generations.length; i += BATCH_ROWS) {
-      await insertRows(
-        target,
-        `INSERT INTO credential_generations (user_id, generation, revoked_at) VALUES %VALUES%
-         ON CONFLICT (user_id) DO UPDATE SET
-           generation = GREATEST(credential_generations.generation, excluded.generation),
-           revoked_at = GREATEST(credential_generations.revoked_at, excluded.revoked_at)`,
-        generations
-          .slice(i, i + BATCH_ROWS)
-          .map((g) => [g.user_id, g.generation, new Date(g.revoked_at)]),
-      );
-    }
+    const reactions = has("reactions")
+      ? (source
+          .prepare("SELECT room, seq, emoji, user_id AS userId, rev FROM reactions")
+          .all() as StoredReaction[])
+      : [];
+    const columns = changeLog
+      ? "room, seq, id, client_id, author_id, author_name, text, created_at, rev, edited_at, deleted, reply_to_id, reply_to_seq, reactions"
+      : "room, seq, id, client_id, author_id, author_name, text, created_at, seq AS rev, NULL AS edited_at, 0 AS deleted, NULL AS reply_to_id, NULL AS reply_to_seq, NULL AS reactions";
+    const rows = source
+      .prepare(`SELECT ${columns} FROM messages ORDER BY room, seq`)
+      .iterate() as IterableIterator<SqliteMessage>;
+    const rooms = (source.prepare("SELECT count(*) AS n FROM rooms").get() as { n: number }).n;
 
     let copied = 0;
-    const rows = source
-      .prepare(
-        "SELECT room, seq, id, client_id, author_id, author_name, text, created_at FROM messages ORDER BY room, seq",
-      )
-      .iterate() as IterableIterator<SqliteMessage>;
-    let batch: SqliteMessage[] = [];
-    const flush = async () => {
-      if (batch.length === 0) return;
-      await insertRows(
-        target,
-        `INSERT INTO messages (room, seq, id, client_id, author_id, author_name, text, created_at)
-         VALUES %VALUES% ON CONFLICT (room, seq) DO NOTHING`,
-        batch.map((m) => [
-          m.room,
-          m.seq,
-          m.id,
-          m.client_id,
-          m.author_id,
-          m.author_name,
-          m.text,
-          new Date(m.created_at),
-        ]),
-      );
-      // A row skipped on conflict is fine only if it is this very message from an
-      // earlier run; other messages at the same seqs mean the target is not a copy.
-      const { rows: present } = await target.query<{ n: string }>(
-        "SELECT count(*) AS n FROM messages WHERE id = ANY($1::text[])",
-        [batch.map((m) => m.id)],
-      );
-      if (Number(present[0]?.n) !== batch.length) {
-        throw new Error(
-          "the target already holds other messages at the same seqs; nothing was copied",
-        );
+    function* batches(): Generator<HistoryBatch> {
+      yield { users, credentialGenerations: generations };
+      let batch: ChatMessage[] = [];
+      for (const row of rows) {
+        batch.push(toMessage(row));
+        if (batch.length < BATCH_ROWS) continue;
+        yield { messages: batch };
+        copied += batch.length;
+        onProgress(copied, total);
+        batch = [];
       }
-      copied += batch.length;
-      batch = [];
-      onProgress(copied, total);
-    };
-    for (const row of rows) {
-      batch.push(row);
-      if (batch.length === BATCH_ROWS) await flush();
+      if (batch.length > 0) {
+        yield { messages: batch };
+        copied += batch.length;
+        onProgress(copied, total);
+      }
+      yield { reactions };
     }
-    await flush();
-
-    const rooms = source.prepare("SELECT name, latest_seq, last_message_at FROM rooms").all() as {
-      name: string;
-      latest_seq: number;
-      last_message_at: number;
-    }[];
-    for (const room of rooms) {
-      await target.query(
-        `INSERT INTO rooms (name, latest_seq, last_message_at) VALUES ($1, $2, $3)
-         ON CONFLICT (name) DO UPDATE SET latest_seq = GREATEST(rooms.latest_seq, excluded.latest_seq),
-           last_message_at = GREATEST(rooms.last_message_at, excluded.last_message_at)`,
-        [room.name, room.latest_seq, new Date(room.last_message_at)],
-      );
-    }
-    // Which rooms are shared (listed first) follows from their messages, whatever
-    // schema the SQLite file was last opened with.
-    const names = rooms.map((room) => room.name);
-    await target.query(
-      `UPDATE rooms SET first_author = (SELECT author_id FROM messages WHERE room = rooms.name AND seq = 1)
-       WHERE name = ANY($1::text[])`,
-      [names],
-    );
-    await target.query(
-      `UPDATE rooms SET shared = EXISTS (
-         SELECT 1 FROM messages WHERE room = rooms.name AND author_id <> rooms.first_author
-       ) WHERE name = ANY($1::text[])`,
-      [names],
-    );
-
-    await target.query("COMMIT");
-    return { users: users.length, messages: total, rooms: rooms.length };
-  } catch (error) {
-    await target.query("ROLLBACK").catch(() => {});
-    throw error;
+    await target.importHistory(batches());
+    return { users: users.length, messages: total, rooms };
   } finally {
     source.close();
-    await target.end();
+    await target.close();
   }
 }
 
-/** One multi-row INSERT: `%VALUES%` becomes ($1, $2, …), ($n+1, …) for the rows given. */
-async function insertRows(client: pg.Client, sql: string, rows: unknown[][]): Promise<void> {
-  if (rows.length === 0) return;
-  const width = rows[0]?.length ?? 0;
-  const groups = rows.map(
-    (_, r) => `(${Array.from({ length: width }, (_, c) => `$${r * width + c + 1}`).join(", ")})`,
-  );
-  await client.query(sql.replace("%VALUES%", groups.join(", ")), rows.flat());
+function toMessage(row: SqliteMessage): ChatMessage {
+  return {
+    id: row.id,
+    room: row.room,
+    seq: row.seq,
+    rev: row.rev,
+    clientId: row.client_id,
+    author: { id: row.author_id, name: row.author_name },
+    text: row.text,
+    createdAt: new Date(row.created_at).toISOString(),
+    editedAt: row.edited_at === null ? null : new Date(row.edited_at).toISOString(),
+    deleted: row.deleted !== 0,
+    replyTo:
+      row.reply_to_id === null || row.reply_to_seq === null
+        ? null
+        : { id: row.reply_to_id, seq: row.reply_to_seq },
+    reactions: decodeReactions(row.reactions),
+  };
 }

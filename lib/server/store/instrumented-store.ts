@@ -6,7 +6,14 @@ import type {
   RoomSummary,
   User,
 } from "../../shared/protocol";
-import type { AppendResult, ChangeRequest, ChangeResult, ChatStore, NewMessage } from "./types";
+import type {
+  AppendResult,
+  ChangeRequest,
+  ChangeResult,
+  ChatStore,
+  HistoryBatch,
+  NewMessage,
+} from "./types";
 
 type Observe = (operation: string, seconds: number) => void;
 
@@ -35,6 +42,11 @@ export class InstrumentedStore implements ChatStore {
   }
   changeMessage(input: ChangeRequest): Promise<ChangeResult> {
     return this.time("changeMessage", () => this.inner.changeMessage(input));
+  }
+  importHistory(
+    batches: Iterable<HistoryBatch> | AsyncIterable<HistoryBatch>,
+  ): Promise<{ messages: number }> {
+    return this.time("importHistory", () => this.inner.importHistory(batches));
   }
   changesAfter(room: string, after: number, limit: number): Promise<ChangesPage> {
     return this.time("changesAfter", () => this.inner.changesAfter(room, after, limit));

@@ -19,6 +19,7 @@ import {
   type ChangeRequest,
   type ChangeResult,
   type ChatStore,
+  type HistoryBatch,
   type NewMessage,
   type RoomSummary,
   StoreCorruptError,
@@ -72,6 +73,95 @@ function toMessage(row: MessageRow): ChatMessage {
         : { id: row.reply_to_id, seq: Number(row.reply_to_seq) },
     reactions: decodeReactions(row.reactions),
   };
+}
+
+/** Rows per INSERT: large enough to be fast, small enough to stay under Postgres's parameter limit. */
+const IMPORT_ROWS = 500;
+
+/** One multi-row INSERT: `%VALUES%` becomes ($1, $2, …), ($n+1, …) for the rows given. */
+async function insertRows(client: pg.PoolClient, sql: string, rows: unknown[][]): Promise<void> {
+  for (let from = 0; from < rows.length; from += IMPORT_ROWS) {
+    const slice = rows.slice(from, from + IMPORT_ROWS);
+    const width = slice[0]?.length ?? 0;
+    const groups = slice.map(
+      (_, r) => `(${Array.from({ length: width }, (_, c) => `$${r * width + c + 1}`).join(", ")})`,
+    );
+    await client.query(sql.replace("%VALUES%", groups.join(", ")), slice.flat());
+  }
+}
+
+async function importBatch(client: pg.PoolClient, batch: HistoryBatch): Promise<number> {
+  await insertRows(
+    client,
+    "INSERT INTO users (id, name, created_at) VALUES %VALUES% ON CONFLICT (id) DO NOTHING",
+    (batch.users ?? []).map((u) => [u.id, u.name, new Date()]),
+  );
+  // Revocations never go backwards: a credential revoked on either side stays revoked.
+  await insertRows(
+    client,
+    `INSERT INTO credential_generations (user_id, generation, revoked_at) VALUES %VALUES%
+     ON CONFLICT (user_id) DO UPDATE SET
+       generation = GREATEST(credential_generations.generation, excluded.generation)`,
+    (batch.credentialGenerations ?? []).map((g) => [g.userId, g.generation, new Date()]),
+  );
+  const messages = batch.messages ?? [];
+  await insertRows(
+    client,
+    `INSERT INTO messages (${MESSAGE_COLUMNS}) VALUES %VALUES% ON CONFLICT DO NOTHING`,
+    messages.map((m) => [
+      m.room,
+      m.seq,
+      m.id,
+      m.clientId,
+      m.author.id,
+      m.author.name,
+      m.text,
+      new Date(m.createdAt),
+      m.rev,
+      m.editedAt === null ? null : new Date(m.editedAt),
+      m.deleted,
+      m.replyTo?.id ?? null,
+      m.replyTo?.seq ?? null,
+      encodeReactions(m.reactions),
+    ]),
+  );
+  // A row skipped on conflict is fine only if it is this very message from an
+  // earlier run; other messages at the same seqs mean the target is not a copy.
+  for (let from = 0; from < messages.length; from += IMPORT_ROWS) {
+    const ids = messages.slice(from, from + IMPORT_ROWS).map((m) => m.id);
+    const { rows } = await client.query<{ n: string }>(
+      "SELECT count(*) AS n FROM messages WHERE id = ANY($1::text[])",
+      [ids],
+    );
+    if (Number(rows[0]?.n) !== ids.length)
+      throw new Error(
+        "the target already holds other messages at the same seqs; nothing was imported",
+      );
+  }
+  await insertRows(
+    client,
+    "INSERT INTO reactions (room, seq, emoji, user_id, rev) VALUES %VALUES% ON CONFLICT DO NOTHING",
+    (batch.reactions ?? []).map((r) => [r.room, r.seq, r.emoji, r.userId, r.rev]),
+  );
+  const rooms = new Map<string, { seq: number; rev: number; at: number }>();
+  for (const m of messages) {
+    const room = rooms.get(m.room) ?? { seq: 0, rev: 0, at: 0 };
+    rooms.set(m.room, {
+      seq: Math.max(room.seq, m.seq),
+      rev: Math.max(room.rev, m.rev),
+      at: Math.max(room.at, Date.parse(m.createdAt)),
+    });
+  }
+  // Counters only go up: a room that already has later messages keeps its own.
+  await insertRows(
+    client,
+    `INSERT INTO rooms (name, latest_seq, latest_rev, last_message_at) VALUES %VALUES%
+     ON CONFLICT (name) DO UPDATE SET latest_seq = GREATEST(rooms.latest_seq, excluded.latest_seq),
+       latest_rev = GREATEST(rooms.latest_rev, excluded.latest_rev),
+       last_message_at = GREATEST(rooms.last_message_at, excluded.last_message_at)`,
+    [...rooms].map(([name, r]) => [name, r.seq, r.rev, new Date(r.at)]),
+  );
+  return messages.length;
 }
 
 function maxRev(rows: readonly MessageRow[]): number {
@@ -447,6 +537,34 @@ export class PostgresStore implements ChatStore {
     const changed = updated.rows[0];
     if (!changed) throw new Error("changed message was not returned");
     return { message: toMessage(changed), changed: true, mine: await mineOf() };
+  }
+
+  importHistory(
+    batches: Iterable<HistoryBatch> | AsyncIterable<HistoryBatch>,
+  ): Promise<{ messages: number }> {
+    return this.run("write", () =>
+      this.inTransaction(async (client) => {
+        let messages = 0;
+        const rooms = new Set<string>();
+        for await (const batch of batches) {
+          messages += await importBatch(client, batch);
+          for (const message of batch.messages ?? []) rooms.add(message.room);
+        }
+        // As migration 4 derives them: seq 1's author, and whether anyone else wrote.
+        await client.query(
+          `UPDATE rooms SET first_author = (SELECT author_id FROM messages WHERE room = rooms.name AND seq = 1)
+           WHERE name = ANY($1::text[])`,
+          [[...rooms]],
+        );
+        await client.query(
+          `UPDATE rooms SET shared = EXISTS (
+             SELECT 1 FROM messages WHERE room = rooms.name AND author_id <> rooms.first_author
+           ) WHERE name = ANY($1::text[])`,
+          [[...rooms]],
+        );
+        return { messages };
+      }),
+    );
   }
 
   async changesAfter(room: string, after: number, limit: number): Promise<ChangesPage> {

@@ -23,6 +23,7 @@ import {
   type ChangeRequest,
   type ChangeResult,
   type ChatStore,
+  type HistoryBatch,
   type NewMessage,
   type RoomSummary,
   StoreOpenError,
@@ -47,7 +48,7 @@ type MessageRow = {
 };
 
 /** What a write inside the batch answers: a result, or the refusal its promise rejects with. */
-type Outcome<T> = { value: T } | { refused: ChangeRefusedError };
+type Outcome<T> = { value: T } | { refused: Error };
 
 /**
  * A write waiting for the next group commit: `apply` runs inside the batch's
@@ -183,6 +184,26 @@ function toPage(rows: Iterable<MessageRow>, limit: number, newestFirst: boolean)
   const page = takePage(rows, limit, (row) => row.text);
   if (newestFirst) page.rows.reverse();
   return { messages: page.rows.map(toMessage), hasMore: page.hasMore };
+}
+
+/** A message as its row holds it. */
+function toRow(message: ChatMessage): MessageRow {
+  return {
+    room: message.room,
+    seq: message.seq,
+    id: message.id,
+    client_id: message.clientId,
+    author_id: message.author.id,
+    author_name: message.author.name,
+    text: message.text,
+    created_at: Date.parse(message.createdAt),
+    rev: message.rev,
+    edited_at: message.editedAt === null ? null : Date.parse(message.editedAt),
+    deleted: message.deleted ? 1 : 0,
+    reply_to_id: message.replyTo?.id ?? null,
+    reply_to_seq: message.replyTo?.seq ?? null,
+    reactions: encodeReactions(message.reactions),
+  };
 }
 
 function unwrap<T>(outcome: Outcome<T>): T {
@@ -330,6 +351,38 @@ export class SqliteStore implements ChatStore {
       changesAfter: db.prepare<[string, number, number], MessageRow>(
         `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE room = ? AND rev > ? ORDER BY rev ASC LIMIT ?`,
       ),
+      importMessage: db.prepare(
+        `INSERT INTO messages (${MESSAGE_COLUMNS}) VALUES (@room, @seq, @id, @client_id, @author_id, @author_name, @text, @created_at, @rev, @edited_at, @deleted, @reply_to_id, @reply_to_seq, @reactions)
+         ON CONFLICT DO NOTHING`,
+      ),
+      idAtSeq: db.prepare<[string, number], { id: string }>(
+        "SELECT id FROM messages WHERE room = ? AND seq = ?",
+      ),
+      idAtRev: db.prepare<[string, number], { id: string }>(
+        "SELECT id FROM messages WHERE room = ? AND rev = ?",
+      ),
+      importReaction: db.prepare(
+        "INSERT INTO reactions (room, seq, emoji, user_id, rev) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+      ),
+      importGeneration: db.prepare(
+        `INSERT INTO credential_generations (user_id, generation, revoked_at) VALUES (?, ?, ?)
+         ON CONFLICT (user_id) DO UPDATE SET generation = max(generation, excluded.generation)`,
+      ),
+      // Counters only go up: a room that already has later messages keeps its own.
+      importRoom: db.prepare(
+        `INSERT INTO rooms (name, latest_seq, latest_rev, last_message_at, first_author, shared)
+         VALUES (@name, @latest_seq, @latest_rev, @last_message_at, NULL, 0)
+         ON CONFLICT (name) DO UPDATE SET latest_seq = max(latest_seq, excluded.latest_seq),
+           latest_rev = max(latest_rev, excluded.latest_rev),
+           last_message_at = max(last_message_at, excluded.last_message_at)`,
+      ),
+      // As migration 4 derives them: seq 1's author, and whether anyone else wrote.
+      importRoomAuthors: db.prepare<[string]>(
+        `UPDATE rooms SET first_author = (SELECT author_id FROM messages WHERE room = rooms.name AND seq = 1),
+           shared = EXISTS (SELECT 1 FROM messages WHERE room = rooms.name AND author_id <> (
+             SELECT author_id FROM messages WHERE room = rooms.name AND seq = 1))
+         WHERE name = ?`,
+      ),
       latestRev: db.prepare<[string], { latest_rev: number }>(
         "SELECT latest_rev FROM rooms WHERE name = ?",
       ),
@@ -444,6 +497,56 @@ export class SqliteStore implements ChatStore {
     };
     insert.run(row);
     return { value: { message: toMessage(row), duplicate: false } };
+  }
+
+  async importHistory(
+    batches: Iterable<HistoryBatch> | AsyncIterable<HistoryBatch>,
+  ): Promise<{ messages: number }> {
+    let messages = 0;
+    for await (const batch of batches) {
+      messages += await this.write(() => this.importOne(batch)).then(unwrap);
+    }
+    return { messages };
+  }
+
+  private importOne(batch: HistoryBatch): Outcome<number> {
+    const s = this.statements;
+    const rows = (batch.messages ?? []).map(toRow);
+    // Checked before anything is written: a batch is imported whole or not at all.
+    // A seq or rev already taken is fine only by this very message, from an earlier run.
+    for (const row of rows) {
+      const atSeq = s.idAtSeq.get(row.room, row.seq)?.id;
+      const atRev = s.idAtRev.get(row.room, row.rev)?.id;
+      if ((atSeq !== undefined && atSeq !== row.id) || (atRev !== undefined && atRev !== row.id))
+        return {
+          refused: new Error(
+            "the target already holds other messages at the same seqs; nothing was imported",
+          ),
+        };
+    }
+    const now = Date.now();
+    for (const user of batch.users ?? []) s.insertUser.run(user.id, user.name, now);
+    for (const g of batch.credentialGenerations ?? [])
+      s.importGeneration.run(g.userId, g.generation, now);
+    const rooms = new Map<
+      string,
+      { latest_seq: number; latest_rev: number; last_message_at: number }
+    >();
+    for (const row of rows) {
+      s.importMessage.run(row);
+      const room = rooms.get(row.room) ?? { latest_seq: 0, latest_rev: 0, last_message_at: 0 };
+      room.latest_seq = Math.max(room.latest_seq, row.seq);
+      room.latest_rev = Math.max(room.latest_rev, row.rev);
+      room.last_message_at = Math.max(room.last_message_at, row.created_at);
+      rooms.set(row.room, room);
+    }
+    for (const r of batch.reactions ?? [])
+      s.importReaction.run(r.room, r.seq, r.emoji, r.userId, r.rev);
+    for (const [name, room] of rooms) {
+      s.importRoom.run({ name, ...room });
+      s.importRoomAuthors.run(name);
+    }
+    return { value: rows.length };
   }
 
   private changeOne({ room, id, actor, change }: ChangeRequest): Outcome<ChangeResult> {

@@ -37,6 +37,26 @@ export type ChangeResult = {
   mine: string[];
 };
 
+/** One person's reaction, as the reactions table holds it: for copying a history as it is. */
+export type StoredReaction = {
+  room: string;
+  seq: number;
+  emoji: string;
+  userId: string;
+  rev: number;
+};
+
+/**
+ * Part of a history written elsewhere (another store, a seeder), imported as
+ * it is: same ids, seqs, revs, clientIds, authors, times and reactions.
+ */
+export type HistoryBatch = {
+  users?: User[];
+  messages?: ChatMessage[];
+  reactions?: StoredReaction[];
+  credentialGenerations?: { userId: string; generation: number }[];
+};
+
 /**
  * A change the store's rules refuse (see message-changes.ts): nothing was
  * written. The handlers answer it with its code.
@@ -89,6 +109,16 @@ export interface MessageStore {
    * text is kept nowhere.
    */
   changeMessage(input: ChangeRequest): Promise<ChangeResult>;
+  /**
+   * Bulk import for the copy tool and the bench's seeding: each room's
+   * latestSeq and latestRev become at least the highest imported, and
+   * running it again skips what is already there. A message at a seq that
+   * holds another message is refused (the target is not a copy). SQLite
+   * commits batch by batch; Postgres imports every batch in one transaction.
+   */
+  importHistory(
+    batches: Iterable<HistoryBatch> | AsyncIterable<HistoryBatch>,
+  ): Promise<{ messages: number }>;
   /** Messages with rev > after, ascending by rev, each once in its current state; bounded like pages. */
   changesAfter(room: string, after: number, limit: number): Promise<ChangesPage>;
   /**
