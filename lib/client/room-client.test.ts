@@ -262,13 +262,20 @@ describe("RoomClient receiving", () => {
   });
 
   it("a catch-up the server cannot answer is tried again until the gap is filled", async () => {
-    let refusals = 0;
+    // Both ways of filling it (missing seqs and missing revs) are refused twice.
+    const refusals = new Map<string, number>();
     server.io.on("connection", (socket) => {
       socket.use((packet, next) => {
         const ack = packet.at(-1);
-        if (packet[0] !== "history:after" || refusals >= 2 || typeof ack !== "function")
+        const event = String(packet[0]);
+        const refused = refusals.get(event) ?? 0;
+        if (
+          (event !== "history:after" && event !== "changes:after") ||
+          refused >= 2 ||
+          typeof ack !== "function"
+        )
           return next();
-        refusals++;
+        refusals.set(event, refused + 1);
         ack({ ok: false, error: { code: "unavailable", message: "try again shortly" } });
       });
     });
@@ -288,7 +295,8 @@ describe("RoomClient receiving", () => {
       () => expect(texts(tab)).toEqual(["first", "never broadcast", "reveals the gap"]),
       WAIT_MS,
     );
-    expect(refusals).toBe(2);
+    expect(refusals.get("history:after")).toBe(2);
+    expect(refusals.get("changes:after")).toBe(2);
   });
 
   it("in a room that was empty when joined, a first live message that skips a seq reveals the gap", async () => {

@@ -1,9 +1,8 @@
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, MAX_REPLAYED_CHANGES } from "../shared/limits";
 import type { ChatMessage, MessageUpdate } from "../shared/protocol";
-import { withOwnReaction } from "./reconcile";
+import { pickCopy, withOwnReaction } from "./reconcile";
 import type { RoomStore } from "./room-store";
 import {
-  emptyTimeline,
   inWindow,
   mergeMessages,
   missingAfter,
@@ -13,6 +12,9 @@ import {
   timelineOf,
 } from "./timeline";
 import { retryDelay, sleep, type Transport } from "./transport";
+
+/** Copies parked at most (see `outside`); a page in flight races only a few changes. */
+const MAX_PARKED = 500;
 
 /** What the sync engine shares with the room's other parts. */
 export type RoomContext = {
@@ -50,6 +52,12 @@ export class SyncEngine {
   private knownLatestRev = 0;
   private catchingUpOn: number | null = null;
   private replayingOn: number | null = null;
+  /**
+   * The newest copy of messages changed while outside the held window. A
+   * page that loads them may have been read just before the change, its
+   * event arriving first; merging these after each page keeps it current.
+   */
+  private readonly outside = new Map<string, ChatMessage>();
 
   constructor(private readonly context: RoomContext) {}
 
@@ -95,6 +103,9 @@ export class SyncEngine {
         }
         this.knownLatestRev = Math.max(this.knownLatestRev, result.latestRev);
         this.receive(result.messages, result.latestSeq);
+        // After a jump, a rejoin that brought everything after the window ends the jump.
+        if (since !== undefined && !result.hasMore && store.state.hasNewer)
+          store.update({ hasNewer: false });
         store.update({ joined: true });
         // Sending does not wait for a long catch-up: acks merge like any other message.
         void this.catchUp();
@@ -121,6 +132,7 @@ export class SyncEngine {
       if (result?.ok) {
         this.highestRev = latestRev;
         this.knownLatestRev = Math.max(this.knownLatestRev, latestRev);
+        this.outside.clear();
         const timeline = noteLatestSeq(timelineOf(result.messages, !result.hasMore), latestSeq);
         this.context.store.update({ timeline, hasNewer: false });
         this.context.onMessages(result.messages);
@@ -133,7 +145,10 @@ export class SyncEngine {
   /** Messages from history pages: taken whatever their place. */
   private receive(messages: readonly ChatMessage[], latestSeq = 0): void {
     const { store } = this.context;
-    const timeline = noteLatestSeq(mergeMessages(this.timeline, messages), latestSeq);
+    const timeline = noteLatestSeq(
+      mergeMessages(mergeMessages(this.timeline, messages), this.parkedAmong(messages)),
+      latestSeq,
+    );
     if (timeline !== this.timeline) store.update({ timeline });
     this.context.onMessages(messages);
     if (store.state.joined && !store.state.hasNewer && missingAfter(timeline) !== null)
@@ -145,8 +160,36 @@ export class SyncEngine {
     const { hasNewer } = this.context.store.state;
     const timeline = this.timeline;
     const held = new Set(timeline.messages.map((m) => m.id));
-    const taken = messages.filter((m) => held.has(m.id) || inWindow(timeline, m.seq, hasNewer));
+    const taken: ChatMessage[] = [];
+    for (const message of messages) {
+      if (held.has(message.id) || inWindow(timeline, message.seq, hasNewer)) taken.push(message);
+      else this.park(message);
+    }
     this.receive(taken);
+  }
+
+  private park(message: ChatMessage): void {
+    const parked = this.outside.get(message.id);
+    this.outside.delete(message.id);
+    this.outside.set(message.id, parked ? pickCopy(parked, message) : message);
+    // Only the race with a page in flight needs them: the oldest go first.
+    for (const id of this.outside.keys()) {
+      if (this.outside.size <= MAX_PARKED) break;
+      this.outside.delete(id);
+    }
+  }
+
+  /** Parked copies of messages that a page just brought into the window, taken out of the parking. */
+  private parkedAmong(messages: readonly ChatMessage[]): ChatMessage[] {
+    if (this.outside.size === 0) return [];
+    const found: ChatMessage[] = [];
+    for (const message of messages) {
+      const parked = this.outside.get(message.id);
+      if (!parked) continue;
+      found.push(parked);
+      this.outside.delete(message.id);
+    }
+    return found;
   }
 
   /** A live `message:created`, or an ack of our own request: the next change, or a sign of a gap. */
@@ -295,18 +338,11 @@ export class SyncEngine {
         store.update({ timeline: noteRoomStart(this.timeline) });
     } else {
       const known = this.timeline.knownLatestSeq;
-      const timeline = noteLatestSeq(timelineOf(page, !result.hasMoreBefore), known);
+      const fresh = timelineOf(page, !result.hasMoreBefore);
+      const timeline = noteLatestSeq(mergeMessages(fresh, this.parkedAmong(page)), known);
       store.update({ timeline, hasNewer: result.hasMoreAfter });
       this.context.onMessages(page);
     }
     return this.timeline.messages.some((m) => m.seq === seq);
-  }
-
-  /** Forgets everything held, e.g. for tests of a fresh start. */
-  reset(): void {
-    this.synced = false;
-    this.highestRev = 0;
-    this.knownLatestRev = 0;
-    this.context.store.update({ timeline: emptyTimeline, hasNewer: false });
   }
 }
