@@ -246,6 +246,21 @@ test("the action menu and the picker pass axe; the picker's code and data load o
   });
 });
 
+test("in the dark theme too, the action bar, reactions and the picker pass axe", async ({
+  person,
+}) => {
+  const room = "changes-axe-dark";
+  const ann = await person(room, { context: { colorScheme: "dark" } });
+  await ann.send("dark and **bold**");
+  await ann.react("dark and", "🎉");
+  await expect(ann.reaction("dark and", "🎉")).toHaveText("🎉 1");
+  await ann.act("dark and", "Add reaction");
+  const picker = ann.page.getByRole("dialog", { name: "Add reaction" });
+  await expect(picker.getByRole("gridcell", { name: "Grinning face", exact: true })).toBeVisible();
+  const results = await new AxeBuilder({ page: ann.page }).analyze();
+  expect(results.violations).toEqual([]);
+});
+
 test("a reply's quote of a message older than what is loaded jumps to it: the history around it loads, and it is shown and marked", async ({
   app,
   person,
