@@ -1,8 +1,16 @@
+import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
+  // The components' `@/` imports, as tsconfig.json maps them.
+  resolve: { alias: { "@": fileURLToPath(new URL(".", import.meta.url)) } },
   test: {
-    include: ["lib/**/*.test.ts", "scripts/**/*.test.ts", "bench/**/*.test.ts"],
+    include: [
+      "lib/**/*.test.ts",
+      "components/**/*.test.tsx",
+      "scripts/**/*.test.ts",
+      "bench/**/*.test.ts",
+    ],
     environment: "node",
     // Postgres and Redis answer before any test runs, or the run stops with one line naming each missing one.
     globalSetup: ["lib/server/testing/vitest-global-setup.ts"],

@@ -4,7 +4,9 @@ import { PROJECT_ROOT } from "../lib/server/testing/server-process";
 import type { BenchSettings } from "./lib/context";
 import { Generator } from "./lib/generator";
 import { Target } from "./lib/targets";
+import { catchupScenario, crossover } from "./scenarios/catchup";
 import { fanoutRun } from "./scenarios/fanout";
+import { reactionsRun } from "./scenarios/reactions";
 import { insertLoop } from "./scenarios/writes";
 
 /**
@@ -85,6 +87,63 @@ describe("the benchmark harness", () => {
       await target.stop();
     }
   }, 60_000);
+
+  it("measures a reaction storm: every acknowledged change reaches every client once, with its latency and bytes", async () => {
+    const run = await reactionsRun(
+      SETTINGS,
+      1,
+      {
+        clients: 12,
+        senders: 4,
+        messages: 2,
+        emoji: ["👍", "🏳️‍🌈"],
+        stepMs: 600,
+        ramp: [20, 40],
+        refinements: 0,
+      },
+      () => {},
+    );
+    expect(run.steps.length).toBeGreaterThan(0);
+    for (const step of run.steps) {
+      // Toggles are real changes (none is a no-op), so each acked one is broadcast.
+      expect(step.rejected).toBe(0);
+      expect(step.acked).toBeGreaterThan(0);
+      if (step.held) expect(step.incomplete).toBe(0);
+      // The whole message travels in each update: more than its id and rev alone.
+      expect(step.bytesPerUpdate).toBeGreaterThan(200);
+      expect(step.p50Ms).toBeLessThanOrEqual(step.p99Ms);
+    }
+  }, 60_000);
+
+  it("measures a catch-up: the last n changes replayed to hasMore false, each changed message once", async () => {
+    const result = await catchupScenario(SETTINGS, () => {}, {
+      messages: 30,
+      changes: 200,
+      behind: [10, 200],
+      samples: 1,
+      writers: 3,
+      inFlight: 8,
+    });
+    expect(result.mix.reactions + result.mix.edits + result.mix.deletes).toBe(200);
+    const [few, all] = result.replays;
+    expect(few?.messages).toBeLessThanOrEqual(10);
+    expect(few?.messages).toBeGreaterThan(0);
+    // 200 changes touched every one of the 30 messages; each comes back once.
+    expect(all?.messages).toBe(30);
+    expect(all?.bytes).toBeGreaterThan(few?.bytes ?? 0);
+    expect(result.newestPage.bytes).toBeGreaterThan(0);
+  }, 60_000);
+
+  it("finds where a rising cost crosses a bound, between measured points", () => {
+    const points = [
+      { behind: 100, cost: 1 },
+      { behind: 1_000, cost: 3 },
+      { behind: 2_000, cost: 9 },
+    ];
+    expect(crossover(points, 6)).toBe(1_500);
+    expect(crossover(points, 0.5)).toBe(100);
+    expect(crossover(points, 10)).toBeNull();
+  });
 
   it("times the plain better-sqlite3 insert loop", () => {
     const loop = insertLoop(0.2);

@@ -4,10 +4,12 @@ import { join } from "node:path";
 import { PROJECT_ROOT } from "../lib/server/testing/server-process";
 import { fanoutLatencySpec, renderSvg, spreadBarsSpec } from "./lib/charts";
 import type { BenchSettings, Progress } from "./lib/context";
+import { DEFAULT_PREVIOUS_COMMIT, preparePreviousBuild } from "./lib/previous-build";
 import { machineTimes } from "./lib/proc-stats";
-import { formatNumber, formatSpread, ratio, type Spread } from "./lib/summary";
+import { formatNumber, formatSpread, ratio, type Spread, spread } from "./lib/summary";
 import { renderMarkdown, renderText, type Table } from "./lib/table";
 import type { TargetKind } from "./lib/wire";
+import { type CatchupResult, catchupScenario } from "./scenarios/catchup";
 import { type ConnectionsResult, connectionsScenario } from "./scenarios/connections";
 import { type FanoutResult, fanoutScenario, P99_BOUND_MS } from "./scenarios/fanout";
 import { type HistoryResult, historyScenario } from "./scenarios/history";
@@ -17,10 +19,20 @@ import {
   hostileTable,
   hostileTablesByRequest,
 } from "./scenarios/hostile";
+import { type ReactionsResult, reactionsScenario } from "./scenarios/reactions";
 import { type StormsResult, stormsScenario } from "./scenarios/storms";
 import { type WritesResult, writesScenario } from "./scenarios/writes";
 
-const SCENARIOS = ["fanout", "history", "writes", "connections", "storms", "hostile"] as const;
+const SCENARIOS = [
+  "fanout",
+  "history",
+  "reactions",
+  "catchup",
+  "writes",
+  "connections",
+  "storms",
+  "hostile",
+] as const;
 type ScenarioName = (typeof SCENARIOS)[number];
 
 function parseArgs(argv: string[]): {
@@ -29,6 +41,8 @@ function parseArgs(argv: string[]): {
   only: ScenarioName[];
   repeats?: number;
   outDir?: string;
+  /** The commit to compare with, or null for none (--no-previous). */
+  previous: string | null;
 } {
   const quick = argv.includes("--quick");
   const onlyArg = argv.find((a) => a.startsWith("--only="))?.slice("--only=".length);
@@ -38,7 +52,9 @@ function parseArgs(argv: string[]): {
       throw new Error(`unknown scenario "${name}"; choose from ${SCENARIOS.join(", ")}`);
   const repeatsArg = argv.find((a) => a.startsWith("--repeats="))?.slice("--repeats=".length);
   const outDir = argv.find((a) => a.startsWith("--out="))?.slice("--out=".length);
+  const previousArg = argv.find((a) => a.startsWith("--previous="))?.slice("--previous=".length);
   return {
+    previous: argv.includes("--no-previous") ? null : (previousArg ?? DEFAULT_PREVIOUS_COMMIT),
     reportOnly: argv.includes("--report"),
     quick,
     only,
@@ -65,7 +81,11 @@ const targetName: Record<TargetKind, string> = {
   naive: "naive seed",
   raw: "raw ws",
   scrollback: "Scrollback",
+  previous: "Scrollback, previous build",
 };
+
+/** Scenarios that measure the previous build beside this one. */
+const COMPARED: readonly ScenarioName[] = ["fanout", "history"];
 const f = (s: Spread, digits = 1) => formatSpread(s, digits);
 
 function fanoutTables(result: FanoutResult): Table[] {
@@ -73,6 +93,7 @@ function fanoutTables(result: FanoutResult): Table[] {
   const naive = byTarget.get("naive");
   const raw = byTarget.get("raw");
   const scrollback = byTarget.get("scrollback");
+  const previous = byTarget.get("previous");
   const summary: Table = {
     title: `Fan-out: ${result.clients.toLocaleString("en-US")} clients in one room, ${result.senders} senders, ${result.stepSeconds} s steps — saturation point (highest deliveries/s held with p99 < ${P99_BOUND_MS} ms); median (min–max) of runs`,
     columns: [
@@ -87,7 +108,9 @@ function fanoutTables(result: FanoutResult): Table[] {
       "generator cores",
     ],
     rows: result.summaries.map((s) => [
-      targetName[s.target],
+      s.target === "previous" && result.previousCommit
+        ? `${targetName[s.target]} (${result.previousCommit.slice(0, 7)})`
+        : targetName[s.target],
       f(s.saturation, 0),
       f(s.p50Ms),
       f(s.p95Ms),
@@ -98,12 +121,53 @@ function fanoutTables(result: FanoutResult): Table[] {
       f(s.generatorCores, 2),
     ]),
     notes: [
+      ...(previous
+        ? [
+            `This build / previous build: saturation ${ratio(scrollback?.saturation.median ?? Number.NaN, previous.saturation.median)}, CPU per delivery ${ratio(scrollback?.usPerDeliveryModerate.median ?? Number.NaN, previous.usPerDeliveryModerate.median)} (within the min–max spread of either = within the noise)`,
+            pairedCpuNote(result),
+          ]
+        : []),
       `Scrollback / naive: saturation ${ratio(scrollback?.saturation.median ?? Number.NaN, naive?.saturation.median ?? Number.NaN)}, CPU per delivery ${ratio(scrollback?.usPerDeliveryModerate.median ?? Number.NaN, naive?.usPerDeliveryModerate.median ?? Number.NaN)}`,
       `Scrollback / raw ws: saturation ${ratio(scrollback?.saturation.median ?? Number.NaN, raw?.saturation.median ?? Number.NaN)}, CPU per delivery ${ratio(scrollback?.usPerDeliveryModerate.median ?? Number.NaN, raw?.usPerDeliveryModerate.median ?? Number.NaN)}`,
       `Saturation per run: ${result.runs.map((r) => `${targetName[r.target]} ${r.saturation ? formatNumber(r.saturation.deliveriesPerSecond, 0) : "none"}`).join(", ")}`,
     ],
   };
   return [summary];
+}
+
+/**
+ * Server CPU per delivery of two builds, step by step at the same offered
+ * load, held or not: on a busy machine the moderate point may not hold for
+ * either, while every step still measured both builds' cost per delivery.
+ */
+export function pairedCpuRatio(
+  result: FanoutResult,
+  a: TargetKind,
+  b: TargetKind,
+): { median: number; byLoad: { offered: number; ratio: number }[] } {
+  const byLoad = (kind: TargetKind) => {
+    const loads = new Map<number, number[]>();
+    for (const run of result.runs.filter((r) => r.target === kind))
+      for (const step of run.steps)
+        if (Number.isFinite(step.serverUsPerDelivery))
+          loads.set(step.offered, [...(loads.get(step.offered) ?? []), step.serverUsPerDelivery]);
+    return loads;
+  };
+  const first = byLoad(a);
+  const second = byLoad(b);
+  const pairs = [...first.keys()]
+    .filter((offered) => second.has(offered))
+    .sort((x, y) => x - y)
+    .map((offered) => ({
+      offered,
+      ratio: spread(first.get(offered) ?? []).median / spread(second.get(offered) ?? []).median,
+    }));
+  return { median: spread(pairs.map((p) => p.ratio)).median, byLoad: pairs };
+}
+
+function pairedCpuNote(result: FanoutResult): string {
+  const paired = pairedCpuRatio(result, "scrollback", "previous");
+  return `CPU per delivery, this build / previous build, step by step at the same offered load (held or not), median of the per-load ratios: ${Number.isFinite(paired.median) ? `${paired.median.toFixed(2)}×` : "—"} (${paired.byLoad.map((p) => `${p.offered.toLocaleString("en-US")}/s ${p.ratio.toFixed(2)}×`).join(", ")})`;
 }
 
 function historyTable(result: HistoryResult): Table {
@@ -120,7 +184,9 @@ function historyTable(result: HistoryResult): Table {
       "bytes on connect",
     ],
     rows: result.points.map((p) => [
-      targetName[p.target],
+      p.target === "previous" && result.previousCommit
+        ? `${targetName[p.target]} (${result.previousCommit.slice(0, 7)})`
+        : targetName[p.target],
       p.messages.toLocaleString("en-US"),
       String(p.samples),
       formatNumber(p.connectToPageMs.p50, 2),
@@ -132,6 +198,105 @@ function historyTable(result: HistoryResult): Table {
     ]),
     notes: [
       "Scrollback sends the newest page (50 messages) and the client pages back on demand; the naive server sends its whole list.",
+      ...historyRatios(result),
+    ],
+  };
+}
+
+/** This build against the previous one at each history size, and each against itself from the smallest size up. */
+function historyRatios(result: HistoryResult): string[] {
+  const at = (target: TargetKind, messages: number) =>
+    result.points.find((p) => p.target === target && p.messages === messages);
+  const sizes = [...new Set(result.points.map((p) => p.messages))].sort((a, b) => a - b);
+  const lines: string[] = [];
+  for (const messages of sizes) {
+    const now = at("scrollback", messages);
+    const before = at("previous", messages);
+    if (now && before)
+      lines.push(
+        `${messages.toLocaleString("en-US")} messages, this build / previous build: connect → history p50 ${ratio(now.connectToPageMs.p50, before.connectToPageMs.p50)}, bytes ${ratio(now.bytesOnConnect, before.bytesOnConnect)}`,
+      );
+  }
+  const smallest = sizes[0];
+  const largest = sizes.at(-1);
+  if (smallest !== undefined && largest !== undefined && largest !== smallest) {
+    for (const target of ["scrollback", "previous"] as const) {
+      const small = at(target, smallest);
+      const large = at(target, largest);
+      if (small && large)
+        lines.push(
+          `${targetName[target]}, ${largest.toLocaleString("en-US")} / ${smallest.toLocaleString("en-US")} messages stored: connect → history p50 ${ratio(large.connectToPageMs.p50, small.connectToPageMs.p50)} (constant in history size ≈ 1×)`,
+        );
+    }
+  }
+  return lines;
+}
+
+function reactionsTable(result: ReactionsResult): Table {
+  return {
+    title: `Reaction storm: ${result.clients.toLocaleString("en-US")} clients in one room, ${result.senders} of them toggling reactions (${result.emoji} emoji) on ${result.messages} messages, ${result.stepSeconds} s steps — highest changes/s with every change at every client, p99 ack → last client < ${P99_BOUND_MS} ms`,
+    columns: [
+      "run",
+      "changes/s held",
+      "deliveries/s",
+      "p50 ms",
+      "p99 ms",
+      "send → all p99 ms",
+      "bytes per update",
+      "server cores",
+      "µs CPU/delivery",
+    ],
+    rows: result.runs.map((r) => {
+      const s = r.saturation;
+      return [
+        `#${r.run}`,
+        s ? formatNumber(s.updatesPerSecond, 0) : "none held",
+        s ? formatNumber(s.updatesPerSecond * result.clients, 0) : "—",
+        s ? formatNumber(s.p50Ms) : "—",
+        s ? formatNumber(s.p99Ms) : "—",
+        s ? formatNumber(s.sendToAllP99Ms) : "—",
+        s ? formatNumber(s.bytesPerUpdate, 0) : "—",
+        s ? formatNumber(s.serverCores, 2) : "—",
+        s ? formatNumber(s.serverUsPerDelivery) : "—",
+      ];
+    }),
+    notes: [
+      `Median (min–max) of runs: ${f(result.saturation, 0)} changes/s held (${formatNumber(result.saturation.median * result.clients, 0)} deliveries/s), p99 ${f(result.p99Ms)} ms, ${f(result.bytesPerUpdate, 0)} bytes per message:updated frame (the whole message and what changed, one frame for the room), ${f(result.usPerDelivery)} µs server CPU per delivery`,
+      `Steps per run: ${result.runs.map((r) => r.steps.map((s) => `${s.offered}${s.held ? "✓" : "✗"}`).join(" ")).join("; ")}`,
+    ],
+  };
+}
+
+function catchupTable(result: CatchupResult): Table {
+  const below = (n: number | null, smallest: number) =>
+    n === null
+      ? "never, up to the largest measured"
+      : n <= smallest
+        ? `≤ ${smallest}`
+        : `≈ ${n.toLocaleString("en-US")}`;
+  const smallest = result.replays[0]?.behind ?? 0;
+  return {
+    title: `Catch-up: ${result.changes.toLocaleString("en-US")} changes (${result.mix.reactions} reactions, ${result.mix.edits} edits, ${result.mix.deletes} deletes) on ${result.messages.toLocaleString("en-US")} messages while a client was away; it replays the last n with changes:after (pages of 200) until hasMore is false`,
+    columns: ["changes behind", "replay ms", "bytes", "pages", "messages received"],
+    rows: [
+      ...result.replays.map((r) => [
+        r.behind.toLocaleString("en-US"),
+        f(r.ms, 1),
+        r.bytes.toLocaleString("en-US"),
+        String(r.pages),
+        r.messages.toLocaleString("en-US"),
+      ]),
+      [
+        "newest page instead",
+        f(result.newestPage.ms, 1),
+        result.newestPage.bytes.toLocaleString("en-US"),
+        "1",
+        "50",
+      ],
+    ],
+    notes: [
+      `Replay costs more than the newest page from ${below(result.crossover.ms, smallest)} changes behind in time, ${below(result.crossover.bytes, smallest)} in bytes; it is bounded by the messages changed (each comes once, current), not by the changes. The client's reload threshold MAX_REPLAYED_CHANGES is ${result.threshold.toLocaleString("en-US")} (see docs/performance.md for why it is not the crossover).`,
+      `Making the changes: ${formatNumber(result.changesPerSecond, 0)} acknowledged changes/s from 8 writers, 64 in flight.`,
     ],
   };
 }
@@ -278,6 +443,12 @@ async function main(): Promise<void> {
       ? { scrollbackEntry: process.env.BENCH_SCROLLBACK_ENTRY.split(" ") }
       : {}),
   };
+  const compares = !args.reportOnly && args.only.some((name) => COMPARED.includes(name));
+  if (args.previous && compares) {
+    settings.previous = preparePreviousBuild(args.previous, (line) =>
+      process.stderr.write(`${line}\n`),
+    );
+  }
   const outDir = args.outDir ?? join(PROJECT_ROOT, "bench/results", args.quick ? "quick" : "");
   mkdirSync(outDir, { recursive: true });
 
@@ -300,8 +471,13 @@ async function main(): Promise<void> {
   const ran: ScenarioName[] = [];
   if (!args.reportOnly) {
     for (const name of args.only) {
-      if (name === "fanout") save(name, await fanoutScenario(settings, progress));
-      if (name === "history") save(name, await historyScenario(settings, progress));
+      const previousCommit = settings.previous?.commit ?? null;
+      if (name === "fanout")
+        save(name, { ...(await fanoutScenario(settings, progress)), previousCommit });
+      if (name === "history")
+        save(name, { ...(await historyScenario(settings, progress)), previousCommit });
+      if (name === "reactions") save(name, await reactionsScenario(settings, progress));
+      if (name === "catchup") save(name, await catchupScenario(settings, progress));
       if (name === "writes") save(name, await writesScenario(settings, progress));
       if (name === "connections") save(name, await connectionsScenario(settings, progress));
       if (name === "storms") {
@@ -330,12 +506,16 @@ async function main(): Promise<void> {
   const tables: Table[] = [];
   const fanout = readPrevious<FanoutResult>(join(outDir, "fanout.json"));
   const history = readPrevious<HistoryResult>(join(outDir, "history.json"));
+  const reactions = readPrevious<ReactionsResult>(join(outDir, "reactions.json"));
+  const catchup = readPrevious<CatchupResult>(join(outDir, "catchup.json"));
   const writes = readPrevious<WritesResult>(join(outDir, "writes.json"));
   const connections = readPrevious<ConnectionsResult>(join(outDir, "connections.json"));
   const storms = readPrevious<StormsResult>(join(outDir, "storms.json"));
   const hostile = readPrevious<HostileResult>(join(outDir, "hostile.json"));
   if (fanout) tables.push(...fanoutTables(fanout));
   if (history) tables.push(historyTable(history));
+  if (reactions) tables.push(reactionsTable(reactions));
+  if (catchup) tables.push(catchupTable(catchup));
   if (writes) tables.push(writesTable(writes));
   if (connections) tables.push(connectionsTable(connections));
   if (storms) tables.push(...stormsTables(storms));

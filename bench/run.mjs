@@ -1,6 +1,7 @@
-// `npm run bench [-- --quick] [-- --only=fanout,history,writes,connections,storms,hostile]`:
-// measures Scrollback's production build, so it builds first when the build is
-// missing or stale, then runs the benchmark (bench/main.ts) under tsx.
+// `npm run bench [-- --quick] [-- --only=fanout,history,reactions,catchup,writes,connections,storms,hostile]
+// [-- --previous=<commit> | --no-previous]`: measures Scrollback's production build,
+// so it builds first when the build is missing or stale, then runs the benchmark
+// (bench/main.ts) under tsx; fan-out and history also measure the previous build beside it.
 import { spawnSync } from "node:child_process";
 import { buildIsCurrent } from "../scripts/build-fingerprint.mjs";
 

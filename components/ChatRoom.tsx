@@ -5,9 +5,12 @@ import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } fr
 import { withRestored } from "@/lib/client/draft-rules";
 import { errorText, NO_ANSWER_TEXT, NOT_CONNECTED_TEXT } from "@/lib/client/error-text";
 import { shouldFocusOnArrival } from "@/lib/client/focus-on-arrival";
+import { lastEditable, type MessageChanges } from "@/lib/client/message-actions";
 import { nameTags } from "@/lib/client/name-tags";
 import { inDisplayOrder, unconfirmed } from "@/lib/client/outbox";
 import { browserReadPositions } from "@/lib/client/read-positions";
+import type { RoomSnapshot } from "@/lib/client/room-client";
+import type { ShownMessage } from "@/lib/client/shown-message";
 import { hasOlder } from "@/lib/client/timeline";
 import { firstUnreadSeq, titleWithUnread, unreadCount } from "@/lib/client/unread";
 import { useDraft } from "@/lib/client/use-draft";
@@ -17,9 +20,12 @@ import { usePageVisible } from "@/lib/client/use-page-visible";
 import { useReadPositions } from "@/lib/client/use-read-positions";
 import { useRoom } from "@/lib/client/use-room";
 import type { RoomListing } from "@/lib/shared/protocol";
-import { Composer } from "./Composer";
+import { Composer, type ComposerMode } from "./Composer";
 import { ConnectionStatus, OfflineNotice } from "./ConnectionStatus";
+import { DeleteDialog } from "./DeleteDialog";
+import type { MessageItemActions } from "./MessageItem";
 import { MessageList } from "./MessageList";
+import { preloadFormatting } from "./MessageText";
 import { NameEditor } from "./NameEditor";
 import { OnlineList } from "./OnlineList";
 import { RoomSwitcher } from "./RoomSwitcher";
@@ -37,6 +43,9 @@ export function ChatRoom({ room, rooms }: { room: string; rooms: readonly RoomLi
   const visible = usePageVisible();
   const now = useNow(CLOCK_TICK_MS);
   const me = user?.id;
+  const { shown, hasNewer, refused } = snapshot;
+  const changes: MessageChanges | null = client;
+  const loadNewer = useCallback(async () => client?.loadNewer(), [client]);
 
   const waiting = useMemo(
     () => inDisplayOrder(unconfirmed(outbox, timeline.messages, me)),
@@ -99,7 +108,92 @@ export function ChatRoom({ room, rooms }: { room: string; rooms: readonly RoomLi
   const composer = useRef<HTMLTextAreaElement>(null);
   useEffect(() => {
     if (shouldFocusOnArrival()) composer.current?.focus({ preventScroll: true });
+    // Fetched once the page is up, so that formatted messages rarely wait for the renderer.
+    const idle = setTimeout(preloadFormatting, 0);
+    return () => clearTimeout(idle);
   }, []);
+
+  // --- changing messages: editing in the box, replying, deleting after asking, jumping to a quoted one ---
+  const [editing, setEditing] = useState<{ id: string; text: string; original: string } | null>(
+    null,
+  );
+  const [replyingTo, setReplyingTo] = useState<{ id: string; seq: number; name: string } | null>(
+    null,
+  );
+  const [deleting, setDeleting] = useState<ShownMessage | null>(null);
+  const [jump, setJump] = useState<{ seq: number; key: number } | null>(null);
+  const composerMode: ComposerMode | null = editing
+    ? { kind: "edit" }
+    : replyingTo
+      ? { kind: "reply", name: replyingTo.name }
+      : null;
+
+  // A message deleted while being edited (in another tab) has nothing left to edit.
+  const editedGone = editing !== null && shown.some((m) => m.id === editing.id && m.deleted);
+  useEffect(() => {
+    if (editedGone) setEditing(null);
+  }, [editedGone]);
+
+  const startEdit = useCallback((message: ShownMessage) => {
+    setReplyingTo(null);
+    setEditing({ id: message.id, text: message.text, original: message.text });
+    composer.current?.focus();
+  }, []);
+
+  const actions = useMemo<MessageItemActions | null>(() => {
+    if (!changes || !me) return null;
+    return {
+      reply(message) {
+        setEditing(null);
+        setReplyingTo({ id: message.id, seq: message.seq, name: message.author.name });
+        composer.current?.focus();
+      },
+      edit: startEdit,
+      remove: setDeleting,
+      toggleReaction: (message, emoji) => changes.toggleReaction(message.id, emoji),
+      reactionUsers: (message, emoji) => changes.reactionUsers(message.id, emoji),
+      jumpTo(reply) {
+        void changes.jumpTo(reply.seq).then((found) => {
+          if (found) setJump((last) => ({ seq: reply.seq, key: (last?.key ?? 0) + 1 }));
+        });
+      },
+    };
+  }, [changes, me, startEdit]);
+
+  function send(text: string) {
+    if (!client) return;
+    if (editing) {
+      if (text !== editing.original) changes?.edit(editing.id, text);
+      setEditing(null);
+      composer.current?.focus();
+      return;
+    }
+    if (replyingTo && changes)
+      changes.say(text, { replyTo: { id: replyingTo.id, seq: replyingTo.seq } });
+    else client.send(text);
+    setReplyingTo(null);
+    setDraft("");
+    setSentCount((n) => n + 1);
+    composer.current?.focus();
+  }
+
+  function closeDeleteDialog(deleted: boolean) {
+    const message = deleting;
+    setDeleting(null);
+    // After the dialog has gone: while a modal dialog is open, the rest of the page cannot take focus.
+    setTimeout(() => {
+      if (deleted || !message) {
+        composer.current?.focus();
+        return;
+      }
+      // Back to the Delete button that opened the dialog.
+      document
+        .querySelector<HTMLButtonElement>(
+          `article[data-id="${CSS.escape(message.id)}"] button[aria-label="Delete"]`,
+        )
+        ?.focus();
+    }, 0);
+  }
 
   /** A message that was not sent goes back to the box, to be changed and sent again. */
   function edit(clientId: string) {
@@ -206,7 +300,7 @@ export function ChatRoom({ room, rooms }: { room: string; rooms: readonly RoomLi
         <main className="flex min-w-0 flex-1 flex-col">
           <MessageList
             room={room}
-            messages={timeline.messages}
+            messages={shown}
             pending={waiting}
             me={user}
             tags={tags}
@@ -216,6 +310,8 @@ export function ChatRoom({ room, rooms }: { room: string; rooms: readonly RoomLi
             hasOlder={hasOlder(timeline)}
             loadingOlder={snapshot.loadingOlder}
             onLoadOlder={loadOlder}
+            hasNewer={hasNewer}
+            onLoadNewer={loadNewer}
             onEdit={edit}
             onRetry={(clientId) => client?.retry(clientId)}
             onDiscard={(clientId) => client?.discard(clientId)}
@@ -223,25 +319,82 @@ export function ChatRoom({ room, rooms }: { room: string; rooms: readonly RoomLi
             onAtBottomChange={setAtBottom}
             now={now}
             empty={<EmptyRoom room={room} />}
+            actions={actions}
+            editingId={editing?.id ?? null}
+            jump={jump}
           />
           <TypingIndicator typists={activity.typing} tags={tags} />
+          <RefusedNotice refused={refused} />
           {status === "offline" && <OfflineNotice />}
           <Composer
-            value={draft}
-            onChange={setDraft}
+            value={editing ? editing.text : draft}
+            onChange={(text) => (editing ? setEditing({ ...editing, text }) : setDraft(text))}
             inputRef={composer}
-            onSend={(text) => {
-              if (!client) return;
-              client.send(text);
-              setDraft("");
-              setSentCount((n) => n + 1);
-              composer.current?.focus();
+            onSend={send}
+            onTyping={() => {
+              if (!editing) roomActivity?.typing();
             }}
-            onTyping={() => roomActivity?.typing()}
             onStopTyping={() => roomActivity?.stopTyping()}
+            mode={composerMode}
+            onCancelMode={() => {
+              setEditing(null);
+              setReplyingTo(null);
+            }}
+            onEditLast={
+              changes
+                ? () => {
+                    const last = lastEditable(shown, me);
+                    if (last) startEdit(last);
+                  }
+                : undefined
+            }
           />
+          {deleting && (
+            <DeleteDialog
+              onConfirm={() => {
+                changes?.remove(deleting.id);
+                closeDeleteDialog(true);
+              }}
+              onCancel={() => closeDeleteDialog(false)}
+            />
+          )}
         </main>
       </div>
+    </div>
+  );
+}
+
+const REFUSED_WHAT: Record<string, string> = {
+  edit: "Your edit was not saved",
+  delete: "The message was not deleted",
+  react: "Your reaction was not added",
+  unreact: "Your reaction was not taken back",
+};
+
+/**
+ * A change of the person's that the server refused (the message was deleted
+ * meanwhile, say): said once, in words, until dismissed or replaced by the
+ * next. What the timeline shows is already back to what is stored.
+ */
+function RefusedNotice({ refused }: { refused: RoomSnapshot["refused"] }) {
+  const [dismissed, setDismissed] = useState<RoomSnapshot["refused"]>(null);
+  if (!refused || refused === dismissed) return null;
+  const what = REFUSED_WHAT[refused.operation.kind ?? "send"] ?? "Not sent";
+  return (
+    <div
+      role="alert"
+      className="mx-3 mb-1 flex items-center justify-between gap-2 rounded-md bg-red-50 px-3 py-1.5 text-red-800 text-sm dark:bg-red-950/50 dark:text-red-200"
+    >
+      <span>
+        {what}: {errorText(refused.error)}
+      </span>
+      <button
+        type="button"
+        onClick={() => setDismissed(refused)}
+        className="shrink-0 rounded px-1.5 font-medium underline focus-visible:outline-2 focus-visible:outline-indigo-500"
+      >
+        Dismiss
+      </button>
     </div>
   );
 }

@@ -18,7 +18,15 @@ type Props = {
   /** The box was emptied, or its text sent. */
   onStopTyping: () => void;
   inputRef?: Ref<HTMLTextAreaElement>;
+  /** Editing one of the person's messages, or replying to one; null for a plain new message. */
+  mode?: ComposerMode | null;
+  /** Escape, or the banner's Cancel: back to a plain message. */
+  onCancelMode?: () => void;
+  /** Up-arrow in an empty box: edit the person's last message. */
+  onEditLast?: () => void;
 };
+
+export type ComposerMode = { kind: "edit" } | { kind: "reply"; name: string };
 
 /**
  * The message box. A draft the server would refuse (blank, or over the
@@ -26,7 +34,18 @@ type Props = {
  * note under the box says why. Send stays focusable while disabled, so the
  * keyboard finds it and hears the reason.
  */
-export function Composer({ value, onChange, onSend, onTyping, onStopTyping, inputRef }: Props) {
+export function Composer({
+  value,
+  onChange,
+  onSend,
+  onTyping,
+  onStopTyping,
+  inputRef,
+  mode = null,
+  onCancelMode,
+  onEditLast,
+}: Props) {
+  const bannerId = useId();
   const counterId = useId();
   const noteId = useId();
   const check = checkDraft(value);
@@ -34,7 +53,9 @@ export function Composer({ value, onChange, onSend, onTyping, onStopTyping, inpu
   const sendable = check.problem === null;
   const showCounter = check.length >= COUNTER_FROM;
   const describedBy =
-    [showCounter ? counterId : null, note ? noteId : null].filter(Boolean).join(" ") || undefined;
+    [mode ? bannerId : null, showCounter ? counterId : null, note ? noteId : null]
+      .filter(Boolean)
+      .join(" ") || undefined;
 
   function submit(event?: FormEvent) {
     event?.preventDefault();
@@ -44,6 +65,18 @@ export function Composer({ value, onChange, onSend, onTyping, onStopTyping, inpu
   }
 
   function onKeyDown(event: KeyboardEvent<HTMLTextAreaElement>) {
+    if (event.nativeEvent.isComposing) return;
+    if (event.key === "Escape" && mode) {
+      event.preventDefault();
+      onCancelMode?.();
+      return;
+    }
+    // As in Slack and Discord; only in an empty box, where Up has nothing to move through.
+    if (event.key === "ArrowUp" && value === "" && !mode && onEditLast) {
+      event.preventDefault();
+      onEditLast();
+      return;
+    }
     // Enter sends, Shift+Enter is a new line; never while an IME is composing a character.
     if (event.key === "Enter" && !event.shiftKey && !event.nativeEvent.isComposing) {
       event.preventDefault();
@@ -53,6 +86,32 @@ export function Composer({ value, onChange, onSend, onTyping, onStopTyping, inpu
 
   return (
     <form onSubmit={submit} className="flex flex-col gap-1 px-3 pb-3">
+      {mode && (
+        <div className="flex items-center justify-between gap-2 rounded-t-lg border border-zinc-300 border-b-0 bg-zinc-50 px-3 py-1 text-sm dark:border-zinc-700 dark:bg-zinc-900">
+          <span id={bannerId} className="min-w-0 truncate text-zinc-700 dark:text-zinc-300">
+            {mode.kind === "edit" ? (
+              <>
+                Editing message{" "}
+                <span className="text-xs text-zinc-600 dark:text-zinc-400">
+                  (Escape to cancel, Enter to save)
+                </span>
+              </>
+            ) : (
+              <>
+                Replying to <span className="font-semibold">{mode.name}</span>
+              </>
+            )}
+          </span>
+          <button
+            type="button"
+            onClick={onCancelMode}
+            aria-label={mode.kind === "edit" ? "Cancel edit" : "Cancel reply"}
+            className="shrink-0 rounded px-1.5 text-indigo-700 hover:underline focus-visible:outline-2 focus-visible:outline-indigo-500 dark:text-indigo-300"
+          >
+            Cancel
+          </button>
+        </div>
+      )}
       <div className="flex items-end gap-2">
         <div className="relative min-w-0 flex-1">
           <textarea
@@ -88,7 +147,7 @@ export function Composer({ value, onChange, onSend, onTyping, onStopTyping, inpu
           aria-describedby={note ? noteId : undefined}
           className="h-10 shrink-0 rounded-lg bg-indigo-700 px-4 font-medium text-white hover:bg-indigo-800 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-500 aria-disabled:cursor-not-allowed aria-disabled:bg-zinc-500 aria-disabled:hover:bg-zinc-500 dark:aria-disabled:bg-zinc-600"
         >
-          Send
+          {mode?.kind === "edit" ? "Save" : "Send"}
         </button>
       </div>
       {note && (

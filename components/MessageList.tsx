@@ -9,6 +9,7 @@ import {
   useRef,
   useState,
 } from "react";
+import { quoteOf } from "@/lib/client/message-actions";
 import { startsGroup } from "@/lib/client/message-groups";
 import {
   AT_TAIL,
@@ -22,8 +23,9 @@ import {
 } from "@/lib/client/message-window";
 import type { NameTags } from "@/lib/client/name-tags";
 import type { OutboxEntry } from "@/lib/client/outbox";
-import type { ChatMessage, User } from "@/lib/shared/protocol";
-import { MessageItem, PendingItem } from "./MessageItem";
+import type { ShownMessage } from "@/lib/client/shown-message";
+import type { User } from "@/lib/shared/protocol";
+import { MessageItem, type MessageItemActions, PendingItem } from "./MessageItem";
 import { UnreadDivider } from "./UnreadDivider";
 
 /** Within this many pixels of the end the reader counts as "at the bottom" and the view follows. */
@@ -35,8 +37,8 @@ const RETRY_OLDER_MS = 2_000;
 
 type Props = {
   room: string;
-  /** Every message held for the room, ascending by seq; only a window of them is rendered. */
-  messages: readonly ChatMessage[];
+  /** Every message held for the room, ascending by seq, as the person sees it; only a window of them is rendered. */
+  messages: readonly ShownMessage[];
   /** This person's unsent messages, shown after the newest, in this order (failed ones last). */
   pending: readonly OutboxEntry[];
   me: User | null;
@@ -51,6 +53,9 @@ type Props = {
   loadingOlder: boolean;
   /** Resolves with whether older messages arrived. */
   onLoadOlder: () => Promise<boolean>;
+  /** The room has newer messages than those held (after a jump into history). */
+  hasNewer: boolean;
+  onLoadNewer: () => Promise<unknown>;
   onEdit: (clientId: string) => void;
   onRetry: (clientId: string) => void;
   onDiscard: (clientId: string) => void;
@@ -60,7 +65,16 @@ type Props = {
   /** The clock for relative times. */
   now: number;
   empty: ReactNode;
+  /** What can be done to stored messages; null while nothing can. */
+  actions: MessageItemActions | null;
+  /** The message being edited in the message box. */
+  editingId: string | null;
+  /** A message to bring into view and mark (a reply's quote was clicked); a new `key` jumps again. */
+  jump: { seq: number; key: number } | null;
 };
+
+/** How long a jumped-to message stays marked. */
+const HIGHLIGHT_MS = 2_000;
 
 type Anchor = { key: string; top: number };
 
@@ -101,9 +115,11 @@ export function MessageList(props: Props) {
   const [olderBlocked, setOlderBlocked] = useState(false);
 
   const slice: Slice = sliceAt(messages, position, DEFAULT_WINDOW);
-  const atEnd = slice.end === messages.length;
+  // The end of what is rendered is the room's newest message: held, and none newer to fetch.
+  const atEnd = slice.end === messages.length && !props.hasNewer;
   const newestSeq = messages.at(-1)?.seq ?? 0;
-  const { onAtBottomChange, onLoadOlder } = props;
+  const { onAtBottomChange, onLoadOlder, onLoadNewer, hasNewer } = props;
+  const loadingNewer = useRef(false);
 
   // Keep the reader's place: follow the end, or put the anchored entry back where it was.
   useLayoutEffect(() => {
@@ -139,7 +155,9 @@ export function MessageList(props: Props) {
     following.current = true;
     setPosition(AT_TAIL);
     setJumps((n) => n + 1);
-  }, []);
+    // After a jump into history the newest messages are not all held: fetch them, then follow.
+    if (hasNewer) void onLoadNewer();
+  }, [hasNewer, onLoadNewer]);
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: a send always scrolls to the end.
   useEffect(() => {
@@ -169,12 +187,62 @@ export function MessageList(props: Props) {
     if (below < EDGE_PX && !atEnd) {
       const down = slideDown(messages, slice, DEFAULT_WINDOW);
       if (down) setPosition(down);
+      else if (hasNewer && joined && !loadingNewer.current) {
+        loadingNewer.current = true;
+        void onLoadNewer().finally(() => {
+          loadingNewer.current = false;
+        });
+      }
     }
-  }, [messages, slice, atEnd, hasOlder, joined, loadingOlder, olderBlocked, onLoadOlder]);
+  }, [
+    messages,
+    slice,
+    atEnd,
+    hasOlder,
+    hasNewer,
+    joined,
+    loadingOlder,
+    olderBlocked,
+    onLoadOlder,
+    onLoadNewer,
+  ]);
 
   useEffect(() => {
     fillEdges();
   }, [fillEdges]);
+
+  // A jump: render the window around the message, then (below, once it is in) scroll it to the middle and mark it.
+  const [highlightSeq, setHighlightSeq] = useState<number | null>(null);
+  const pendingJump = useRef<number | null>(null);
+  const { jump } = props;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: only a new jump moves the window, not new messages.
+  useEffect(() => {
+    if (!jump) return;
+    const index = messages.findIndex((message) => message.seq === jump.seq);
+    if (index === -1) return;
+    following.current = false;
+    if (index < slice.start || index >= slice.end) {
+      const from = messages[Math.max(0, index - DEFAULT_WINDOW.step)] as ShownMessage;
+      setPosition({ tail: false, fromSeq: from.seq });
+    }
+    pendingJump.current = jump.seq;
+    setHighlightSeq(jump.seq);
+    const timer = setTimeout(() => setHighlightSeq(null), HIGHLIGHT_MS);
+    return () => clearTimeout(timer);
+  }, [jump]);
+  useLayoutEffect(() => {
+    const seq = pendingJump.current;
+    const element = scroller.current;
+    if (seq === null || !element) return;
+    const target = element.querySelector<HTMLElement>(`article[data-seq="${seq}"]`);
+    if (!target) return;
+    pendingJump.current = null;
+    target.scrollIntoView({ block: "center" });
+    anchor.current = captureAnchor(element);
+    target.focus({ preventScroll: true });
+  });
+
+  const byId = useMemo(() => new Map(messages.map((message) => [message.id, message])), [messages]);
 
   const readingTheEnd = atBottom && atEnd;
   useEffect(() => {
@@ -200,7 +268,7 @@ export function MessageList(props: Props) {
 
   const unseen = useMemo(() => {
     for (let i = messages.length - 1; i >= 0; i--) {
-      const message = messages[i] as ChatMessage;
+      const message = messages[i] as ShownMessage;
       if (message.seq <= seenSeq) return false;
       if (message.author.id !== me?.id) return true;
     }
@@ -245,10 +313,14 @@ export function MessageList(props: Props) {
                 {divided && <UnreadDivider />}
                 <MessageItem
                   message={message}
-                  mine={message.author.id === me?.id}
+                  me={me?.id}
                   continued={!divided && !startsGroup(previous, message)}
                   now={now}
                   tag={props.tags.get(message.author.id)}
+                  quote={message.replyTo ? quoteOf(byId, message.replyTo) : null}
+                  actions={props.actions}
+                  highlighted={message.seq === highlightSeq}
+                  editing={message.id === props.editingId}
                 />
               </div>
             );
@@ -258,6 +330,7 @@ export function MessageList(props: Props) {
               <div key={entry.clientId} data-key={`pending-${entry.clientId}`}>
                 <PendingItem
                   entry={entry}
+                  quote={entry.replyTo ? quoteOf(byId, entry.replyTo) : null}
                   authorName={me?.name ?? "You"}
                   onEdit={() => props.onEdit(entry.clientId)}
                   authorTag={me ? props.tags.get(me.id) : undefined}

@@ -76,7 +76,7 @@ test("new messages are followed at the bottom; further up, a New messages button
 /** The most messages the page holds at once (DEFAULT_WINDOW.size), plus a few unsent ones. */
 const PAGE_CAP = 300;
 
-test("a tab holding 10,000 messages keeps a bounded number in the page, scrolls through them and stays usable", async ({
+test("a tab that missed 10,000 messages keeps a bounded number in the page, scrolls back through them and stays usable", async ({
   app,
   link,
   person,
@@ -101,7 +101,10 @@ test("a tab holding 10,000 messages keeps a bounded number in the page, scrolls 
   });
 
   await test.step("scrolling up brings earlier ones in and lets later ones go", async () => {
-    for (let i = 0; i < 8; i++) {
+    // Away for more changes than replaying is worth (MAX_REPLAYED_CHANGES), the tab kept
+    // the newest page rather than all 10,000: older ones come a page at a time, as far up
+    // as the reader scrolls.
+    for (let i = 0; i < 40 && (await reader.stored("m9200").count()) === 0; i++) {
       await reader.log.evaluate((log) => {
         log.scrollTop = 0;
       });

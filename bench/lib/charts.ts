@@ -10,8 +10,8 @@ export async function renderSvg(spec: TopLevelSpec): Promise<string> {
 }
 
 const SERVER_COLOURS = {
-  domain: ["naive", "raw", "scrollback"],
-  range: ["#e45756", "#9d9d9d", "#4c78a8"],
+  domain: ["naive", "raw", "scrollback", "previous"],
+  range: ["#e45756", "#9d9d9d", "#4c78a8", "#9ecae9"],
 };
 
 /** p99 delivery latency against deliveries per second, one line per server and run. */

@@ -1,6 +1,8 @@
 import type { Generator, MergedLoad } from "./generator";
+import type { PreviousBuild } from "./previous-build";
 import { CpuWindow, processRssBytes } from "./proc-stats";
-import type { Target } from "./targets";
+import type { Target, TargetOptions } from "./targets";
+import type { TargetKind } from "./wire";
 
 /** How a benchmark run is shaped: the full run, or the quick one for development. */
 export type BenchSettings = {
@@ -11,6 +13,8 @@ export type BenchSettings = {
   generatorProcesses: number;
   /** Scrollback's start command (node arguments); the production bundle unless a test says otherwise. */
   scrollbackEntry?: string[];
+  /** The build this one is compared with, side by side in one run; none with --no-previous. */
+  previous?: PreviousBuild;
   /** Foreign CPU (cores) above which a measured window counts as disturbed and is run again. */
   disturbedForeignCores: number;
   /** Extra attempts for a disturbed window. */
@@ -18,6 +22,15 @@ export type BenchSettings = {
 };
 
 export type Progress = (line: string) => void;
+
+/** How to start a server of this kind under these settings: which Scrollback build, from where. */
+export function startOptionsFor(settings: BenchSettings, kind: TargetKind): TargetOptions {
+  if (kind === "previous") {
+    if (!settings.previous) throw new Error("no previous build in these settings");
+    return { scrollbackEntry: settings.previous.entry, cwd: settings.previous.dir };
+  }
+  return settings.scrollbackEntry ? { scrollbackEntry: settings.scrollbackEntry } : {};
+}
 
 export type MeasuredLoad = MergedLoad & {
   seconds: number;

@@ -33,6 +33,18 @@ export type GeneratorCommand =
       settleMs: number;
       fillerBytes: number;
     }
+  | {
+      cmd: "react";
+      /** Open loop at this rate (changes/s, this process), each sender toggling its own reactions. */
+      rate: number;
+      senders: number;
+      durationMs: number;
+      /** How long to keep counting updates after the last request. */
+      settleMs: number;
+      /** The messages reacted to, by id, and the emoji used (at most the per-message limit). */
+      messages: string[];
+      emoji: string[];
+    }
   | { cmd: "reconnect"; count: number }
   | { cmd: "close" };
 
@@ -57,6 +69,26 @@ export type LoadReport = {
   dropped: number;
 };
 
+/** One acknowledged change: its rev, when it was sent and when its ack arrived (epoch ms). */
+export type AckedChange = [rev: number, sentAt: number, ackAt: number];
+/** One rev as this process's clients received it: how many of them, and when the last one did. */
+export type ReceivedUpdate = [rev: number, clients: number, lastAt: number];
+
+export type ReactReport = {
+  sent: number;
+  acked: AckedChange[];
+  rejected: Record<string, number>;
+  /** Requests not sent because every reaction of that sender was still awaiting its ack. */
+  skipped: number;
+  unacked: number;
+  received: ReceivedUpdate[];
+  /** `message:updated` frames received in the step, and their bytes (WebSocket payloads). */
+  updateFrames: number;
+  updateBytes: number;
+  cpuMs: number;
+  dropped: number;
+};
+
 export type ReconnectReport = {
   reconnected: number;
   failed: number;
@@ -68,6 +100,7 @@ export type GeneratorReply =
   | ({ reply: "connect" } & ConnectReport)
   | ({ reply: "load" } & LoadReport)
   | ({ reply: "closed-loop" } & LoadReport)
+  | ({ reply: "react" } & ReactReport)
   | ({ reply: "reconnect" } & ReconnectReport)
   | { reply: "close" }
   | { reply: "error"; message: string };

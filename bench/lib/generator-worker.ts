@@ -1,6 +1,12 @@
-import type { GeneratorCommand, GeneratorReply, LoadReport } from "./generator-protocol";
+import type {
+  AckedChange,
+  GeneratorCommand,
+  GeneratorReply,
+  LoadReport,
+  ReceivedUpdate,
+} from "./generator-protocol";
 import { Histogram } from "./histogram";
-import { BENCH_ROOM, markText, nowMs, readMarker, WireClient } from "./wire";
+import { BENCH_ROOM, markText, nowMs, readMarker, readRev, WireClient } from "./wire";
 
 /**
  * One load-generator process: holds its share of the clients, sends at the
@@ -21,6 +27,23 @@ function onDelivery(frame: Buffer, receivedAt: number): void {
   latency.record(receivedAt - marker.sentAt);
 }
 
+/** Updates received during a reaction step, by rev: how many clients here got it, and when the last did. */
+let updates: Map<number, { clients: number; lastAt: number }> | null = null;
+let updateFrames = 0;
+let updateBytes = 0;
+
+function onUpdate(frame: Buffer, receivedAt: number): void {
+  if (!updates) return;
+  updateFrames++;
+  updateBytes += frame.length;
+  const rev = readRev(frame);
+  const seen = updates.get(rev);
+  if (seen) {
+    seen.clients++;
+    if (receivedAt > seen.lastAt) seen.lastAt = receivedAt;
+  } else updates.set(rev, { clients: 1, lastAt: receivedAt });
+}
+
 function send(reply: GeneratorReply): void {
   process.send?.(reply);
 }
@@ -36,7 +59,7 @@ async function connect(command: Extract<GeneratorCommand, { cmd: "connect" }>): 
     while (next < command.count) {
       const id = command.idOffset + next++;
       const room = command.roomPerClient ? `${BENCH_ROOM}-${id}` : BENCH_ROOM;
-      const client = new WireClient(command.kind, command.url, id, { onDelivery }, room);
+      const client = new WireClient(command.kind, command.url, id, { onDelivery, onUpdate }, room);
       try {
         await client.connect();
         clients.push(client);
@@ -129,6 +152,110 @@ async function load(command: Extract<GeneratorCommand, { cmd: "load" }>): Promis
   send({ reply: "load", ...step.report() });
 }
 
+type ReactionKey = { id: string; emoji: string };
+const keyOf = (k: ReactionKey) => `${k.id} ${k.emoji}`;
+/** The reactions each client has on the server now, across steps (a step that re-added one would change nothing). */
+const reactions = new WeakMap<WireClient, Set<string>>();
+function reactionsOf(client: WireClient): Set<string> {
+  let set = reactions.get(client);
+  if (!set) {
+    set = new Set();
+    reactions.set(client, set);
+  }
+  return set;
+}
+
+/**
+ * A reaction storm, open loop: each sender is its own person and toggles its
+ * own reactions (add, then remove, then add…) over every message × emoji, so
+ * that every request is a real change that takes a rev; a key whose previous
+ * request is unanswered is passed over, so that no toggle is a no-op.
+ */
+async function react(command: Extract<GeneratorCommand, { cmd: "react" }>): Promise<void> {
+  const senders = clients.filter((c) => c.isOpen).slice(0, command.senders);
+  const keys = command.messages.flatMap((id) => command.emoji.map((emoji) => ({ id, emoji })));
+  const state = senders.map((client, i) => ({
+    reacted: reactionsOf(client),
+    pending: new Set<string>(),
+    // Senders start at different keys, so that the load spreads over the messages.
+    cursor: (i * 7) % Math.max(1, keys.length),
+  }));
+  const acked: AckedChange[] = [];
+  const rejected: Record<string, number> = {};
+  let sent = 0;
+  let skipped = 0;
+  updates = new Map();
+  updateFrames = 0;
+  updateBytes = 0;
+  const cpuAtStart = process.cpuUsage();
+  const openAtStart = clients.filter((c) => c.isOpen).length;
+
+  const toggle = (sender: number) => {
+    const client = senders[sender] as WireClient;
+    const mine = state[sender] as (typeof state)[number];
+    let index = -1;
+    for (let tries = 0; tries < keys.length; tries++) {
+      const candidate = (mine.cursor + tries) % keys.length;
+      if (!mine.pending.has(keyOf(keys[candidate] as ReactionKey))) {
+        index = candidate;
+        break;
+      }
+    }
+    if (index < 0) {
+      skipped++;
+      return;
+    }
+    mine.cursor = (index + 1) % keys.length;
+    const { id, emoji } = keys[index] as ReactionKey;
+    const key = keyOf({ id, emoji });
+    const add = !mine.reacted.has(key);
+    const sentAt = nowMs();
+    sent++;
+    mine.pending.add(key);
+    client.request(
+      add ? "reaction:add" : "reaction:remove",
+      { room: client.room, id, emoji },
+      (result, frame) => {
+        mine.pending.delete(key);
+        if (result.ok) {
+          if (add) mine.reacted.add(key);
+          else mine.reacted.delete(key);
+          acked.push([readRev(frame), sentAt, nowMs()]);
+        } else {
+          const code = result.code ?? "unknown";
+          rejected[code] = (rejected[code] ?? 0) + 1;
+        }
+      },
+    );
+  };
+
+  const startedAt = performance.now();
+  while (senders.length > 0 && keys.length > 0) {
+    const elapsed = performance.now() - startedAt;
+    if (elapsed >= command.durationMs) break;
+    const due = Math.floor((elapsed * command.rate) / 1000) - sent - skipped;
+    for (let i = 0; i < due; i++) toggle((sent + skipped) % senders.length);
+    await sleep(5);
+  }
+  await sleep(command.settleMs);
+  const received: ReceivedUpdate[] = [...updates].map(([rev, u]) => [rev, u.clients, u.lastAt]);
+  updates = null;
+  const cpu = process.cpuUsage(cpuAtStart);
+  send({
+    reply: "react",
+    sent,
+    acked,
+    rejected,
+    skipped,
+    unacked: clients.reduce((sum, c) => sum + c.pendingAcks, 0),
+    received,
+    updateFrames,
+    updateBytes,
+    cpuMs: (cpu.user + cpu.system) / 1000,
+    dropped: openAtStart - clients.filter((c) => c.isOpen).length,
+  });
+}
+
 /** Closed-loop writes: each sender sends its next message as soon as the last is acknowledged. */
 async function closedLoop(
   command: Extract<GeneratorCommand, { cmd: "closed-loop" }>,
@@ -182,6 +309,8 @@ process.on("message", (command: GeneratorCommand) => {
         return load(command);
       case "closed-loop":
         return closedLoop(command);
+      case "react":
+        return react(command);
       case "reconnect":
         return reconnect(command.count);
       case "close":

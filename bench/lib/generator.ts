@@ -6,6 +6,7 @@ import type {
   GeneratorCommand,
   GeneratorReply,
   LoadReport,
+  ReactReport,
   ReconnectReport,
 } from "./generator-protocol";
 import { Histogram } from "./histogram";
@@ -165,6 +166,28 @@ export class Generator {
       ),
     );
     return merge(reports);
+  }
+
+  /** A reaction storm at `rate` changes/s in total from `senders` clients; the reports unmerged (main joins them by rev). */
+  react(options: {
+    rate: number;
+    senders: number;
+    durationMs: number;
+    settleMs: number;
+    messages: string[];
+    emoji: string[];
+  }): Promise<ReactReport[]> {
+    const rates = this.shares(options.rate * 1000).map((r) => r / 1000);
+    const senders = this.shares(options.senders);
+    return Promise.all(
+      this.workers.map((worker, i) =>
+        this.ask(
+          worker,
+          { cmd: "react", ...options, rate: rates[i] ?? 0, senders: senders[i] ?? 0 },
+          "react",
+        ),
+      ),
+    );
   }
 
   async reconnect(

@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { PROJECT_ROOT, ServerProcess } from "../../lib/server/testing/server-process";
-import type { TargetKind } from "./wire";
+import { speaksScrollback, type TargetKind } from "./wire";
 
 const PROBE = join(PROJECT_ROOT, "bench/servers/probe.cjs");
 
@@ -37,6 +37,8 @@ export const BENCH_LIMITS_ENV: Record<string, string> = {
 export type TargetOptions = {
   /** Node arguments that start Scrollback (default: the production bundle). */
   scrollbackEntry?: string[];
+  /** Scrollback's working directory (the previous build runs from its own tree). */
+  cwd?: string;
   /** For Scrollback: a SQLite file to serve (already seeded); default a fresh one. */
   databaseFile?: string;
   /** For the naive server: messages in its list at start. */
@@ -66,7 +68,9 @@ export class Target {
 
   static async start(kind: TargetKind, options: TargetOptions = {}): Promise<Target> {
     const nodeFlags = ["--expose-gc", "--require", PROBE];
-    if (kind === "scrollback") {
+    if (speaksScrollback(kind)) {
+      if (kind === "previous" && !options.scrollbackEntry)
+        throw new Error("the previous build needs its entry (bench/lib/previous-build.ts)");
       // A fresh database in the process's own data directory, unless a seeded one is given.
       const server = await ServerProcess.start({
         args: [...nodeFlags, ...(options.scrollbackEntry ?? PRODUCTION_ENTRY)],
@@ -77,6 +81,7 @@ export class Target {
           ...options.env,
         },
         ipc: true,
+        ...(options.cwd ? { cwd: options.cwd } : {}),
       });
       return new Target(kind, server);
     }

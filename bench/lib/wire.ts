@@ -2,14 +2,19 @@ import WebSocket from "ws";
 
 /**
  * Lightweight clients for the three servers under test, each speaking that
- * server's own protocol on a bare WebSocket: Socket.IO's framing written by
+ * server's own protocol on a bare WebSocket (the previous build speaks Scrollback's): Socket.IO's framing written by
  * hand (Engine.IO v4 packets, Socket.IO v5 events and acks) for Scrollback and
  * the naive seed server, plain JSON frames for the raw `ws` server. A full
  * socket.io-client per receiver would saturate the load generator before the
  * server; these parse only what they must — a delivery is found by the
  * timestamp marker in its text, without decoding the JSON around it.
  */
-export type TargetKind = "scrollback" | "naive" | "raw";
+export type TargetKind = "scrollback" | "previous" | "naive" | "raw";
+
+/** Scrollback as built now, or the previous build it is compared with: one protocol. */
+export function speaksScrollback(kind: TargetKind): boolean {
+  return kind === "scrollback" || kind === "previous";
+}
 
 export const BENCH_ROOM = "bench";
 
@@ -44,6 +49,8 @@ export type AckResult = { ok: boolean; code?: string };
 export type ClientHooks = {
   /** Every frame that carries a chat message (live broadcast, not history). */
   onDelivery?: (frame: Buffer, receivedAt: number) => void;
+  /** Scrollback: every `message:updated` frame (an edit, delete or reaction broadcast). */
+  onUpdate?: (frame: Buffer, receivedAt: number) => void;
   /**
    * The loopback address this client's socket is bound to (127.0.0.2 and up):
    * Linux routes all of 127.0.0.0/8 to loopback, so clients on different
@@ -143,8 +150,9 @@ export class WireClient {
     if (engineType !== 0x34 /* "4" message */) return;
     const socketType = frame[1];
     if (socketType === 0x32 /* "2" event */) {
-      if (this.kind === "scrollback") {
+      if (speaksScrollback(this.kind)) {
         if (startsWith(frame, SCROLLBACK_DELIVERY)) this.hooks.onDelivery?.(frame, nowMs());
+        else if (startsWith(frame, SCROLLBACK_UPDATE)) this.hooks.onUpdate?.(frame, nowMs());
       } else if (startsWith(frame, NAIVE_DELIVERY)) {
         this.hooks.onDelivery?.(frame, nowMs());
       } else if (startsWith(frame, NAIVE_HISTORY)) {
@@ -197,7 +205,7 @@ export class WireClient {
   /** Sends one chat message in this server's protocol; `onAck` only for Scrollback, which acknowledges. */
   sendChat(text: string, onAck?: PendingAck): void {
     this.sentCount++;
-    if (this.kind === "scrollback") {
+    if (speaksScrollback(this.kind)) {
       const clientId = `b${this.id}-${this.sentCount}-${Math.random().toString(36).slice(2, 8)}`;
       this.request("message:send", { room: this.room, text, clientId }, onAck ?? (() => {}));
     } else if (this.kind === "naive") {
@@ -222,6 +230,33 @@ export class WireClient {
 }
 
 const SCROLLBACK_DELIVERY = Buffer.from('42["message:created"');
+const SCROLLBACK_UPDATE = Buffer.from('42["message:updated"');
+const REV = Buffer.from('"rev":');
+
+/**
+ * The first `"rev":` in a frame carrying one message (an update, or the ack of
+ * a change): the message's own rev — nothing nested in a message has one.
+ * NaN when the frame has none.
+ */
+export function readRev(frame: Buffer): number {
+  const at = frame.indexOf(REV);
+  if (at < 0) return Number.NaN;
+  let value = 0;
+  let digits = 0;
+  for (let i = at + REV.length; i < frame.length; i++) {
+    const byte = frame[i] as number;
+    if (byte < 0x30 || byte > 0x39) break;
+    value = value * 10 + (byte - 0x30);
+    digits++;
+  }
+  return digits > 0 ? value : Number.NaN;
+}
+
+/** The acknowledgement's payload, decoded: for the few requests whose answer the benchmark reads. */
+export function ackPayload<T>(frame: Buffer): T {
+  const open = frame.indexOf(0x5b /* "[" */);
+  return (JSON.parse(frame.toString("utf8", open)) as [T])[0];
+}
 const NAIVE_DELIVERY = Buffer.from('42["receivedMessage"');
 const NAIVE_HISTORY = Buffer.from('42["previousMessages"');
 

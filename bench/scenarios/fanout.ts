@@ -4,6 +4,7 @@ import {
   measureLoad,
   type Progress,
   sleep,
+  startOptionsFor,
 } from "../lib/context";
 import { Generator } from "../lib/generator";
 import { P99_BOUND_MS, saturationPoint, stepHeld } from "../lib/saturation";
@@ -12,6 +13,11 @@ import { Target } from "../lib/targets";
 import type { TargetKind } from "../lib/wire";
 
 export const TARGETS: readonly TargetKind[] = ["naive", "raw", "scrollback"];
+
+/** The servers measured: the previous build beside this one when the settings carry it. */
+export function targetsOf(settings: BenchSettings): TargetKind[] {
+  return settings.previous ? [...TARGETS, "previous"] : [...TARGETS];
+}
 
 export type FanoutStep = {
   /** Messages per second sent, all senders together. */
@@ -55,6 +61,8 @@ export type FanoutSummary = {
 };
 
 export type FanoutResult = {
+  /** The commit of the previous build measured beside this one, if any (set by main.ts). */
+  previousCommit?: string | null;
   clients: number;
   senders: number;
   stepSeconds: number;
@@ -142,7 +150,7 @@ export async function fanoutRun(
   options: FanoutOptions,
   progress: Progress,
 ): Promise<FanoutRun> {
-  const target = await Target.start(kind, { scrollbackEntry: settings.scrollbackEntry });
+  const target = await Target.start(kind, startOptionsFor(settings, kind));
   const generator = Generator.start(settings.generatorProcesses);
   const steps: FanoutStep[] = [];
   try {
@@ -232,7 +240,8 @@ export async function fanoutRun(
 }
 
 export function summarizeFanout(runs: FanoutRun[], options: FanoutOptions): FanoutSummary[] {
-  return TARGETS.map((kind) => {
+  const kinds = [...new Set(runs.map((r) => r.target))];
+  return kinds.map((kind) => {
     const mine = runs.filter((r) => r.target === kind);
     const saturated = mine.map((r) => r.saturation);
     const pick = (f: (s: FanoutStep) => number) =>
@@ -264,7 +273,7 @@ export async function fanoutScenario(
   const runs: FanoutRun[] = [];
   // Servers take turns within each repeat, so that a noisy minute hits all of them.
   for (let run = 1; run <= settings.repeats; run++) {
-    for (const kind of TARGETS) {
+    for (const kind of targetsOf(settings)) {
       progress(
         `fan-out · ${kind} · run ${run}/${settings.repeats} · ${options.clients} clients, ${options.senders} senders`,
       );

@@ -1,11 +1,12 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { BenchSettings, Progress } from "../lib/context";
+import { type BenchSettings, type Progress, startOptionsFor } from "../lib/context";
 import { Histogram } from "../lib/histogram";
+import { seedWithPreviousBuild } from "../lib/previous-build";
 import { startHoldingHistory } from "../lib/seed-history";
-import type { Target } from "../lib/targets";
-import { BENCH_ROOM, type TargetKind, WireClient } from "../lib/wire";
+import { Target } from "../lib/targets";
+import { BENCH_ROOM, speaksScrollback, type TargetKind, WireClient } from "../lib/wire";
 
 export type HistoryPoint = {
   target: TargetKind;
@@ -19,7 +20,11 @@ export type HistoryPoint = {
   bytesOnConnect: number;
 };
 
-export type HistoryResult = { points: HistoryPoint[] };
+export type HistoryResult = {
+  points: HistoryPoint[];
+  /** The commit of the previous build measured beside this one, if any (set by main.ts). */
+  previousCommit?: string | null;
+};
 
 const quantiles = (h: Histogram) => ({ p50: h.quantile(0.5), p99: h.quantile(0.99), max: h.max });
 
@@ -27,6 +32,21 @@ const quantiles = (h: Histogram) => ({ p50: h.quantile(0.5), p99: h.quantile(0.9
 function samplesFor(kind: TargetKind, messages: number, quick: boolean): number {
   if (kind === "naive") return messages >= 1_000_000 ? 3 : quick ? 5 : 30;
   return quick ? 30 : 300;
+}
+
+/** The previous build seeds its own schema with its own code; the others as seed-history does. */
+async function startWithHistory(
+  settings: BenchSettings,
+  kind: TargetKind,
+  messages: number,
+  workDir: string,
+): Promise<Target> {
+  if (kind !== "previous")
+    return startHoldingHistory(kind, messages, workDir, settings.scrollbackEntry);
+  if (!settings.previous) throw new Error("no previous build in these settings");
+  const file = join(workDir, "history.db");
+  seedWithPreviousBuild(settings.previous, file, messages);
+  return Target.start(kind, { ...startOptionsFor(settings, kind), databaseFile: file });
 }
 
 async function measure(
@@ -38,10 +58,10 @@ async function measure(
   const workDir = mkdtempSync(join(tmpdir(), "scrollback-bench-history-"));
   let target: Target | null = null;
   try {
-    if (kind === "scrollback") {
+    if (speaksScrollback(kind)) {
       progress(`  seeding ${messages.toLocaleString("en-US")} messages into SQLite…`);
     }
-    target = await startHoldingHistory(kind, messages, workDir, settings.scrollbackEntry);
+    target = await startWithHistory(settings, kind, messages, workDir);
     const samples = samplesFor(kind, messages, settings.quick);
     const connectTimes = new Histogram();
     let bytes = 0;
@@ -56,7 +76,7 @@ async function measure(
       client.close();
     }
     let joinRoundTripMs: HistoryPoint["joinRoundTripMs"] = null;
-    if (kind === "scrollback") {
+    if (speaksScrollback(kind)) {
       const client = new WireClient(kind, target.url, 0);
       await client.connect();
       const joins = new Histogram();
@@ -99,7 +119,10 @@ export async function historyScenario(
   const sizes = settings.quick ? [10_000] : [10_000, 1_000_000];
   const points: HistoryPoint[] = [];
   for (const messages of sizes) {
-    for (const kind of ["naive", "scrollback"] as const) {
+    const kinds: TargetKind[] = settings.previous
+      ? ["naive", "scrollback", "previous"]
+      : ["naive", "scrollback"];
+    for (const kind of kinds) {
       progress(`history on connect · ${kind} · ${messages.toLocaleString("en-US")} messages`);
       points.push(await measure(settings, kind, messages, progress));
     }

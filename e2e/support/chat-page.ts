@@ -84,6 +84,55 @@ export class ChatPage {
     return this.log.locator("article[data-seq]").filter({ hasText: text });
   }
 
+  /**
+   * A stored message whose own text (not a reply's quote of it) contains
+   * `text`; a deleted one is found by "This message was deleted".
+   */
+  said(text: string): Locator {
+    return this.log
+      .locator("article[data-seq]")
+      .filter({ has: this.page.locator("p, pre", { hasText: text }) });
+  }
+
+  /** Hovers a message and presses one of its actions. */
+  async act(text: string, action: "Reply" | "Add reaction" | "Edit" | "Delete"): Promise<void> {
+    const message = this.said(text);
+    await message.hover();
+    await message.getByRole("button", { name: action, exact: true }).click();
+  }
+
+  /** Edits one of this person's messages through its Edit action and the message box. */
+  async edit(text: string, replacement: string): Promise<void> {
+    await this.act(text, "Edit");
+    await expect(this.composer).toHaveValue(text);
+    await this.composer.fill(replacement);
+    await this.composer.press("Enter");
+  }
+
+  /** Deletes one of this person's messages, confirming in the dialog. */
+  async remove(text: string): Promise<void> {
+    await this.act(text, "Delete");
+    const dialog = this.page.getByRole("dialog", { name: "Delete message?" });
+    await dialog.getByRole("button", { name: "Delete", exact: true }).click();
+    await expect(dialog).toHaveCount(0);
+  }
+
+  /** Adds a reaction from the picker's common emoji. */
+  async react(text: string, emoji: string): Promise<void> {
+    await this.act(text, "Add reaction");
+    await this.page
+      .getByRole("dialog", { name: "Add reaction" })
+      .getByRole("button", { name: `React with ${emoji}` })
+      .click();
+  }
+
+  /** A message's reaction button for an emoji, whatever its count. */
+  reaction(text: string, emoji: string): Locator {
+    return this.said(text)
+      .getByRole("list", { name: "Reactions" })
+      .getByRole("button", { name: new RegExp(`^${emoji} \\d+$`, "u") });
+  }
+
   /** A message of this person's that is still waiting to be sent: shown at once, marked "Sending…". */
   pending(text: string): Locator {
     return this.log.locator('article[data-state="pending"]').filter({ hasText: text });

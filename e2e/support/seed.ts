@@ -33,3 +33,30 @@ export async function seedHistory(dataDir: string, room: string, count: number):
     await store.close();
   }
 }
+
+/**
+ * Appends a reply to the message with seq `toSeq`, as history written before
+ * anyone opened the room (like seedHistory): a reply to a message far older
+ * than what a page loads.
+ */
+export async function seedReply(
+  dataDir: string,
+  room: string,
+  toSeq: number,
+  text: string,
+): Promise<void> {
+  const store = new SqliteStore(join(dataDir, "scrollback.db"));
+  try {
+    const original = (await store.messagesAfter(room, toSeq - 1, 1)).messages[0];
+    if (!original || original.seq !== toSeq) throw new Error(`no message ${toSeq} in ${room}`);
+    await store.appendMessage({
+      room,
+      clientId: `seed-reply-${toSeq}-${Date.now()}`,
+      author: AUTHORS[0] as (typeof AUTHORS)[number],
+      text,
+      replyTo: original.id,
+    });
+  } finally {
+    await store.close();
+  }
+}

@@ -9,7 +9,7 @@ import type { AddressInfo } from "node:net";
 import { Server, type ServerOptions } from "socket.io";
 import { type ChatServer, createChatServer } from "./chat/chat-server";
 import type { ChatIo } from "./chat/chat-types";
-import type { Presence } from "./chat/presence";
+import type { Presence, PresenceOptions } from "./chat/presence";
 import { createHttpHandler } from "./http-handler";
 import { createIdentities, type Identities } from "./identity/identities";
 import type { TokenSigner } from "./identity/tokens";
@@ -43,6 +43,8 @@ export type AppServerOptions = {
   pages: (httpServer: HttpServer) => Promise<PageHandler>;
   socketOptions?: Partial<ServerOptions>;
   httpOptions?: HttpServerOptions;
+  /** Presence's batching window and list size; tests shorten the window. */
+  presence?: PresenceOptions;
 };
 
 export type AppServer = {
@@ -200,14 +202,18 @@ export async function createAppServer(options: AppServerOptions): Promise<AppSer
       logger,
     );
   }
-  const chat: ChatServer = createChatServer(io, {
-    store,
-    identities,
-    logger,
-    limits,
-    metrics,
-    servedHosts,
-  });
+  const chat: ChatServer = createChatServer(
+    io,
+    {
+      store,
+      identities,
+      logger,
+      limits,
+      metrics,
+      servedHosts,
+    },
+    { presence: options.presence ?? {} },
+  );
   const chatIo = io;
 
   return {

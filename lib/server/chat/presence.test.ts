@@ -1,8 +1,11 @@
+import { randomBytes } from "node:crypto";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { ChatClientSocket } from "../../client/room-client";
 import type { PresenceChange, PresenceList, SessionInfo } from "../../shared/protocol";
-import { eventually, request } from "../testing/chat-test-server";
+import { SqliteStore } from "../store/sqlite-store";
+import { ChatTestServer, eventually, request } from "../testing/chat-test-server";
 import { type ClusterNode, InProcessCluster } from "../testing/in-process-cluster";
+import { TEST_REDIS_URL } from "../testing/redis-process";
 
 const ROOM = "lobby";
 /** Short, so that tests wait little for each window; the production window is longer. */
@@ -25,7 +28,7 @@ type Person = {
 
 /** A connection that records every presence event it receives, then joins the room. */
 async function enter(
-  node: ClusterNode,
+  node: Pick<ClusterNode, "connect">,
   options: { name?: string; token?: string; room?: string } = {},
 ): Promise<Person> {
   const auth = options.token ? { token: options.token } : { name: options.name ?? "Someone" };
@@ -193,7 +196,7 @@ describe("presence on one instance", () => {
     await enter(node, { token: bea.session.token });
     await enter(node, { name: "Ana" });
     await enter(node, { name: "Zoe", room: "elsewhere" });
-    const counts = await node.chat.presence.onlineCounts([ROOM, "elsewhere", "empty"]);
+    const counts = await node.app.presence.onlineCounts([ROOM, "elsewhere", "empty"]);
     expect(Object.fromEntries(counts)).toEqual({ [ROOM]: 2, elsewhere: 1, empty: 0 });
   });
 });
@@ -233,7 +236,7 @@ describe("presence across instances", () => {
     await eventually(() => expect(beaOnOne.lists).toHaveLength(1));
     expect(beaOnOne.lists[0]?.users.filter((u) => u.id === beaId)).toHaveLength(1);
     expect(beaOnOne.lists[0]?.count).toBe(2);
-    expect(Object.fromEntries(await one.chat.presence.onlineCounts([ROOM]))).toEqual({
+    expect(Object.fromEntries(await one.app.presence.onlineCounts([ROOM]))).toEqual({
       [ROOM]: 2,
     });
 
@@ -279,4 +282,44 @@ describe("presence across instances", () => {
     await Promise.all([disconnected(bea1.socket), disconnected(bea2.socket)]);
     await eventually(() => expect(seenOnline(ana).has(bea1.session.user.id)).toBe(false));
   });
+});
+
+describe("presence across instances over Redis", () => {
+  const servers: ChatTestServer[] = [];
+  afterEach(async () => {
+    await Promise.all(servers.splice(0).map((server) => server.dispose()));
+  });
+
+  /** Two instances of one deployment: one SQLite file between them, one Redis prefix. */
+  async function twoInstances(): Promise<[ChatTestServer, ChatTestServer]> {
+    const prefix = `test-${randomBytes(4).toString("hex")}`;
+    const options = { redisUrl: TEST_REDIS_URL, redisPrefix: prefix };
+    const a = await ChatTestServer.start(options);
+    servers.push(a);
+    const b = await ChatTestServer.start({
+      ...options,
+      openStore: () => new SqliteStore(a.dbPath),
+    });
+    servers.push(b);
+    await eventually(() => {
+      expect(a.app.redis?.isReady()).toBe(true);
+      expect(b.app.redis?.isReady()).toBe(true);
+    });
+    return [a, b];
+  }
+
+  it("shows a rename made on one instance in the rooms where the person is connected only through another", async () => {
+    const [a, b] = await twoInstances();
+    const anaOnA = await enter(a, { name: "Ana", room: "elsewhere" });
+    // Ana's other tab, on B, is the only one of hers in the lobby; Bea watches it there.
+    const anaOnB = await enter(b, { token: anaOnA.session.token });
+    const bea = await enter(b, { name: "Bea" });
+    const anaId = anaOnA.session.user.id;
+    await eventually(() => expect(seenOnline(bea).get(anaId)).toBe("Ana"));
+
+    const renamed = await request(anaOnA.socket, "user:rename", { name: "Ana Souza" });
+    expect(renamed).toMatchObject({ ok: true, user: { name: "Ana Souza" } });
+    await eventually(() => expect(seenOnline(bea).get(anaId)).toBe("Ana Souza"));
+    expect(seenOnline(anaOnB).get(anaId)).toBe("Ana Souza");
+  }, 30_000);
 });

@@ -34,15 +34,24 @@ function adoptUserRecord(io: ChatIo, user: User): void {
   }
 }
 
-/** A rename announced by another instance: this one's connections of the user take the name too. */
-export function renamedElsewhere(io: ChatIo, user: User): void {
-  adoptUserRecord(io, user);
-}
-
 type UserListener = (user: User) => void;
 const listeners = new WeakMap<ChatIo, Set<UserListener>>();
 
-/** Calls back after a user's connections on this server took a new record (a rename). */
+/**
+ * A rename announced by another instance: this one's connections of the user
+ * take the name too, and what watches them here (presence) hears of it — the
+ * announcing instance only knows the rooms its own connections are in.
+ */
+export function renamedElsewhere(io: ChatIo, user: User): void {
+  adoptUserRecord(io, user);
+  tellListeners(io, user);
+}
+
+function tellListeners(io: ChatIo, user: User): void {
+  for (const listener of listeners.get(io) ?? []) listener(user);
+}
+
+/** Calls back after a user's connections on this server took a new record (a rename, here or on another instance). */
 export function onUserAnnounced(io: ChatIo, listener: UserListener): () => void {
   let set = listeners.get(io);
   if (!set) {
@@ -61,5 +70,5 @@ export function onUserAnnounced(io: ChatIo, listener: UserListener): () => void 
 export function announceUser(io: ChatIo, user: User): void {
   adoptUserRecord(io, user);
   if (isClustered(io)) io.serverSideEmit("user:renamed", user);
-  for (const listener of listeners.get(io) ?? []) listener(user);
+  tellListeners(io, user);
 }

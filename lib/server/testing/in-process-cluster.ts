@@ -1,9 +1,6 @@
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer, type Server as HttpServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Server } from "socket.io";
 import {
   ClusterAdapter,
   type ClusterMessage,
@@ -13,16 +10,13 @@ import {
 import { io as connect, type ManagerOptions, type SocketOptions } from "socket.io-client";
 import type { ChatClientSocket } from "../../client/room-client";
 import type { SessionInfo } from "../../shared/protocol";
-import { type ChatServer, createChatServer } from "../chat/chat-server";
+import { type AppServer, createAppServer } from "../app-server";
 import type { ChatIo } from "../chat/chat-types";
 import type { PresenceOptions } from "../chat/presence";
-import { createIdentities } from "../identity/identities";
 import { createTokenSigner } from "../identity/tokens";
 import { silentLogger } from "../logger";
-import { socketServerOptions } from "../socket-options";
 import { SqliteStore } from "../store/sqlite-store";
-import type { ChatStore } from "../store/types";
-import { TEST_SECRET, WAIT_MS } from "./chat-test-server";
+import { TEST_LIMITS, TEST_SECRET, WAIT_MS } from "./chat-test-server";
 
 /**
  * Several chat server instances in one process, joined by a Socket.IO cluster
@@ -103,31 +97,43 @@ class InProcessAdapter extends ClusterAdapter {
   }
 }
 
-/** One instance of the cluster: HTTP, Socket.IO and the chat server, no Next.js. */
+/**
+ * One instance of the cluster, composed as production composes one
+ * (createAppServer: the instrumented store, the defences, the drain on
+ * shutdown) with this cluster's adapter in place of Redis; no Next.js.
+ */
 export class ClusterNode {
   private readonly clients = new Set<ChatClientSocket>();
 
   private constructor(
-    readonly io: ChatIo,
-    readonly chat: ChatServer,
-    private readonly http: HttpServer,
-    private readonly store: ChatStore,
+    readonly app: AppServer,
     readonly url: string,
   ) {}
+
+  get io(): ChatIo {
+    return this.app.io;
+  }
 
   static async start(
     dbPath: string,
     adapter: new (nsp: unknown) => InProcessAdapter,
     presence: PresenceOptions,
   ): Promise<ClusterNode> {
-    const store = new SqliteStore(dbPath);
-    const identities = createIdentities(store, createTokenSigner(TEST_SECRET));
-    const http = createServer();
-    const io: ChatIo = new Server(http, { ...socketServerOptions(), adapter: adapter as never });
-    const chat = createChatServer(io, { store, identities, logger: silentLogger }, { presence });
-    await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
-    const { port } = http.address() as AddressInfo;
-    return new ClusterNode(io, chat, http, store, `http://127.0.0.1:${port}`);
+    const app = await createAppServer({
+      store: new SqliteStore(dbPath),
+      signer: createTokenSigner(TEST_SECRET),
+      logger: silentLogger,
+      limits: TEST_LIMITS,
+      trustProxy: false,
+      pages: async () => async (_req, res) => {
+        res.writeHead(404, { "content-type": "text/plain" });
+        res.end("no pages in this cluster");
+      },
+      socketOptions: { adapter: adapter as never },
+      presence,
+    });
+    const port = await app.listen(0, "127.0.0.1");
+    return new ClusterNode(app, `http://127.0.0.1:${port}`);
   }
 
   /** A connected client with its first `session`. */
@@ -157,8 +163,6 @@ export class ClusterNode {
 
   async stop(): Promise<void> {
     for (const client of this.clients) client.disconnect();
-    await this.chat.close();
-    await new Promise<void>((resolve) => this.http.close(() => resolve()));
-    await this.store.close();
+    await this.app.shutdown(0);
   }
 }

@@ -28,6 +28,8 @@ export type ServerProcessOptions = {
   env?: Record<string, string>;
   /** Open an IPC channel to the process (the benchmark's probe answers on it). */
   ipc?: boolean;
+  /** Working directory; the project root unless another checkout's build is run (the benchmark's previous build). */
+  cwd?: string;
 };
 
 /**
@@ -70,7 +72,7 @@ export class ServerProcess {
   async start(): Promise<void> {
     if (this.child) throw new Error("server already running");
     const child = spawn(process.execPath, this.options.args, {
-      cwd: PROJECT_ROOT,
+      cwd: this.options.cwd ?? PROJECT_ROOT,
       env: {
         ...process.env,
         NODE_ENV: "production",

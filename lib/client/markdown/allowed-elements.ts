@@ -1,0 +1,19 @@
+/**
+ * The HTML a message may render to; anything else the parser produces is
+ * dropped and its content kept. No images, no inputs (GFM task lists), no
+ * tables, no headings: links only through ./linkify-text.ts.
+ */
+export const ALLOWED_ELEMENTS: readonly string[] = [
+  "p",
+  "br",
+  "strong",
+  "em",
+  "del",
+  "code",
+  "pre",
+  "blockquote",
+  "ul",
+  "ol",
+  "li",
+  "a",
+];
