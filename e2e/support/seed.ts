@@ -47,9 +47,9 @@ export async function seedReply(
 ): Promise<void> {
   const store = new SqliteStore(join(dataDir, "scrollback.db"));
   try {
-    const original = (await store.messagesAfter(room, toSeq - 1, 1)).messages[0];
+    const original = (await store.messages.after(room, toSeq - 1, 1)).messages[0];
     if (!original || original.seq !== toSeq) throw new Error(`no message ${toSeq} in ${room}`);
-    await store.appendMessage({
+    await store.messages.append({
       room,
       clientId: `seed-reply-${toSeq}-${Date.now()}`,
       author: AUTHORS[0] as (typeof AUTHORS)[number],

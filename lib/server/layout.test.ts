@@ -38,12 +38,16 @@ describe("the server's import direction", () => {
     ["ops", "../presence/presence"],
     ["transport", "@/lib/server/identity/identities"],
     ["store", "../../messages/message-handlers"],
-  ])("refuses an import of a feature from %s (%s)", async (folder, specifier) => {
-    const { failed, report } = await lint(await probe(folder, specifier));
-    expect(failed).toBe(true);
-    expect(report).toContain("noRestrictedImports");
-    expect(report).toContain("must not import them");
-  }, 30_000);
+  ])(
+    "refuses an import of a feature from %s (%s)",
+    async (folder, specifier) => {
+      const { failed, report } = await lint(await probe(folder, specifier));
+      expect(failed).toBe(true);
+      expect(report).toContain("noRestrictedImports");
+      expect(report).toContain("must not import them");
+    },
+    30_000,
+  );
 
   it("lets infrastructure import infrastructure", async () => {
     const { failed, report } = await lint(await probe("store", "../security/rate-limiter"));

@@ -224,7 +224,7 @@ export function describeStoreContract(
         ["many more than the limit", 20, 5, range(16, 20), true],
         ["a limit of one", 3, 1, [3], true],
       ])(
-        "latestMessages with %s: the newest, ascending",
+        "messages.latest with %s: the newest, ascending",
         async (_case, count, limit, expected, hasMore) => {
           await fill(room, count);
           const page = await store.messages.latest(room, limit);
@@ -245,7 +245,7 @@ export function describeStoreContract(
         ["a cursor far past the end", 1000, 3, [8, 9, 10], true],
         ["a cursor past the end with a large limit", 1000, 50, range(1, 10), false],
       ])(
-        "messagesBefore with %s: the newest older ones, ascending",
+        "messages.before with %s: the newest older ones, ascending",
         async (_case, before, limit, expected, hasMore) => {
           await fill(room, 10);
           const page = await store.messages.before(room, before, limit);
@@ -264,7 +264,7 @@ export function describeStoreContract(
         ["a cursor at the end", 10, 5, [], false],
         ["a cursor beyond the end", 25, 5, [], false],
       ])(
-        "messagesAfter with %s: the oldest newer ones, ascending",
+        "messages.after with %s: the oldest newer ones, ascending",
         async (_case, after, limit, expected, hasMore) => {
           await fill(room, 10);
           const page = await store.messages.after(room, after, limit);
