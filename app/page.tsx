@@ -1,7 +1,7 @@
 import { connection } from "next/server";
 import { JoinRoomForm } from "@/components/JoinRoomForm";
 import { LandingRooms } from "@/components/RoomList";
-import { listRooms } from "@/lib/server/chat/room-directory";
+import { listRooms } from "@/lib/server/rooms/room-directory";
 import { getServices } from "@/lib/server/services";
 
 export default async function LandingPage() {

@@ -7,15 +7,14 @@ import {
 } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Server, type ServerOptions } from "socket.io";
-import { type ChatServer, createChatServer } from "./chat/chat-server";
-import type { ChatIo } from "./chat/chat-types";
-import type { Presence, PresenceOptions } from "./chat/presence";
+import { type ChatServer, createChatServer } from "./chat-server";
 import { createHttpHandler } from "./http-handler";
 import { createIdentities, type Identities } from "./identity/identities";
 import type { TokenSigner } from "./identity/tokens";
 import type { Logger } from "./logger";
 import { createMetrics, type Metrics } from "./ops/metrics";
 import { attachRedisFanout, type RedisFanout } from "./ops/redis-fanout";
+import type { Presence, PresenceOptions } from "./presence/presence";
 import { HTTP_SERVER_OPTIONS } from "./security/http-server-options";
 import { DEFAULT_SECURITY_LIMITS, type SecurityLimits } from "./security/security-config";
 import { createServedHosts } from "./security/served-hosts";
@@ -24,6 +23,7 @@ import { InstrumentedStore } from "./store/instrumented-store";
 import { describeFault } from "./store/storage-faults";
 import { describeHealth } from "./store/store-health";
 import type { ChatStore } from "./store/types";
+import type { ChatIo } from "./transport/socket-types";
 
 export type PageHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 

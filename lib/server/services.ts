@@ -1,4 +1,4 @@
-import type { Presence } from "./chat/presence";
+import type { Presence } from "./presence/presence";
 import type { ChatStore } from "./store/types";
 
 /**

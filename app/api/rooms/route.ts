@@ -1,5 +1,5 @@
 import { connection } from "next/server";
-import { listRoomsShared } from "@/lib/server/chat/room-directory";
+import { listRoomsShared } from "@/lib/server/rooms/room-directory";
 import { getServices } from "@/lib/server/services";
 
 /** The rooms the landing page and the room switcher list, for them to refresh. */

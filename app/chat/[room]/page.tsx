@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { notFound, redirect } from "next/navigation";
 import { connection } from "next/server";
 import { ChatRoom } from "@/components/ChatRoom";
-import { listRoomsShared } from "@/lib/server/chat/room-directory";
+import { listRoomsShared } from "@/lib/server/rooms/room-directory";
 import { getServices } from "@/lib/server/services";
 import { isRoomName, toRoomName } from "@/lib/shared/room-name";
 

@@ -1,7 +1,7 @@
 import { createAdapter } from "@socket.io/redis-adapter";
 import { createClient } from "redis";
-import type { ChatIo } from "../chat/chat-types";
 import type { Logger } from "../logger";
+import type { ChatIo } from "../transport/socket-types";
 
 export type RedisFanout = {
   /** Whether both Redis connections are up; cross-instance delivery works only then. */

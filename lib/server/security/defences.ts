@@ -1,7 +1,7 @@
-import type { ChatIo, ChatLimits, ChatSocket } from "../chat/chat-types";
-import { SendBacklog } from "../chat/send-backlog";
 import type { Logger } from "../logger";
 import { limitRepeats } from "../ops/log-guard";
+import type { ChatIo, ChatSocket } from "../transport/socket-types";
+import type { ChatLimits } from "./chat-limits";
 import { cutOff } from "./engine-connection";
 import { guardEventRate } from "./event-rate-guard";
 import { installHandshakeGuard } from "./handshake-guard";
@@ -9,6 +9,7 @@ import { createHistoryBudget } from "./history-budget";
 import { createRateLimiter } from "./rate-limiter";
 import { createRequestBudgets } from "./request-budgets";
 import { DEFAULT_SECURITY_LIMITS, type SecurityLimits } from "./security-config";
+import { SendBacklog } from "./send-backlog";
 import { createServedHosts, type ServedHosts } from "./served-hosts";
 import { sweepSlowClients } from "./slow-clients";
 

@@ -1,4 +1,4 @@
-import type { ChatSocket } from "../chat/chat-types";
+import type { ChatSocket } from "../transport/socket-types";
 
 /** The Engine.IO connection under a Socket.IO socket. */
 export type EngineSocket = ChatSocket["conn"];

@@ -1,7 +1,7 @@
 import { fail } from "../../shared/errors";
-import type { ChatSocket } from "../chat/chat-types";
 import type { Logger } from "../logger";
 import type { RepeatedWarnings } from "../ops/log-guard";
+import type { ChatSocket } from "../transport/socket-types";
 import type { KeyedRateLimiter } from "./rate-limiter";
 
 /**

@@ -1,7 +1,7 @@
 import { type IncomingMessage, ServerResponse } from "node:http";
-import type { ChatIo } from "../chat/chat-types";
 import type { Logger } from "../logger";
 import { clipForLog, limitRepeats } from "../ops/log-guard";
+import type { ChatIo } from "../transport/socket-types";
 import { clientAddress } from "./client-address";
 import { createConnectionLimiter, type Release } from "./connection-limiter";
 import { type EngineSocket, sessionId } from "./engine-connection";

@@ -1,6 +1,6 @@
 import { setImmediate as nextTurn } from "node:timers/promises";
 import { MESSAGE_OVERHEAD_BYTES } from "../../shared/limits";
-import type { ChatSocket } from "../chat/chat-types";
+import type { ChatSocket } from "../transport/socket-types";
 import { clientAddress } from "./client-address";
 import { createConcurrencyGate } from "./concurrency-gate";
 import { createCostBudget, type RateDecision } from "./rate-limiter";

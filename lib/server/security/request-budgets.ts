@@ -1,4 +1,4 @@
-import type { ChatSocket } from "../chat/chat-types";
+import type { ChatSocket } from "../transport/socket-types";
 import { clientAddress } from "./client-address";
 import {
   createCostBudget,

@@ -16,13 +16,13 @@ import type {
   User,
 } from "../../shared/protocol";
 import { type AppServer, createAppServer } from "../app-server";
-import type { ChatIo } from "../chat/chat-types";
 import type { Identities } from "../identity/identities";
 import { createTokenSigner } from "../identity/tokens";
 import { type Logger, silentLogger } from "../logger";
 import { DEFAULT_SECURITY_LIMITS, type SecurityLimits } from "../security/security-config";
 import { SqliteStore } from "../store/sqlite-store";
 import type { ChatStore } from "../store/types";
+import type { ChatIo } from "../transport/socket-types";
 
 export const TEST_SECRET = "test-secret-that-is-long-enough-for-hmac-signing";
 

@@ -11,11 +11,11 @@ import { io as connect, type ManagerOptions, type SocketOptions } from "socket.i
 import type { ChatClientSocket } from "../../client/room-client";
 import type { SessionInfo } from "../../shared/protocol";
 import { type AppServer, createAppServer } from "../app-server";
-import type { ChatIo } from "../chat/chat-types";
-import type { PresenceOptions } from "../chat/presence";
 import { createTokenSigner } from "../identity/tokens";
 import { silentLogger } from "../logger";
+import type { PresenceOptions } from "../presence/presence";
 import { SqliteStore } from "../store/sqlite-store";
+import type { ChatIo } from "../transport/socket-types";
 import { TEST_LIMITS, TEST_SECRET, WAIT_MS } from "./chat-test-server";
 
 /**

@@ -9,21 +9,23 @@ import {
   roomLeaveSchema,
   userRenameSchema,
 } from "../../shared/protocol";
+import type { ChatServerDeps } from "../chat-deps";
+import { announceUser } from "../identity/user-sessions";
 import type { Logger } from "../logger";
+import type { RoomCreations } from "../rooms/room-creations";
+import type { ChatLimits } from "../security/chat-limits";
 import { pageBytes } from "../store/page-bytes";
-import { registerChangeHandlers } from "./change-handlers";
-import type { ChatIo, ChatLimits, ChatServerDeps, ChatSocket } from "./chat-types";
-import { pageAround } from "./history-around";
 import {
   chatRoomCount,
   connectionsIn,
   forReader,
   historyRefusal,
   withinBudget,
-} from "./request-guards";
-import { type Reply, requestHandler } from "./request-handler";
-import type { RoomCreations } from "./room-creations";
-import { announceUser } from "./user-sessions";
+} from "../transport/request-guards";
+import { type Reply, requestHandler } from "../transport/request-handler";
+import type { ChatIo, ChatSocket } from "../transport/socket-types";
+import { registerChangeHandlers } from "./change-handlers";
+import { pageAround } from "./history-around";
 
 export { connectionsIn };
 

@@ -1,7 +1,7 @@
 import { TYPING_EXPIRY_MS, TYPING_REFRESH_MS } from "../../shared/limits";
 import { typingSchema } from "../../shared/protocol";
 import type { RateDecision } from "../security/rate-limiter";
-import { type ChatSocket, userRoom } from "./chat-types";
+import { type ChatSocket, userRoom } from "../transport/socket-types";
 
 /**
  * A connection's `typing:start` for a room is relayed at most this often.

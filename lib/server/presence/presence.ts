@@ -1,9 +1,9 @@
 import { MAX_PRESENCE_LISTED } from "../../shared/limits";
 import type { PresenceList, User } from "../../shared/protocol";
 import { isRoomName } from "../../shared/room-name";
+import { onUserAnnounced } from "../identity/user-sessions";
 import type { Logger } from "../logger";
-import { type ChatIo, userRoom } from "./chat-types";
-import { onUserAnnounced } from "./user-sessions";
+import { type ChatIo, userRoom } from "../transport/socket-types";
 
 export type PresenceOptions = {
   /**

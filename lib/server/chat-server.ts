@@ -1,16 +1,17 @@
 import { Server as HttpServer, type IncomingMessage } from "node:http";
 import type { WebSocketServer } from "ws";
-import { handshakeAuthSchema } from "../../shared/protocol";
-import { identityCookieOf, shadowCookieRemovals } from "../identity/identity-cookie";
-import { installDefences } from "../security/defences";
-import { connectionsIn, registerChatHandlers } from "./chat-handlers";
-import { type ChatIo, type ChatServerDeps, type ChatSocket, userRoom } from "./chat-types";
-import { InFlight } from "./in-flight";
-import { type Presence, type PresenceOptions, trackPresence } from "./presence";
-import { trackRequests } from "./request-tracker";
-import { RoomCreations } from "./room-creations";
-import { registerTyping } from "./typing";
-import { announceUser, renamedElsewhere, sessionOf } from "./user-sessions";
+import { handshakeAuthSchema } from "../shared/protocol";
+import type { ChatServerDeps } from "./chat-deps";
+import { identityCookieOf, shadowCookieRemovals } from "./identity/identity-cookie";
+import { announceUser, renamedElsewhere, sessionOf } from "./identity/user-sessions";
+import { connectionsIn, registerChatHandlers } from "./messages/message-handlers";
+import { type Presence, type PresenceOptions, trackPresence } from "./presence/presence";
+import { registerTyping } from "./presence/typing";
+import { RoomCreations } from "./rooms/room-creations";
+import { installDefences } from "./security/defences";
+import { InFlight } from "./transport/in-flight";
+import { trackRequests } from "./transport/request-tracker";
+import { type ChatIo, type ChatSocket, userRoom } from "./transport/socket-types";
 
 export type ChatServer = {
   /** Who is online, derived from the connections. */

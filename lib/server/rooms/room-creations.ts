@@ -1,6 +1,6 @@
 import type { RateDecision } from "../security/rate-limiter";
 import type { RoomStore } from "../store/types";
-import type { ChatSocket } from "./chat-types";
+import type { ChatSocket } from "../transport/socket-types";
 
 /** Rooms remembered to exist; past this many the least recently seen are looked up again. */
 const REMEMBERED_ROOMS = 10_000;

@@ -3,8 +3,8 @@ import type { ChatMessage, Page } from "../../shared/protocol";
 import type { HistoryAdmission } from "../security/history-budget";
 import type { RateDecision } from "../security/rate-limiter";
 import type { ChatStore } from "../store/types";
-import { type ChatIo, type ChatSocket, userRoom } from "./chat-types";
 import type { Reply } from "./request-handler";
+import { type ChatIo, type ChatSocket, userRoom } from "./socket-types";
 
 /** True when a budget allowed the request; else answers the refusal. */
 export function withinBudget(

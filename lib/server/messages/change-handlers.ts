@@ -8,13 +8,21 @@ import {
   type ReactionChange,
   reactionSchema,
 } from "../../shared/protocol";
+import type { ChatServerDeps } from "../chat-deps";
 import type { Logger } from "../logger";
+import type { ChatLimits } from "../security/chat-limits";
 import { HISTORY_REQUEST_BYTES } from "../security/history-budget";
 import { pageBytes } from "../store/page-bytes";
 import type { ChangeRequest, MessageChange } from "../store/types";
-import type { ChatIo, ChatLimits, ChatServerDeps, ChatSocket } from "./chat-types";
-import { connectionsIn, forReader, historyRefusal, withinBudget, withMine } from "./request-guards";
-import { type Reply, requestHandler } from "./request-handler";
+import {
+  connectionsIn,
+  forReader,
+  historyRefusal,
+  withinBudget,
+  withMine,
+} from "../transport/request-guards";
+import { type Reply, requestHandler } from "../transport/request-handler";
+import type { ChatIo, ChatSocket } from "../transport/socket-types";
 
 /** How long an overloaded server asks writers to wait before trying again. */
 const OVERLOAD_RETRY_MS = 1_000;

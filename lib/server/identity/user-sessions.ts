@@ -1,6 +1,6 @@
 import { Adapter } from "socket.io-adapter";
 import type { SessionInfo, User } from "../../shared/protocol";
-import { type ChatIo, type ChatSocket, userRoom } from "./chat-types";
+import { type ChatIo, type ChatSocket, userRoom } from "../transport/socket-types";
 
 /** The connections of one user (their tabs, or a bot's workers) on this server. */
 function connectionsOf(io: ChatIo, userId: string) {

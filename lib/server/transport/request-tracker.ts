@@ -1,7 +1,7 @@
 import type { ChatMetrics } from "../ops/metrics";
-import type { ChatSocket } from "./chat-types";
 import type { InFlight } from "./in-flight";
 import { answersEveryRequest } from "./request-handler";
+import type { ChatSocket } from "./socket-types";
 
 type Answer = {
   ok?: unknown;

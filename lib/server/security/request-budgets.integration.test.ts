@@ -1,7 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { MAX_PAGE_SIZE } from "../../shared/limits";
 import type { ChatMessage, Typing } from "../../shared/protocol";
-import type { SecurityLimits } from "../security/security-config";
 import { SqliteStore } from "../store/sqlite-store";
 import {
   ChatTestServer,
@@ -14,6 +13,7 @@ import {
 } from "../testing/chat-test-server";
 import { readDb } from "../testing/db-snapshot";
 import { slowPages } from "../testing/slow-store";
+import type { SecurityLimits } from "./security-config";
 
 /**
  * The budgets of what requests change and read, per identity and per

@@ -1,0 +1,22 @@
+import type { Identities } from "./identity/identities";
+import type { Logger } from "./logger";
+import type { ChatMetrics } from "./ops/metrics";
+import type { SecurityLimits } from "./security/security-config";
+import type { ServedHosts } from "./security/served-hosts";
+import type { ChatStore } from "./store/types";
+
+/**
+ * What the chat server is composed from. It names features (Identities), so
+ * it lives with the composition (chat-server.ts), not in the transport below them.
+ */
+export type ChatServerDeps = {
+  store: ChatStore;
+  identities: Identities;
+  logger: Logger;
+  /** Rate, size and origin limits; the defaults suit a public server. */
+  limits?: Partial<SecurityLimits>;
+  /** Where the chat reports acks, stored messages and refusals; none in most tests. */
+  metrics?: ChatMetrics;
+  /** The hosts this server answers to (shared with the page handler); derived from `limits` when absent. */
+  servedHosts?: ServedHosts;
+};
