@@ -3,14 +3,19 @@ import type { WebSocketServer } from "ws";
 import { handshakeAuthSchema } from "../shared/protocol";
 import type { ChatServerDeps } from "./chat-deps";
 import { identityCookieOf, shadowCookieRemovals } from "./identity/identity-cookie";
+import { registerRenameHandler } from "./identity/rename-handler";
 import { announceUser, renamedElsewhere, sessionOf } from "./identity/user-sessions";
-import { connectionsIn, registerChatHandlers } from "./messages/message-handlers";
+import { registerChangeHandlers } from "./messages/change-handlers";
+import { registerMessageHandlers } from "./messages/message-handlers";
 import { type Presence, type PresenceOptions, trackPresence } from "./presence/presence";
 import { registerTyping } from "./presence/typing";
 import { RoomCreations } from "./rooms/room-creations";
+import { registerRoomHandlers } from "./rooms/room-handlers";
 import { installDefences } from "./security/defences";
 import { InFlight } from "./transport/in-flight";
+import { connectionsIn } from "./transport/request-guards";
 import { trackRequests } from "./transport/request-tracker";
+import { socketLogger } from "./transport/socket-logger";
 import { type ChatIo, type ChatSocket, userRoom } from "./transport/socket-types";
 
 export type ChatServer = {
@@ -84,7 +89,11 @@ export function createChatServer(
     socket.once("disconnect", (reason) =>
       logger.debug({ socket: socket.id, user: user.id, reason }, "disconnected"),
     );
-    registerChatHandlers(io, socket, deps, defences.chat, rooms);
+    const log = socketLogger(deps.logger, socket);
+    registerRoomHandlers(socket, deps, defences.chat, log);
+    registerMessageHandlers(io, socket, deps, defences.chat, rooms, log);
+    registerChangeHandlers(io, socket, deps, defences.chat, log);
+    registerRenameHandler(io, socket, deps, defences.chat, log);
     registerTyping(socket, async (typist, room) => {
       const relays = await defences.chat.spend("typing", typist);
       if (!relays.allowed) return relays;
