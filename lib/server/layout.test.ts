@@ -49,6 +49,12 @@ describe("the server's import direction", () => {
     30_000,
   );
 
+  it("refuses an import of the composition from the transport", async () => {
+    const { failed, report } = await lint(await probe("transport", "../chat-deps"));
+    expect(failed).toBe(true);
+    expect(report).toContain("must not import the composition");
+  }, 30_000);
+
   it("lets infrastructure import infrastructure", async () => {
     const { failed, report } = await lint(await probe("store", "../security/rate-limiter"));
     expect(report).not.toContain("noRestrictedImports");
