@@ -12,12 +12,11 @@ import type { ChatServerDeps } from "../chat-deps";
 import type { Logger } from "../logger";
 import type { ChatLimits } from "../security/chat-limits";
 import { HISTORY_REQUEST_BYTES } from "../security/history-budget";
-import { pageBytes } from "../store/page-bytes";
 import type { ChangeRequest, MessageChange } from "../store/types";
 import {
   connectionsIn,
-  forReader,
-  historyRefusal,
+  readMessagesWithinBudget,
+  readWithinHistoryBudget,
   withinBudget,
   withMine,
 } from "../transport/request-guards";
@@ -125,13 +124,7 @@ export function registerChangeHandlers(
   socket.on(
     "reaction:users",
     requestHandler("reaction:users", reactionSchema, logger, async ({ room, id, emoji }, reply) => {
-      const admission = await limits.history.admit(socket);
-      if (!admission.allowed) {
-        reply(historyRefusal(admission));
-        return;
-      }
-      let bytes = 0;
-      try {
+      await readWithinHistoryBudget(limits.history, socket, reply, async () => {
         const listed = await store.messages.reactionUsers(
           room,
           id,
@@ -139,11 +132,8 @@ export function registerChangeHandlers(
           MAX_REACTION_USERS_LISTED,
         );
         // Names are short; a listed person weighs about what a request does.
-        bytes = listed.users.length * HISTORY_REQUEST_BYTES;
-        reply({ ok: true, ...listed });
-      } finally {
-        admission.finish(bytes);
-      }
+        return { answer: listed, bytes: listed.users.length * HISTORY_REQUEST_BYTES };
+      });
     }),
   );
 
@@ -154,19 +144,12 @@ export function registerChangeHandlers(
       changesAfterSchema,
       logger,
       async ({ room, after, limit }, reply) => {
-        const admission = await limits.history.admit(socket);
-        if (!admission.allowed) {
-          reply(historyRefusal(admission));
-          return;
-        }
-        let bytes = 0;
-        try {
-          const page = await store.messages.changesAfter(room, after, limit);
-          bytes = pageBytes(page.messages);
-          reply({ ok: true, ...(await forReader(store, room, socket.data.user.id, page)) });
-        } finally {
-          admission.finish(bytes);
-        }
+        await readMessagesWithinBudget(
+          { history: limits.history, store, socket },
+          reply,
+          room,
+          () => store.messages.changesAfter(room, after, limit),
+        );
       },
     ),
   );

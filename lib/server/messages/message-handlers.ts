@@ -10,13 +10,7 @@ import type { ChatServerDeps } from "../chat-deps";
 import type { Logger } from "../logger";
 import type { RoomCreations } from "../rooms/room-creations";
 import type { ChatLimits } from "../security/chat-limits";
-import { pageBytes } from "../store/page-bytes";
-import {
-  connectionsIn,
-  forReader,
-  historyRefusal,
-  withinBudget,
-} from "../transport/request-guards";
+import { connectionsIn, readMessagesWithinBudget, withinBudget } from "../transport/request-guards";
 import { type Reply, requestHandler } from "../transport/request-handler";
 import type { ChatIo, ChatSocket } from "../transport/socket-types";
 import { pageAround } from "./history-around";
@@ -131,41 +125,18 @@ export function registerMessageHandlers(
       historyAroundSchema,
       logger,
       async ({ room, seq, limit }, reply) => {
-        const admission = await limits.history.admit(socket);
-        if (!admission.allowed) {
-          reply(historyRefusal(admission));
-          return;
-        }
-        let bytes = 0;
-        try {
-          const around = await pageAround(store.messages, room, seq, limit);
-          bytes = pageBytes(around.messages);
-          reply({ ok: true, ...(await forReader(store, room, socket.data.user.id, around)) });
-        } finally {
-          admission.finish(bytes);
-        }
+        await readMessagesWithinBudget(
+          { history: limits.history, store, socket },
+          reply,
+          room,
+          () => pageAround(store.messages, room, seq, limit),
+        );
       },
     ),
   );
 
   /** A page of history, within the address's history budget. */
-  async function readPage(
-    reply: Reply<Page>,
-    read: () => Promise<Page>,
-    room: string,
-  ): Promise<void> {
-    const admission = await limits.history.admit(socket);
-    if (!admission.allowed) {
-      reply(historyRefusal(admission));
-      return;
-    }
-    let bytes = 0;
-    try {
-      const page = await read();
-      bytes = pageBytes(page.messages);
-      reply({ ok: true, ...(await forReader(store, room, socket.data.user.id, page)) });
-    } finally {
-      admission.finish(bytes);
-    }
+  function readPage(reply: Reply<Page>, read: () => Promise<Page>, room: string): Promise<void> {
+    return readMessagesWithinBudget({ history: limits.history, store, socket }, reply, room, read);
   }
 }

@@ -1,27 +1,10 @@
 import Database from "better-sqlite3";
 import type { ChatMessage, User } from "../../shared/protocol";
-import { decodeReactions } from "./message-changes";
 import { PostgresStore } from "./postgres-store";
+import { type MessageRow as SqliteMessage, toMessage } from "./sqlite/message-rows";
 import type { HistoryBatch, StoredReaction } from "./types";
 
 export type CopyReport = { users: number; messages: number; rooms: number };
-
-type SqliteMessage = {
-  room: string;
-  seq: number;
-  id: string;
-  client_id: string;
-  author_id: string;
-  author_name: string;
-  text: string;
-  created_at: number;
-  rev: number;
-  edited_at: number | null;
-  deleted: number;
-  reply_to_id: string | null;
-  reply_to_seq: number | null;
-  reactions: string | null;
-};
 
 /** Messages per batch handed to the target store. */
 const BATCH_ROWS = 2_000;
@@ -102,24 +85,4 @@ export async function copySqliteToPostgres(
     source.close();
     await target.close();
   }
-}
-
-function toMessage(row: SqliteMessage): ChatMessage {
-  return {
-    id: row.id,
-    room: row.room,
-    seq: row.seq,
-    rev: row.rev,
-    clientId: row.client_id,
-    author: { id: row.author_id, name: row.author_name },
-    text: row.text,
-    createdAt: new Date(row.created_at).toISOString(),
-    editedAt: row.edited_at === null ? null : new Date(row.edited_at).toISOString(),
-    deleted: row.deleted !== 0,
-    replyTo:
-      row.reply_to_id === null || row.reply_to_seq === null
-        ? null
-        : { id: row.reply_to_id, seq: row.reply_to_seq },
-    reactions: decodeReactions(row.reactions),
-  };
 }

@@ -1,7 +1,8 @@
 import { fail } from "../../shared/errors";
 import type { ChatMessage, Page } from "../../shared/protocol";
-import type { HistoryAdmission } from "../security/history-budget";
+import type { HistoryAdmission, HistoryBudget } from "../security/history-budget";
 import type { RateDecision } from "../security/rate-limiter";
+import { pageBytes } from "../store/page-bytes";
 import type { ChatStore } from "../store/types";
 import type { Reply } from "./request-handler";
 import { type ChatIo, type ChatSocket, userRoom } from "./socket-types";
@@ -68,6 +69,45 @@ export async function forReader<P extends { messages: ChatMessage[] }>(
     ...page,
     messages: page.messages.map((message) => withMine(message, own.get(message.id) ?? [])),
   };
+}
+
+/**
+ * Answers a read within the address's history budget: refused while the
+ * budget is spent, and charged afterwards with what the answer weighed.
+ */
+export async function readWithinHistoryBudget<T extends object>(
+  history: HistoryBudget,
+  socket: ChatSocket,
+  reply: Reply<T>,
+  read: () => Promise<{ answer: T; bytes: number }>,
+): Promise<void> {
+  const admission = await history.admit(socket);
+  if (!admission.allowed) {
+    reply(historyRefusal(admission));
+    return;
+  }
+  let bytes = 0;
+  try {
+    const result = await read();
+    bytes = result.bytes;
+    reply({ ok: true, ...result.answer });
+  } finally {
+    admission.finish(bytes);
+  }
+}
+
+/** A page of a room's messages, within the history budget, as its reader sees it (`me` set). */
+export function readMessagesWithinBudget<P extends { messages: ChatMessage[] }>(
+  deps: { history: HistoryBudget; store: ChatStore; socket: ChatSocket },
+  reply: Reply<P>,
+  room: string,
+  read: () => Promise<P>,
+): Promise<void> {
+  return readWithinHistoryBudget(deps.history, deps.socket, reply, async () => {
+    const page = await read();
+    const answer = await forReader(deps.store, room, deps.socket.data.user.id, page);
+    return { answer, bytes: pageBytes(page.messages) };
+  });
 }
 
 export type { Page };
