@@ -1,6 +1,7 @@
 import { fail } from "../../shared/errors";
-import { MAX_REACTION_USERS_LISTED } from "../../shared/limits";
+import { MAX_REACTION_USERS_LISTED, MESSAGE_OVERHEAD_BYTES } from "../../shared/limits";
 import {
+  type ChatMessage,
   changesAfterSchema,
   type MessageUpdate,
   messageDeleteSchema,
@@ -55,7 +56,8 @@ export function registerChangeHandlers(
       return null;
     }
     const answered = limits.sendBacklog.enter();
-    const budget = await limits.spend("messages", socket);
+    const rewrites = await limits.rewrites.check(socket);
+    const budget = rewrites.allowed ? await limits.spend("messages", socket) : rewrites;
     const fanOut = budget.allowed ? await limits.deliver(socket, connectionsIn(io, room)) : budget;
     if (!withinBudget(fanOut, reply, CHANGES_SPENT)) {
       answered();
@@ -75,6 +77,8 @@ export function registerChangeHandlers(
     try {
       const request: ChangeRequest = { room, id, actor: socket.data.user, change: what };
       const result = await store.messages.change(request);
+      // The store rewrote the whole message, whatever the change's own size.
+      if (result.changed) await limits.rewrites.charge(socket, rewrittenBytes(result.message));
       reply({ ok: true, message: withMine(result.message, result.mine) });
       // A change that changed nothing took no rev and is not news.
       if (!result.changed) return;
@@ -153,6 +157,11 @@ export function registerChangeHandlers(
       },
     ),
   );
+}
+
+/** What a change rewrote: the message's text and its other fields (deleted text was rewritten too, as zeros). */
+function rewrittenBytes(message: ChatMessage): number {
+  return Buffer.byteLength(message.text) + MESSAGE_OVERHEAD_BYTES;
 }
 
 function reactionChange(

@@ -8,6 +8,8 @@ export type ChatLimits = {
   spend: RequestBudgets["spend"];
   /** Spends the deliveries of a broadcast from its sender's address. */
   deliver: RequestBudgets["deliver"];
+  /** The bytes of stored messages changes rewrite, per address. */
+  rewrites: RequestBudgets["rewrites"];
   /** Admits every page of history: bytes and pages under way, per address. */
   history: HistoryBudget;
   maxRoomsPerConnection: number;

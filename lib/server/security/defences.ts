@@ -73,6 +73,7 @@ export function installDefences(
     chat: {
       spend: budgets.spend,
       deliver: budgets.deliver,
+      rewrites: budgets.rewrites,
       history: createHistoryBudget(limits),
       maxRoomsPerConnection: limits.maxRoomsPerConnection,
       sendBacklog: new SendBacklog(limits.maxSendDelayMs),

@@ -124,6 +124,41 @@ describe("deliveries", () => {
   });
 });
 
+describe("rewrites", () => {
+  it("charge each change the bytes of the message it rewrote, to its address: long messages cost more", async () => {
+    // Two reactions on a long message spend a budget that short ones barely touch.
+    const long = "x".repeat(3_000);
+    await start({ rewriteBytesPerIpPerSecond: 5_000, rewriteByteBurstPerIp: 1 });
+    const ana = await from("198.51.100.1");
+    const bea = await from("203.0.113.9");
+    for (const who of [ana, bea]) await request(who.socket, "room:join", { room: "hall" });
+    const sent = await request(bea.socket, "message:send", {
+      room: "hall",
+      text: long,
+      clientId: "l",
+    });
+    const short = await request(bea.socket, "message:send", {
+      room: "hall",
+      text: "hi",
+      clientId: "s",
+    });
+    if (!sent.ok || !short.ok) throw new Error("seeding failed");
+    const react = (who: typeof ana, id: string, emoji: string) =>
+      request(who.socket, "reaction:add", { room: "hall", id, emoji });
+
+    expect(await react(ana, short.message.id, "👍")).toMatchObject({ ok: true });
+    expect(await react(ana, sent.message.id, "👍")).toMatchObject({ ok: true });
+    expect(await react(ana, sent.message.id, "🎉")).toMatchObject({ ok: true });
+    // 2 × (3,000 + overhead) bytes rewritten: the address has spent its second.
+    expect(await react(ana, sent.message.id, "🙂")).toEqual(refusedWithRetry);
+    const stored = await server.store.messages.changesAfter("hall", 0, 10);
+    const longNow = stored.messages.find((m) => m.id === sent.message.id);
+    expect(longNow?.reactions.map((r) => r.emoji)).toEqual(["👍", "🎉"]);
+    // Another address is not held back by it.
+    expect(await react(bea, sent.message.id, "🙂")).toMatchObject({ ok: true });
+  });
+});
+
 describe("room:join and room:leave", () => {
   it("spend from the join budget when they change a subscription; joining again spends nothing", async () => {
     await start({ joinsPerMinute: 3 });

@@ -26,6 +26,15 @@ export type RequestBudgets = {
    * broadcast to a room larger than the budget is not refused for ever.
    */
   deliver(socket: ChatSocket, deliveries: number): Promise<RateDecision>;
+  /**
+   * The address's budget of bytes its changes rewrite: `check` before a
+   * change (refused once spent), `charge` after it, with the bytes of the
+   * message the store rewrote.
+   */
+  rewrites: {
+    check(socket: ChatSocket): Promise<RateDecision>;
+    charge(socket: ChatSocket, bytes: number): Promise<void>;
+  };
 };
 
 const MINUTE_MS = 60_000;
@@ -80,6 +89,14 @@ export function createRequestBudgets(limits: SecurityLimits): RequestBudgets {
     },
     "deliveries-per-ip",
   );
+  const rewrites = createCostBudget(
+    {
+      perSecond: limits.rewriteBytesPerIpPerSecond,
+      burst: limits.rewriteByteBurstPerIp,
+      burstWindowMs: window,
+    },
+    "rewrites-per-ip",
+  );
   const addressOf = (socket: ChatSocket) => clientAddress(socket.request, limits.trustProxy);
   return {
     async spend(name, socket) {
@@ -93,6 +110,10 @@ export function createRequestBudgets(limits: SecurityLimits): RequestBudgets {
       const decision = await deliveries.check(address);
       if (decision.allowed) await deliveries.charge(address, count);
       return decision;
+    },
+    rewrites: {
+      check: (socket) => rewrites.check(addressOf(socket)),
+      charge: (socket, bytes) => rewrites.charge(addressOf(socket), bytes),
     },
   };
 }

@@ -27,6 +27,15 @@ export type SecurityLimits = {
    */
   deliveriesPerIpPerSecond: number;
   deliveryBurstPerIp: number;
+  /**
+   * Bytes of stored messages one address's changes (edits, deletes,
+   * reactions) may rewrite, per second plus a burst: a reaction is a request
+   * of sixty bytes, but the store rewrites the whole message it changes —
+   * up to 16 KB of text — so changes are budgeted by what they rewrite,
+   * not by their count alone.
+   */
+  rewriteBytesPerIpPerSecond: number;
+  rewriteByteBurstPerIp: number;
   /** Events of any kind one connection may send, the same way. */
   eventsPerSecond: number;
   eventBurst: number;
@@ -110,6 +119,8 @@ export const DEFAULT_SECURITY_LIMITS: SecurityLimits = {
   messageBurstPerIp: 300,
   deliveriesPerIpPerSecond: 2_500,
   deliveryBurstPerIp: 2_500,
+  rewriteBytesPerIpPerSecond: 64 * 1024,
+  rewriteByteBurstPerIp: 1024 * 1024,
   eventsPerSecond: 20,
   eventBurst: 300,
   renamesPerMinute: 6,
@@ -210,6 +221,10 @@ export const securityEnvSchema = z.object({
   RATE_LIMIT_MESSAGE_BURST_PER_IP: count(DEFAULT_SECURITY_LIMITS.messageBurstPerIp),
   RATE_LIMIT_DELIVERIES_PER_IP_PER_SECOND: count(DEFAULT_SECURITY_LIMITS.deliveriesPerIpPerSecond),
   RATE_LIMIT_DELIVERY_BURST_PER_IP: count(DEFAULT_SECURITY_LIMITS.deliveryBurstPerIp),
+  RATE_LIMIT_REWRITE_BYTES_PER_IP_PER_SECOND: count(
+    DEFAULT_SECURITY_LIMITS.rewriteBytesPerIpPerSecond,
+  ),
+  RATE_LIMIT_REWRITE_BYTE_BURST_PER_IP: count(DEFAULT_SECURITY_LIMITS.rewriteByteBurstPerIp),
   RATE_LIMIT_EVENTS_PER_SECOND: count(DEFAULT_SECURITY_LIMITS.eventsPerSecond),
   RATE_LIMIT_EVENT_BURST: count(DEFAULT_SECURITY_LIMITS.eventBurst),
   RATE_LIMIT_RENAMES_PER_MINUTE: count(DEFAULT_SECURITY_LIMITS.renamesPerMinute),
@@ -257,6 +272,8 @@ export function securityLimitsFromEnv(
     messageBurstPerIp: env.RATE_LIMIT_MESSAGE_BURST_PER_IP,
     deliveriesPerIpPerSecond: env.RATE_LIMIT_DELIVERIES_PER_IP_PER_SECOND,
     deliveryBurstPerIp: env.RATE_LIMIT_DELIVERY_BURST_PER_IP,
+    rewriteBytesPerIpPerSecond: env.RATE_LIMIT_REWRITE_BYTES_PER_IP_PER_SECOND,
+    rewriteByteBurstPerIp: env.RATE_LIMIT_REWRITE_BYTE_BURST_PER_IP,
     eventsPerSecond: env.RATE_LIMIT_EVENTS_PER_SECOND,
     eventBurst: env.RATE_LIMIT_EVENT_BURST,
     renamesPerMinute: env.RATE_LIMIT_RENAMES_PER_MINUTE,

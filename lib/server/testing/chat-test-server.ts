@@ -43,6 +43,8 @@ export const TEST_LIMITS: SecurityLimits = {
   messageBurstPerIp: UNLIMITED,
   deliveriesPerIpPerSecond: UNLIMITED,
   deliveryBurstPerIp: UNLIMITED,
+  rewriteBytesPerIpPerSecond: UNLIMITED,
+  rewriteByteBurstPerIp: UNLIMITED,
   eventsPerSecond: UNLIMITED,
   eventBurst: UNLIMITED,
   renamesPerMinute: UNLIMITED,
