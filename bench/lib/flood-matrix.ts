@@ -62,6 +62,13 @@ export type FloodMatrixSettings = {
   /** Extra attempts for a disturbed row. */
   disturbedRetries?: number;
   /**
+   * Also runs a row again (within `disturbedRetries`) when this says its
+   * timing broke a bound: one stall of a shared machine in a window of a
+   * few seconds moves a p99 of forty-odd samples by tens of milliseconds,
+   * while a flood that really hurts the bystander breaks it on every attempt.
+   */
+  retryIf?: (result: Omit<FloodRowResult, "attempts">) => boolean;
+  /**
    * Where the server's database lives: the system's temporary directory
    * (a disk) unless given. On a tmpfs an fsync costs nothing, so what is
    * measured is what the flood does, not what the disk does for others.
@@ -330,13 +337,16 @@ export async function runFloodMatrix(
     for (const [index, row] of rows.entries()) {
       for (let attempt = 0; ; attempt++) {
         const result = await floodOnce(world, row, attackerAddress(index, attempt), progress);
-        const retry = result.disturbed && attempt < (settings.disturbedRetries ?? 0);
+        const broke = !result.disturbed && (settings.retryIf?.(result) ?? false);
+        const retry = (result.disturbed || broke) && attempt < (settings.disturbedRetries ?? 0);
         if (!retry) {
           results.push({ ...result, attempts: attempt + 1 });
           break;
         }
         progress(
-          `    disturbed: ${result.foreignCores.toFixed(2)} cores of other work on the machine; running it again`,
+          broke
+            ? "    a bound broke; running it again to tell a stall of the machine from the flood"
+            : `    disturbed: ${result.foreignCores.toFixed(2)} cores of other work on the machine; running it again`,
         );
       }
       if (!world.target.alive || world.bystander.pending > 0) {
