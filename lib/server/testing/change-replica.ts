@@ -103,7 +103,12 @@ export class FollowingClient {
   private sync(): void {
     this.syncing = this.syncing.then(async () => {
       if (!this.socket.connected) return;
-      await catchUp(this.socket, this.room, this.replica);
+      try {
+        await catchUp(this.socket, this.room, this.replica);
+      } catch (error) {
+        // A drop cut this catch-up short; the next connect catches up from where it got to.
+        if (this.socket.connected) throw error;
+      }
     });
   }
 
