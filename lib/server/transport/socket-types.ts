@@ -1,5 +1,10 @@
 import type { Server, Socket } from "socket.io";
-import type { ClientToServerEvents, ServerToClientEvents, User } from "../../shared/protocol";
+import type {
+  AccountRole,
+  ClientToServerEvents,
+  ServerToClientEvents,
+  User,
+} from "../../shared/protocol";
 
 /** Events between the instances of one deployment (through the Redis adapter). */
 export type InterServerEvents = {
@@ -10,6 +15,19 @@ export type SocketData = {
   user: User;
   /** The bot token this connection is told in `session`; none for a browser that came with its cookie. */
   botToken: string | undefined;
+  /** The account the connection is signed in to; absent for a guest. */
+  account?: ConnectionAccount;
+};
+
+/** Which account, through which session (none for a bot token), with what role. */
+export type ConnectionAccount = {
+  accountId: string;
+  email: string;
+  role: AccountRole;
+  /** The better-auth session the cookie named; null when a bot token authenticated. */
+  sessionId: string | null;
+  /** The bot token that authenticated, when one did. */
+  botTokenId?: string;
 };
 export type ChatIo = Server<
   ClientToServerEvents,
@@ -26,3 +44,9 @@ export type ChatSocket = Socket<
 
 /** The Socket.IO room that holds every connection of one user (their tabs). */
 export const userRoom = (userId: string) => `user:${userId}`;
+
+/** Every connection made through one sign-in session: ended together when it is. */
+export const sessionRoom = (sessionId: string) => `session:${sessionId}`;
+
+/** Every connection of one account, on every device. */
+export const accountRoom = (accountId: string) => `account:${accountId}`;

@@ -18,6 +18,13 @@ import type {
   ReactionUsersResult,
 } from "./messages";
 import type { PresenceChange, PresenceList, Typing, TypingNotice } from "./presence";
+import type {
+  ReadMarked,
+  ReadMarkRequest,
+  ReadMarkResult,
+  ReadPositionsRequest,
+  ReadPositionsResult,
+} from "./reads";
 import type { RoomJoinRequest, RoomJoinResult, RoomLeaveRequest } from "./rooms";
 import type { SessionInfo, UserRenameRequest, UserRenameResult } from "./users";
 
@@ -38,6 +45,8 @@ export type Requests = {
   "history:around": { request: HistoryAroundRequest; result: AroundPage };
   "changes:after": { request: ChangesAfterRequest; result: ChangesPage };
   "user:rename": { request: UserRenameRequest; result: UserRenameResult };
+  "read:mark": { request: ReadMarkRequest; result: ReadMarkResult };
+  "read:positions": { request: ReadPositionsRequest; result: ReadPositionsResult };
 };
 
 export type RequestEvent = keyof Requests;
@@ -71,4 +80,6 @@ export interface ServerToClientEvents {
   "presence:changed": (change: PresenceChange) => void;
   "typing:started": (typing: Typing) => void;
   "typing:stopped": (typing: Typing) => void;
+  /** Another connection of this account moved a read position forward. */
+  "read:marked": (marked: ReadMarked) => void;
 }

@@ -3,5 +3,6 @@ export * from "./common";
 export * from "./events";
 export * from "./messages";
 export * from "./presence";
+export * from "./reads";
 export * from "./rooms";
 export * from "./users";

@@ -18,7 +18,13 @@ export type User = {
  * connection that did not come with the browser's identity cookie: pass it as
  * `auth.token` to be the same identity on later connections.
  */
-export type SessionInfo = { user: User; token?: string };
+export type SessionInfo = { user: User; token?: string; account?: AccountInfo };
+
+/** Roles of accounts on this server: an admin can disable and enable accounts. */
+export type AccountRole = "admin" | "user";
+
+/** Told to a connection signed in to an account (absent for guests). */
+export type AccountInfo = { email: string; role: AccountRole };
 
 export type UserRenameResult = { user: User };
 
