@@ -1,3 +1,4 @@
+import type { PageAccounts } from "./accounts/account-types";
 import type { Presence } from "./presence/presence";
 import type { ChatStore } from "./store/types";
 
@@ -9,6 +10,7 @@ import type { ChatStore } from "./store/types";
 export type AppServices = {
   store: ChatStore;
   presence: Pick<Presence, "onlineCounts">;
+  accounts: PageAccounts;
 };
 
 const SLOT = Symbol.for("scrollback.services");
