@@ -2,7 +2,7 @@ import { getMigrations } from "better-auth/db/migration";
 import type { Socket } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { authPost, cookiesOf, newTestAccount, signIn, signUp } from "../testing/accounts";
-import { ChatTestServer, eventually, request } from "../testing/chat-test-server";
+import { ChatTestServer, request } from "../testing/chat-test-server";
 import {
   postgresDeployment,
   redisDeployment,
