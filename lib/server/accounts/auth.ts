@@ -44,9 +44,25 @@ export type AuthDeps = {
   sessionEnded(session: { id: string; userId: string }): void;
   /** The account was disabled: every connection of it goes, bots included. */
   accountDisabled(accountId: string): void;
+  /** The account's address was confirmed: what is cached about its sessions is out of date. */
+  accountVerified(accountId: string): void;
 };
 
 const SIGN_IN_PATHS = new Set(["/sign-in/email", "/sign-in/magic-link", "/request-password-reset"]);
+
+/** Routes that only make sense with an SMTP server (SMTP_URL); without one they answer EMAIL_NOT_SET_UP. */
+const MAIL_PATHS = new Set([
+  "/sign-in/magic-link",
+  "/magic-link/verify",
+  "/request-password-reset",
+  "/send-verification-email",
+]);
+
+const emailNotSetUp = () =>
+  new APIError("NOT_FOUND", {
+    message: "Email is not set up on this server.",
+    code: "EMAIL_NOT_SET_UP",
+  });
 
 /**
  * The better-auth instance: email and password (its scrypt hashing), passkeys,
@@ -57,19 +73,32 @@ const SIGN_IN_PATHS = new Set(["/sign-in/email", "/sign-in/magic-link", "/reques
  */
 export function createAuth(deps: AuthDeps) {
   const { config, mailer } = deps;
-  const sendLink = (to: string, subject: string, intro: string, url: string) => {
-    if (!mailer)
-      throw new APIError("NOT_FOUND", { message: "Email is not set up on this server." });
+  /**
+   * `hasAccount`: looked up here rather than before, for a request that
+   * anyone may make about any address (a sign-in link).
+   */
+  const sendLink = (
+    to: string,
+    subject: string,
+    intro: string,
+    url: string,
+    hasAccount: () => Promise<boolean> = async () => true,
+  ) => {
+    if (!mailer) throw emailNotSetUp();
     // Not awaited in the request: the answer must not say, by its timing,
     // whether the address has an account (only existing ones get mail).
-    mailer
-      .send({
-        to,
-        subject,
-        intro,
-        url,
-        footer: "If you did not ask for this, ignore this email; nothing changes.",
-      })
+    hasAccount()
+      .then((send) =>
+        send
+          ? mailer.send({
+              to,
+              subject,
+              intro,
+              url,
+              footer: "If you did not ask for this, ignore this email; nothing changes.",
+            })
+          : undefined,
+      )
       .catch((error: unknown) => deps.logger.error({ err: error }, "sending mail failed"));
   };
 
@@ -139,6 +168,9 @@ export function createAuth(deps: AuthDeps) {
           emailVerification: {
             sendOnSignUp: true,
             autoSignInAfterVerification: true,
+            // The browser that signed up usually opens the link: its session
+            // must show the address confirmed now, not when the cache expires.
+            afterEmailVerification: async (user) => deps.accountVerified(user.id),
             sendVerificationEmail: async ({ user, url }) =>
               sendLink(
                 user.email,
@@ -195,6 +227,7 @@ export function createAuth(deps: AuthDeps) {
     },
     hooks: {
       before: createAuthMiddleware(async (ctx) => {
+        if (!mailer && MAIL_PATHS.has(ctx.path)) throw emailNotSetUp();
         const body = (ctx.body ?? {}) as Record<string, unknown>;
         if (ctx.path === "/sign-up/email" || ctx.path === "/update-user") {
           if (typeof body.name === "string") {
@@ -245,22 +278,25 @@ export function createAuth(deps: AuthDeps) {
         rpName: "Scrollback",
         schema: { passkey: { modelName: AUTH_MODEL_NAMES.passkey } },
       }),
-      ...(mailer
-        ? [
-            magicLink({
-              expiresIn: 15 * 60,
-              // Only addresses with an account get a link; nobody signs up by mail.
-              disableSignUp: true,
-              sendMagicLink: async ({ email, url }) =>
-                sendLink(
-                  email,
-                  "Your Scrollback sign-in link",
-                  "Follow this link within 15 minutes to sign in:",
-                  url,
-                ),
-            }),
-          ]
-        : []),
+      // Registered without SMTP too, so that its routes answer EMAIL_NOT_SET_UP (above), not a bare 404.
+      magicLink({
+        expiresIn: 15 * 60,
+        // Nobody signs up by mail; and only addresses with an account get a
+        // link, or anyone could have us mail anyone.
+        disableSignUp: true,
+        sendMagicLink: async ({ email, url }, ctx): Promise<void> =>
+          sendLink(
+            email,
+            "Your Scrollback sign-in link",
+            "Follow this link within 15 minutes to sign in:",
+            url,
+            async () => {
+              // Always given by the route; without it (a server-side call) we cannot look.
+              if (!ctx) return false;
+              return (await ctx.context.internalAdapter.findUserByEmail(email)) !== null;
+            },
+          ),
+      }),
       ...(config.sso
         ? [
             genericOAuth({

@@ -1,0 +1,299 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { PostgresStore } from "../store/postgres-store";
+import {
+  authPost,
+  cookiesOf,
+  newTestAccount,
+  signIn,
+  signUp,
+  type TestAccount,
+} from "../testing/accounts";
+import { ChatTestServer } from "../testing/chat-test-server";
+import { createTestSchema } from "../testing/postgres";
+import { linkIn, SmtpCapture } from "../testing/smtp-capture";
+import { ACCOUNT_SESSION_COOKIE } from "./accounts";
+import type { AccountsConfig } from "./accounts-config";
+
+type Started = { server: ChatTestServer; dispose(): Promise<void> };
+
+const engines: Array<{
+  name: string;
+  start(accounts: Partial<AccountsConfig>): Promise<Started>;
+}> = [
+  {
+    name: "SQLite",
+    async start(accounts) {
+      const server = await ChatTestServer.start({ accounts });
+      return { server, dispose: () => server.dispose() };
+    },
+  },
+  {
+    name: "Postgres",
+    async start(accounts) {
+      const schema = await createTestSchema();
+      const server = await ChatTestServer.start({
+        openStore: () => PostgresStore.open(schema.url),
+        database: { engine: "postgres", url: schema.url },
+        accounts,
+      });
+      return {
+        server,
+        async dispose() {
+          await server.dispose();
+          await schema.drop();
+        },
+      };
+    },
+  },
+];
+
+/** Follows a link from a mail as a browser would, one hop, with the cookies it already has. */
+function follow(link: URL, cookie?: string): Promise<Response> {
+  return fetch(link, { redirect: "manual", ...(cookie ? { headers: { cookie } } : {}) });
+}
+
+/** The session cookie a response sets, as a Cookie header would send it back. */
+function sessionCookieSet(response: Response): string | undefined {
+  return cookiesOf(response)
+    .split("; ")
+    .find((pair) => pair.startsWith(`${ACCOUNT_SESSION_COOKIE}=`));
+}
+
+async function getSession(server: ChatTestServer, cookie: string) {
+  const response = await fetch(`${server.url}/api/auth/get-session`, { headers: { cookie } });
+  expect(response.status).toBe(200);
+  return (await response.json()) as {
+    user: { id: string; email: string; emailVerified: boolean };
+    session: { id: string };
+  } | null;
+}
+
+describe.each(engines)("email flows on $name", (engine) => {
+  let mail: SmtpCapture;
+  let started: Started;
+  let server: ChatTestServer;
+
+  beforeAll(async () => {
+    mail = await SmtpCapture.start();
+    started = await engine.start({
+      mail: { smtpUrl: mail.url, from: "Scrollback <chat@example.test>" },
+    });
+    server = started.server;
+  });
+  afterAll(async () => {
+    await started?.dispose();
+    await mail?.close();
+  });
+
+  /** Signs up, and follows the confirmation link: an account whose address is proven. */
+  async function verifiedAccount(): Promise<TestAccount & { cookie: string }> {
+    const account = newTestAccount("Verified Person");
+    const { cookie } = await signUp(server, account);
+    const link = linkIn(await mail.nth(account.email, 1));
+    expect((await follow(link, cookie)).status).toBe(302);
+    return { ...account, cookie };
+  }
+
+  it("features.email is true", () => {
+    expect(server.app.accounts?.features.email).toBe(true);
+  });
+
+  it("a sign-up is sent a confirmation link; following it confirms the address", async () => {
+    const account = newTestAccount("Mara Lind");
+    const { cookie, accountId } = await signUp(server, account);
+    // Signed in at once: a chat does not wait for the mail.
+    expect((await getSession(server, cookie))?.user.emailVerified).toBe(false);
+    expect((await server.app.accounts?.signedInFromCookie(cookie))?.emailVerified).toBe(false);
+
+    const sent = await mail.nth(account.email, 1);
+    expect(sent.from).toBe("Scrollback <chat@example.test>");
+    expect(sent.subject).toBe("Confirm your address for Scrollback");
+    const link = linkIn(sent);
+    expect(link.origin).toBe(server.url);
+    expect(link.pathname).toBe("/api/auth/verify-email");
+    // The HTML part carries the same link, intact.
+    expect(sent.html).toContain(link.toString().replaceAll("&", "&#38;"));
+
+    // Opened in another browser (no session there): confirmed, and signed in there.
+    const opened = await follow(link);
+    expect(opened.status).toBe(302);
+    expect(new URL(opened.headers.get("location") ?? "", server.url).pathname).toBe("/");
+    const there = sessionCookieSet(opened);
+    expect(there).toBeDefined();
+    expect((await getSession(server, there ?? ""))?.user).toMatchObject({
+      id: accountId,
+      emailVerified: true,
+    });
+    // The first browser's session sees it too, on the next look (not only after the cache's time).
+    expect((await getSession(server, cookie))?.user.emailVerified).toBe(true);
+    expect((await server.app.accounts?.signedInFromCookie(cookie))?.emailVerified).toBe(true);
+
+    // A link is good for that address only: a forged token is refused.
+    const forged = new URL(link);
+    forged.searchParams.set("token", `${link.searchParams.get("token")}x`);
+    const refused = await follow(forged);
+    expect(refused.status).toBe(302);
+    expect(refused.headers.get("location")).toContain("error=");
+    expect(sessionCookieSet(refused)).toBeUndefined();
+  });
+
+  it("a password reset by mail: the old password is refused, the new one works, other sessions end", async () => {
+    const account = newTestAccount("Reset Person");
+    const { cookie: first } = await signUp(server, account);
+    const { cookie: second } = await signIn(server, account);
+    const { socket } = await server.connect({ extraHeaders: { cookie: second } });
+    const disconnected = new Promise<string>((resolve) => socket.on("disconnect", resolve));
+
+    const asked = await authPost(server, "/request-password-reset", {
+      email: account.email,
+      redirectTo: "/account/reset-password",
+    });
+    expect(asked.status).toBe(200);
+    const sent = await mail.nth(account.email, 2);
+    expect(sent.subject).toBe("Reset your Scrollback password");
+
+    // The link leads to our page with the token, as the reset form expects it.
+    const opened = await follow(linkIn(sent));
+    expect(opened.status).toBe(302);
+    const landing = new URL(opened.headers.get("location") ?? "", server.url);
+    expect(landing.pathname).toBe("/account/reset-password");
+    const token = landing.searchParams.get("token");
+    expect(token).toBeTruthy();
+
+    // Our password rules hold for a reset too.
+    const weak = await authPost(server, "/reset-password", { token, newPassword: "password1" });
+    expect(weak.status).toBe(400);
+    expect(((await weak.json()) as { code?: string }).code).toBe("PASSWORD_REFUSED");
+
+    const newPassword = "copper-kettle-whistles-at-dawn";
+    const reset = await authPost(server, "/reset-password", { token, newPassword });
+    expect(reset.status, await reset.clone().text()).toBe(200);
+
+    const old = await authPost(server, "/sign-in/email", {
+      email: account.email,
+      password: account.password,
+    });
+    expect(old.status).toBe(401);
+    await signIn(server, { email: account.email, password: newPassword });
+
+    // Every session from before the reset has ended, sockets included.
+    expect(await getSession(server, first)).toBeNull();
+    expect(await getSession(server, second)).toBeNull();
+    expect(await server.app.accounts?.signedInFromCookie(first)).toBeNull();
+    expect(await disconnected).toBe("io server disconnect");
+
+    // The token was used up.
+    const again = await authPost(server, "/reset-password", {
+      token,
+      newPassword: "another-long-unusual-phrase",
+    });
+    expect(again.status).toBe(400);
+  });
+
+  it("a sign-in link signs in the account it was sent to, once", async () => {
+    const account = await verifiedAccount();
+    const before = mail.to(account.email).length;
+    const asked = await authPost(server, "/sign-in/magic-link", {
+      email: account.email,
+      callbackURL: "/",
+    });
+    expect(asked.status).toBe(200);
+    const sent = await mail.nth(account.email, before + 1);
+    expect(sent.subject).toBe("Your Scrollback sign-in link");
+    const link = linkIn(sent);
+    expect(link.pathname).toBe("/api/auth/magic-link/verify");
+
+    const opened = await follow(link);
+    expect(opened.status).toBe(302);
+    expect(new URL(opened.headers.get("location") ?? "", server.url).pathname).toBe("/");
+    const cookie = sessionCookieSet(opened);
+    if (!cookie) throw new Error("the sign-in link set no session cookie");
+    const signedIn = await server.app.accounts?.signedInFromCookie(cookie);
+    const original = await server.app.accounts?.signedInFromCookie(account.cookie);
+    expect(signedIn?.email).toBe(account.email);
+    expect(signedIn?.chatUserId).toBe(original?.chatUserId);
+    const { session } = await server.connect({ extraHeaders: { cookie } });
+    expect(session.account?.email).toBe(account.email);
+    expect(session.user.id).toBe(original?.chatUserId);
+
+    // The password still works: a confirmed address keeps what it had.
+    await signIn(server, account);
+
+    const reused = await follow(link);
+    expect(reused.status).toBe(302);
+    expect(reused.headers.get("location")).toContain("error=INVALID_TOKEN");
+    expect(sessionCookieSet(reused)).toBeUndefined();
+  });
+
+  it("a sign-in link to an address never confirmed confirms it and drops the password chosen before", async () => {
+    // Whoever signed up with the address had not proven it was theirs: the
+    // mailbox's owner must not inherit a password someone else may know.
+    const account = newTestAccount("Unconfirmed Person");
+    const { cookie: before } = await signUp(server, account);
+    await mail.nth(account.email, 1);
+    expect(
+      (await authPost(server, "/sign-in/magic-link", { email: account.email, callbackURL: "/" }))
+        .status,
+    ).toBe(200);
+    const opened = await follow(linkIn(await mail.nth(account.email, 2)));
+    const cookie = sessionCookieSet(opened);
+    if (!cookie) throw new Error("the sign-in link set no session cookie");
+    expect((await getSession(server, cookie))?.user.emailVerified).toBe(true);
+    expect(await getSession(server, before)).toBeNull();
+    const withPassword = await authPost(server, "/sign-in/email", {
+      email: account.email,
+      password: account.password,
+    });
+    expect(withPassword.status).toBe(401);
+  });
+
+  it("an unknown address gets the same answer as a known one, and no mail", async () => {
+    const known = await verifiedAccount();
+    const unknown = newTestAccount("Nobody");
+    const knownMails = mail.to(known.email).length;
+
+    const answers = async (path: string, extra: Record<string, string>) => {
+      const forUnknown = await authPost(server, path, { email: unknown.email, ...extra });
+      const forKnown = await authPost(server, path, { email: known.email, ...extra });
+      expect(forUnknown.status).toBe(forKnown.status);
+      expect(await forUnknown.json()).toEqual(await forKnown.json());
+    };
+    await answers("/sign-in/magic-link", { callbackURL: "/" });
+    await answers("/request-password-reset", { redirectTo: "/account/reset-password" });
+    await answers("/send-verification-email", { callbackURL: "/" });
+
+    // The known address's mails have arrived (sent after the unknown's would have been).
+    await mail.nth(known.email, knownMails + 2);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(mail.to(unknown.email)).toEqual([]);
+  });
+});
+
+describe("without an SMTP server", () => {
+  let server: ChatTestServer;
+  beforeAll(async () => {
+    server = await ChatTestServer.start();
+  });
+  afterAll(() => server?.dispose());
+
+  it("offers no email, and its routes say so", async () => {
+    expect(server.app.accounts?.features.email).toBe(false);
+    const account = newTestAccount("No Mail");
+    // Sign-up and password sign-in do not need mail.
+    const { cookie } = await signUp(server, account);
+    expect((await getSession(server, cookie))?.user.emailVerified).toBe(false);
+
+    for (const [path, body] of [
+      ["/sign-in/magic-link", { email: account.email, callbackURL: "/" }],
+      ["/request-password-reset", { email: account.email, redirectTo: "/" }],
+      ["/send-verification-email", { email: account.email, callbackURL: "/" }],
+    ] as const) {
+      const answer = await authPost(server, path, body);
+      expect(answer.status, path).toBe(404);
+      expect(await answer.json(), path).toMatchObject({
+        code: "EMAIL_NOT_SET_UP",
+        message: "Email is not set up on this server.",
+      });
+    }
+  });
+});
