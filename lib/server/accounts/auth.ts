@@ -13,6 +13,7 @@ import type { AccountsConfig } from "./accounts-config";
 import { AUTH_COOKIE_PREFIX, AUTH_MODEL_NAMES } from "./auth-schema";
 import type { Mailer } from "./mailer";
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, passwordProblem } from "./password-rules";
+import { displayNameFromProfile } from "./provider-profile";
 
 /** The header our HTTP mount sets to the client's address (clientAddress, proxy-aware); a client's own is dropped. */
 export const CLIENT_ADDRESS_HEADER = "x-scrollback-client-address";
@@ -308,6 +309,11 @@ export function createAuth(deps: AuthDeps) {
                   discoveryUrl: `${config.sso.issuer}/.well-known/openid-configuration`,
                   scopes: ["openid", "email", "profile"],
                   pkce: true,
+                  // The one way every provider must accept (RFC 6749 §2.3.1),
+                  // and OpenID Connect's default for a registered client.
+                  authentication: "basic",
+                  // Only when the account is made: a name the chat accepts.
+                  mapProfileToUser: (profile) => ({ name: displayNameFromProfile(profile) }),
                 },
               ],
             }),
