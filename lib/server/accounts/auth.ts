@@ -3,7 +3,7 @@ import { getCurrentAdapter } from "@better-auth/core/context";
 import { passkey } from "@better-auth/passkey";
 import { APIError, betterAuth } from "better-auth";
 import { createAuthMiddleware } from "better-auth/api";
-import { admin, genericOAuth, magicLink } from "better-auth/plugins";
+import { admin, magicLink } from "better-auth/plugins";
 import type Database from "better-sqlite3";
 import type pg from "pg";
 import { displayNameSchema } from "../../shared/protocol";
@@ -13,7 +13,7 @@ import type { AccountsConfig } from "./accounts-config";
 import { AUTH_COOKIE_PREFIX, AUTH_MODEL_NAMES } from "./auth-schema";
 import type { Mailer } from "./mailer";
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, passwordProblem } from "./password-rules";
-import { displayNameFromProfile } from "./provider-profile";
+import { createSsoPlugin } from "./sso-provider";
 
 /** The header our HTTP mount sets to the client's address (clientAddress, proxy-aware); a client's own is dropped. */
 export const CLIENT_ADDRESS_HEADER = "x-scrollback-client-address";
@@ -59,6 +59,9 @@ const MAIL_PATHS = new Set([
   "/send-verification-email",
 ]);
 
+/** Routes that go through a social provider, named in the body's `provider`. */
+const SSO_PATHS = new Set(["/sign-in/social", "/link-social"]);
+
 const emailNotSetUp = () =>
   new APIError("NOT_FOUND", {
     message: "Email is not set up on this server.",
@@ -74,6 +77,7 @@ const emailNotSetUp = () =>
  */
 export function createAuth(deps: AuthDeps) {
   const { config, mailer } = deps;
+  const sso = config.sso ? createSsoPlugin(SSO_PROVIDER_ID, config.sso, deps.logger) : null;
   /**
    * `hasAccount`: looked up here rather than before, for a request that
    * anyone may make about any address (a sign-in link).
@@ -230,6 +234,13 @@ export function createAuth(deps: AuthDeps) {
       before: createAuthMiddleware(async (ctx) => {
         if (!mailer && MAIL_PATHS.has(ctx.path)) throw emailNotSetUp();
         const body = (ctx.body ?? {}) as Record<string, unknown>;
+        const viaProvider =
+          ctx.path === "/callback/:id" ? ctx.params?.id : SSO_PATHS.has(ctx.path) && body.provider;
+        if (sso && config.sso && viaProvider === SSO_PROVIDER_ID && !(await sso.ready()))
+          throw new APIError("SERVICE_UNAVAILABLE", {
+            message: `${config.sso.name} is not answering; try again in a minute.`,
+            code: "SSO_UNAVAILABLE",
+          });
         if (ctx.path === "/sign-up/email" || ctx.path === "/update-user") {
           if (typeof body.name === "string") {
             const name = displayNameSchema.safeParse(body.name);
@@ -298,27 +309,7 @@ export function createAuth(deps: AuthDeps) {
             },
           ),
       }),
-      ...(config.sso
-        ? [
-            genericOAuth({
-              config: [
-                {
-                  providerId: SSO_PROVIDER_ID,
-                  clientId: config.sso.clientId,
-                  clientSecret: config.sso.clientSecret,
-                  discoveryUrl: `${config.sso.issuer}/.well-known/openid-configuration`,
-                  scopes: ["openid", "email", "profile"],
-                  pkce: true,
-                  // The one way every provider must accept (RFC 6749 §2.3.1),
-                  // and OpenID Connect's default for a registered client.
-                  authentication: "basic",
-                  // Only when the account is made: a name the chat accepts.
-                  mapProfileToUser: (profile) => ({ name: displayNameFromProfile(profile) }),
-                },
-              ],
-            }),
-          ]
-        : []),
+      ...(sso ? [sso.plugin] : []),
     ],
   });
   return auth;

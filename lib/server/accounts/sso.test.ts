@@ -6,6 +6,7 @@ import { linkIn, SmtpCapture } from "../testing/smtp-capture";
 import { ACCOUNT_SESSION_COOKIE } from "./accounts";
 import { SSO_PROVIDER_ID } from "./auth";
 import { FALLBACK_ACCOUNT_NAME } from "./provider-profile";
+import { SSO_DISCOVERY_WAIT_MS } from "./sso-provider";
 
 // SQLite only: what SSO adds is the exchange with the provider and which
 // account it lands in; the rows it writes are the same kinds that the email
@@ -178,6 +179,82 @@ describe("single sign-on through an OpenID Connect provider", () => {
     expect(provider.tokenRequests.length).toBeGreaterThan(0);
     const expected = `Basic ${Buffer.from(`${client.clientId}:${client.clientSecret}`).toString("base64")}`;
     for (const request of provider.tokenRequests) expect(request.authorization).toBe(expected);
+  });
+});
+
+describe("a provider that is down when the chat starts", () => {
+  const client = { clientId: "scrollback-outage", clientSecret: "another-long-client-secret" };
+  let provider: OidcTestProvider;
+
+  beforeAll(async () => {
+    provider = await OidcTestProvider.start(() => ({ ...client, redirectUri: redirectUri() }));
+  });
+  afterAll(() => provider?.close());
+  let redirectUri = () => "";
+
+  async function startChat(): Promise<ChatTestServer> {
+    const server = await ChatTestServer.start({
+      accounts: { sso: { issuer: provider.issuer, ...client, name: "Example Corp" } },
+    });
+    redirectUri = () => `${server.url}/api/auth/callback/${SSO_PROVIDER_ID}`;
+    return server;
+  }
+
+  const startSso = (server: ChatTestServer) =>
+    authPost(server, "/sign-in/social", { provider: SSO_PROVIDER_ID, callbackURL: "/" });
+
+  it("not answering: every other way in works at once, and SSO says the provider is not answering", async () => {
+    provider.outage = "silent";
+    const server = await startChat();
+    try {
+      const began = Date.now();
+      const { cookie } = await signUp(server, newTestAccount("Meanwhile"));
+      expect(await server.app.accounts?.signedInFromCookie(cookie)).not.toBeNull();
+      expect(Date.now() - began).toBeLessThan(SSO_DISCOVERY_WAIT_MS);
+
+      const refused = await startSso(server);
+      expect(refused.status).toBe(503);
+      expect(await refused.json()).toMatchObject({
+        code: "SSO_UNAVAILABLE",
+        message: "Example Corp is not answering; try again in a minute.",
+      });
+      expect(Date.now() - began).toBeLessThan(SSO_DISCOVERY_WAIT_MS * 2 + 2_000);
+
+      // Back: the next sign-in through it goes ahead, with no restart.
+      provider.outage = "none";
+      const started = await startSso(server);
+      expect(started.status).toBe(200);
+      const { url } = (await started.json()) as { url: string };
+      expect(new URL(url).origin).toBe(provider.issuer);
+    } finally {
+      provider.outage = "none";
+      await server.dispose();
+    }
+  });
+
+  it("refusing connections: SSO comes back once the provider does, with no restart", async () => {
+    provider.outage = "refuse";
+    const server = await startChat();
+    try {
+      expect((await startSso(server)).status).toBe(503);
+      provider.outage = "none";
+      const email = newTestAccount().email;
+      provider.users.set("later", { login: "later", email, emailVerified: true, name: "Later" });
+      const jar = new CookieJar();
+      const started = await jar.fetch(new URL(`${server.url}/api/auth/sign-in/social`), {
+        method: "POST",
+        headers: { "content-type": "application/json", origin: server.url },
+        body: JSON.stringify({ provider: SSO_PROVIDER_ID, callbackURL: "/" }),
+      });
+      const { url } = (await started.json()) as { url: string };
+      const callback = await signInThroughProvider(jar, new URL(url), "later");
+      expect((await jar.fetch(callback)).status).toBe(302);
+      const cookie = jar.header(new URL(server.url));
+      expect((await server.app.accounts?.signedInFromCookie(cookie))?.email).toBe(email);
+    } finally {
+      provider.outage = "none";
+      await server.dispose();
+    }
   });
 });
 

@@ -21,6 +21,8 @@ export type OidcTestClient = { clientId: string; clientSecret: string; redirectU
  */
 export class OidcTestProvider {
   readonly users = new Map<string, OidcTestUser>();
+  /** `silent`: requests are held and never answered; `refuse`: connections are dropped at once. */
+  outage: "none" | "silent" | "refuse" = "none";
   /** How each token request authenticated the client (its Authorization header). */
   readonly tokenRequests: Array<{ authorization: string | null }> = [];
 
@@ -79,6 +81,11 @@ export class OidcTestProvider {
     });
     const handle = provider.callback();
     server.on("request", (request, response) => {
+      if (created.outage === "refuse") {
+        request.socket.destroy();
+        return;
+      }
+      if (created.outage === "silent") return; // held open, never answered
       if (request.url?.startsWith("/token"))
         created.tokenRequests.push({ authorization: request.headers.authorization ?? null });
       handle(request, response);
