@@ -1,5 +1,5 @@
+import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { PostgresStore } from "../store/postgres-store";
 import {
   authPost,
   cookiesOf,
@@ -8,43 +8,18 @@ import {
   signUp,
   type TestAccount,
 } from "../testing/accounts";
-import { ChatTestServer } from "../testing/chat-test-server";
-import { createTestSchema } from "../testing/postgres";
+import { ChatTestServer, eventually } from "../testing/chat-test-server";
 import { linkIn, SmtpCapture } from "../testing/smtp-capture";
+import {
+  postgresDeployment,
+  sqliteDeployment,
+  type TestDeployment,
+} from "../testing/test-deployments";
 import { ACCOUNT_SESSION_COOKIE } from "./accounts";
-import type { AccountsConfig } from "./accounts-config";
 
-type Started = { server: ChatTestServer; dispose(): Promise<void> };
-
-const engines: Array<{
-  name: string;
-  start(accounts: Partial<AccountsConfig>): Promise<Started>;
-}> = [
-  {
-    name: "SQLite",
-    async start(accounts) {
-      const server = await ChatTestServer.start({ accounts });
-      return { server, dispose: () => server.dispose() };
-    },
-  },
-  {
-    name: "Postgres",
-    async start(accounts) {
-      const schema = await createTestSchema();
-      const server = await ChatTestServer.start({
-        openStore: () => PostgresStore.open(schema.url),
-        database: { engine: "postgres", url: schema.url },
-        accounts,
-      });
-      return {
-        server,
-        async dispose() {
-          await server.dispose();
-          await schema.drop();
-        },
-      };
-    },
-  },
+const engines = [
+  { name: "SQLite", deploy: sqliteDeployment },
+  { name: "Postgres", deploy: postgresDeployment },
 ];
 
 /** Follows a link from a mail as a browser would, one hop, with the cookies it already has. */
@@ -70,18 +45,18 @@ async function getSession(server: ChatTestServer, cookie: string) {
 
 describe.each(engines)("email flows on $name", (engine) => {
   let mail: SmtpCapture;
-  let started: Started;
+  let deployment: TestDeployment;
   let server: ChatTestServer;
 
   beforeAll(async () => {
     mail = await SmtpCapture.start();
-    started = await engine.start({
-      mail: { smtpUrl: mail.url, from: "Scrollback <chat@example.test>" },
+    deployment = await engine.deploy({
+      accounts: { mail: { smtpUrl: mail.url, from: "Scrollback <chat@example.test>" } },
     });
-    server = started.server;
+    [server] = deployment.servers as [ChatTestServer];
   });
   afterAll(async () => {
-    await started?.dispose();
+    await deployment?.dispose();
     await mail?.close();
   });
 
@@ -266,6 +241,52 @@ describe.each(engines)("email flows on $name", (engine) => {
     await mail.nth(known.email, knownMails + 2);
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(mail.to(unknown.email)).toEqual([]);
+  });
+});
+
+describe("mail settings", () => {
+  it("with PUBLIC_URL, the links in mails point there, whatever address the request came to", async () => {
+    const mail = await SmtpCapture.start();
+    const server = await ChatTestServer.start({
+      accounts: {
+        publicUrl: "https://chat.example.test",
+        mail: { smtpUrl: mail.url, from: "Scrollback <chat@example.test>" },
+      },
+    });
+    try {
+      const account = newTestAccount("Public Person");
+      await signUp(server, account);
+      const link = linkIn(await mail.nth(account.email, 1));
+      expect(link.origin).toBe("https://chat.example.test");
+      expect(link.pathname).toBe("/api/auth/verify-email");
+    } finally {
+      await server.dispose();
+      await mail.close();
+    }
+  });
+
+  it("an SMTP server that is down: sign-up still answers at once, and the failure is logged", async () => {
+    const lines: Array<{ msg?: string; level?: number }> = [];
+    const logger = pino(
+      { level: "info" },
+      { write: (line: string) => lines.push(JSON.parse(line)) },
+    );
+    const down = await SmtpCapture.start();
+    const smtpUrl = down.url;
+    await down.close();
+    const server = await ChatTestServer.start({
+      logger,
+      accounts: { mail: { smtpUrl, from: "Scrollback <chat@example.test>" } },
+    });
+    try {
+      const { cookie } = await signUp(server, newTestAccount("Unlucky Person"));
+      expect(await server.app.accounts?.signedInFromCookie(cookie)).not.toBeNull();
+      await eventually(() =>
+        expect(lines.some((line) => line.msg === "sending mail failed")).toBe(true),
+      );
+    } finally {
+      await server.dispose();
+    }
   });
 });
 

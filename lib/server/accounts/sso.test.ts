@@ -3,18 +3,26 @@ import { authPost, newTestAccount, signIn, signUp } from "../testing/accounts";
 import { ChatTestServer } from "../testing/chat-test-server";
 import { CookieJar, OidcTestProvider, signInThroughProvider } from "../testing/oidc-test-provider";
 import { linkIn, SmtpCapture } from "../testing/smtp-capture";
+import {
+  postgresDeployment,
+  sqliteDeployment,
+  type TestDeployment,
+} from "../testing/test-deployments";
 import { ACCOUNT_SESSION_COOKIE } from "./accounts";
 import { SSO_PROVIDER_ID } from "./auth";
 import { FALLBACK_ACCOUNT_NAME } from "./provider-profile";
 import { SSO_DISCOVERY_WAIT_MS } from "./sso-provider";
 
-// SQLite only: what SSO adds is the exchange with the provider and which
-// account it lands in; the rows it writes are the same kinds that the email
-// flows test on both engines.
-describe("single sign-on through an OpenID Connect provider", () => {
+const engines = [
+  { name: "SQLite", deploy: sqliteDeployment },
+  { name: "Postgres", deploy: postgresDeployment },
+];
+
+describe.each(engines)("single sign-on through an OpenID Connect provider, on $name", (engine) => {
   const client = { clientId: "scrollback-test", clientSecret: "a-long-client-secret-for-tests" };
   let provider: OidcTestProvider;
   let mail: SmtpCapture;
+  let deployment: TestDeployment;
   let server: ChatTestServer;
 
   beforeAll(async () => {
@@ -23,15 +31,16 @@ describe("single sign-on through an OpenID Connect provider", () => {
       ...client,
       redirectUri: `${server.url}/api/auth/callback/${SSO_PROVIDER_ID}`,
     }));
-    server = await ChatTestServer.start({
+    deployment = await engine.deploy({
       accounts: {
         mail: { smtpUrl: mail.url, from: "Scrollback <chat@example.test>" },
         sso: { issuer: provider.issuer, ...client, name: "Example Corp" },
       },
     });
+    [server] = deployment.servers as [ChatTestServer];
   });
   afterAll(async () => {
-    await server?.dispose();
+    await deployment?.dispose();
     await provider?.close();
     await mail?.close();
   });
