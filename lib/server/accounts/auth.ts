@@ -49,7 +49,17 @@ export type AuthDeps = {
   accountVerified(accountId: string): void;
 };
 
-const SIGN_IN_PATHS = new Set(["/sign-in/email", "/sign-in/magic-link", "/request-password-reset"]);
+/**
+ * Counted by the sign-in limits, per address and per account: sign-in
+ * attempts, and every request that mails an address — each is a mail that
+ * anyone could otherwise have us send to someone, again and again.
+ */
+const SIGN_IN_PATHS = new Set([
+  "/sign-in/email",
+  "/sign-in/magic-link",
+  "/request-password-reset",
+  "/send-verification-email",
+]);
 
 /** Routes that only make sense with an SMTP server (SMTP_URL); without one they answer EMAIL_NOT_SET_UP. */
 const MAIL_PATHS = new Set([

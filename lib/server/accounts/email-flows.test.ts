@@ -265,6 +265,39 @@ describe("mail settings", () => {
     }
   });
 
+  it("mail to one address is limited like sign-in attempts: nobody can have us mail someone again and again", async () => {
+    const mail = await SmtpCapture.start();
+    const server = await ChatTestServer.start({
+      accounts: {
+        mail: { smtpUrl: mail.url, from: "Scrollback <chat@example.test>" },
+        signInLimits: { perAccount: 3, perAddress: 1_000, windowMs: 60_000 },
+      },
+    });
+    try {
+      const account = newTestAccount("Target Person");
+      await signUp(server, account);
+      await mail.nth(account.email, 1);
+      const requests: Array<[string, Record<string, string>]> = [
+        ["/send-verification-email", { callbackURL: "/" }],
+        ["/request-password-reset", { redirectTo: "/account/reset-password" }],
+        ["/sign-in/magic-link", { callbackURL: "/" }],
+        ["/send-verification-email", { callbackURL: "/" }],
+        ["/request-password-reset", { redirectTo: "/account/reset-password" }],
+        ["/sign-in/magic-link", { callbackURL: "/" }],
+      ];
+      const statuses: number[] = [];
+      for (const [path, extra] of requests)
+        statuses.push((await authPost(server, path, { email: account.email, ...extra })).status);
+      expect(statuses).toEqual([200, 200, 200, 429, 429, 429]);
+      await mail.nth(account.email, 4);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(mail.to(account.email)).toHaveLength(4);
+    } finally {
+      await server.dispose();
+      await mail.close();
+    }
+  });
+
   it("an SMTP server that is down: sign-up still answers at once, and the failure is logged", async () => {
     const lines: Array<{ msg?: string; level?: number }> = [];
     const logger = pino(
