@@ -1,5 +1,7 @@
+import { randomBytes } from "node:crypto";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { PostgresStore } from "../store/postgres-store";
 import {
   authPost,
   cookiesOf,
@@ -9,6 +11,8 @@ import {
   type TestAccount,
 } from "../testing/accounts";
 import { ChatTestServer, eventually } from "../testing/chat-test-server";
+import { createTestSchema } from "../testing/postgres";
+import { TEST_REDIS_URL } from "../testing/redis-process";
 import { linkIn, SmtpCapture } from "../testing/smtp-capture";
 import {
   postgresDeployment,
@@ -241,6 +245,73 @@ describe.each(engines)("email flows on $name", (engine) => {
     await mail.nth(known.email, knownMails + 2);
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(mail.to(unknown.email)).toEqual([]);
+  });
+});
+
+describe("two instances on one Postgres database and one Redis", () => {
+  let mail: SmtpCapture;
+  let schema: Awaited<ReturnType<typeof createTestSchema>>;
+  let first: ChatTestServer;
+  let second: ChatTestServer;
+
+  beforeAll(async () => {
+    mail = await SmtpCapture.start();
+    schema = await createTestSchema();
+    const redisPrefix = `test-${randomBytes(4).toString("hex")}`;
+    const start = () =>
+      ChatTestServer.start({
+        openStore: () => PostgresStore.open(schema.url),
+        database: { engine: "postgres", url: schema.url },
+        redisUrl: TEST_REDIS_URL,
+        redisPrefix,
+        accounts: { mail: { smtpUrl: mail.url, from: "Scrollback <chat@example.test>" } },
+      });
+    [first, second] = await Promise.all([start(), start()]);
+    await eventually(() => {
+      for (const server of [first, second])
+        if (!server.app.redis?.isReady()) throw new Error("Redis not ready");
+    });
+  });
+  afterAll(async () => {
+    await Promise.all([first?.dispose(), second?.dispose()]);
+    await schema?.drop();
+    await mail?.close();
+  });
+
+  /** The same link, as a load balancer might route it: to the other instance. */
+  const onSecond = (link: URL) => new URL(link.pathname + link.search, second.url);
+
+  it("a link asked for on one instance works on the other, and its session on both", async () => {
+    const account = newTestAccount("Two Instances");
+    await signUp(first, account);
+    const confirmed = await follow(onSecond(linkIn(await mail.nth(account.email, 1))));
+    expect(confirmed.status).toBe(302);
+    const confirmedCookie = sessionCookieSet(confirmed) ?? "";
+    expect((await first.app.accounts?.signedInFromCookie(confirmedCookie))?.emailVerified).toBe(
+      true,
+    );
+
+    await authPost(first, "/sign-in/magic-link", { email: account.email, callbackURL: "/" });
+    const opened = await follow(onSecond(linkIn(await mail.nth(account.email, 2))));
+    const cookie = sessionCookieSet(opened);
+    if (!cookie) throw new Error("the sign-in link set no session cookie on the second instance");
+    expect((await first.app.accounts?.signedInFromCookie(cookie))?.email).toBe(account.email);
+
+    await authPost(first, "/request-password-reset", {
+      email: account.email,
+      redirectTo: "/account/reset-password",
+    });
+    const reset = await follow(onSecond(linkIn(await mail.nth(account.email, 3))));
+    const token = new URL(reset.headers.get("location") ?? "", second.url).searchParams.get(
+      "token",
+    );
+    const newPassword = "two-instances-one-database-fine";
+    expect((await authPost(second, "/reset-password", { token, newPassword })).status).toBe(200);
+    await signIn(first, { email: account.email, password: newPassword });
+    // Ended on the instance that did not do the reset too (told through Redis).
+    await eventually(async () =>
+      expect(await first.app.accounts?.signedInFromCookie(cookie)).toBeNull(),
+    );
   });
 });
 

@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { PostgresStore } from "../store/postgres-store";
 import { authPost, newTestAccount, signIn, signUp } from "../testing/accounts";
 import { ChatTestServer } from "../testing/chat-test-server";
 import { CookieJar, OidcTestProvider, signInThroughProvider } from "../testing/oidc-test-provider";
+import { createTestSchema } from "../testing/postgres";
 import { linkIn, SmtpCapture } from "../testing/smtp-capture";
 import {
   postgresDeployment,
@@ -188,6 +190,74 @@ describe.each(engines)("single sign-on through an OpenID Connect provider, on $n
     expect(provider.tokenRequests.length).toBeGreaterThan(0);
     const expected = `Basic ${Buffer.from(`${client.clientId}:${client.clientSecret}`).toString("base64")}`;
     for (const request of provider.tokenRequests) expect(request.authorization).toBe(expected);
+  });
+});
+
+describe("two instances on one Postgres database", () => {
+  const client = { clientId: "scrollback-pair", clientSecret: "a-third-long-client-secret" };
+  let provider: OidcTestProvider;
+  let schema: Awaited<ReturnType<typeof createTestSchema>>;
+  let first: ChatTestServer;
+  let second: ChatTestServer;
+
+  beforeAll(async () => {
+    schema = await createTestSchema();
+    provider = await OidcTestProvider.start(() => ({
+      ...client,
+      redirectUri: `${first.url}/api/auth/callback/${SSO_PROVIDER_ID}`,
+    }));
+    const start = (publicUrl?: string) =>
+      ChatTestServer.start({
+        openStore: () => PostgresStore.open(schema.url),
+        database: { engine: "postgres", url: schema.url },
+        accounts: {
+          publicUrl,
+          sso: { issuer: provider.issuer, ...client, name: "Example Corp" },
+        },
+      });
+    first = await start();
+    // Behind one public address, as a load balancer puts them: the first one's.
+    second = await start(first.url);
+  });
+  afterAll(async () => {
+    await second?.dispose();
+    await first?.dispose();
+    await provider?.close();
+    await schema?.drop();
+  });
+
+  it("a sign-in begun on one instance finishes on the other", async () => {
+    const email = newTestAccount().email;
+    provider.users.set("roaming", {
+      login: "roaming",
+      email,
+      emailVerified: true,
+      name: "Roaming",
+    });
+    const jar = new CookieJar();
+    const started = await jar.fetch(new URL(`${first.url}/api/auth/sign-in/social`), {
+      method: "POST",
+      headers: { "content-type": "application/json", origin: first.url },
+      body: JSON.stringify({ provider: SSO_PROVIDER_ID, callbackURL: "/" }),
+    });
+    const { url } = (await started.json()) as { url: string };
+    const callback = await signInThroughProvider(jar, new URL(url), "roaming");
+    expect(callback.origin).toBe(first.url);
+
+    // The balancer sends the provider's redirect to the other instance.
+    const onSecond = new URL(callback.pathname + callback.search, second.url);
+    const landed = await fetch(onSecond, {
+      redirect: "manual",
+      headers: { cookie: jar.header(callback) },
+    });
+    expect(landed.status).toBe(302);
+    expect(new URL(landed.headers.get("location") ?? "", first.url).pathname).toBe("/");
+    const cookie = landed.headers
+      .getSetCookie()
+      .map((line) => line.split(";", 1)[0] ?? "")
+      .find((pair) => pair.startsWith(`${ACCOUNT_SESSION_COOKIE}=`));
+    if (!cookie) throw new Error("no session cookie from the second instance");
+    expect((await first.app.accounts?.signedInFromCookie(cookie))?.email).toBe(email);
   });
 });
 
