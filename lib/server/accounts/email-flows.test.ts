@@ -107,6 +107,11 @@ describe.each(engines)("email flows on $name", (engine) => {
     expect((await getSession(server, cookie))?.user.emailVerified).toBe(true);
     expect((await server.app.accounts?.signedInFromCookie(cookie))?.emailVerified).toBe(true);
 
+    // It signs in only the once it confirms: followed again, it just leads on.
+    const again = await follow(link);
+    expect(again.status).toBe(302);
+    expect(sessionCookieSet(again)).toBeUndefined();
+
     // A link is good for that address only: a forged token is refused.
     const forged = new URL(link);
     forged.searchParams.set("token", `${link.searchParams.get("token")}x`);
