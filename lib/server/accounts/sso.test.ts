@@ -15,6 +15,8 @@ import { SSO_PROVIDER_ID } from "./auth";
 import { FALLBACK_ACCOUNT_NAME } from "./provider-profile";
 import { SSO_DISCOVERY_WAIT_MS } from "./sso-provider";
 
+const ADMIN_EMAIL = "boss@example.test";
+
 const engines = [
   { name: "SQLite", deploy: sqliteDeployment },
   { name: "Postgres", deploy: postgresDeployment },
@@ -37,6 +39,7 @@ describe.each(engines)("single sign-on through an OpenID Connect provider, on $n
       accounts: {
         mail: { smtpUrl: mail.url, from: "Scrollback <chat@example.test>" },
         sso: { issuer: provider.issuer, ...client, name: "Example Corp" },
+        adminEmails: [ADMIN_EMAIL],
       },
     });
     [server] = deployment.servers as [ChatTestServer];
@@ -113,6 +116,19 @@ describe.each(engines)("single sign-on through an OpenID Connect provider, on $n
     expect(second?.accountId).toBe(signedIn?.accountId);
     expect(second?.chatUserId).toBe(signedIn?.chatUserId);
     expect(second?.sessionId).not.toBe(signedIn?.sessionId);
+  });
+
+  it("ADMIN_EMAILS holds for an account made through the provider; others are not admins", async () => {
+    provider.users.set("boss", { login: "boss", email: ADMIN_EMAIL, emailVerified: true });
+    const boss = await signInWithSso("boss");
+    expect((await server.app.accounts?.signedInFromCookie(boss.cookie))?.role).toBe("admin");
+    provider.users.set("staff", {
+      login: "staff",
+      email: newTestAccount().email,
+      emailVerified: true,
+    });
+    const staff = await signInWithSso("staff");
+    expect((await server.app.accounts?.signedInFromCookie(staff.cookie))?.role).toBe("user");
   });
 
   it("a guest who signs in through the provider keeps their chat identity", async () => {
