@@ -3,13 +3,15 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SESSION_CACHE_TTL_MS } from "../../lib/server/accounts/accounts";
+import { createTestSchema } from "../../lib/server/testing/postgres";
+import { TEST_REDIS_URL } from "../../lib/server/testing/redis-process";
 import { revokeSession, signUp } from "../lib/accounts-http";
 import { type BenchSettings, type Progress, sleep } from "../lib/context";
 import { Generator } from "../lib/generator";
 import { Histogram } from "../lib/histogram";
 import { processCpuMs } from "../lib/proc-stats";
 import { seedAccounts } from "../lib/seed-accounts";
-import { formatNumber, formatSpread, ratio, type Spread, spread } from "../lib/summary";
+import { formatNumber, formatSpread, type Spread, spread } from "../lib/summary";
 import type { Table } from "../lib/table";
 import { Target } from "../lib/targets";
 import { BENCH_ROOM, type Credentials, nowMs, WireClient } from "../lib/wire";
@@ -49,6 +51,12 @@ export type AccountsStormRun = {
 
 export type RevocationRun = {
   run: number;
+  /**
+   * single: one instance (SQLite), the request and the socket on it. cross:
+   * two instances on one Postgres and one Redis, the request to one and the
+   * revoked session's socket (and its cache entry) on the other.
+   */
+  instances: "single" | "cross";
   /** Signed-in sockets connected meanwhile (the storm's, each of its own account). */
   connectedMeanwhile: number;
   samples: number;
@@ -82,7 +90,10 @@ export type AccountsResult = {
     serverCpuMsPerConnection: Spread;
     failed: number;
   }[];
-  revocationSummary: { disconnectP50Ms: Spread; disconnectP99Ms: Spread; answerP50Ms: Spread };
+  revocationSummary: Record<
+    RevocationRun["instances"],
+    { disconnectP50Ms: Spread; disconnectP99Ms: Spread; answerP50Ms: Spread }
+  >;
 };
 
 /** Accounts that connect once before the storms, so that first-use costs (JIT, prepared statements) are not the storm's. */
@@ -137,9 +148,11 @@ async function measureStorm(
  * again, which must no longer sign in (the cache forgot it at once).
  */
 async function measureRevocations(
-  url: string,
+  /** Where the revoking device's request goes, and where the revoked session's socket is. */
+  urls: { revokeAt: string; socketAt: string },
   sessions: readonly { first: string; second: string }[],
   run: number,
+  instances: RevocationRun["instances"],
   connectedMeanwhile: number,
 ): Promise<RevocationRun> {
   const disconnect = new Histogram();
@@ -153,7 +166,7 @@ async function measureRevocations(
     });
     const client = new WireClient(
       "scrollback",
-      url,
+      urls.socketAt,
       1_000_000 + i,
       { onEnded: (_, at) => onEnded(at) },
       BENCH_ROOM,
@@ -162,7 +175,7 @@ async function measureRevocations(
     await client.connect();
     if (!client.session?.account) throw new Error("the second session did not connect signed in");
     const sentAt = nowMs();
-    const answered = revokeSession(url, first, second).then(() => nowMs());
+    const answered = revokeSession(urls.revokeAt, first, second).then(() => nowMs());
     const timeout = sleep(REVOCATION_TIMEOUT_MS).then(() => Number.NaN);
     const [endedAt, answeredAt] = await Promise.all([Promise.race([ended, timeout]), answered]);
     if (Number.isNaN(endedAt)) missed++;
@@ -170,7 +183,7 @@ async function measureRevocations(
     answer.record(answeredAt - sentAt);
     client.close();
     // The revoked cookie again: with guests allowed it connects, but as a guest.
-    const again = new WireClient("scrollback", url, 2_000_000 + i, {}, BENCH_ROOM, {
+    const again = new WireClient("scrollback", urls.socketAt, 2_000_000 + i, {}, BENCH_ROOM, {
       cookie: second,
     });
     await again.connect();
@@ -179,6 +192,7 @@ async function measureRevocations(
   }
   return {
     run,
+    instances,
     connectedMeanwhile,
     samples: disconnect.total,
     disconnectP50Ms: disconnect.quantile(0.5),
@@ -189,6 +203,64 @@ async function measureRevocations(
     stillSignedInAfter,
     missed,
   };
+}
+
+function revocationLine(r: RevocationRun): string {
+  return `  revocation (${r.instances === "single" ? "one instance" : "across two instances"}), ${r.connectedMeanwhile} other signed-in sockets connected: revoke-session → disconnect p50 ${r.disconnectP50Ms.toFixed(1)} / p99 ${r.disconnectP99Ms.toFixed(1)} ms (answer p50 ${r.answerP50Ms.toFixed(1)} ms); ${r.missed} missed, ${r.stillSignedInAfter} still signed in after`;
+}
+
+/**
+ * Two instances on one Postgres schema and one Redis: each session revoked
+ * through the first, its socket (and its cache entry) on the second, which
+ * learns of it through the Redis adapter only.
+ */
+async function crossInstanceRevocations(
+  settings: BenchSettings,
+  run: number,
+  count: number,
+): Promise<RevocationRun> {
+  const schema = await createTestSchema();
+  const env = {
+    DATABASE_URL: schema.url,
+    REDIS_URL: TEST_REDIS_URL,
+    REDIS_PREFIX: `bench-${randomBytes(4).toString("hex")}`,
+    SESSION_SECRET: randomBytes(32).toString("base64url"),
+  };
+  const start = () =>
+    Target.start("scrollback", {
+      ...(settings.scrollbackEntry ? { scrollbackEntry: settings.scrollbackEntry } : {}),
+      env,
+    });
+  const targets: Target[] = [];
+  try {
+    // One after the other: the first migrates the schema.
+    targets.push(await start());
+    targets.push(await start());
+    const [revokeAt, socketAt] = targets.map((t) => t.url) as [string, string];
+    const templateEmail = `template-cross-${run}@example.test`;
+    await signUp(revokeAt, {
+      email: templateEmail,
+      password: `quiet-meadow-${run}-lantern`,
+      name: "Bench template",
+    });
+    const accounts = await seedAccounts(
+      { postgresUrl: schema.url },
+      env.SESSION_SECRET,
+      templateEmail,
+      count + 1,
+      () => 2,
+    );
+    const pairs = accounts.map((a) => ({
+      first: a.cookies[0] as string,
+      second: a.cookies[1] as string,
+    }));
+    // The first, unmeasured: the instances' Redis subscriptions may still be settling.
+    await measureRevocations({ revokeAt, socketAt }, pairs.slice(0, 1), run, "cross", 0);
+    return await measureRevocations({ revokeAt, socketAt }, pairs.slice(1), run, "cross", 0);
+  } finally {
+    await Promise.all(targets.map((t) => t.stop()));
+    await schema.drop();
+  }
 }
 
 function stormLine(s: AccountsStormRun): string {
@@ -235,8 +307,8 @@ export async function accountsScenario(
         name: "Bench template",
       });
       const seedStart = performance.now();
-      const accounts = seedAccounts(
-        databaseFile,
+      const accounts = await seedAccounts(
+        { file: databaseFile },
         secret,
         templateEmail,
         clients + WARM_UP_ACCOUNTS,
@@ -289,22 +361,24 @@ export async function accountsScenario(
       }
 
       const revoked = await measureRevocations(
-        url,
+        { revokeAt: url, socketAt: url },
         accounts
           .slice(0, revocations)
           .map((a) => ({ first: a.cookies[0] as string, second: a.cookies[1] as string })),
         run,
+        "single",
         clients,
       );
       revocation.push(revoked);
-      progress(
-        `  revocation, ${revoked.connectedMeanwhile} signed-in sockets connected: revoke-session → disconnect p50 ${revoked.disconnectP50Ms.toFixed(1)} / p99 ${revoked.disconnectP99Ms.toFixed(1)} ms (answer p50 ${revoked.answerP50Ms.toFixed(1)} ms); ${revoked.missed} missed, ${revoked.stillSignedInAfter} still signed in after`,
-      );
+      progress(revocationLine(revoked));
     } finally {
       await generator.stop();
       await target?.stop();
       rmSync(workDir, { recursive: true, force: true });
     }
+    const cross = await crossInstanceRevocations(settings, run, revocations);
+    revocation.push(cross);
+    progress(revocationLine(cross));
   }
   const pick = (who: StormWho, phase: StormPhase) =>
     storms.filter((s) => s.who === who && s.phase === phase);
@@ -330,10 +404,17 @@ export async function accountsScenario(
       }),
     ),
     revocationSummary: {
-      disconnectP50Ms: spread(revocation.map((r) => r.disconnectP50Ms)),
-      disconnectP99Ms: spread(revocation.map((r) => r.disconnectP99Ms)),
-      answerP50Ms: spread(revocation.map((r) => r.answerP50Ms)),
+      single: revocationSummary(revocation.filter((r) => r.instances === "single")),
+      cross: revocationSummary(revocation.filter((r) => r.instances === "cross")),
     },
+  };
+}
+
+function revocationSummary(runs: RevocationRun[]) {
+  return {
+    disconnectP50Ms: spread(runs.map((r) => r.disconnectP50Ms)),
+    disconnectP99Ms: spread(runs.map((r) => r.disconnectP99Ms)),
+    answerP50Ms: spread(runs.map((r) => r.answerP50Ms)),
   };
 }
 
@@ -350,17 +431,36 @@ const phaseName: Record<StormWho, Record<StormPhase, string>> = {
   },
 };
 
+/** Signed in / guests within each run (same server, same minute), median over runs: steadier than a ratio of medians on a shared machine. */
+function pairedRatio(
+  result: AccountsResult,
+  phase: StormPhase,
+  measure: (s: AccountsStormRun) => number,
+): string {
+  const ratios = [...new Set(result.storms.map((s) => s.run))].map((run) => {
+    const of = (who: StormWho) =>
+      result.storms.find((s) => s.run === run && s.who === who && s.phase === phase);
+    const account = of("account");
+    const guest = of("guest");
+    return account && guest ? measure(account) / measure(guest) : Number.NaN;
+  });
+  const median = spread(ratios);
+  return median.runs === 0
+    ? "—"
+    : `${median.median.toFixed(2)}× (${ratios.map((r) => `${r.toFixed(2)}×`).join(", ")})`;
+}
+
 /** The storms side by side, signed in against guests; then what revocation takes. */
 export function accountsTables(result: AccountsResult): Table[] {
-  const summary = (who: StormWho, phase: StormPhase) =>
-    result.summaries.find((s) => s.who === who && s.phase === phase);
-  const versus = (phase: StormPhase) => {
-    const account = summary("account", phase);
-    const guest = summary("guest", phase);
-    return `signed in / guests, ${phase}: connect p50 ${ratio(account?.connectP50Ms.median ?? Number.NaN, guest?.connectP50Ms.median ?? Number.NaN)}, p99 ${ratio(account?.connectP99Ms.median ?? Number.NaN, guest?.connectP99Ms.median ?? Number.NaN)}, longest stall ${ratio(account?.longestStallMs.median ?? Number.NaN, guest?.longestStallMs.median ?? Number.NaN)}, server CPU per connection ${ratio(account?.serverCpuMsPerConnection.median ?? Number.NaN, guest?.serverCpuMsPerConnection.median ?? Number.NaN)}`;
-  };
-  const r = result.revocationSummary;
+  const versus = (phase: StormPhase) =>
+    `Signed in / guests, ${phase}, per run (median, then each run): connect p50 ${pairedRatio(result, phase, (s) => s.connectP50Ms)}; p99 ${pairedRatio(result, phase, (s) => s.connectP99Ms)}; longest stall ${pairedRatio(result, phase, (s) => s.longestStallMs)}; server CPU per connection ${pairedRatio(result, phase, (s) => s.serverCpuMsPerConnection)}`;
   const ttlSeconds = result.sessionCacheTtlMs / 1000;
+  const where: Record<RevocationRun["instances"], string> = {
+    single: "one instance",
+    cross: "two instances, Redis",
+  };
+  const single = result.revocationSummary.single;
+  const cross = result.revocationSummary.cross;
   return [
     {
       title: `Signed-in reconnect storm: ${result.clients.toLocaleString("en-US")} connections open at once (connect and join), then drop and reconnect at once; guests on the same server in the same run as the baseline; median (min–max) of runs`,
@@ -383,13 +483,16 @@ export function accountsTables(result: AccountsResult): Table[] {
       notes: [
         versus("cold"),
         versus("warm"),
+        "Cold is every session after a restart or deploy (the cache is in memory); warm is a network blip within the cache's lifetime.",
         `Accounts made beforehand (not measured), cloned from one real sign-up per run, since a thousand sign-ups would hash a thousand passwords with scrypt: ${result.seeding.map((s) => `${s.accounts} accounts, ${s.sessions} sessions`).join("; ")}`,
       ],
     },
     {
-      title: `Revocation: with ${result.revocation[0]?.connectedMeanwhile.toLocaleString("en-US") ?? "?"} signed-in sockets connected, ${result.revocations} sessions revoked one at a time (POST /api/auth/revoke-session from another session of the account); time until the revoked session's socket is told \`disconnect\``,
+      title: `Revocation: ${result.revocations} sessions revoked one at a time (POST /api/auth/revoke-session from another session of the account); time until the revoked session's socket is told \`disconnect\``,
       columns: [
         "run",
+        "where",
+        "other signed-in sockets",
         "revoke → disconnect p50 ms",
         "p99 ms",
         "max ms",
@@ -399,6 +502,8 @@ export function accountsTables(result: AccountsResult): Table[] {
       ],
       rows: result.revocation.map((run) => [
         `#${run.run}`,
+        where[run.instances],
+        run.connectedMeanwhile.toLocaleString("en-US"),
         formatNumber(run.disconnectP50Ms),
         formatNumber(run.disconnectP99Ms),
         formatNumber(run.disconnectMaxMs),
@@ -407,9 +512,9 @@ export function accountsTables(result: AccountsResult): Table[] {
         String(run.stillSignedInAfter),
       ]),
       notes: [
-        `Median (min–max) of runs: p50 ${f(r.disconnectP50Ms)} ms, p99 ${f(r.disconnectP99Ms)} ms: the push path (the session's deletion drops it from the cache and disconnects its sockets on every instance).`,
-        `What the cache allows at worst: ${ttlSeconds} s (SESSION_CACHE_TTL_MS), and only on an instance that missed the cross-instance notice; then the ended session could still open new connections there until its entry expires.`,
-        "Still signed in after: the revoked cookie presented again at once connects as a guest, not the account (the cache forgot it).",
+        `Measured, the push path (deleting the session drops it from the cache and disconnects its sockets, on every instance through the adapter), median (min–max) of runs: one instance p50 ${f(single.disconnectP50Ms)} ms, p99 ${f(single.disconnectP99Ms)} ms; across two instances p50 ${f(cross.disconnectP50Ms)} ms, p99 ${f(cross.disconnectP99Ms)} ms.`,
+        `What the cache allows at worst: ${ttlSeconds} s (SESSION_CACHE_TTL_MS), only on an instance that missed the cross-instance notice (Redis down or partitioned at that moment): there the ended session could open new connections until its entry expires. Sockets already open are disconnected through the same adapter, so a lost notice leaves those open too, with or without the cache.`,
+        "Still signed in after: the revoked cookie presented again at once, to the instance holding the socket, connects as a guest, not the account (that instance's cache forgot it).",
       ],
     },
   ];
