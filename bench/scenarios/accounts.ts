@@ -277,9 +277,11 @@ function stormLine(s: AccountsStormRun): string {
 export async function accountsScenario(
   settings: BenchSettings,
   progress: Progress,
+  sizes: { clients: number; revocations: number } = settings.quick
+    ? { clients: 200, revocations: 10 }
+    : { clients: 1_000, revocations: 50 },
 ): Promise<AccountsResult> {
-  const clients = settings.quick ? 200 : 1_000;
-  const revocations = settings.quick ? 10 : 50;
+  const { clients, revocations } = sizes;
   const storms: AccountsStormRun[] = [];
   const revocation: RevocationRun[] = [];
   const seeding: AccountsResult["seeding"] = [];
