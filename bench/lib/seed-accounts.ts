@@ -3,6 +3,7 @@ import Database from "better-sqlite3";
 import pg from "pg";
 import { ACCOUNT_SESSION_COOKIE } from "../../lib/server/accounts/accounts";
 import { AUTH_MODEL_NAMES } from "../../lib/server/accounts/auth-schema";
+import { accountsDatabasePath } from "../../lib/server/store/sqlite-auth-migrations";
 
 type Row = Record<string, unknown>;
 
@@ -27,24 +28,32 @@ type SeedDatabase = {
 
 const quoted = (columns: string[]) => columns.map((c) => `"${c}"`).join(", ");
 
+/** On SQLite the chat's `users` are in the chat's file, better-auth's tables in the accounts file beside it. */
 function sqliteDatabase(file: string): SeedDatabase {
-  const db = new Database(file);
-  db.pragma("busy_timeout = 5000");
+  const chat = new Database(file);
+  const accounts = new Database(accountsDatabasePath(file));
+  for (const db of [chat, accounts]) db.pragma("busy_timeout = 5000");
+  const of = (table: string) => (table === "users" ? chat : accounts);
   return {
     one: async (table, column, value) =>
-      db.prepare(`SELECT * FROM ${table} WHERE "${column}" = ?`).get(value) as Row | undefined,
+      of(table).prepare(`SELECT * FROM ${table} WHERE "${column}" = ?`).get(value) as
+        | Row
+        | undefined,
     async insertAll(rows) {
-      db.transaction(() => {
-        for (const { table, row } of rows) {
-          const columns = Object.keys(row);
-          db.prepare(
-            `INSERT INTO ${table} (${quoted(columns)}) VALUES (${columns.map(() => "?").join(", ")})`,
-          ).run(...columns.map((c) => row[c]));
-        }
-      })();
+      for (const db of [accounts, chat])
+        db.transaction(() => {
+          for (const { table, row } of rows) {
+            if (of(table) !== db) continue;
+            const columns = Object.keys(row);
+            db.prepare(
+              `INSERT INTO ${table} (${quoted(columns)}) VALUES (${columns.map(() => "?").join(", ")})`,
+            ).run(...columns.map((c) => row[c]));
+          }
+        })();
     },
     close: async () => {
-      db.close();
+      chat.close();
+      accounts.close();
     },
   };
 }
