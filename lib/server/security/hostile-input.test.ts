@@ -1211,6 +1211,45 @@ const ROWS: Row[] = [
     expect: refused(403, "FORBIDDEN_ORIGIN"),
   },
   {
+    name: "bot token revocations by ids of the attacker's making, and methods the route has not",
+    attack: async (t) => {
+      const owner = await signUp(t.server, newTestAccount("Hostile Person"));
+      const made = await accountRoute(t, "/api/bot-tokens", {
+        body: JSON.stringify({ name: "Target" }),
+        cookie: owner.cookie,
+      });
+      expect(made.status).toBe(201);
+      const { id } = (await made.json()) as { id: string };
+      const outcomes = [];
+      for (const path of [
+        `/api/bot-tokens/${id}%00`,
+        `/api/bot-tokens/${id}/..`,
+        "/api/bot-tokens/..%2F..%2Fauth%2Fsign-out",
+        `/api/bot-tokens/${id.toUpperCase()}`,
+        "/api/bot-tokens/' OR '1'='1",
+      ])
+        outcomes.push(
+          await httpOutcome(
+            await accountRoute(t, path, { method: "DELETE", cookie: owner.cookie }),
+          ),
+        );
+      for (const method of ["PUT", "PATCH"])
+        outcomes.push(
+          await httpOutcome(
+            await accountRoute(t, "/api/bot-tokens", { method, cookie: owner.cookie, body: "{}" }),
+          ),
+        );
+      expect(outcomes).toEqual([
+        ...Array.from({ length: 5 }, () => refused(404, "not_found")),
+        refused(405, "method_not_allowed"),
+        refused(405, "method_not_allowed"),
+      ]);
+      expect((await t.server.store.botTokens.list(owner.accountId)).map((t) => t.id)).toEqual([id]);
+      return accepted;
+    },
+    expect: accepted,
+  },
+  {
     name: "a made-up account bot token in auth.token",
     attack: async (t) => {
       try {
