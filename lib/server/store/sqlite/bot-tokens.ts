@@ -27,8 +27,9 @@ function prepare(db: Database.Database) {
       `INSERT INTO bot_tokens (id, account_id, name, token_hash, created_at) VALUES (?, ?, ?, ?, ?)
        RETURNING ${COLUMNS}`,
     ),
+    // Within one millisecond, the order of insertion (rowid) says which came first.
     list: db.prepare<[string], Row>(
-      `SELECT ${COLUMNS} FROM bot_tokens WHERE account_id = ? ORDER BY created_at, id`,
+      `SELECT ${COLUMNS} FROM bot_tokens WHERE account_id = ? ORDER BY created_at, rowid`,
     ),
     findByHash: db.prepare<[string], Row>(`SELECT ${COLUMNS} FROM bot_tokens WHERE token_hash = ?`),
     // Conditional, so that connections racing on one token write it once.
