@@ -197,6 +197,41 @@ describe.each([
   });
 });
 
+describe("the session sweep", () => {
+  it("drops connections whose session or account ended where no notice reached (a shell, a lost Redis message)", async () => {
+    const server = await ChatTestServer.start({ sessionSweepMs: 100 });
+    try {
+      const accounts = server.app.accounts;
+      if (!accounts) throw new Error("no accounts");
+      const { adapter } = await accounts.auth.$context;
+      const ended = await signUp(server, newTestAccount());
+      const disabled = await signUp(server, newTestAccount());
+      const untouched = await signUp(server, newTestAccount());
+      const connect = ({ cookie }: { cookie: string }) =>
+        server.connect({ extraHeaders: { cookie } });
+      const [a, b, c] = await Promise.all([connect(ended), connect(disabled), connect(untouched)]);
+      const sessionOf = await accounts.signedInFromCookie(ended.cookie);
+      // Straight to the rows: no hook runs, as when another process changed them.
+      await adapter.delete({
+        model: "session",
+        where: [{ field: "id", value: sessionOf?.sessionId ?? "" }],
+      });
+      await adapter.update({
+        model: "user",
+        where: [{ field: "id", value: disabled.accountId }],
+        update: { banned: true },
+      });
+      const gone = await Promise.all([a, b].map(({ socket }) => disconnected(socket)));
+      for (const took of gone) expect(took).toBeLessThan(2_000);
+      expect(c.socket.connected).toBe(true);
+      expect(await accounts.signedInFromCookie(ended.cookie)).toBeNull();
+      expect(await accounts.signedInFromCookie(disabled.cookie)).toBeNull();
+    } finally {
+      await server.dispose();
+    }
+  });
+});
+
 describe("the first account", () => {
   it("is the server's admin; later ones are not, unless listed in ADMIN_EMAILS", async () => {
     const server = await ChatTestServer.start({ accounts: { adminEmails: ["boss@example.test"] } });

@@ -18,6 +18,7 @@ import { openAuthDatabase } from "./auth-database";
 import { AUTH_COOKIE_PREFIX } from "./auth-schema";
 import { createSmtpMailer } from "./mailer";
 import { SessionCache } from "./session-cache";
+import { type SweepLookup, startSessionSweep } from "./session-sweep";
 
 /** The session cookie's name (HttpOnly, SameSite=Lax; Secure behind TLS). */
 export const ACCOUNT_SESSION_COOKIE = `${AUTH_COOKIE_PREFIX}.session_token`;
@@ -36,7 +37,37 @@ export type AccountsSetup = {
   database: DatabaseTarget;
   config: AccountsConfig;
   secret: string;
+  /** How often each instance re-checks its signed-in connections (session-sweep.ts); tests shorten it. */
+  sweepIntervalMs?: number;
 };
+
+/** The sweep's period: the longest an ended session no notice reached keeps its open sockets. */
+export const SESSION_SWEEP_INTERVAL_MS = 30_000;
+
+/** The sweep's two questions, through better-auth's adapter (either engine). */
+function sweepLookup(auth: Auth): SweepLookup {
+  const ids = async (model: "session" | "user", wanted: readonly string[], banned: boolean) => {
+    const { adapter } = await auth.$context;
+    const rows = await adapter.findMany<{
+      id: string;
+      banned?: boolean | null;
+      expiresAt?: Date | string | null;
+    }>({
+      model,
+      where: [{ field: "id", operator: "in", value: [...wanted] }],
+      limit: wanted.length,
+    });
+    const now = Date.now();
+    const live = (row: (typeof rows)[number]) =>
+      (!banned || row.banned !== true) &&
+      (row.expiresAt == null || new Date(row.expiresAt).getTime() > now);
+    return new Set(rows.filter(live).map((row) => row.id));
+  };
+  return {
+    liveSessions: (wanted) => ids("session", wanted, false),
+    enabledAccounts: (wanted) => ids("user", wanted, true),
+  };
+}
 
 export type Accounts = PageAccounts & {
   auth: Auth;
@@ -68,6 +99,7 @@ export function createAccounts(setup: AccountsSetup, deps: AccountsDeps): Accoun
     maxEntries: 50_000,
   });
   let io: ChatIo | null = null;
+  let stopSweep = () => {};
   const lookups = new Map<string, Promise<SignedIn | null>>();
   /** Counts sessions and accounts ended, here or elsewhere (see signedInFromCookie). */
   let drops = 0;
@@ -232,8 +264,15 @@ export function createAccounts(setup: AccountsSetup, deps: AccountsDeps): Accoun
       io = attached;
       attached.on("accounts:session-ended", dropSession);
       attached.on("accounts:account-disabled", dropAccount);
+      stopSweep = startSessionSweep(attached, sweepLookup(auth), {
+        intervalMs: setup.sweepIntervalMs ?? SESSION_SWEEP_INTERVAL_MS,
+        onEnded: (kind, id) => (kind === "session" ? dropSession(id) : dropAccount(id)),
+      });
     },
-    close: () => database.close(),
+    async close() {
+      stopSweep();
+      await database.close();
+    },
   };
 }
 

@@ -82,6 +82,8 @@ export type ChatTestServerOptions = {
   accounts?: Partial<AccountsConfig>;
   /** The database accounts use when the store is not the default SQLite file (Postgres tests). */
   database?: DatabaseTarget;
+  /** How often signed-in connections are re-checked against the database (production: 30 s). */
+  sessionSweepMs?: number;
 };
 
 /** Sign-in limits out of the way of tests that sign in often; tests of the limits set their own. */
@@ -153,6 +155,7 @@ export class ChatTestServer {
           ...this.options.accounts,
         },
         secret: TEST_SECRET,
+        sweepIntervalMs: this.options.sessionSweepMs,
       },
     });
     this.app = app;
