@@ -20,6 +20,7 @@ import { usePageVisible } from "@/lib/client/use-page-visible";
 import { useReadPositions } from "@/lib/client/use-read-positions";
 import { useRoom } from "@/lib/client/use-room";
 import type { RoomListing } from "@/lib/shared/protocol";
+import { AccountNav, type HeaderAccount } from "./account/AccountNav";
 import { Composer, type ComposerMode } from "./Composer";
 import { ConnectionStatus, OfflineNotice } from "./ConnectionStatus";
 import { DeleteDialog } from "./DeleteDialog";
@@ -34,7 +35,16 @@ import { TypingIndicator } from "./TypingIndicator";
 /** Relative times ("5 minutes ago") are redrawn this often. */
 const CLOCK_TICK_MS = 30_000;
 
-export function ChatRoom({ room, rooms }: { room: string; rooms: readonly RoomListing[] }) {
+export function ChatRoom({
+  room,
+  rooms,
+  account,
+}: {
+  room: string;
+  rooms: readonly RoomListing[];
+  /** Who is signed in, as the page's request said; null for a guest. */
+  account: HeaderAccount;
+}) {
   const { snapshot, activity, client, roomActivity } = useRoom(room);
   const { timeline, user, outbox, status, joined } = snapshot;
   const [sentCount, setSentCount] = useState(0);
@@ -262,8 +272,9 @@ export function ChatRoom({ room, rooms }: { room: string; rooms: readonly RoomLi
           </h1>
           <ConnectionStatus status={status} waiting={pendingCount} />
         </div>
-        <div className="min-w-0 shrink-0 sm:shrink">
+        <div className="flex min-w-0 shrink-0 items-center gap-1 sm:shrink sm:gap-3">
           <NameEditor name={user?.name ?? null} onSave={rename} />
+          <AccountNav account={account} here={`/chat/${room}`} guestName={user?.name} />
         </div>
       </header>
 

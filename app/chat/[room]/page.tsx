@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { headers } from "next/headers";
 import { notFound, redirect } from "next/navigation";
 import { connection } from "next/server";
 import { ChatRoom } from "@/components/ChatRoom";
@@ -30,7 +31,19 @@ export default async function RoomPage({ params }: Params) {
     notFound();
   }
   await connection();
-  const rooms = await listRoomsShared(getServices());
+  const services = getServices();
+  const me = await services.accounts.signedIn(await headers());
+  // GUEST_ACCESS=off: the socket would refuse a guest anyway; say so with the sign-in page.
+  if (!me && !services.accounts.features.guestAccess)
+    redirect(`/sign-in?next=${encodeURIComponent(`/chat/${requested}`)}`);
+  const rooms = await listRoomsShared(services);
   // A new room is a new page: nothing of the previous room's view carries over.
-  return <ChatRoom key={requested} room={requested} rooms={rooms} />;
+  return (
+    <ChatRoom
+      key={requested}
+      room={requested}
+      rooms={rooms}
+      account={me ? { name: me.name } : null}
+    />
+  );
 }
