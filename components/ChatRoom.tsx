@@ -19,6 +19,7 @@ import { useNow } from "@/lib/client/use-now";
 import { usePageVisible } from "@/lib/client/use-page-visible";
 import { useReadPositions } from "@/lib/client/use-read-positions";
 import { useRoom } from "@/lib/client/use-room";
+import { useSessionEnded } from "@/lib/client/use-session-ended";
 import type { RoomListing } from "@/lib/shared/protocol";
 import { AccountNav, type HeaderAccount } from "./account/AccountNav";
 import { Composer, type ComposerMode } from "./Composer";
@@ -56,6 +57,7 @@ export function ChatRoom({
   const { shown, hasNewer, refused } = snapshot;
   const changes: MessageChanges | null = client;
   const loadNewer = useCallback(async () => client?.loadNewer(), [client]);
+  const signedOut = useSessionEnded(account !== null, status);
 
   const waiting = useMemo(
     () => inDisplayOrder(unconfirmed(outbox, timeline.messages, me)),
@@ -274,7 +276,11 @@ export function ChatRoom({
         </div>
         <div className="flex min-w-0 shrink-0 items-center gap-1 sm:shrink sm:gap-3">
           <NameEditor name={user?.name ?? null} onSave={rename} />
-          <AccountNav account={account} here={`/chat/${room}`} guestName={user?.name} />
+          <AccountNav
+            account={signedOut ? null : account}
+            here={`/chat/${room}`}
+            guestName={user?.name}
+          />
         </div>
       </header>
 
@@ -336,6 +342,7 @@ export function ChatRoom({
           />
           <TypingIndicator typists={activity.typing} tags={tags} />
           <RefusedNotice refused={refused} />
+          {signedOut && <SignedOutNotice room={room} />}
           {status === "offline" && <OfflineNotice />}
           <Composer
             value={editing ? editing.text : draft}
@@ -406,6 +413,24 @@ function RefusedNotice({ refused }: { refused: RoomSnapshot["refused"] }) {
       >
         Dismiss
       </button>
+    </div>
+  );
+}
+
+/** This page's session was ended elsewhere: the server will not take its socket back. */
+function SignedOutNotice({ room }: { room: string }) {
+  return (
+    <div
+      role="alert"
+      className="mx-3 mb-1 rounded-md bg-amber-50 px-3 py-1.5 text-amber-900 text-sm dark:bg-amber-950/50 dark:text-amber-100"
+    >
+      You were signed out: this session was ended, here or on another device.{" "}
+      <Link
+        href={`/sign-in?next=${encodeURIComponent(`/chat/${room}`)}`}
+        className="font-medium underline focus-visible:outline-2 focus-visible:outline-indigo-500"
+      >
+        Sign in again
+      </Link>
     </div>
   );
 }
