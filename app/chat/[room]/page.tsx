@@ -33,9 +33,6 @@ export default async function RoomPage({ params }: Params) {
   await connection();
   const services = getServices();
   const me = await services.accounts.signedIn(await headers());
-  // GUEST_ACCESS=off: the socket would refuse a guest anyway; say so with the sign-in page.
-  if (!me && !services.accounts.features.guestAccess)
-    redirect(`/sign-in?next=${encodeURIComponent(`/chat/${requested}`)}`);
   const rooms = await listRoomsShared(services);
   // A new room is a new page: nothing of the previous room's view carries over.
   return (
