@@ -58,6 +58,11 @@ export function ChatRoom({
   const changes: MessageChanges | null = client;
   const loadNewer = useCallback(async () => client?.loadNewer(), [client]);
   const signedOut = useSessionEnded(account !== null, status);
+  const accountNav = {
+    account: signedOut ? null : account,
+    here: `/chat/${room}`,
+    guestName: user?.name,
+  };
 
   const waiting = useMemo(
     () => inDisplayOrder(unconfirmed(outbox, timeline.messages, me)),
@@ -276,11 +281,10 @@ export function ChatRoom({
         </div>
         <div className="flex min-w-0 shrink-0 items-center gap-1 sm:shrink sm:gap-3">
           <NameEditor name={user?.name ?? null} onSave={rename} />
-          <AccountNav
-            account={signedOut ? null : account}
-            here={`/chat/${room}`}
-            guestName={user?.name}
-          />
+          {/* A phone's header has no room for it: it is in the room panel there. */}
+          <div className="max-sm:hidden">
+            <AccountNav {...accountNav} />
+          </div>
         </div>
       </header>
 
@@ -310,6 +314,9 @@ export function ChatRoom({
           >
             ← All rooms
           </Link>
+          <div className="sm:hidden">
+            <AccountNav {...accountNav} phone="full" />
+          </div>
           <RoomSwitcher current={room} rooms={rooms} />
           <OnlineList online={activity.online} me={user} tags={tags} />
         </aside>

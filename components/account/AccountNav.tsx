@@ -13,14 +13,15 @@ export type HeaderAccount = { name: string } | null;
 /**
  * The header's way to accounts: a guest gets Sign in and Sign up (which come
  * back here afterwards), a signed-in person the Account page and Sign out.
- * On a phone only the first of each pair fits the header; the other is on
- * the page it leads to.
+ * On a phone only the first of each pair fits a header; the other is on the
+ * page it leads to.
  */
 export function AccountNav({
   account,
   here,
   guestName,
   showName = false,
+  phone = "compact",
 }: {
   account: HeaderAccount;
   /** This page's path, to come back to after signing in or up. */
@@ -29,7 +30,10 @@ export function AccountNav({
   guestName?: string | null | undefined;
   /** Say whose account it is (the chat header shows the name already). */
   showName?: boolean;
+  /** On a phone, only the first link of each pair ("compact", for a header) or all of them. */
+  phone?: "compact" | "full";
 }) {
+  const second = phone === "compact" ? "max-sm:hidden" : "";
   if (!account) {
     const next = `next=${encodeURIComponent(here)}`;
     const name = guestName ? `&name=${encodeURIComponent(guestName)}` : "";
@@ -38,7 +42,7 @@ export function AccountNav({
         <Link href={`/sign-in?${next}`} className={NAV_LINK}>
           Sign in
         </Link>
-        <Link href={`/sign-up?${next}${name}`} className={`${NAV_LINK} max-sm:hidden`}>
+        <Link href={`/sign-up?${next}${name}`} className={`${NAV_LINK} ${second}`}>
           Sign up
         </Link>
       </nav>
@@ -55,7 +59,7 @@ export function AccountNav({
       <Link href="/account" className={NAV_LINK}>
         Account
       </Link>
-      <SignOutButton className={`${NAV_LINK} max-sm:hidden`} />
+      <SignOutButton className={`${NAV_LINK} ${second}`} />
     </nav>
   );
 }
