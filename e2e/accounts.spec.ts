@@ -325,6 +325,58 @@ test("the account and admin pages are for the signed-in: a guest is sent to sign
   }
 });
 
+test("a bot token is shown once, listed by name, works for a bot, and stops working once revoked", async ({
+  browser,
+  app,
+}) => {
+  const { context, page } = await device(browser, app.url);
+  try {
+    await signUp(page, newPerson("Token Owner"), "/account");
+    const section = page.getByRole("region", { name: "Bot tokens" });
+    await expect(section.getByText("No bot tokens yet.")).toBeVisible();
+    await section.getByLabel("Token name").fill("deploy bot");
+    await section.getByRole("button", { name: "Create token" }).click();
+
+    const secret = section.getByLabel("New token “deploy bot”");
+    await expect(secret).toBeFocused();
+    const token = await secret.inputValue();
+    expect(token.length).toBeGreaterThan(20);
+    const rows = section.getByRole("list", { name: "Bot tokens" }).getByRole("listitem");
+    await expect(rows).toHaveCount(1);
+    await expect(rows.first()).toContainText("deploy bot");
+    await expect(rows.first()).toContainText("Never used");
+    await expect(rows.first()).not.toContainText(token);
+
+    const connect = () =>
+      new Promise<string>((resolve) => {
+        const socket = io(app.url, {
+          auth: { token },
+          reconnection: false,
+          forceNew: true,
+          transports: ["websocket"],
+        });
+        socket.on("session", (session) => {
+          socket.disconnect();
+          resolve(session.user.name);
+        });
+        socket.on("connect_error", (error) => resolve(`refused: ${error.message}`));
+      });
+    // The bot speaks as the account.
+    expect(await connect()).toBe("Token Owner");
+
+    // Shown once: a reload lists it without its secret.
+    await page.reload();
+    await expect(section.getByLabel("New token “deploy bot”")).toHaveCount(0);
+    await expect(rows.first()).toContainText("Last used");
+
+    await rows.first().getByRole("button", { name: "Revoke" }).click();
+    await expect(section.getByText("No bot tokens yet.")).toBeVisible();
+    expect(await connect()).not.toBe("Token Owner");
+  } finally {
+    await context.close();
+  }
+});
+
 for (const colorScheme of ["light", "dark"] as const) {
   test(`the account pages pass axe in the ${colorScheme} theme`, async ({ browser, app }) => {
     const context = await browser.newContext({ baseURL: app.url, colorScheme });

@@ -36,7 +36,12 @@ export function BotTokens() {
   const load = useCallback(async () => {
     const result = await listBotTokens();
     if (result.ok) setTokens(result.data);
-    else setError(authErrorText(result.failure));
+    else
+      setError(
+        result.failure.status === 404
+          ? "This server does not offer bot tokens."
+          : authErrorText(result.failure),
+      );
   }, []);
 
   useEffect(() => {
