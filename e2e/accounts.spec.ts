@@ -331,7 +331,8 @@ test("a bot token is shown once, listed by name, works for a bot, and stops work
 }) => {
   const { context, page } = await device(browser, app.url);
   try {
-    await signUp(page, newPerson("Token Owner"), "/account");
+    const owner = newPerson("Token Owner");
+    await signUp(page, owner, "/account");
     const section = page.getByRole("region", { name: "Bot tokens" });
     await expect(section.getByText("No bot tokens yet.")).toBeVisible();
     await section.getByLabel("Token name").fill("deploy bot");
@@ -357,12 +358,12 @@ test("a bot token is shown once, listed by name, works for a bot, and stops work
         });
         socket.on("session", (session) => {
           socket.disconnect();
-          resolve(session.user.name);
+          resolve(`${session.user.name} of ${session.account?.email ?? "nobody"}`);
         });
         socket.on("connect_error", (error) => resolve(`refused: ${error.message}`));
       });
-    // The bot speaks as the account.
-    expect(await connect()).toBe("Token Owner");
+    // The bot is the account's, and writes under the token's name.
+    expect(await connect()).toBe(`deploy bot of ${owner.email}`);
 
     // Shown once: a reload lists it without its secret.
     await page.reload();
@@ -371,7 +372,7 @@ test("a bot token is shown once, listed by name, works for a bot, and stops work
 
     await rows.first().getByRole("button", { name: "Revoke" }).click();
     await expect(section.getByText("No bot tokens yet.")).toBeVisible();
-    expect(await connect()).not.toBe("Token Owner");
+    expect(await connect()).not.toBe(`deploy bot of ${owner.email}`);
   } finally {
     await context.close();
   }

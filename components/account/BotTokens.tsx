@@ -18,8 +18,8 @@ const CLOCK_TICK_MS = 30_000;
 const MAX_TOKEN_NAME_LENGTH = 64;
 
 /**
- * Named tokens a bot connects with (`auth: { token }`) to speak as this
- * account. A new token's secret is shown once, here, to be copied; the
+ * Named tokens a bot connects with (`auth: { token }`): each is a bot of
+ * this account's, writing under the token's name. A new token's secret is shown once, here, to be copied; the
  * server keeps only its hash. Revoking one disconnects the bot.
  */
 export function BotTokens() {
@@ -94,7 +94,7 @@ export function BotTokens() {
   return (
     <Section
       title="Bot tokens"
-      about="A bot connects with a token to write as you. Make one per bot, so that each can be revoked alone."
+      about="A bot of yours connects with a token and writes under the token's name. Make one per bot, so that each can be revoked alone."
     >
       {error && <ErrorMessage id={errorId}>{error}</ErrorMessage>}
       <form onSubmit={create} noValidate className="flex flex-wrap items-end gap-2">
