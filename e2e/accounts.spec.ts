@@ -1,6 +1,7 @@
 import AxeBuilder from "@axe-core/playwright";
 import type { Browser, BrowserContext, Page } from "@playwright/test";
 import { io } from "socket.io-client";
+import { type CapturedMail, linkIn, SmtpCapture } from "../lib/server/testing/smtp-capture";
 import { AppServer } from "./support/app-server";
 import { ChatPage } from "./support/chat-page";
 import { expect, test } from "./support/fixtures";
@@ -375,6 +376,67 @@ test("a bot token is shown once, listed by name, works for a bot, and stops work
     expect(await connect()).not.toBe(`deploy bot of ${owner.email}`);
   } finally {
     await context.close();
+  }
+});
+
+test("with email, a forgotten password is reset by an emailed link, and an emailed link signs in alone", async ({
+  page,
+}) => {
+  const smtp = await SmtpCapture.start();
+  const app = await AppServer.start({ SMTP_URL: smtp.url });
+  const mailTo = async (address: string, subject: RegExp): Promise<CapturedMail> => {
+    await expect.poll(() => smtp.to(address).some((mail) => subject.test(mail.subject))).toBe(true);
+    const found = smtp.to(address).filter((mail) => subject.test(mail.subject));
+    return found[found.length - 1] as CapturedMail;
+  };
+  try {
+    const mary = newPerson("Mary Somerville");
+    await page.goto(`${app.url}/sign-up`);
+    await signUp(page, mary);
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await expect(page.getByRole("link", { name: "Sign in" })).toBeVisible();
+
+    await test.step("Forgot password? asks for a link; the link's page sets a new password", async () => {
+      await page.goto(`${app.url}/sign-in`);
+      await page.getByRole("link", { name: "Forgot password?" }).click();
+      await expect(page.getByRole("heading", { level: 1 })).toHaveText("Reset your password");
+      await page.getByLabel("Email").fill(mary.email);
+      await page.getByRole("button", { name: "Email me a reset link" }).click();
+      await expect(page.getByRole("status")).toContainText("is on its way");
+      const mail = await mailTo(mary.email, /reset/i);
+      await page.goto(linkIn(mail).href);
+      await expect(page).toHaveURL(/\/reset-password\?token=/);
+      await page.getByLabel("New password").fill("a brand new passphrase");
+      await page.getByRole("button", { name: "Set the new password" }).click();
+      await expect(page).toHaveURL(/\/sign-in\?reset=done$/);
+      await expect(page.getByRole("status")).toContainText("Your password was changed");
+    });
+
+    await test.step("the old password no longer works; the new one does", async () => {
+      await page.getByLabel("Email").fill(mary.email);
+      await page.getByLabel("Password").fill(mary.password);
+      await page.getByRole("button", { name: "Sign in", exact: true }).click();
+      await expect(alerts(page)).toHaveText("Wrong email or password.");
+      await page.getByLabel("Password").fill("a brand new passphrase");
+      await page.getByRole("button", { name: "Sign in", exact: true }).click();
+      await expect(page.getByRole("link", { name: "Account" })).toBeVisible();
+      await page.getByRole("button", { name: "Sign out" }).click();
+      await expect(page.getByRole("link", { name: "Sign in" })).toBeVisible();
+    });
+
+    await test.step("Email me a sign-in link, and the link signs in", async () => {
+      await page.goto(`${app.url}/sign-in?next=%2Faccount`);
+      await page.getByLabel("Email").fill(mary.email);
+      await page.getByRole("button", { name: "Email me a sign-in link" }).click();
+      await expect(page.getByRole("status")).toContainText("a sign-in link is on its way");
+      const mail = await mailTo(mary.email, /sign-in link/i);
+      await page.goto(linkIn(mail).href);
+      await expect(page).toHaveURL(/\/account$/);
+      await expect(page.getByText(mary.email)).toBeVisible();
+    });
+  } finally {
+    await app.dispose();
+    await smtp.close();
   }
 });
 
