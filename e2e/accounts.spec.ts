@@ -1,6 +1,7 @@
 import AxeBuilder from "@axe-core/playwright";
 import type { Browser, BrowserContext, Page } from "@playwright/test";
 import { io } from "socket.io-client";
+import { OidcTestProvider } from "../lib/server/testing/oidc-test-provider";
 import { type CapturedMail, linkIn, SmtpCapture } from "../lib/server/testing/smtp-capture";
 import { AppServer } from "./support/app-server";
 import { ChatPage } from "./support/chat-page";
@@ -437,6 +438,47 @@ test("with email, a forgotten password is reset by an emailed link, and an email
   } finally {
     await app.dispose();
     await smtp.close();
+  }
+});
+
+test("single sign-on: the sign-in page's provider button signs in through a real OpenID Connect provider", async ({
+  page,
+}) => {
+  let appUrl = "";
+  const client = { clientId: "scrollback-e2e", clientSecret: "e2e-client-secret-of-some-length" };
+  const provider = await OidcTestProvider.start(() => ({
+    ...client,
+    redirectUri: `${appUrl}/api/auth/callback/sso`,
+  }));
+  const kate = newPerson("Katherine Johnson");
+  provider.users.set("kate", {
+    login: "kate",
+    email: kate.email,
+    emailVerified: true,
+    name: kate.name,
+  });
+  const app = await AppServer.start({
+    OIDC_ISSUER: provider.issuer,
+    OIDC_CLIENT_ID: client.clientId,
+    OIDC_CLIENT_SECRET: client.clientSecret,
+    OIDC_NAME: "Example Corp",
+  });
+  appUrl = app.url;
+  try {
+    await page.goto(`${app.url}/sign-in?next=%2Faccount`);
+    await page.getByRole("button", { name: "Sign in with Example Corp" }).click();
+    // The provider's own (development) sign-in and consent pages.
+    await page.waitForURL((url) => url.origin === provider.issuer);
+    await page.locator('input[name="login"]').fill("kate");
+    await page.locator('input[name="password"]').fill("any");
+    await page.locator('button[type="submit"]').click();
+    await page.locator('button[type="submit"]').click();
+    await expect(page).toHaveURL(`${app.url}/account`);
+    await expect(page.getByText(kate.email)).toBeVisible();
+    await expect(page.getByText(kate.name)).toBeVisible();
+  } finally {
+    await app.dispose();
+    await provider.close();
   }
 });
 
