@@ -68,16 +68,27 @@ export function createAccounts(setup: AccountsSetup, deps: AccountsDeps): Accoun
     maxEntries: 50_000,
   });
   let io: ChatIo | null = null;
+  const lookups = new Map<string, Promise<SignedIn | null>>();
+  /** Counts sessions and accounts ended, here or elsewhere (see signedInFromCookie). */
+  let drops = 0;
+  const dropSession = (sessionId: string) => {
+    drops += 1;
+    cache.dropSession(sessionId);
+  };
+  const dropAccount = (accountId: string) => {
+    drops += 1;
+    cache.dropAccount(accountId);
+  };
 
   /** On this instance: forget it; everywhere: drop its sockets, and tell the others to forget it too. */
   const endSession = (sessionId: string) => {
-    cache.dropSession(sessionId);
+    dropSession(sessionId);
     if (!io) return;
     io.in(sessionRoom(sessionId)).disconnectSockets(true);
     io.serverSideEmit("accounts:session-ended", sessionId);
   };
   const endAccount = (accountId: string) => {
-    cache.dropAccount(accountId);
+    dropAccount(accountId);
     if (!io) return;
     io.in(accountRoom(accountId)).disconnectSockets(true);
     io.serverSideEmit("accounts:account-disabled", accountId);
@@ -119,7 +130,7 @@ export function createAccounts(setup: AccountsSetup, deps: AccountsDeps): Accoun
     },
     sessionEnded: ({ id }) => endSession(id),
     accountDisabled: endAccount,
-    accountVerified: (accountId) => cache.dropAccount(accountId),
+    accountVerified: dropAccount,
   });
 
   async function lookUp(token: string): Promise<{ signedIn: SignedIn | null; expiresAt?: number }> {
@@ -155,9 +166,21 @@ export function createAccounts(setup: AccountsSetup, deps: AccountsDeps): Accoun
     if (tokens.length !== 1 || !token) return null;
     const cached = cache.get(token);
     if (cached !== undefined) return cached;
-    const { signedIn, expiresAt } = await lookUp(token);
-    cache.set(token, signedIn, expiresAt);
-    return signedIn;
+    // One person's tabs reconnect together: one lookup serves them all.
+    let pending = lookups.get(token);
+    if (!pending) {
+      const dropsBefore = drops;
+      pending = lookUp(token).then(({ signedIn, expiresAt }) => {
+        // A session ended while this lookup was under way may be the one it
+        // found: answer it this once, but do not remember it.
+        if (drops === dropsBefore) cache.set(token, signedIn, expiresAt);
+        return signedIn;
+      });
+      lookups.set(token, pending);
+      const forget = () => lookups.delete(token);
+      pending.then(forget, forget);
+    }
+    return pending;
   }
 
   const features: AccountFeatures = {
@@ -207,8 +230,8 @@ export function createAccounts(setup: AccountsSetup, deps: AccountsDeps): Accoun
     },
     attach(attached) {
       io = attached;
-      attached.on("accounts:session-ended", (sessionId) => cache.dropSession(sessionId));
-      attached.on("accounts:account-disabled", (accountId) => cache.dropAccount(accountId));
+      attached.on("accounts:session-ended", dropSession);
+      attached.on("accounts:account-disabled", dropAccount);
     },
     close: () => database.close(),
   };
