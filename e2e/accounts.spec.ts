@@ -121,6 +121,17 @@ test("signed up on one device and signed in on another, a person is one entry in
         onPhone.said("from the laptop").getByRole("button", { name: "Edit" }),
       ).toHaveCount(1);
     });
+
+    await test.step("the laptop signs the phone's session out from the account page", async () => {
+      await laptop.page.goto("/account");
+      const sessions = laptop.page.getByRole("list", { name: "Sessions" }).getByRole("listitem");
+      await expect(sessions).toHaveCount(2);
+      const phoneSession = sessions.filter({ hasNotText: "This device" });
+      await phoneSession.getByRole("button", { name: "Sign out", exact: true }).click();
+      await expect(sessions).toHaveCount(1);
+      await expect(sessions.first()).toContainText("This device");
+      await expect(alerts(phone.page)).toContainText("You were signed out");
+    });
   } finally {
     await laptop.context.close();
     await phone.context.close();
@@ -170,6 +181,18 @@ test("a passkey added on the account page signs the person in alone, without a p
       await expect(page).toHaveURL(/\/account$/);
       await expect(page.getByRole("heading", { level: 1 })).toHaveText("Account");
       await expect(page.getByText(grace.email)).toBeVisible();
+    });
+
+    await test.step("a deleted passkey signs nobody in", async () => {
+      const passkeys = page.getByRole("region", { name: "Passkeys" });
+      await passkeys.getByRole("button", { name: "Delete" }).click();
+      await expect(passkeys.getByText("No passkeys yet.")).toBeVisible();
+      await page.getByRole("banner").getByRole("button", { name: "Sign out" }).click();
+      await expect(page).toHaveURL(/\/sign-in/);
+      // The authenticator still holds it; the server no longer knows it.
+      await page.getByRole("button", { name: "Sign in with a passkey" }).click();
+      await expect(alerts(page)).toContainText("That passkey did not sign you in");
+      await expect(page).toHaveURL(/\/sign-in/);
     });
   } finally {
     await context.close();
