@@ -1,4 +1,4 @@
-// Bundles server.ts (and the history copy and revocation tools) into dist/ for production (dependencies stay in node_modules).
+// Bundles server.ts (and the history copy, revocation and account tools) into dist/ for production (dependencies stay in node_modules).
 import { writeFileSync } from "node:fs";
 import { build } from "esbuild";
 import { STAMP_FILE, sourceFingerprint } from "./build-fingerprint.mjs";
@@ -9,6 +9,7 @@ await build({
     server: "server.ts",
     "copy-sqlite-to-postgres": "scripts/copy-sqlite-to-postgres.ts",
     "revoke-credentials": "scripts/revoke-credentials.ts",
+    "user-admin": "scripts/user-admin.ts",
   },
   outdir: "dist",
   bundle: true,

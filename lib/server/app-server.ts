@@ -8,6 +8,8 @@ import {
 import type { AddressInfo } from "node:net";
 import { Server, type ServerOptions } from "socket.io";
 import { type Accounts, type AccountsSetup, createAccounts } from "./accounts/accounts";
+import { createBotTokenRoutes } from "./accounts/bot-token-routes";
+import { createBotTokens, ownerFromAuth } from "./accounts/bot-tokens";
 import { type ChatServer, createChatServer } from "./chat-server";
 import { createHttpHandler } from "./http-handler";
 import { createIdentities, type Identities } from "./identity/identities";
@@ -153,6 +155,9 @@ export async function createAppServer(options: AppServerOptions): Promise<AppSer
         allowedOrigins: limits.allowedOrigins,
       })
     : null;
+  const botTokens = accounts
+    ? createBotTokens({ store, owner: ownerFromAuth(accounts.auth) })
+    : null;
   const servedHosts = createServedHosts(limits);
 
   let state: "starting" | "serving" | "stopping" = "starting";
@@ -195,6 +200,15 @@ export async function createAppServer(options: AppServerOptions): Promise<AppSer
     },
     identities,
     accounts,
+    botTokenRoutes:
+      accounts && botTokens
+        ? createBotTokenRoutes({
+            accounts,
+            botTokens,
+            trustProxy: options.trustProxy,
+            allowedOrigins: limits.allowedOrigins,
+          })
+        : undefined,
     trustProxy: options.trustProxy,
     servesHost: (host) => servedHosts.serves(host),
     logger,
@@ -229,6 +243,7 @@ export async function createAppServer(options: AppServerOptions): Promise<AppSer
         ? {
             guestAccess: accounts.config.guestAccess,
             signedInFromCookie: accounts.signedInFromCookie,
+            botFromToken: botTokens ? botTokens.botFromToken : undefined,
           }
         : undefined,
     },
@@ -236,6 +251,7 @@ export async function createAppServer(options: AppServerOptions): Promise<AppSer
   );
   const chatIo = io;
   accounts?.attach(chatIo);
+  botTokens?.attach(chatIo);
 
   return {
     httpServer,

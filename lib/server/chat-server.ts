@@ -20,6 +20,7 @@ import { trackRequests } from "./transport/request-tracker";
 import { socketLogger } from "./transport/socket-logger";
 import {
   accountRoom,
+  botTokenRoom,
   type ChatIo,
   type ChatSocket,
   sessionRoom,
@@ -83,6 +84,7 @@ export function createChatServer(
     const signedIn = accounts
       ? await accountConnection(accounts, deps.store, socket.request, claim.token)
       : null;
+    if (signedIn instanceof Error) return signedIn;
     if (signedIn) {
       socket.data.user = signedIn.user;
       socket.data.account = signedIn.account;
@@ -109,6 +111,7 @@ export function createChatServer(
       // Ending the session, or disabling the account, disconnects these on every instance.
       socket.join(accountRoom(account.accountId));
       if (account.sessionId) socket.join(sessionRoom(account.sessionId));
+      if (account.botTokenId) socket.join(botTokenRoom(account.botTokenId));
     }
     socket.emit("session", sessionOf(socket));
     logger.debug({ socket: socket.id, user: user.id }, "connected");

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Accounts } from "./accounts/accounts";
+import { isBotTokenPath } from "./accounts/bot-token-routes";
 import { gatedPath, signInRedirect } from "./accounts/page-gate";
 import type { Identities } from "./identity/identities";
 import { ensureIdentityCookie } from "./identity/identity-cookie";
@@ -27,6 +28,8 @@ export type HttpHandlerDeps = {
   identities: Identities;
   /** Serves /api/auth and, when guests are off, keeps strangers to the sign-in pages. */
   accounts?: Accounts | null;
+  /** Answers /api/bot-tokens (an account's bot tokens); absent without accounts. */
+  botTokenRoutes?: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
   /** Trust X-Forwarded-Proto from a reverse proxy when deciding whether the cookie is Secure. */
   trustProxy: boolean;
   /** Whether a request for this host (the browser's `Host`, or the trusted proxy's X-Forwarded-Host) is for this server. */
@@ -89,6 +92,10 @@ export function createHttpHandler(deps: HttpHandlerDeps) {
     const gate = gatedPath(path ?? "/");
     if (accounts && (path === "/api/auth" || path?.startsWith("/api/auth/"))) {
       accounts.serve(req, res).catch(fail(req, res, id));
+      return;
+    }
+    if (deps.botTokenRoutes && isBotTokenPath(path ?? "/")) {
+      deps.botTokenRoutes(req, res).catch(fail(req, res, id));
       return;
     }
     if (accounts && !accounts.config.guestAccess) {

@@ -22,16 +22,18 @@ export const ACCOUNT_BOT_TOKEN_PREFIX = "sbb_";
 /**
  * The account a handshake proves: an account's bot token in `auth.token`,
  * else the session cookie the pages use — the same check (signedInFromCookie)
- * for both. Null: a guest (or nobody, when guests are off).
+ * for both. Null: a guest (or nobody, when guests are off). An Error: a bot
+ * token that is not (or no longer) live, refused rather than made a guest,
+ * so that a revoked bot stops instead of carrying on under a new name.
  */
 export async function accountConnection(
   accounts: HandshakeAccounts,
   store: ChatStore,
   request: IncomingMessage,
   token: string | undefined,
-): Promise<AccountConnection | null> {
+): Promise<AccountConnection | Error | null> {
   if (token?.startsWith(ACCOUNT_BOT_TOKEN_PREFIX) && accounts.botFromToken)
-    return accounts.botFromToken(token);
+    return (await accounts.botFromToken(token)) ?? botTokenRefused();
   const signedIn = await accounts.signedInFromCookie(request.headers.cookie);
   if (!signedIn) return null;
   const known = await store.users.find(signedIn.chatUserId);
@@ -44,6 +46,16 @@ export async function accountConnection(
       sessionId: signedIn.sessionId,
     },
   };
+}
+
+/** The handshake's refusal of an unknown, revoked or disabled account's bot token. */
+export function botTokenRefused(): Error & { data: { code: string; message: string } } {
+  return Object.assign(new Error("unauthorized"), {
+    data: {
+      code: "unauthorized",
+      message: "This bot token is not valid: it was revoked, or its account is disabled.",
+    },
+  });
 }
 
 /** The handshake's refusal when guests are off; the client shows `data.message` and offers sign-in. */

@@ -3,7 +3,9 @@ import { io as connectClient } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ChatClientSocket } from "../../client/room-client";
 import type { ChatMessage, SessionInfo } from "../../shared/protocol";
+import { BOT_TOKEN_BODY_LIMIT_BYTES } from "../accounts/bot-token-routes";
 import { MAX_FRAME_BYTES } from "../socket-options";
+import { newTestAccount, signUp } from "../testing/accounts";
 import {
   accepted,
   disconnected,
@@ -219,6 +221,52 @@ const nested = (depth: number, leaf: unknown): unknown => {
 async function sessionOf(raw: RawClient): Promise<SessionInfo> {
   const frame = await raw.waitFor((f) => f.startsWith('42["session"'), 2_000);
   return (JSON.parse(frame.slice(2)) as [string, SessionInfo])[1];
+}
+
+/** An HTTP answer as an outcome: its status and the `code` of its JSON error. */
+async function httpOutcome(response: Response): Promise<Outcome> {
+  if (response.ok) return accepted;
+  const body = (await response.json().catch(() => ({}))) as { code?: unknown; message?: unknown };
+  // Every refusal explains itself: a code for programs, a sentence for people.
+  expect(typeof body.message).toBe("string");
+  return refused(response.status, String(body.code));
+}
+
+/**
+ * A request to an account route from the attacker's address, as the
+ * server's own page would send it unless `headers` says otherwise. `body`
+ * goes as it is: the attacker writes the bytes.
+ */
+function accountRoute(
+  t: Attacker,
+  path: string,
+  init: { method?: string; body?: string; cookie?: string; headers?: Record<string, string> },
+): Promise<Response> {
+  return fetch(`${t.server.url}${path}`, {
+    method: init.method ?? "POST",
+    headers: t.headers({
+      origin: t.server.url,
+      "content-type": "application/json",
+      ...(init.cookie ? { cookie: init.cookie } : {}),
+      ...init.headers,
+    }),
+    body: init.body,
+  });
+}
+
+/** A POST to /api/bot-tokens by a freshly signed-up person; afterwards they must hold no token. */
+async function botTokenAttack(
+  t: Attacker,
+  init: { body?: string; headers?: Record<string, string>; signedIn?: boolean },
+): Promise<Outcome> {
+  const owner = await signUp(t.server, newTestAccount("Hostile Person"));
+  const response = await accountRoute(t, "/api/bot-tokens", {
+    ...init,
+    cookie: init.signedIn === false ? undefined : owner.cookie,
+  });
+  const outcome = await httpOutcome(response);
+  expect(await t.server.store.botTokens.list(owner.accountId)).toEqual([]);
+  return outcome;
 }
 
 const RESERVED_EVENTS = [
@@ -1080,6 +1128,175 @@ const ROWS: Row[] = [
       return accepted;
     },
     expect: accepted,
+  },
+
+  // --- account HTTP routes (bot tokens, sign-in) ---
+  {
+    name: "a bot token request larger than its limit",
+    attack: (t) =>
+      botTokenAttack(t, {
+        body: JSON.stringify({ name: "x", padding: "y".repeat(BOT_TOKEN_BODY_LIMIT_BYTES) }),
+      }),
+    expect: refused(413, "too_large"),
+  },
+  {
+    name: "a bot token request whose body is not JSON",
+    attack: (t) => botTokenAttack(t, { body: '{"name": "Bot",' }),
+    expect: refused(400, "invalid_json"),
+  },
+  {
+    name: "a bot token request with JSON null for a body",
+    attack: (t) => botTokenAttack(t, { body: "null" }),
+    expect: refused(400, "invalid_payload"),
+  },
+  {
+    name: "a bot token request with a number for the name",
+    attack: (t) => botTokenAttack(t, { body: JSON.stringify({ name: 42 }) }),
+    expect: refused(400, "invalid_payload"),
+  },
+  {
+    name: "a bot token request with an object for the name and a __proto__ key",
+    attack: (t) =>
+      botTokenAttack(t, { body: '{"name": {"toString": "Bot"}, "__proto__": {"polluted": true}}' }),
+    expect: refused(400, "invalid_payload"),
+  },
+  {
+    name: "a bot token request whose name has text-direction characters",
+    attack: (t) => botTokenAttack(t, { body: JSON.stringify({ name: "\u202Egnp.exe" }) }),
+    expect: refused(400, "invalid_name"),
+  },
+  {
+    name: "a bot token request sent as a form, as a cross-site form would",
+    attack: (t) =>
+      botTokenAttack(t, {
+        body: "name=Bot",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+      }),
+    expect: refused(415, "unsupported_media_type"),
+  },
+  {
+    name: "a bot token request from another site's page, with the person's cookie",
+    attack: (t) =>
+      botTokenAttack(t, {
+        body: JSON.stringify({ name: "Planted" }),
+        headers: { origin: "https://evil.example" },
+      }),
+    expect: refused(403, "FORBIDDEN_ORIGIN"),
+  },
+  {
+    name: "a bot token request with no session",
+    attack: (t) => botTokenAttack(t, { body: JSON.stringify({ name: "Bot" }), signedIn: false }),
+    expect: refused(401, "unauthorized"),
+  },
+  {
+    name: "a bot token revocation from another site's page, with the person's cookie",
+    attack: async (t) => {
+      const owner = await signUp(t.server, newTestAccount("Hostile Person"));
+      const made = await accountRoute(t, "/api/bot-tokens", {
+        body: JSON.stringify({ name: "Target" }),
+        cookie: owner.cookie,
+      });
+      expect(made.status).toBe(201);
+      const { id } = (await made.json()) as { id: string };
+      const outcome = await httpOutcome(
+        await accountRoute(t, `/api/bot-tokens/${id}`, {
+          method: "DELETE",
+          cookie: owner.cookie,
+          headers: { origin: "https://evil.example" },
+        }),
+      );
+      expect(await t.server.store.botTokens.list(owner.accountId)).toHaveLength(1);
+      return outcome;
+    },
+    expect: refused(403, "FORBIDDEN_ORIGIN"),
+  },
+  {
+    name: "bot token revocations by ids of the attacker's making, and methods the route has not",
+    attack: async (t) => {
+      const owner = await signUp(t.server, newTestAccount("Hostile Person"));
+      const made = await accountRoute(t, "/api/bot-tokens", {
+        body: JSON.stringify({ name: "Target" }),
+        cookie: owner.cookie,
+      });
+      expect(made.status).toBe(201);
+      const { id } = (await made.json()) as { id: string };
+      const outcomes = [];
+      for (const path of [
+        `/api/bot-tokens/${id}%00`,
+        `/api/bot-tokens/${id}/..`,
+        "/api/bot-tokens/..%2F..%2Fauth%2Fsign-out",
+        `/api/bot-tokens/${id.toUpperCase()}`,
+        "/api/bot-tokens/' OR '1'='1",
+      ])
+        outcomes.push(
+          await httpOutcome(
+            await accountRoute(t, path, { method: "DELETE", cookie: owner.cookie }),
+          ),
+        );
+      for (const method of ["PUT", "PATCH"])
+        outcomes.push(
+          await httpOutcome(
+            await accountRoute(t, "/api/bot-tokens", { method, cookie: owner.cookie, body: "{}" }),
+          ),
+        );
+      expect(outcomes).toEqual([
+        ...Array.from({ length: 5 }, () => refused(404, "not_found")),
+        refused(405, "method_not_allowed"),
+        refused(405, "method_not_allowed"),
+      ]);
+      expect((await t.server.store.botTokens.list(owner.accountId)).map((t) => t.id)).toEqual([id]);
+      return accepted;
+    },
+    expect: accepted,
+  },
+  {
+    name: "a made-up account bot token in auth.token",
+    attack: async (t) => {
+      try {
+        await t.client({ auth: { token: `sbb_${"A".repeat(43)}` } });
+        return accepted;
+      } catch {
+        return { kind: "namespace_refused" };
+      }
+    },
+    expect: { kind: "namespace_refused" },
+  },
+  {
+    name: "a sign-in request larger than its limit",
+    attack: async (t) =>
+      httpOutcome(
+        await accountRoute(t, "/api/auth/sign-in/email", {
+          body: JSON.stringify({ email: "a@example.test", password: "x".repeat(70 * 1024) }),
+        }),
+      ),
+    expect: refused(413, "TOO_LARGE"),
+  },
+  {
+    name: "a sign-in request whose body is not JSON",
+    attack: async (t) =>
+      httpOutcome(await accountRoute(t, "/api/auth/sign-in/email", { body: '{"email": ' })),
+    expect: refused(400, "BAD_REQUEST"),
+  },
+  {
+    name: "a sign-in request with a number for the email and a list for the password",
+    attack: async (t) =>
+      httpOutcome(
+        await accountRoute(t, "/api/auth/sign-in/email", {
+          body: JSON.stringify({ email: 42, password: ["x"] }),
+        }),
+      ),
+    expect: refused(400, "VALIDATION_ERROR"),
+  },
+  {
+    name: "a sign-in request from another site's page",
+    attack: async (t) =>
+      httpOutcome(
+        await accountRoute(t, "/api/auth/sign-in/email", {
+          body: JSON.stringify({ email: "a@example.test", password: "quiet-meadow-lantern" }),
+          headers: { origin: "https://evil.example" },
+        }),
+      ),
+    expect: refused(403, "FORBIDDEN_ORIGIN"),
   },
 
   // --- slow, idle and half-open clients ---

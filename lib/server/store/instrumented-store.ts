@@ -1,4 +1,4 @@
-import type { ChatStore, MessageStore, RoomStore, UserStore } from "./types";
+import type { BotTokenStore, ChatStore, MessageStore, RoomStore, UserStore } from "./types";
 
 type Observe = (operation: string, seconds: number) => void;
 
@@ -26,10 +26,18 @@ const OPERATIONS = {
     credentialGeneration: "credentialGeneration",
     revokeCredentials: "revokeCredentials",
   },
+  botTokens: {
+    create: "createBotToken",
+    list: "listBotTokens",
+    findByHash: "findBotToken",
+    revoke: "revokeBotToken",
+    revokeAll: "revokeBotTokens",
+  },
 } satisfies {
   messages: Record<keyof MessageStore, string>;
   rooms: Record<keyof RoomStore, string>;
   users: Record<keyof UserStore, string>;
+  botTokens: Record<keyof BotTokenStore, string>;
 };
 
 async function time<T>(observe: Observe, operation: string, call: () => Promise<T>): Promise<T> {
@@ -61,6 +69,7 @@ export class InstrumentedStore implements ChatStore {
   readonly messages: MessageStore;
   readonly rooms: RoomStore;
   readonly users: UserStore;
+  readonly botTokens: BotTokenStore;
 
   constructor(
     private readonly inner: ChatStore,
@@ -69,6 +78,7 @@ export class InstrumentedStore implements ChatStore {
     this.messages = timed(inner.messages, OPERATIONS.messages, observe);
     this.rooms = timed(inner.rooms, OPERATIONS.rooms, observe);
     this.users = timed(inner.users, OPERATIONS.users, observe);
+    this.botTokens = timed(inner.botTokens, OPERATIONS.botTokens, observe);
   }
 
   get health() {

@@ -1,9 +1,10 @@
+import { PostgresBotTokens } from "./postgres/bot-tokens";
 import { PostgresDatabase, type PostgresDatabaseOptions } from "./postgres/database";
 import { PostgresMessages } from "./postgres/messages";
 import { PostgresRooms } from "./postgres/rooms";
 import { PostgresUsers } from "./postgres/users";
 import type { StoreHealth } from "./store-health";
-import type { ChatStore, MessageStore, RoomStore, UserStore } from "./types";
+import type { BotTokenStore, ChatStore, MessageStore, RoomStore, UserStore } from "./types";
 
 export type PostgresStoreOptions = PostgresDatabaseOptions;
 
@@ -25,12 +26,14 @@ export class PostgresStore implements ChatStore {
   readonly messages: MessageStore;
   readonly rooms: RoomStore;
   readonly users: UserStore;
+  readonly botTokens: BotTokenStore;
 
   private constructor(private readonly database: PostgresDatabase) {
     const rooms = new PostgresRooms(database);
     this.rooms = rooms;
     this.messages = new PostgresMessages(database, rooms);
     this.users = new PostgresUsers(database);
+    this.botTokens = new PostgresBotTokens(database);
   }
 
   /** Connects and migrates the schema (instances starting together wait for each other). */

@@ -1,9 +1,10 @@
+import { SqliteBotTokens } from "./sqlite/bot-tokens";
 import { SqliteDatabase, type SqliteDatabaseOptions } from "./sqlite/database";
 import { SqliteMessages } from "./sqlite/messages";
 import { SqliteRooms } from "./sqlite/rooms";
 import { SqliteUsers } from "./sqlite/users";
 import type { StoreHealth } from "./store-health";
-import type { ChatStore, MessageStore, RoomStore, UserStore } from "./types";
+import type { BotTokenStore, ChatStore, MessageStore, RoomStore, UserStore } from "./types";
 
 export type SqliteStoreOptions = SqliteDatabaseOptions;
 
@@ -16,6 +17,7 @@ export class SqliteStore implements ChatStore {
   readonly messages: MessageStore;
   readonly rooms: RoomStore;
   readonly users: UserStore;
+  readonly botTokens: BotTokenStore;
 
   /**
    * Opens the database for serving, after its integrity check (see
@@ -37,6 +39,7 @@ export class SqliteStore implements ChatStore {
     this.messages = new SqliteMessages(this.database);
     this.rooms = new SqliteRooms(this.database);
     this.users = new SqliteUsers(this.database);
+    this.botTokens = new SqliteBotTokens(this.database);
   }
 
   get health(): StoreHealth {

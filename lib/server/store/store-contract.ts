@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { MAX_PAGE_BYTES, MAX_PAGE_SIZE } from "../../shared/limits";
 import type { Page, User } from "../../shared/protocol";
 import { messageBytes, pageBytes } from "./page-bytes";
-import type { AppendResult, ChatStore, NewMessage } from "./types";
+import { type AppendResult, type ChatStore, type NewMessage, TooManyBotTokensError } from "./types";
 
 /** One fresh database for one test, as an engine provides it. */
 export type StoreUnderTest = {
@@ -582,6 +582,96 @@ export function describeStoreContract(
         await store.users.revokeCredentials(ana.id);
         const reopened = await reopen();
         expect(await reopened.users.credentialGeneration(ana.id)).toBe(1);
+      });
+    });
+
+    describe("botTokens", () => {
+      const hash = (n: number) => n.toString(16).padStart(64, "0");
+
+      it("creates a token under a new id, with its name, and lists it for its account only", async () => {
+        const before = Date.now();
+        const made = await store.botTokens.create("account-a", "Build bot", hash(1));
+        expect(made).toMatchObject({ accountId: "account-a", name: "Build bot", lastUsedAt: null });
+        expect(made.id).toMatch(/^[0-9a-f-]{36}$/);
+        expect(made.createdAt.getTime()).toBeGreaterThanOrEqual(before - 1_000);
+        await store.botTokens.create("account-b", "Other", hash(2));
+        expect(await store.botTokens.list("account-a")).toEqual([made]);
+        expect(await store.botTokens.list("nobody")).toEqual([]);
+      });
+
+      it("lists an account's tokens oldest first", async () => {
+        const first = await store.botTokens.create("account-a", "First", hash(1));
+        const second = await store.botTokens.create("account-a", "Second", hash(2));
+        const third = await store.botTokens.create("account-a", "Third", hash(3));
+        expect((await store.botTokens.list("account-a")).map((t) => t.id)).toEqual([
+          first.id,
+          second.id,
+          third.id,
+        ]);
+      });
+
+      it("refuses a second token with the same hash", async () => {
+        await store.botTokens.create("account-a", "One", hash(7));
+        await expect(store.botTokens.create("account-b", "Two", hash(7))).rejects.toThrow();
+        expect(await store.botTokens.list("account-b")).toEqual([]);
+      });
+
+      it("refuses a token past the account's limit, even when creations race, writing nothing", async () => {
+        const results = await Promise.allSettled(
+          Array.from({ length: 8 }, (_, i) =>
+            store.botTokens.create("account-a", `Bot ${i}`, hash(100 + i), 5),
+          ),
+        );
+        expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(5);
+        for (const result of results.filter((r) => r.status === "rejected"))
+          expect((result as PromiseRejectedResult).reason).toBeInstanceOf(TooManyBotTokensError);
+        expect(await store.botTokens.list("account-a")).toHaveLength(5);
+        // Another account's limit is its own.
+        await expect(store.botTokens.create("account-b", "B", hash(200), 5)).resolves.toBeTruthy();
+      });
+
+      it("finds a token by its hash and marks it used, writing the time at most once a minute", async () => {
+        const made = await store.botTokens.create("account-a", "Bot", hash(1));
+        expect(await store.botTokens.findByHash(hash(99))).toBeNull();
+        const found = await store.botTokens.findByHash(hash(1));
+        expect(found).toMatchObject({ id: made.id, accountId: "account-a", name: "Bot" });
+        const firstUse = found?.lastUsedAt?.getTime();
+        expect(firstUse).toBeGreaterThan(made.createdAt.getTime() - 1_000);
+        const again = await store.botTokens.findByHash(hash(1));
+        expect(again?.lastUsedAt?.getTime()).toBe(firstUse);
+        const listed = await store.botTokens.list("account-a");
+        expect(listed[0]?.lastUsedAt?.getTime()).toBe(firstUse);
+      });
+
+      it("revokes only the account's own token", async () => {
+        const mine = await store.botTokens.create("account-a", "Mine", hash(1));
+        const kept = await store.botTokens.create("account-a", "Kept", hash(2));
+        expect(await store.botTokens.revoke("account-b", mine.id)).toBe(false);
+        expect(await store.botTokens.revoke("account-a", "no-such-id")).toBe(false);
+        expect(await store.botTokens.findByHash(hash(1))).not.toBeNull();
+        expect(await store.botTokens.revoke("account-a", mine.id)).toBe(true);
+        expect(await store.botTokens.revoke("account-a", mine.id)).toBe(false);
+        expect(await store.botTokens.findByHash(hash(1))).toBeNull();
+        expect((await store.botTokens.list("account-a")).map((t) => t.id)).toEqual([kept.id]);
+      });
+
+      it("revokes every token of one account and says which", async () => {
+        const one = await store.botTokens.create("account-a", "One", hash(1));
+        const two = await store.botTokens.create("account-a", "Two", hash(2));
+        await store.botTokens.create("account-b", "Other", hash(3));
+        expect((await store.botTokens.revokeAll("account-a")).toSorted()).toEqual(
+          [one.id, two.id].toSorted(),
+        );
+        expect(await store.botTokens.list("account-a")).toEqual([]);
+        expect(await store.botTokens.list("account-b")).toHaveLength(1);
+        expect(await store.botTokens.revokeAll("account-a")).toEqual([]);
+      });
+
+      it("keeps tokens across a reopen", async () => {
+        const made = await store.botTokens.create("account-a", "Zoë's bot 🦊", hash(1));
+        const reopened = await reopen();
+        expect(await reopened.botTokens.list("account-a")).toEqual([made]);
+        expect((await reopened.botTokens.findByHash(hash(1)))?.id).toBe(made.id);
       });
     });
 

@@ -83,6 +83,8 @@ export interface ChatStore {
   readonly rooms: RoomStore;
   /** Identities: names and credential generations. */
   readonly users: UserStore;
+  /** Accounts' bot tokens: their hashes, names and last use. */
+  readonly botTokens: BotTokenStore;
   /**
    * Whether the store's writes are succeeding, fed by its own write results
    * (and a probe write while they fail); read by readiness checks and metrics.
@@ -186,6 +188,55 @@ export interface UserStore {
   credentialGeneration(userId: string): Promise<number>;
   /** Revokes every credential issued to the identity so far; resolves with the new generation. */
   revokeCredentials(userId: string): Promise<number>;
+}
+
+/** One bot token as stored: never the token itself, only its SHA-256. */
+export type BotTokenRecord = {
+  /** Also the bot's chat identity (users.id): each token speaks as its own user. */
+  id: string;
+  /** The better-auth account (auth_users.id) that made it. */
+  accountId: string;
+  name: string;
+  createdAt: Date;
+  /** When a connection last proved itself with it (kept to the minute), null before the first. */
+  lastUsedAt: Date | null;
+};
+
+/** Accounts' bot tokens, found by the hash of the token a bot presents. */
+export interface BotTokenStore {
+  /**
+   * Stores a new token under a new id (a uuid). Rejects with
+   * TooManyBotTokensError, writing nothing, when the account already holds
+   * `maxPerAccount`; the count and the insert are one atomic step.
+   */
+  create(
+    accountId: string,
+    name: string,
+    tokenHash: string,
+    maxPerAccount?: number,
+  ): Promise<BotTokenRecord>;
+  /** The account's tokens, oldest first. */
+  list(accountId: string): Promise<BotTokenRecord[]>;
+  /**
+   * The token with this hash, or null. Marks it used: `lastUsedAt` is written
+   * at most once a minute per token, so that a reconnecting bot costs no write.
+   */
+  findByHash(tokenHash: string): Promise<BotTokenRecord | null>;
+  /** Deletes the account's token; false when the account has no token of that id (another's, or none). */
+  revoke(accountId: string, id: string): Promise<boolean>;
+  /** Deletes every token of the account; resolves with the ids deleted. */
+  revokeAll(accountId: string): Promise<string[]>;
+}
+
+/** How often a token's `lastUsedAt` is written, at most. */
+export const BOT_TOKEN_TOUCH_INTERVAL_MS = 60_000;
+
+/** The account holds as many bot tokens as it may: nothing was written. */
+export class TooManyBotTokensError extends Error {
+  override name = "TooManyBotTokensError";
+  constructor(readonly maxPerAccount: number) {
+    super(`an account may hold at most ${maxPerAccount} bot tokens`);
+  }
 }
 
 /**

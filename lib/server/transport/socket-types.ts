@@ -52,5 +52,8 @@ export const userRoom = (userId: string) => `user:${userId}`;
 /** Every connection made through one sign-in session: ended together when it is. */
 export const sessionRoom = (sessionId: string) => `session:${sessionId}`;
 
+/** Every connection made with one bot token: revoking the token ends them. */
+export const botTokenRoom = (tokenId: string) => `bot-token:${tokenId}`;
+
 /** Every connection of one account, on every device. */
 export const accountRoom = (accountId: string) => `account:${accountId}`;
