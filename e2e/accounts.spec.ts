@@ -530,6 +530,10 @@ for (const colorScheme of ["light", "dark"] as const) {
       await signUp(page, newPerson("Axe Admin"), "/account");
       await expect(page.getByRole("list", { name: "Sessions" })).toBeVisible();
       await expect(page.getByText("No passkeys yet.")).toBeVisible();
+      // With a new token on show, once.
+      await page.getByLabel("Token name").fill("deploy bot");
+      await page.getByRole("button", { name: "Create token" }).click();
+      await expect(page.getByLabel("New token “deploy bot”")).toBeFocused();
       await check("account");
 
       await page.goto("/admin");
