@@ -1,4 +1,6 @@
+import { headers } from "next/headers";
 import { connection } from "next/server";
+import { AccountNav } from "@/components/account/AccountNav";
 import { JoinRoomForm } from "@/components/JoinRoomForm";
 import { LandingRooms } from "@/components/RoomList";
 import { listRooms } from "@/lib/server/rooms/room-directory";
@@ -7,11 +9,16 @@ import { getServices } from "@/lib/server/services";
 export default async function LandingPage() {
   // Rendered per request: the list reflects the rooms as they are now.
   await connection();
-  const rooms = await listRooms(getServices());
+  const services = getServices();
+  const me = await services.accounts.signedIn(await headers());
+  const rooms = await listRooms(services);
   return (
     <main className="mx-auto flex min-h-full max-w-2xl flex-col gap-8 px-4 py-10 sm:py-16">
       <header className="space-y-2">
-        <h1 className="font-bold text-3xl tracking-tight">Scrollback</h1>
+        <div className="flex flex-wrap items-center justify-between gap-x-4 gap-y-2">
+          <h1 className="font-bold text-3xl tracking-tight">Scrollback</h1>
+          <AccountNav account={me ? { name: me.name } : null} here="/" showName />
+        </div>
         <p className="text-zinc-600 dark:text-zinc-400">
           Real-time chat in which nobody misses a message: open a room and read what was said while
           you were away.

@@ -19,7 +19,9 @@ import { useNow } from "@/lib/client/use-now";
 import { usePageVisible } from "@/lib/client/use-page-visible";
 import { useReadPositions } from "@/lib/client/use-read-positions";
 import { useRoom } from "@/lib/client/use-room";
+import { useSessionEnded } from "@/lib/client/use-session-ended";
 import type { RoomListing } from "@/lib/shared/protocol";
+import { AccountNav, type HeaderAccount } from "./account/AccountNav";
 import { Composer, type ComposerMode } from "./Composer";
 import { ConnectionStatus, OfflineNotice } from "./ConnectionStatus";
 import { DeleteDialog } from "./DeleteDialog";
@@ -34,7 +36,16 @@ import { TypingIndicator } from "./TypingIndicator";
 /** Relative times ("5 minutes ago") are redrawn this often. */
 const CLOCK_TICK_MS = 30_000;
 
-export function ChatRoom({ room, rooms }: { room: string; rooms: readonly RoomListing[] }) {
+export function ChatRoom({
+  room,
+  rooms,
+  account,
+}: {
+  room: string;
+  rooms: readonly RoomListing[];
+  /** Who is signed in, as the page's request said; null for a guest. */
+  account: HeaderAccount;
+}) {
   const { snapshot, activity, client, roomActivity } = useRoom(room);
   const { timeline, user, outbox, status, joined } = snapshot;
   const [sentCount, setSentCount] = useState(0);
@@ -46,6 +57,12 @@ export function ChatRoom({ room, rooms }: { room: string; rooms: readonly RoomLi
   const { shown, hasNewer, refused } = snapshot;
   const changes: MessageChanges | null = client;
   const loadNewer = useCallback(async () => client?.loadNewer(), [client]);
+  const signedOut = useSessionEnded(account !== null, status);
+  const accountNav = {
+    account: signedOut ? null : account,
+    here: `/chat/${room}`,
+    guestName: user?.name,
+  };
 
   const waiting = useMemo(
     () => inDisplayOrder(unconfirmed(outbox, timeline.messages, me)),
@@ -262,8 +279,12 @@ export function ChatRoom({ room, rooms }: { room: string; rooms: readonly RoomLi
           </h1>
           <ConnectionStatus status={status} waiting={pendingCount} />
         </div>
-        <div className="min-w-0 shrink-0 sm:shrink">
+        <div className="flex min-w-0 shrink-0 items-center gap-1 sm:shrink sm:gap-3">
           <NameEditor name={user?.name ?? null} onSave={rename} />
+          {/* A phone's header has no room for it: it is in the room panel there. */}
+          <div className="max-sm:hidden">
+            <AccountNav {...accountNav} />
+          </div>
         </div>
       </header>
 
@@ -293,6 +314,9 @@ export function ChatRoom({ room, rooms }: { room: string; rooms: readonly RoomLi
           >
             ← All rooms
           </Link>
+          <div className="sm:hidden">
+            <AccountNav {...accountNav} phone="full" />
+          </div>
           <RoomSwitcher current={room} rooms={rooms} />
           <OnlineList online={activity.online} me={user} tags={tags} />
         </aside>
@@ -325,6 +349,7 @@ export function ChatRoom({ room, rooms }: { room: string; rooms: readonly RoomLi
           />
           <TypingIndicator typists={activity.typing} tags={tags} />
           <RefusedNotice refused={refused} />
+          {signedOut && <SignedOutNotice room={room} />}
           {status === "offline" && <OfflineNotice />}
           <Composer
             value={editing ? editing.text : draft}
@@ -395,6 +420,24 @@ function RefusedNotice({ refused }: { refused: RoomSnapshot["refused"] }) {
       >
         Dismiss
       </button>
+    </div>
+  );
+}
+
+/** This page's session was ended elsewhere: the server will not take its socket back. */
+function SignedOutNotice({ room }: { room: string }) {
+  return (
+    <div
+      role="alert"
+      className="mx-3 mb-1 rounded-md bg-amber-50 px-3 py-1.5 text-amber-900 text-sm dark:bg-amber-950/50 dark:text-amber-100"
+    >
+      You were signed out: this session was ended, here or on another device.{" "}
+      <Link
+        href={`/sign-in?next=${encodeURIComponent(`/chat/${room}`)}`}
+        className="font-medium underline focus-visible:outline-2 focus-visible:outline-indigo-500"
+      >
+        Sign in again
+      </Link>
     </div>
   );
 }

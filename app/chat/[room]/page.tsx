@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { headers } from "next/headers";
 import { notFound, redirect } from "next/navigation";
 import { connection } from "next/server";
 import { ChatRoom } from "@/components/ChatRoom";
@@ -30,7 +31,16 @@ export default async function RoomPage({ params }: Params) {
     notFound();
   }
   await connection();
-  const rooms = await listRoomsShared(getServices());
+  const services = getServices();
+  const me = await services.accounts.signedIn(await headers());
+  const rooms = await listRoomsShared(services);
   // A new room is a new page: nothing of the previous room's view carries over.
-  return <ChatRoom key={requested} room={requested} rooms={rooms} />;
+  return (
+    <ChatRoom
+      key={requested}
+      room={requested}
+      rooms={rooms}
+      account={me ? { name: me.name } : null}
+    />
+  );
 }
