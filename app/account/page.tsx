@@ -64,7 +64,10 @@ export default async function AccountPage() {
           </Link>
         </p>
       </Section>
-      <SessionList currentSessionId={me.sessionId} />
+      <SessionList
+        currentSessionId={me.sessionId}
+        sessions={await accounts.sessions(me.accountId)}
+      />
       <PasskeyList />
       <BotTokens />
     </PageShell>

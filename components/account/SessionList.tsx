@@ -1,13 +1,14 @@
 "use client";
 
-import { useCallback, useEffect, useId, useState } from "react";
+import { useId, useState } from "react";
 import { attempt, authClient } from "@/lib/client/auth-client";
 import { authErrorText } from "@/lib/client/auth-text";
 import { exactTime, relativeTime } from "@/lib/client/relative-time";
 import { useNow } from "@/lib/client/use-now";
 import { describeDevice } from "@/lib/client/user-agent";
+import type { SessionSummary } from "@/lib/shared/account-sessions";
 import { Button, ErrorMessage } from "./form-parts";
-import { Detail, Loading, Row, Rows, Section } from "./Section";
+import { Detail, Row, Rows, Section } from "./Section";
 
 type ShownSession = {
   id: string;
@@ -23,39 +24,32 @@ const CLOCK_TICK_MS = 30_000;
  * this one marked and first. Ending this device's session signs out here;
  * any other's ends it there, and the server drops its connections.
  */
-export function SessionList({ currentSessionId }: { currentSessionId: string }) {
-  const [sessions, setSessions] = useState<ShownSession[] | null>(null);
+export function SessionList({
+  currentSessionId,
+  sessions: listed,
+}: {
+  currentSessionId: string;
+  /** Read by the page on the server (PageAccounts.sessions). */
+  sessions: readonly SessionSummary[];
+}) {
+  const [sessions, setSessions] = useState<ShownSession[]>(() =>
+    listed
+      .map((session) => ({
+        id: session.id,
+        token: session.token,
+        device: describeDevice(session.userAgent),
+        lastSeen: new Date(session.lastSeenAt),
+      }))
+      .sort(
+        (a, b) =>
+          Number(b.id === currentSessionId) - Number(a.id === currentSessionId) ||
+          b.lastSeen.getTime() - a.lastSeen.getTime(),
+      ),
+  );
   const [error, setError] = useState<string | null>(null);
-  const [stale, setStale] = useState(false);
   const [busy, setBusy] = useState<string | null>(null);
   const now = useNow(CLOCK_TICK_MS);
   const idPrefix = useId();
-
-  const load = useCallback(async () => {
-    const result = await attempt(() => authClient().listSessions());
-    if (!result.ok) {
-      // better-auth lists sessions only to a session signed in recently.
-      if (result.failure.code === "SESSION_NOT_FRESH") setStale(true);
-      else setError(authErrorText(result.failure));
-      return;
-    }
-    const shown = result.data.map((session) => ({
-      id: session.id,
-      token: session.token,
-      device: describeDevice(session.userAgent),
-      lastSeen: new Date(session.updatedAt),
-    }));
-    shown.sort(
-      (a, b) =>
-        Number(b.id === currentSessionId) - Number(a.id === currentSessionId) ||
-        b.lastSeen.getTime() - a.lastSeen.getTime(),
-    );
-    setSessions(shown);
-  }, [currentSessionId]);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
 
   async function signOutHere() {
     await attempt(() => authClient().signOut());
@@ -77,7 +71,7 @@ export function SessionList({ currentSessionId }: { currentSessionId: string }) 
       setError(authErrorText(result.failure));
       return;
     }
-    setSessions((all) => all?.filter((s) => s.id !== session.id) ?? null);
+    setSessions((all) => all.filter((s) => s.id !== session.id));
   }
 
   async function endAll() {
@@ -100,61 +94,50 @@ export function SessionList({ currentSessionId }: { currentSessionId: string }) 
       about="Where your account is signed in. Signing a session out disconnects that device at once."
     >
       {error && <ErrorMessage>{error}</ErrorMessage>}
-      {stale ? (
-        <div className="space-y-2">
-          <p className="text-sm">For your safety, sign in again to see and end your sessions.</p>
-          <Button variant="secondary" onClick={signOutHere}>
-            Sign in again
+      <>
+        <Rows label="Sessions">
+          {sessions.map((session) => {
+            const here = session.id === currentSessionId;
+            const describedBy = `${idPrefix}-${session.id}`;
+            return (
+              <Row key={session.id}>
+                <div id={describedBy} className="min-w-0">
+                  <p className="font-medium">
+                    {session.device}
+                    {here && (
+                      <span className="ml-2 rounded-full bg-indigo-100 px-2 py-0.5 font-medium text-indigo-900 text-xs dark:bg-indigo-950 dark:text-indigo-100">
+                        This device
+                      </span>
+                    )}
+                  </p>
+                  <Detail>
+                    Last seen{" "}
+                    <time
+                      dateTime={session.lastSeen.toISOString()}
+                      title={exactTime(session.lastSeen)}
+                    >
+                      {relativeTime(session.lastSeen, new Date(now))}
+                    </time>
+                  </Detail>
+                </div>
+                <Button
+                  variant="secondary"
+                  aria-describedby={describedBy}
+                  busy={busy === session.id}
+                  onClick={() => end(session)}
+                >
+                  Sign out
+                </Button>
+              </Row>
+            );
+          })}
+        </Rows>
+        <div>
+          <Button variant="danger" busy={busy === "all"} onClick={endAll}>
+            Sign out everywhere
           </Button>
         </div>
-      ) : !sessions ? (
-        !error && <Loading what="sessions" />
-      ) : (
-        <>
-          <Rows label="Sessions">
-            {sessions.map((session) => {
-              const here = session.id === currentSessionId;
-              const describedBy = `${idPrefix}-${session.id}`;
-              return (
-                <Row key={session.id}>
-                  <div id={describedBy} className="min-w-0">
-                    <p className="font-medium">
-                      {session.device}
-                      {here && (
-                        <span className="ml-2 rounded-full bg-indigo-100 px-2 py-0.5 font-medium text-indigo-900 text-xs dark:bg-indigo-950 dark:text-indigo-100">
-                          This device
-                        </span>
-                      )}
-                    </p>
-                    <Detail>
-                      Last seen{" "}
-                      <time
-                        dateTime={session.lastSeen.toISOString()}
-                        title={exactTime(session.lastSeen)}
-                      >
-                        {relativeTime(session.lastSeen, new Date(now))}
-                      </time>
-                    </Detail>
-                  </div>
-                  <Button
-                    variant="secondary"
-                    aria-describedby={describedBy}
-                    busy={busy === session.id}
-                    onClick={() => end(session)}
-                  >
-                    Sign out
-                  </Button>
-                </Row>
-              );
-            })}
-          </Rows>
-          <div>
-            <Button variant="danger" busy={busy === "all"} onClick={endAll}>
-              Sign out everywhere
-            </Button>
-          </div>
-        </>
-      )}
+      </>
     </Section>
   );
 }

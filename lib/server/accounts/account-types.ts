@@ -1,3 +1,4 @@
+import type { SessionSummary } from "../../shared/account-sessions";
 import type { AccountRole } from "../../shared/protocol";
 
 /** A signed-in person as the server sees them: one account, through one session. */
@@ -28,5 +29,11 @@ export type AccountFeatures = {
 export type PageAccounts = {
   /** Who the request's session cookie signs in, or null (no cookie, expired, revoked, disabled). */
   signedIn(headers: Headers): Promise<SignedIn | null>;
+  /**
+   * The account's live sessions. Read on the server for the Account page:
+   * better-auth's own list-sessions answers only a session younger than a
+   * day, which would hide this list from anyone who stays signed in.
+   */
+  sessions(accountId: string): Promise<SessionSummary[]>;
   features: AccountFeatures;
 };

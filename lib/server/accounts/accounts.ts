@@ -226,6 +226,18 @@ export function createAccounts(setup: AccountsSetup, deps: AccountsDeps): Accoun
     config,
     features,
     signedIn: (headers) => signedInFromCookie(headers.get("cookie") ?? undefined),
+    async sessions(accountId) {
+      const { internalAdapter } = await auth.$context;
+      const now = Date.now();
+      return (await internalAdapter.listSessions(accountId))
+        .filter((session) => new Date(session.expiresAt).getTime() > now)
+        .map((session) => ({
+          id: session.id,
+          token: session.token,
+          userAgent: session.userAgent ?? null,
+          lastSeenAt: new Date(session.updatedAt).toISOString(),
+        }));
+    },
     signedInFromCookie,
     async serve(request, response) {
       response.setHeader("cache-control", "no-store");
