@@ -1,4 +1,4 @@
-import type { ChatStore, MessageStore, RoomStore, UserStore } from "./types";
+import type { ChatStore, MessageStore, ReadPositionStore, RoomStore, UserStore } from "./types";
 
 type Observe = (operation: string, seconds: number) => void;
 
@@ -26,10 +26,12 @@ const OPERATIONS = {
     credentialGeneration: "credentialGeneration",
     revokeCredentials: "revokeCredentials",
   },
+  reads: { mark: "markRead", positions: "readPositions" },
 } satisfies {
   messages: Record<keyof MessageStore, string>;
   rooms: Record<keyof RoomStore, string>;
   users: Record<keyof UserStore, string>;
+  reads: Record<keyof ReadPositionStore, string>;
 };
 
 async function time<T>(observe: Observe, operation: string, call: () => Promise<T>): Promise<T> {
@@ -61,6 +63,7 @@ export class InstrumentedStore implements ChatStore {
   readonly messages: MessageStore;
   readonly rooms: RoomStore;
   readonly users: UserStore;
+  readonly reads: ReadPositionStore;
 
   constructor(
     private readonly inner: ChatStore,
@@ -69,6 +72,7 @@ export class InstrumentedStore implements ChatStore {
     this.messages = timed(inner.messages, OPERATIONS.messages, observe);
     this.rooms = timed(inner.rooms, OPERATIONS.rooms, observe);
     this.users = timed(inner.users, OPERATIONS.users, observe);
+    this.reads = timed(inner.reads, OPERATIONS.reads, observe);
   }
 
   get health() {

@@ -1,15 +1,16 @@
 import { PostgresDatabase, type PostgresDatabaseOptions } from "./postgres/database";
 import { PostgresMessages } from "./postgres/messages";
+import { PostgresReads } from "./postgres/reads";
 import { PostgresRooms } from "./postgres/rooms";
 import { PostgresUsers } from "./postgres/users";
 import type { StoreHealth } from "./store-health";
-import type { ChatStore, MessageStore, RoomStore, UserStore } from "./types";
+import type { ChatStore, MessageStore, ReadPositionStore, RoomStore, UserStore } from "./types";
 
 export type PostgresStoreOptions = PostgresDatabaseOptions;
 
 /**
  * The store on Postgres, for several instances sharing one history: one
- * store per aggregate (postgres/messages.ts, rooms.ts, users.ts) over one
+ * store per aggregate (postgres/messages.ts, rooms.ts, users.ts, reads.ts) over one
  * shared pool (postgres/database.ts).
  *
  * Each append is one transaction: the room row's `latest_seq` is bumped with
@@ -25,12 +26,14 @@ export class PostgresStore implements ChatStore {
   readonly messages: MessageStore;
   readonly rooms: RoomStore;
   readonly users: UserStore;
+  readonly reads: ReadPositionStore;
 
   private constructor(private readonly database: PostgresDatabase) {
     const rooms = new PostgresRooms(database);
     this.rooms = rooms;
     this.messages = new PostgresMessages(database, rooms);
     this.users = new PostgresUsers(database);
+    this.reads = new PostgresReads(database);
   }
 
   /** Connects and migrates the schema (instances starting together wait for each other). */

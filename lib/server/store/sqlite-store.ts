@@ -1,21 +1,23 @@
 import { SqliteDatabase, type SqliteDatabaseOptions } from "./sqlite/database";
 import { SqliteMessages } from "./sqlite/messages";
+import { SqliteReads } from "./sqlite/reads";
 import { SqliteRooms } from "./sqlite/rooms";
 import { SqliteUsers } from "./sqlite/users";
 import type { StoreHealth } from "./store-health";
-import type { ChatStore, MessageStore, RoomStore, UserStore } from "./types";
+import type { ChatStore, MessageStore, ReadPositionStore, RoomStore, UserStore } from "./types";
 
 export type SqliteStoreOptions = SqliteDatabaseOptions;
 
 /**
  * The SQLite engine: one store per aggregate (sqlite/messages.ts, rooms.ts,
- * users.ts) over one shared connection and writer (sqlite/database.ts, the
+ * users.ts, reads.ts) over one shared connection and writer (sqlite/database.ts, the
  * group commit), so writes to every aggregate share each commit's fsync.
  */
 export class SqliteStore implements ChatStore {
   readonly messages: MessageStore;
   readonly rooms: RoomStore;
   readonly users: UserStore;
+  readonly reads: ReadPositionStore;
 
   /**
    * Opens the database for serving, after its integrity check (see
@@ -37,6 +39,7 @@ export class SqliteStore implements ChatStore {
     this.messages = new SqliteMessages(this.database);
     this.rooms = new SqliteRooms(this.database);
     this.users = new SqliteUsers(this.database);
+    this.reads = new SqliteReads(this.database);
   }
 
   get health(): StoreHealth {

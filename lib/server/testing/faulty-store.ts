@@ -1,12 +1,19 @@
-import type { ChatStore, MessageStore, RoomStore, UserStore } from "../store/types";
+import type {
+  ChatStore,
+  MessageStore,
+  ReadPositionStore,
+  RoomStore,
+  UserStore,
+} from "../store/types";
 
 /** Every store method, named by its aggregate: "messages.append", "users.find", … */
 export type StoreMethod =
   | `messages.${keyof MessageStore & string}`
   | `rooms.${keyof RoomStore & string}`
-  | `users.${keyof UserStore & string}`;
+  | `users.${keyof UserStore & string}`
+  | `reads.${keyof ReadPositionStore & string}`;
 
-const AGGREGATES = ["messages", "rooms", "users"] as const;
+const AGGREGATES = ["messages", "rooms", "users", "reads"] as const;
 
 /** A real store whose chosen methods fail on demand, for tests of how the server copes. */
 export type FaultyStore = ChatStore & {
