@@ -8,7 +8,7 @@ import { shouldFocusOnArrival } from "@/lib/client/focus-on-arrival";
 import { lastEditable, type MessageChanges } from "@/lib/client/message-actions";
 import { nameTags } from "@/lib/client/name-tags";
 import { inDisplayOrder, unconfirmed } from "@/lib/client/outbox";
-import { browserReadPositions } from "@/lib/client/read-positions";
+import { pageReadPositions } from "@/lib/client/read-positions";
 import type { RoomSnapshot } from "@/lib/client/room-client";
 import type { ShownMessage } from "@/lib/client/shown-message";
 import { hasOlder } from "@/lib/client/timeline";
@@ -17,7 +17,7 @@ import { useDraft } from "@/lib/client/use-draft";
 import { useNameSkeleton } from "@/lib/client/use-name-skeleton";
 import { useNow } from "@/lib/client/use-now";
 import { usePageVisible } from "@/lib/client/use-page-visible";
-import { useReadPositions } from "@/lib/client/use-read-positions";
+import { useReadPositions, useReadPositionsReady } from "@/lib/client/use-read-positions";
 import { useRoom } from "@/lib/client/use-room";
 import type { RoomListing } from "@/lib/shared/protocol";
 import { Composer, type ComposerMode } from "./Composer";
@@ -71,6 +71,8 @@ export function ChatRoom({ room, rooms }: { room: string; rooms: readonly RoomLi
 
   // --- reading: how far the person has read, where the divider goes, the tab title ---
   const readSeq = useReadPositions().get(room);
+  // A signed-in person's positions come from the server after the connect.
+  const positionsReady = useReadPositionsReady();
   /** The read position when the person last arrived or looked away; the divider marks what came after. */
   const [leftAt, setLeftAt] = useState<number | undefined>(undefined);
   const arrived = useRef(false);
@@ -78,13 +80,13 @@ export function ChatRoom({ room, rooms }: { room: string; rooms: readonly RoomLi
 
   // Before paint: whatever the person can see has already been counted as read.
   useLayoutEffect(() => {
-    if (!joined) return;
+    if (!joined || !positionsReady) return;
     if (!arrived.current) {
       arrived.current = true;
       setLeftAt(readSeq);
     }
-    if (visible && atBottom) browserReadPositions().markRead(room, newestSeq);
-  }, [joined, visible, atBottom, room, newestSeq, readSeq]);
+    if (visible && atBottom) pageReadPositions().markRead(room, newestSeq);
+  }, [joined, positionsReady, visible, atBottom, room, newestSeq, readSeq]);
 
   useEffect(() => {
     if (!visible && arrived.current) setLeftAt(readSeq);
