@@ -7,6 +7,7 @@ import {
 } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Server, type ServerOptions } from "socket.io";
+import { type Accounts, type AccountsSetup, createAccounts } from "./accounts/accounts";
 import { type ChatServer, createChatServer } from "./chat-server";
 import { createHttpHandler } from "./http-handler";
 import { createIdentities, type Identities } from "./identity/identities";
@@ -45,6 +46,8 @@ export type AppServerOptions = {
   httpOptions?: HttpServerOptions;
   /** Presence's batching window and list size; tests shorten the window. */
   presence?: PresenceOptions;
+  /** Accounts over the same database; without them (some tests) everyone is a guest and /api/auth is absent. */
+  accounts?: AccountsSetup;
 };
 
 export type AppServer = {
@@ -52,6 +55,7 @@ export type AppServer = {
   io: ChatIo;
   store: ChatStore;
   identities: Identities;
+  accounts: Accounts | null;
   metrics: Metrics;
   redis: RedisFanout | null;
   /** Who is online, across every instance. */
@@ -140,6 +144,15 @@ export async function createAppServer(options: AppServerOptions): Promise<AppSer
   const identities = createIdentities(store, options.signer);
 
   const limits = { ...DEFAULT_SECURITY_LIMITS, ...options.limits, trustProxy: options.trustProxy };
+  const accounts = options.accounts
+    ? createAccounts(options.accounts, {
+        store,
+        identities,
+        logger,
+        trustProxy: options.trustProxy,
+        allowedOrigins: limits.allowedOrigins,
+      })
+    : null;
   const servedHosts = createServedHosts(limits);
 
   let state: "starting" | "serving" | "stopping" = "starting";
@@ -181,6 +194,7 @@ export async function createAppServer(options: AppServerOptions): Promise<AppSer
       token: options.metricsToken,
     },
     identities,
+    accounts,
     trustProxy: options.trustProxy,
     servesHost: (host) => servedHosts.serves(host),
     logger,
@@ -211,16 +225,24 @@ export async function createAppServer(options: AppServerOptions): Promise<AppSer
       limits,
       metrics,
       servedHosts,
+      accounts: accounts
+        ? {
+            guestAccess: accounts.config.guestAccess,
+            signedInFromCookie: accounts.signedInFromCookie,
+          }
+        : undefined,
     },
     { presence: options.presence ?? {} },
   );
   const chatIo = io;
+  accounts?.attach(chatIo);
 
   return {
     httpServer,
     io: chatIo,
     store,
     identities,
+    accounts,
     metrics,
     redis,
     presence: chat.presence,
@@ -247,6 +269,7 @@ export async function createAppServer(options: AppServerOptions): Promise<AppSer
       if (!drained) logger.warn("requests still in flight at shutdown; their clients will resend");
       await chat.close();
       await redis?.close();
+      await accounts?.close();
       stopReportingHealth();
       await store.close();
     },

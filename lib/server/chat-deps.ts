@@ -1,3 +1,4 @@
+import type { HandshakeAccounts } from "./accounts/account-handshake";
 import type { Identities } from "./identity/identities";
 import type { Logger } from "./logger";
 import type { ChatMetrics } from "./ops/metrics";
@@ -12,6 +13,8 @@ import type { ChatStore } from "./store/types";
 export type ChatServerDeps = {
   store: ChatStore;
   identities: Identities;
+  /** Accounts (sign-in sessions, bot tokens, GUEST_ACCESS); without them every connection is a guest. */
+  accounts?: HandshakeAccounts;
   logger: Logger;
   /** Rate, size and origin limits; the defaults suit a public server. */
   limits?: Partial<SecurityLimits>;

@@ -1,7 +1,9 @@
 import { Server as HttpServer, type IncomingMessage } from "node:http";
 import type { WebSocketServer } from "ws";
 import { handshakeAuthSchema } from "../shared/protocol";
+import { accountConnection, signInRequired } from "./accounts/account-handshake";
 import type { ChatServerDeps } from "./chat-deps";
+import type { IdentityClaim } from "./identity/identities";
 import { identityCookieOf, shadowCookieRemovals } from "./identity/identity-cookie";
 import { registerRenameHandler } from "./identity/rename-handler";
 import { announceUser, renamedElsewhere, sessionOf } from "./identity/user-sessions";
@@ -17,7 +19,13 @@ import { InFlight } from "./transport/in-flight";
 import { connectionsIn } from "./transport/request-guards";
 import { trackRequests } from "./transport/request-tracker";
 import { socketLogger } from "./transport/socket-logger";
-import { type ChatIo, type ChatSocket, userRoom } from "./transport/socket-types";
+import {
+  accountRoom,
+  type ChatIo,
+  type ChatSocket,
+  sessionRoom,
+  userRoom,
+} from "./transport/socket-types";
 
 export type ChatServer = {
   /** Who is online, derived from the connections. */
@@ -64,20 +72,32 @@ export function createChatServer(
       token: auth.success ? auth.data.token : undefined,
       name: auth.success ? auth.data.name : undefined,
     };
-    identities.resolve(claim).then(
-      ({ user, renamed, botToken }) => {
-        socket.data.user = user;
-        socket.data.botToken = botToken;
-        // auth.name renamed the user: their open connections take the name too.
-        if (renamed) announceUser(io, user);
-        next();
-      },
-      (error: unknown) => {
-        logger.error({ err: error }, "identity lookup failed");
-        next(new Error("unavailable"));
-      },
-    );
+    identify(socket, claim).then(next, (error: unknown) => {
+      logger.error({ err: error }, "identity lookup failed");
+      next(new Error("unavailable"));
+    });
   });
+
+  /** An account if the handshake proves one, else a guest — unless guests are off. */
+  async function identify(socket: ChatSocket, claim: IdentityClaim): Promise<Error | undefined> {
+    const { accounts } = deps;
+    const signedIn = accounts
+      ? await accountConnection(accounts, deps.store, socket.request, claim.token)
+      : null;
+    if (signedIn) {
+      socket.data.user = signedIn.user;
+      socket.data.account = signedIn.account;
+      socket.data.botToken = undefined;
+      return undefined;
+    }
+    if (accounts && !accounts.guestAccess) return signInRequired();
+    const { user, renamed, botToken } = await identities.resolve(claim);
+    socket.data.user = user;
+    socket.data.botToken = botToken;
+    // auth.name renamed the user: their open connections take the name too.
+    if (renamed) announceUser(io, user);
+    return undefined;
+  }
 
   io.on("connection", (socket: ChatSocket) => {
     const { user } = socket.data;
@@ -85,6 +105,12 @@ export function createChatServer(
     trackRequests(socket, inFlight, deps.metrics);
     defences.guard(socket);
     socket.join(userRoom(user.id));
+    const { account } = socket.data;
+    if (account) {
+      // Ending the session, or disabling the account, disconnects these on every instance.
+      socket.join(accountRoom(account.accountId));
+      if (account.sessionId) socket.join(sessionRoom(account.sessionId));
+    }
     socket.emit("session", sessionOf(socket));
     logger.debug({ socket: socket.id, user: user.id }, "connected");
     socket.once("disconnect", (reason) =>

@@ -1,5 +1,6 @@
 import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
+import { DEFAULT_ACCOUNTS_CONFIG } from "./accounts/accounts-config";
 import { ConfigError, checkListenHost, loadConfig, parseDatabaseUrl } from "./config";
 
 const SECRET = "s".repeat(32);
@@ -19,6 +20,7 @@ describe("loadConfig", () => {
       metricsToken: undefined,
       logLevel: "info",
       security: expect.any(Object),
+      accounts: DEFAULT_ACCOUNTS_CONFIG,
     });
   });
 
@@ -36,6 +38,17 @@ describe("loadConfig", () => {
         REDIS_PREFIX: "chat-eu",
         METRICS_TOKEN: "a-long-enough-metrics-token",
         LOG_LEVEL: "debug",
+        GUEST_ACCESS: "off",
+        ADMIN_EMAILS: "Ops@Example.com, root@example.com",
+        PUBLIC_URL: "https://chat.example.com",
+        SMTP_URL: "smtp://mail.internal:587",
+        MAIL_FROM: "Chat <chat@example.com>",
+        OIDC_ISSUER: "https://id.example.com/",
+        OIDC_CLIENT_ID: "scrollback",
+        OIDC_CLIENT_SECRET: "sso-secret",
+        OIDC_NAME: "Example ID",
+        SIGN_IN_ATTEMPTS_PER_ACCOUNT: "5",
+        SIGN_IN_ATTEMPTS_PER_ADDRESS: "50",
       }),
     ).toEqual({
       env: "development",
@@ -50,6 +63,19 @@ describe("loadConfig", () => {
       metricsToken: "a-long-enough-metrics-token",
       logLevel: "debug",
       security: expect.any(Object),
+      accounts: {
+        guestAccess: false,
+        adminEmails: ["ops@example.com", "root@example.com"],
+        publicUrl: "https://chat.example.com",
+        mail: { smtpUrl: "smtp://mail.internal:587", from: "Chat <chat@example.com>" },
+        sso: {
+          issuer: "https://id.example.com",
+          clientId: "scrollback",
+          clientSecret: "sso-secret",
+          name: "Example ID",
+        },
+        signInLimits: { perAccount: 5, perAddress: 50, windowMs: 15 * 60_000 },
+      },
     });
   });
 
@@ -94,6 +120,12 @@ describe("loadConfig", () => {
     ["HOST", "not a host"],
     ["HOST", "http://localhost"],
     ["HOST", "localhost:3000"],
+    ["GUEST_ACCESS", "maybe"],
+    ["SMTP_URL", "mail.internal:25"],
+    ["PUBLIC_URL", "chat.example.com"],
+    ["OIDC_ISSUER", "ftp://id.example.com"],
+    ["OIDC_ISSUER", "https://id.example.com"],
+    ["SIGN_IN_ATTEMPTS_PER_ACCOUNT", "0"],
   ])("rejects %s=%s with a message that names it", (name, value) => {
     const load = () => loadConfig({ [name]: value });
     expect(load).toThrow(ConfigError);

@@ -2,6 +2,12 @@ import { lookup } from "node:dns/promises";
 import { isIP } from "node:net";
 import { resolve } from "node:path";
 import { z } from "zod";
+import {
+  type AccountsConfig,
+  accountsConfigFromEnv,
+  accountsConfigProblems,
+  accountsEnvSchema,
+} from "./accounts/accounts-config";
 import { normalizeHost } from "./security/host-names";
 import {
   type SecurityLimits,
@@ -51,14 +57,19 @@ const envSchema = z.object({
 });
 
 /** The security settings live beside their defaults in security-config.ts. */
-const fullEnvSchema = envSchema.extend(securityEnvSchema.shape).superRefine((env, ctx) => {
-  if (env.MAX_BUFFERED_BYTES_TOTAL < env.MAX_BUFFERED_BYTES_PER_CONNECTION)
-    ctx.addIssue({
-      code: "custom",
-      path: ["MAX_BUFFERED_BYTES_TOTAL"],
-      message: `must be at least MAX_BUFFERED_BYTES_PER_CONNECTION (${env.MAX_BUFFERED_BYTES_PER_CONNECTION}): it is all clients' output together`,
-    });
-});
+const fullEnvSchema = envSchema
+  .extend(securityEnvSchema.shape)
+  .extend(accountsEnvSchema.shape)
+  .superRefine((env, ctx) => {
+    for (const message of accountsConfigProblems(env))
+      ctx.addIssue({ code: "custom", path: ["OIDC_ISSUER"], message });
+    if (env.MAX_BUFFERED_BYTES_TOTAL < env.MAX_BUFFERED_BYTES_PER_CONNECTION)
+      ctx.addIssue({
+        code: "custom",
+        path: ["MAX_BUFFERED_BYTES_TOTAL"],
+        message: `must be at least MAX_BUFFERED_BYTES_PER_CONNECTION (${env.MAX_BUFFERED_BYTES_PER_CONNECTION}): it is all clients' output together`,
+      });
+  });
 
 export type DatabaseTarget =
   | { engine: "sqlite"; path: string }
@@ -82,6 +93,8 @@ export type Config = {
   logLevel: z.infer<typeof envSchema>["LOG_LEVEL"];
   /** Rate, size and origin limits. */
   security: SecurityLimits;
+  /** Guests, email, single sign-on, admins. */
+  accounts: AccountsConfig;
 };
 
 export function parseDatabaseUrl(url: string | undefined, dataDir: string): DatabaseTarget {
@@ -142,6 +155,7 @@ export function loadConfig(env: Environment = process.env): Config {
     metricsToken: e.METRICS_TOKEN,
     logLevel: e.LOG_LEVEL,
     security: securityLimitsFromEnv(e, e.TRUST_PROXY),
+    accounts: accountsConfigFromEnv(e),
   };
 }
 

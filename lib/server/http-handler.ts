@@ -1,4 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Accounts } from "./accounts/accounts";
+import { gatedPath, signInRedirect } from "./accounts/page-gate";
 import type { Identities } from "./identity/identities";
 import { ensureIdentityCookie } from "./identity/identity-cookie";
 import type { Logger } from "./logger";
@@ -23,6 +25,8 @@ export type HttpHandlerDeps = {
   readiness: () => Promise<Readiness>;
   metrics?: MetricsEndpoint;
   identities: Identities;
+  /** Serves /api/auth and, when guests are off, keeps strangers to the sign-in pages. */
+  accounts?: Accounts | null;
   /** Trust X-Forwarded-Proto from a reverse proxy when deciding whether the cookie is Secure. */
   trustProxy: boolean;
   /** Whether a request for this host (the browser's `Host`, or the trusted proxy's X-Forwarded-Host) is for this server. */
@@ -79,6 +83,31 @@ export function createHttpHandler(deps: HttpHandlerDeps) {
       res.setHeader("connection", "close");
       res.setHeader("retry-after", "1");
       sendJson(res, 503, { status: "shutting down" });
+      return;
+    }
+    const { accounts } = deps;
+    const gate = gatedPath(path ?? "/");
+    if (accounts && (path === "/api/auth" || path?.startsWith("/api/auth/"))) {
+      accounts.serve(req, res).catch(fail(req, res, id));
+      return;
+    }
+    if (accounts && !accounts.config.guestAccess) {
+      // No guest cookies at all: a stranger signs in first.
+      const admitted =
+        gate === "open"
+          ? Promise.resolve(true)
+          : accounts.signedInFromCookie(req.headers.cookie).then((signedIn) => signedIn !== null);
+      admitted
+        .then((admit) => {
+          if (admit) return deps.pages(req, res);
+          if (gate === "api") {
+            sendJson(res, 401, { code: "unauthorized", message: "Sign in first." });
+            return;
+          }
+          res.writeHead(303, { location: signInRedirect(req.url ?? "/") });
+          res.end();
+        })
+        .catch(fail(req, res, id));
       return;
     }
     const cookie = path?.startsWith("/_next/")

@@ -27,9 +27,11 @@ export async function startServer(pages: ServePages): Promise<AppServer> {
   const logger = createLogger(config.logLevel);
   const store = await openStore(config.database);
 
+  const secret = loadSessionSecret(config.sessionSecret, config.dataDir);
   const app = await createAppServer({
     store,
-    signer: createTokenSigner(loadSessionSecret(config.sessionSecret, config.dataDir)),
+    signer: createTokenSigner(secret),
+    accounts: { database: config.database, config: config.accounts, secret },
     logger,
     limits: config.security,
     trustProxy: config.trustProxy,
@@ -38,7 +40,8 @@ export async function startServer(pages: ServePages): Promise<AppServer> {
     metricsToken: config.metricsToken,
     pages: (httpServer) => pages(config, httpServer),
   });
-  provideServices({ store: app.store, presence: app.presence });
+  if (!app.accounts) throw new Error("accounts were not set up");
+  provideServices({ store: app.store, presence: app.presence, accounts: app.accounts });
 
   const port = await app.listen(config.port, config.host);
   logger.info(

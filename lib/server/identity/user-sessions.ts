@@ -18,8 +18,10 @@ function isClustered(io: ChatIo): boolean {
 
 /** What a connection is told about itself: a token only if it did not come with the browser's cookie. */
 export function sessionOf(socket: ChatSocket): SessionInfo {
-  const { user, botToken } = socket.data;
-  return botToken === undefined ? { user } : { user, token: botToken };
+  const { user, botToken, account } = socket.data;
+  const session: SessionInfo = botToken === undefined ? { user } : { user, token: botToken };
+  if (account) session.account = { email: account.email, role: account.role };
+  return session;
 }
 
 /**

@@ -15,7 +15,9 @@ import type {
   SessionInfo,
   User,
 } from "../../shared/protocol";
+import { type AccountsConfig, DEFAULT_ACCOUNTS_CONFIG } from "../accounts/accounts-config";
 import { type AppServer, createAppServer } from "../app-server";
+import type { DatabaseTarget } from "../config";
 import type { Identities } from "../identity/identities";
 import { createTokenSigner } from "../identity/tokens";
 import { type Logger, silentLogger } from "../logger";
@@ -78,6 +80,17 @@ export type ChatTestServerOptions = {
   /** Node HTTP server options, e.g. short header timeouts. */
   httpOptions?: HttpServerOptions;
   logger?: Logger;
+  /** Accounts settings over DEFAULT_ACCOUNTS_CONFIG (guests on, no mail, no SSO, loose sign-in limits). */
+  accounts?: Partial<AccountsConfig>;
+  /** The database accounts use when the store is not the default SQLite file (Postgres tests). */
+  database?: DatabaseTarget;
+};
+
+/** Sign-in limits out of the way of tests that sign in often; tests of the limits set their own. */
+const TEST_SIGN_IN_LIMITS: AccountsConfig["signInLimits"] = {
+  perAccount: 1_000,
+  perAddress: 10_000,
+  windowMs: 60_000,
 };
 
 /**
@@ -134,6 +147,15 @@ export class ChatTestServer {
       },
       socketOptions: this.options.socketOptions,
       httpOptions: this.options.httpOptions,
+      accounts: {
+        database: this.options.database ?? { engine: "sqlite", path: this.dbPath },
+        config: {
+          ...DEFAULT_ACCOUNTS_CONFIG,
+          signInLimits: TEST_SIGN_IN_LIMITS,
+          ...this.options.accounts,
+        },
+        secret: TEST_SECRET,
+      },
     });
     this.app = app;
     this.io = app.io;

@@ -22,7 +22,10 @@ export async function sqliteDeployment(): Promise<TestDeployment> {
 
 export async function postgresDeployment(): Promise<TestDeployment> {
   const schema = await createTestSchema();
-  const server = await ChatTestServer.start({ openStore: () => PostgresStore.open(schema.url) });
+  const server = await ChatTestServer.start({
+    openStore: () => PostgresStore.open(schema.url),
+    database: { engine: "postgres", url: schema.url },
+  });
   return {
     name: "Postgres",
     servers: [server],
@@ -40,6 +43,7 @@ export async function redisDeployment(): Promise<TestDeployment> {
   const start = () =>
     ChatTestServer.start({
       openStore: () => PostgresStore.open(schema.url),
+      database: { engine: "postgres", url: schema.url },
       redisUrl: TEST_REDIS_URL,
       redisPrefix: prefix,
     });

@@ -10,6 +10,10 @@ import type {
 export type InterServerEvents = {
   /** A user was renamed on one instance; the others update their connections of that user. */
   "user:renamed": (user: User) => void;
+  /** A sign-in session ended: instances forget what they cached of it. */
+  "accounts:session-ended": (sessionId: string) => void;
+  /** An account was disabled: instances forget what they cached of its sessions. */
+  "accounts:account-disabled": (accountId: string) => void;
 };
 export type SocketData = {
   user: User;
