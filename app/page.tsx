@@ -1,3 +1,4 @@
+import { headers } from "next/headers";
 import { connection } from "next/server";
 import { JoinRoomForm } from "@/components/JoinRoomForm";
 import { LandingRooms } from "@/components/RoomList";
@@ -7,7 +8,10 @@ import { getServices } from "@/lib/server/services";
 export default async function LandingPage() {
   // Rendered per request: the list reflects the rooms as they are now.
   await connection();
-  const rooms = await listRooms(getServices());
+  const services = getServices();
+  const rooms = await listRooms(services);
+  // A signed-in person's rooms and read positions are the account's, from the server.
+  const signedIn = (await services.accounts.signedIn(await headers())) !== null;
   return (
     <main className="mx-auto flex min-h-full max-w-2xl flex-col gap-8 px-4 py-10 sm:py-16">
       <header className="space-y-2">
@@ -18,7 +22,7 @@ export default async function LandingPage() {
         </p>
       </header>
       <JoinRoomForm />
-      <LandingRooms rooms={rooms} />
+      <LandingRooms rooms={rooms} signedIn={signedIn} />
     </main>
   );
 }

@@ -13,6 +13,7 @@ import type { RoomSnapshot } from "@/lib/client/room-client";
 import type { ShownMessage } from "@/lib/client/shown-message";
 import { hasOlder } from "@/lib/client/timeline";
 import { firstUnreadSeq, titleWithUnread, unreadCount } from "@/lib/client/unread";
+import { useAccountReads } from "@/lib/client/use-account-reads";
 import { useDraft } from "@/lib/client/use-draft";
 import { useNameSkeleton } from "@/lib/client/use-name-skeleton";
 import { useNow } from "@/lib/client/use-now";
@@ -34,8 +35,18 @@ import { TypingIndicator } from "./TypingIndicator";
 /** Relative times ("5 minutes ago") are redrawn this often. */
 const CLOCK_TICK_MS = 30_000;
 
-export function ChatRoom({ room, rooms }: { room: string; rooms: readonly RoomListing[] }) {
+export function ChatRoom({
+  room,
+  rooms,
+  signedIn = false,
+}: {
+  room: string;
+  rooms: readonly RoomListing[];
+  /** The page was asked for with an account's session: read positions are the account's. */
+  signedIn?: boolean;
+}) {
   const { snapshot, activity, client, roomActivity } = useRoom(room);
+  useAccountReads(signedIn);
   const { timeline, user, outbox, status, joined } = snapshot;
   const [sentCount, setSentCount] = useState(0);
   const [atBottom, setAtBottom] = useState(true);

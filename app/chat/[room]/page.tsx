@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { headers } from "next/headers";
 import { notFound, redirect } from "next/navigation";
 import { connection } from "next/server";
 import { ChatRoom } from "@/components/ChatRoom";
@@ -30,7 +31,10 @@ export default async function RoomPage({ params }: Params) {
     notFound();
   }
   await connection();
-  const rooms = await listRoomsShared(getServices());
+  const services = getServices();
+  const rooms = await listRoomsShared(services);
+  // A signed-in person's read positions are the account's: the page waits for them.
+  const signedIn = (await services.accounts.signedIn(await headers())) !== null;
   // A new room is a new page: nothing of the previous room's view carries over.
-  return <ChatRoom key={requested} room={requested} rooms={rooms} />;
+  return <ChatRoom key={requested} room={requested} rooms={rooms} signedIn={signedIn} />;
 }
