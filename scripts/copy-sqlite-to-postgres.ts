@@ -20,7 +20,7 @@ try {
   });
   process.stdout.write("\n");
   console.log(
-    `done in ${((Date.now() - started) / 1000).toFixed(1)} s: ${report.messages} messages in ${report.rooms} rooms, ${report.users} users`,
+    `done in ${((Date.now() - started) / 1000).toFixed(1)} s: ${report.messages} messages in ${report.rooms} rooms, ${report.users} users, ${report.accounts} accounts`,
   );
 } catch (error) {
   process.stdout.write("\n");

@@ -147,8 +147,11 @@ export function createAccounts(setup: AccountsSetup, deps: AccountsDeps): Accoun
   }
 
   async function signedInFromCookie(cookieHeader: string | undefined): Promise<SignedIn | null> {
-    const [token] = readCookies(cookieHeader, ACCOUNT_SESSION_COOKIE);
-    if (!token) return null;
+    // Two session cookies of one name: one was planted by another page of
+    // this host (cookie tossing, docs/security.md); neither is believed.
+    const tokens = readCookies(cookieHeader, ACCOUNT_SESSION_COOKIE);
+    const [token] = tokens;
+    if (tokens.length !== 1 || !token) return null;
     const cached = cache.get(token);
     if (cached !== undefined) return cached;
     const { signedIn, expiresAt } = await lookUp(token);

@@ -230,11 +230,14 @@ export function createAuth(deps: AuthDeps) {
           const refused = [byAddress, byAccount].find((decision) => !decision.allowed);
           if (refused && !refused.allowed) {
             const seconds = Math.ceil(refused.retryAfterMs / 1000);
-            throw new APIError("TOO_MANY_REQUESTS", {
-              message: `Too many sign-in attempts; try again in ${seconds} seconds.`,
-              code: "RATE_LIMITED",
-              headers: { "retry-after": String(seconds) },
-            });
+            throw new APIError(
+              "TOO_MANY_REQUESTS",
+              {
+                message: `Too many sign-in attempts; try again in ${seconds} seconds.`,
+                code: "RATE_LIMITED",
+              },
+              { "retry-after": String(seconds) },
+            );
           }
         }
       }),

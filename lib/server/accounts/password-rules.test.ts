@@ -11,7 +11,7 @@ describe("passwordProblem", () => {
     ["the whole address", "ana@example.com", /email address/],
     ["the address's local part", "ANA.SOUSA", /email address/],
     ["the display name", "Ana Sousa Lima", /your name/],
-    ["too long", "x".repeat(129) + "y", /at most 128/],
+    ["too long", `${"x".repeat(129)}y`, /at most 128/],
   ])("refuses %s", (_case, password, problem) => {
     expect(
       passwordProblem(password, { email: "ana.sousa@example.com", name: "Ana Sousa Lima" }) ??

@@ -2,6 +2,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { newTestAccount, signIn, signUp } from "../testing/accounts";
+import { ChatTestServer } from "../testing/chat-test-server";
 import { createTestSchema } from "../testing/postgres";
 import { copySqliteToPostgres } from "./copy-history";
 import { PostgresStore } from "./postgres-store";
@@ -51,7 +53,7 @@ describe("copying a SQLite history into Postgres", () => {
     const report = await copySqliteToPostgres(sqlitePath, schema.url, (copied) =>
       progress.push(copied),
     );
-    expect(report).toEqual({ users: 2, messages: 1_204, rooms: 2 });
+    expect(report).toEqual({ users: 2, messages: 1_204, rooms: 2, accounts: 0 });
     expect(progress.at(-1)).toBe(1_204);
 
     const source = new SqliteStore(sqlitePath);
@@ -132,6 +134,35 @@ describe("copying a SQLite history into Postgres", () => {
       expect(await after.users.find("user-ana")).toBeNull();
     } finally {
       await after.close();
+    }
+  });
+
+  it("moves accounts too: a person stays signed in, and signs in with the password chosen before", async () => {
+    const before = await ChatTestServer.start();
+    const person = newTestAccount("Ana Souza");
+    const { cookie, chatUserId } = await signUp(before, person);
+    await before.app.shutdown(0);
+    try {
+      const report = await copySqliteToPostgres(before.dbPath, schema.url);
+      expect(report.accounts).toBe(1);
+      expect((await copySqliteToPostgres(before.dbPath, schema.url)).accounts).toBe(0);
+    } finally {
+      rmSync(before.dir, { recursive: true, force: true });
+    }
+    const after = await ChatTestServer.start({
+      openStore: () => PostgresStore.open(schema.url),
+      database: { engine: "postgres", url: schema.url },
+    });
+    try {
+      expect(await after.app.accounts?.signedInFromCookie(cookie)).toMatchObject({
+        chatUserId,
+        email: person.email,
+        role: "admin",
+        name: "Ana Souza",
+      });
+      await signIn(after, person);
+    } finally {
+      await after.dispose();
     }
   });
 });

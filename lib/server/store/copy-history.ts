@@ -1,10 +1,11 @@
 import Database from "better-sqlite3";
 import type { ChatMessage, User } from "../../shared/protocol";
+import { copyAccountTables } from "./copy-accounts";
 import { PostgresStore } from "./postgres-store";
 import { type MessageRow as SqliteMessage, toMessage } from "./sqlite/message-rows";
 import type { HistoryBatch, StoredReaction } from "./types";
 
-export type CopyReport = { users: number; messages: number; rooms: number };
+export type CopyReport = { users: number; messages: number; rooms: number; accounts: number };
 
 /** Messages per batch handed to the target store. */
 const BATCH_ROWS = 2_000;
@@ -80,7 +81,10 @@ export async function copySqliteToPostgres(
       yield { reactions };
     }
     await target.messages.importHistory(batches());
-    return { users: users.length, messages: total, rooms };
+    // Accounts after the history: a failure here leaves a history that a
+    // second run completes (both copies skip what is already there).
+    const accounts = await copyAccountTables(source, postgresUrl);
+    return { users: users.length, messages: total, rooms, accounts };
   } finally {
     source.close();
     await target.close();

@@ -1,0 +1,67 @@
+import type Database from "better-sqlite3";
+import pg from "pg";
+
+/**
+ * The tables of accounts (migrations 6–8), copied as they are. SQLite keeps
+ * better-auth's booleans as 0/1 and its times as ISO strings, and our own
+ * times as epoch milliseconds; Postgres has booleans and timestamptz.
+ */
+const TABLES: readonly { name: string; key: string; booleans?: string[]; epochMs?: string[] }[] = [
+  { name: "auth_users", key: '"id"', booleans: ["emailVerified", "banned"] },
+  { name: "auth_accounts", key: '"id"' },
+  { name: "auth_sessions", key: '"id"' },
+  { name: "auth_passkeys", key: '"id"', booleans: ["backedUp"] },
+  { name: "auth_verifications", key: '"id"' },
+  { name: "read_positions", key: "user_id, room", epochMs: ["updated_at"] },
+  { name: "bot_tokens", key: "id", epochMs: ["created_at", "last_used_at"] },
+];
+
+const quote = (column: string) => `"${column.replaceAll('"', '""')}"`;
+
+/**
+ * Copies every account, session, passkey, bot token and read position of a
+ * SQLite database into a migrated Postgres one, in one transaction; a row
+ * already there (a second run) is left as it is. Returns the accounts copied.
+ */
+export async function copyAccountTables(
+  source: Database.Database,
+  postgresUrl: string,
+): Promise<number> {
+  const present = (table: string) =>
+    source.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(table) !==
+    undefined;
+  const client = new pg.Client({ connectionString: postgresUrl });
+  await client.connect();
+  try {
+    await client.query("BEGIN");
+    let accounts = 0;
+    for (const table of TABLES) {
+      if (!present(table.name)) continue;
+      const rows = source.prepare(`SELECT * FROM ${table.name}`).all() as Record<string, unknown>[];
+      for (const row of rows) {
+        const columns = Object.keys(row);
+        const values = columns.map((column) => {
+          const value = row[column];
+          if (value === null || value === undefined) return null;
+          if (table.booleans?.includes(column)) return value === 1 || value === true;
+          if (table.epochMs?.includes(column)) return new Date(Number(value));
+          return value;
+        });
+        const inserted = await client.query(
+          `INSERT INTO ${table.name} (${columns.map(quote).join(", ")})
+           VALUES (${columns.map((_, i) => `$${i + 1}`).join(", ")})
+           ON CONFLICT (${table.key}) DO NOTHING`,
+          values,
+        );
+        if (table.name === "auth_users") accounts += inserted.rowCount ?? 0;
+      }
+    }
+    await client.query("COMMIT");
+    return accounts;
+  } catch (error) {
+    await client.query("ROLLBACK");
+    throw error;
+  } finally {
+    await client.end();
+  }
+}
