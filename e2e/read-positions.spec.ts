@@ -4,11 +4,17 @@ import { expect, test } from "./support/fixtures";
 /** The room list refreshes itself every few seconds; allow a couple of rounds on a busy machine. */
 const REFRESH = { timeout: 30_000 };
 
-const account = {
-  email: `reader-${Date.now().toString(36)}@example.test`,
-  password: "quiet-meadow-reader-lantern",
-  name: "Ana",
-};
+type Account = { email: string; password: string; name: string };
+
+let accounts = 0;
+function newAccount(): Account {
+  accounts += 1;
+  return {
+    email: `reader-${accounts}-${Date.now().toString(36)}@example.test`,
+    password: "quiet-meadow-reader-lantern",
+    name: "Ana",
+  };
+}
 
 /**
  * Signs the person's browser in through the auth API, as the sign-in form
@@ -19,6 +25,7 @@ async function signInThroughApi(
   chat: ChatPage,
   baseUrl: string,
   path: "sign-up" | "sign-in",
+  account: Account,
 ): Promise<void> {
   const body = path === "sign-up" ? account : { email: account.email, password: account.password };
   const response = await chat.page.request.post(`${baseUrl}/api/auth/${path}/email`, {
@@ -34,12 +41,15 @@ test("reading a room on one device clears its unread badge on the other", async 
   app,
   person,
 }) => {
+  // Four browser contexts, two sign-ins and a wait for the room list's refresh.
+  test.slow();
   const laptop = await person("lobby");
   const phone = await person("lobby");
 
   await test.step("the same person signs up on the laptop and in on the phone", async () => {
-    await signInThroughApi(laptop, app.url, "sign-up");
-    await signInThroughApi(phone, app.url, "sign-in");
+    const account = newAccount();
+    await signInThroughApi(laptop, app.url, "sign-up", account);
+    await signInThroughApi(phone, app.url, "sign-in", account);
   });
 
   await test.step("a room opened on the laptop is one of the phone's rooms too", async () => {
@@ -75,4 +85,25 @@ test("reading a room on one device clears its unread badge on the other", async 
     await expect(rooms.getByRole("link", { name: /#news/ })).toBeVisible();
     await expect(rooms.getByRole("link", { name: /#news/ })).not.toContainText("unread");
   });
+});
+
+test("the title of a tab in the background on another device stops counting once read", async ({
+  app,
+  person,
+}) => {
+  const laptop = await person("lobby");
+  const phone = await person("news");
+  const account = newAccount();
+  await signInThroughApi(laptop, app.url, "sign-up", account);
+  await signInThroughApi(phone, app.url, "sign-in", account);
+  await expect(phone.page).toHaveTitle("#news · Scrollback");
+
+  await phone.setVisible(false);
+  const bea = await person("news");
+  for (const text of ["n1", "n2"]) await bea.send(text);
+  await expect(phone.page).toHaveTitle("(2) #news · Scrollback");
+
+  await laptop.goto("news");
+  await expect(laptop.stored("n2")).toBeInViewport();
+  await expect(phone.page).toHaveTitle("#news · Scrollback");
 });
