@@ -41,7 +41,7 @@ test("reading a room on one device clears its unread badge on the other", async 
   app,
   person,
 }) => {
-  // Four browser contexts, two sign-ins and a wait for the room list's refresh.
+  // Three browser contexts, two sign-ins and a wait for the room list's refresh.
   test.slow();
   const laptop = await person("lobby");
   const phone = await person("lobby");
