@@ -18,6 +18,8 @@ type OperationBase = {
   /** `failed` sends were refused by the server and wait for the person to retry or discard them. */
   state: "pending" | "failed";
   error?: ProtocolError;
+  /** The identity (user id) that made it; only it sends it (outbox-identity.ts). Absent before accounts. */
+  by?: string;
 };
 
 /** A message written: what `snapshot.outbox` lists. */
@@ -216,7 +218,8 @@ function isOperation(value: unknown): value is OutboxOperation {
     typeof e.clientId === "string" &&
     typeof e.room === "string" &&
     typeof e.createdAt === "string" &&
-    (e.state === "pending" || e.state === "failed");
+    (e.state === "pending" || e.state === "failed") &&
+    (e.by === undefined || typeof e.by === "string");
   if (!common) return false;
   switch (e.kind) {
     case undefined:

@@ -18,6 +18,7 @@ import {
   plan,
   staleAfterDelete,
 } from "./outbox";
+import { outboxOfIdentity } from "./outbox-identity";
 import { OutboxSender } from "./outbox-sender";
 import { type RoomSnapshot, RoomStore } from "./room-store";
 import { type RoomContext, SyncEngine } from "./sync-engine";
@@ -54,14 +55,21 @@ export class RoomClient {
   private readonly cleanups: (() => void)[] = [];
   /** Counts connections, so that work begun on an old one does not act on a new one. */
   private connection = 0;
+  /** The browser's outbox as the connection's identity sees it. */
+  private readonly storage: OutboxStorage;
 
   constructor(
     private readonly socket: ChatClientSocket,
     readonly room: string,
-    private readonly storage: OutboxStorage,
+    browserStorage: OutboxStorage,
     options: RoomClientOptions = {},
   ) {
     this.transport = transportFor(socket, options);
+    const storage = outboxOfIdentity(
+      browserStorage,
+      () => this.store?.state.user?.id ?? lastSession(socket)?.user.id,
+    );
+    this.storage = storage;
     this.store = new RoomStore(room, this.transport.status(), storage.load(room));
     const session = lastSession(socket);
     if (session) this.store.update({ user: session.user });
@@ -100,7 +108,12 @@ export class RoomClient {
 
   start(): void {
     const { socket } = this;
-    const onSession = ({ user }: { user: User }) => this.store.update({ user });
+    const onSession = ({ user }: { user: User }) => {
+      const changed = user.id !== this.store.state.user?.id;
+      this.store.update({ user });
+      // Someone else on this browser now: the outbox shows (and sends) theirs.
+      if (changed) this.refreshOutbox();
+    };
     const onCreated = (message: ChatMessage) => {
       if (message.room === this.room) this.engine.receiveLive(message);
     };
