@@ -91,6 +91,8 @@ test("the title of a tab in the background on another device stops counting once
   app,
   person,
 }) => {
+  // Three browser contexts and two sign-ins, on a machine that may be busy.
+  test.slow();
   const laptop = await person("lobby");
   const phone = await person("news");
   const account = newAccount();
