@@ -2,9 +2,9 @@ import { io } from "socket.io-client";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { newTestAccount, signUp } from "../server/testing/accounts";
 import { ChatTestServer, eventually, seedMessages } from "../server/testing/chat-test-server";
-import type { ReadMarked } from "../shared/protocol";
+import type { ReadMarked, SessionInfo } from "../shared/protocol";
 import { AccountReadPositions, followSessionReads } from "./account-read-positions";
-import { memoryReadPositions, SwitchableReadPositions } from "./read-positions";
+import { memoryBrowserReads, memoryReadPositions, SwitchableReadPositions } from "./read-positions";
 import type { ChatClientSocket } from "./transport";
 
 /**
@@ -129,21 +129,72 @@ describe("AccountReadPositions", () => {
 describe("followSessionReads", () => {
   it("switches the page to the account's positions for a signed-in session", async () => {
     await server.store.reads.mark(chatUserId, "general", 3);
-    const guest = memoryReadPositions();
-    const page = new SwitchableReadPositions(guest);
-    followSessionReads(openSocket(), page);
+    const browser = memoryBrowserReads();
+    const page = new SwitchableReadPositions(browser.positions);
+    followSessionReads(openSocket(), page, browser);
     await eventually(() => expect(page.current).toBeInstanceOf(AccountReadPositions));
     await eventually(() => expect(page.snapshot().get("general")).toBe(3));
     (page.current as AccountReadPositions).unbind();
   });
 
-  it("leaves a guest's page on the browser's positions", async () => {
+  it("leaves a guest's page on the browser's positions, and notes whose they are", async () => {
+    const browser = memoryBrowserReads();
     const page = new SwitchableReadPositions(memoryReadPositions());
     const socket = openSocket(false);
-    const session = new Promise((resolve) => socket.once("session", resolve));
-    followSessionReads(socket, page);
-    await session;
-    expect(page.current).not.toBeInstanceOf(AccountReadPositions);
+    const session = new Promise<SessionInfo>((resolve) => socket.once("session", resolve));
+    followSessionReads(socket, page, browser);
+    const guest = await session;
+    expect(page.current).toBe(browser.positions);
     expect(page.ready()).toBe(true);
+    expect(browser.owner()).toBe(guest.user.id);
+  });
+
+  it("carries a guest's positions to the account they sign up for, once", async () => {
+    const guestCookie = await server.issueIdentityCookie();
+    const browser = memoryBrowserReads();
+    const page = new SwitchableReadPositions(browser.positions);
+    const asGuest = io(server.url, {
+      transports: ["websocket"],
+      forceNew: true,
+      reconnection: false,
+      extraHeaders: { cookie: guestCookie },
+    });
+    sockets.push(asGuest);
+    const guestSession = new Promise<SessionInfo>((resolve) => asGuest.once("session", resolve));
+    followSessionReads(asGuest, page, browser);
+    const guest = (await guestSession).user;
+    page.markRead("general", 8);
+    page.markRead("quiet", 0);
+    asGuest.disconnect();
+
+    const upgraded = await signUp(server, newTestAccount("Guest"), { guestCookie });
+    expect(upgraded.chatUserId).toBe(guest.id);
+    const signedIn = io(server.url, {
+      transports: ["websocket"],
+      forceNew: true,
+      reconnection: false,
+      extraHeaders: { cookie: upgraded.cookie },
+    });
+    sockets.push(signedIn);
+    followSessionReads(signedIn, page, browser);
+    await eventually(async () =>
+      expect(await server.store.reads.positions(guest.id)).toEqual({ general: 8, quiet: 0 }),
+    );
+    expect(browser.owner()).toBeNull();
+    (page.current as AccountReadPositions).unbind();
+  });
+
+  it("carries nothing to an account someone else signs in to on this browser", async () => {
+    const browser = memoryBrowserReads();
+    browser.positions.markRead("general", 8);
+    browser.own("some-guest");
+    const page = new SwitchableReadPositions(browser.positions);
+    followSessionReads(openSocket(), page, browser);
+    await eventually(() => expect(page.current).toBeInstanceOf(AccountReadPositions));
+    await eventually(() => expect(page.ready()).toBe(true));
+    expect(page.snapshot().has("general")).toBe(false);
+    expect(await storedPositions()).toEqual({});
+    expect(browser.owner()).toBe("some-guest");
+    (page.current as AccountReadPositions).unbind();
   });
 });

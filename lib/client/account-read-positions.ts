@@ -1,7 +1,8 @@
 import type { ReadMarked, SessionInfo } from "../shared/protocol";
 import {
   aheadOf,
-  browserReadPositions,
+  type BrowserReads,
+  browserReads,
   mergePositions,
   pageReadPositions,
   type ReadPositions,
@@ -114,6 +115,9 @@ export class AccountReadPositions implements ReadPositions {
     this.fetched = true;
     this.positions = mergePositions(this.positions, answer.positions);
     this.changed();
+    // Send what is ahead of the server, and nothing it already has further.
+    for (const [room, seq] of this.pending)
+      if (seq <= (this.stored.get(room) ?? -1)) this.pending.delete(room);
     for (const [room, seq] of aheadOf(this.positions, this.stored)) this.pending.set(room, seq);
     this.schedule();
   }
@@ -178,22 +182,31 @@ const followed = new WeakSet<ChatClientSocket>();
  * with an account uses the account's positions (the same ones across the
  * page's sockets, for as long as it is the same person), one without goes
  * back to the browser's. Call it for every socket the page connects.
+ *
+ * A guest who signs up keeps their identity, and so their positions: the
+ * browser's, made by that guest, are marked on the account once.
  */
 export function followSessionReads(
   socket: ChatClientSocket,
   page: SwitchableReadPositions = pageReadPositions(),
+  browser: BrowserReads = browserReads(),
 ): void {
   if (followed.has(socket)) return;
   followed.add(socket);
   const onSession = (session: SessionInfo) => {
     if (!session.account) {
       account?.unbind();
-      page.use(browserReadPositions());
+      browser.own(session.user.id);
+      page.use(browser.positions);
       return;
     }
     if (account?.userId !== session.user.id) {
       account?.unbind();
       account = new AccountReadPositions(session.user.id);
+      if (browser.owner() === session.user.id) {
+        for (const [room, seq] of browser.positions.snapshot()) account.markRead(room, seq);
+        browser.own(null);
+      }
     }
     account.bind(socket);
     page.use(account);

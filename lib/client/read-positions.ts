@@ -144,6 +144,61 @@ export function browserReadPositions(): ReadPositions {
 }
 
 /**
+ * The browser's positions and whose they are: the guest identity that made
+ * them, so that a guest who signs up (and keeps their identity) takes them
+ * to the account, and nobody else who signs in on this browser does.
+ */
+export type BrowserReads = {
+  positions: ReadPositions;
+  /** The guest identity the positions were made by, or null when unknown or already carried over. */
+  owner(): string | null;
+  own(userId: string | null): void;
+};
+
+const OWNER_KEY = "scrollback:read:owner:v1";
+
+export function browserReads(): BrowserReads {
+  // Storage refused (private mode, revoked): nothing is carried over, as nothing was kept.
+  const storage = (): Storage | null => {
+    try {
+      return window.localStorage;
+    } catch {
+      return null;
+    }
+  };
+  return {
+    positions: browserReadPositions(),
+    owner() {
+      try {
+        return storage()?.getItem(OWNER_KEY) ?? null;
+      } catch {
+        return null;
+      }
+    },
+    own(userId) {
+      try {
+        if (userId === null) storage()?.removeItem(OWNER_KEY);
+        else storage()?.setItem(OWNER_KEY, userId);
+      } catch {
+        // Full or refused: the positions simply stay the browser's.
+      }
+    },
+  };
+}
+
+/** Browser positions in memory, for tests. */
+export function memoryBrowserReads(positions: ReadPositions = memoryReadPositions()): BrowserReads {
+  let owner: string | null = null;
+  return {
+    positions,
+    owner: () => owner,
+    own(userId) {
+      owner = userId;
+    },
+  };
+}
+
+/**
  * The page's read positions, whichever source holds them: the browser's
  * until the server says the connection is signed in, the account's from
  * then on. Components subscribe to this one object; `use` changes what is
