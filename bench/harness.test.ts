@@ -4,6 +4,7 @@ import { PROJECT_ROOT } from "../lib/server/testing/server-process";
 import type { BenchSettings } from "./lib/context";
 import { Generator } from "./lib/generator";
 import { Target } from "./lib/targets";
+import { accountsScenario } from "./scenarios/accounts";
 import { catchupScenario, crossover } from "./scenarios/catchup";
 import { fanoutRun } from "./scenarios/fanout";
 import { reactionsRun } from "./scenarios/reactions";
@@ -133,6 +134,32 @@ describe("the benchmark harness", () => {
     expect(all?.bytes).toBeGreaterThan(few?.bytes ?? 0);
     expect(result.newestPage.bytes).toBeGreaterThan(0);
   }, 60_000);
+
+  it("measures the signed-in storm beside the guests' and revocation on one and two instances", async () => {
+    const result = await accountsScenario(SETTINGS, () => {}, { clients: 12, revocations: 3 });
+    for (const storm of result.storms) {
+      expect(storm.failed).toBe(0);
+      expect(storm.connected).toBe(12);
+      // Accounts connect as themselves, cold and warm; guests never as an account.
+      expect(storm.signedIn).toBe(storm.who === "account" ? 12 : 0);
+      expect(storm.connectP50Ms).toBeLessThanOrEqual(storm.connectP99Ms);
+      expect(storm.serverCpuMsPerConnection).toBeGreaterThanOrEqual(0);
+    }
+    expect(result.storms.map((s) => `${s.who} ${s.phase}`)).toEqual([
+      "guest cold",
+      "guest warm",
+      "account cold",
+      "account warm",
+    ]);
+    expect(result.revocation.map((r) => r.instances)).toEqual(["single", "cross"]);
+    for (const revoked of result.revocation) {
+      // Every revoked session's socket was told, and its cookie no longer signs in.
+      expect(revoked.samples).toBe(3);
+      expect(revoked.missed).toBe(0);
+      expect(revoked.stillSignedInAfter).toBe(0);
+      expect(revoked.disconnectP50Ms).toBeGreaterThan(0);
+    }
+  }, 120_000);
 
   it("finds where a rising cost crosses a bound, between measured points", () => {
     const points = [

@@ -9,6 +9,7 @@ import { machineTimes } from "./lib/proc-stats";
 import { formatNumber, formatSpread, ratio, type Spread, spread } from "./lib/summary";
 import { renderMarkdown, renderText, type Table } from "./lib/table";
 import type { TargetKind } from "./lib/wire";
+import { type AccountsResult, accountsScenario, accountsTables } from "./scenarios/accounts";
 import { type CatchupResult, catchupScenario } from "./scenarios/catchup";
 import { type ConnectionsResult, connectionsScenario } from "./scenarios/connections";
 import { type FanoutResult, fanoutScenario, P99_BOUND_MS } from "./scenarios/fanout";
@@ -31,6 +32,7 @@ const SCENARIOS = [
   "writes",
   "connections",
   "storms",
+  "accounts",
   "hostile",
 ] as const;
 type ScenarioName = (typeof SCENARIOS)[number];
@@ -488,6 +490,7 @@ async function main(): Promise<void> {
             saturation.set(s.target, s.saturation.median);
         save(name, await stormsScenario(settings, saturation, progress));
       }
+      if (name === "accounts") save(name, await accountsScenario(settings, progress));
       if (name === "hostile") save(name, await hostileScenario(settings, progress));
       ran.push(name);
     }
@@ -511,6 +514,7 @@ async function main(): Promise<void> {
   const writes = readPrevious<WritesResult>(join(outDir, "writes.json"));
   const connections = readPrevious<ConnectionsResult>(join(outDir, "connections.json"));
   const storms = readPrevious<StormsResult>(join(outDir, "storms.json"));
+  const accounts = readPrevious<AccountsResult>(join(outDir, "accounts.json"));
   const hostile = readPrevious<HostileResult>(join(outDir, "hostile.json"));
   if (fanout) tables.push(...fanoutTables(fanout));
   if (history) tables.push(historyTable(history));
@@ -519,6 +523,7 @@ async function main(): Promise<void> {
   if (writes) tables.push(writesTable(writes));
   if (connections) tables.push(connectionsTable(connections));
   if (storms) tables.push(...stormsTables(storms));
+  if (accounts) tables.push(...accountsTables(accounts));
   if (hostile?.runs) {
     tables.push(...hostile.runs.map(hostileTable), ...hostileTablesByRequest(hostile));
   }

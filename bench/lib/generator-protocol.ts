@@ -1,5 +1,5 @@
 import type { HistogramData } from "./histogram";
-import type { TargetKind } from "./wire";
+import type { Credentials, TargetKind } from "./wire";
 
 /** Messages between the benchmark and its load-generator processes. */
 export type GeneratorCommand =
@@ -12,6 +12,8 @@ export type GeneratorCommand =
       concurrency: number;
       /** Scrollback: each client in a room of its own instead of all in the bench room. */
       roomPerClient: boolean;
+      /** Scrollback: what each of this process's new clients presents, in order (none: a new guest each time). */
+      credentials?: Credentials[];
     }
   | {
       cmd: "load";
@@ -51,6 +53,8 @@ export type GeneratorCommand =
 export type ConnectReport = {
   connected: number;
   failed: number;
+  /** Clients whose `session` named an account (Scrollback). */
+  signedIn: number;
   firstError: string | null;
   connectMs: HistogramData;
 };
@@ -92,6 +96,9 @@ export type ReactReport = {
 export type ReconnectReport = {
   reconnected: number;
   failed: number;
+  signedIn: number;
+  /** Opening the socket to being ready (connected and joined), as ConnectReport's. */
+  connectMs: HistogramData;
   historyMs: HistogramData;
   historyBytes: number;
 };

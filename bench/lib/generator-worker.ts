@@ -53,17 +53,22 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 async function connect(command: Extract<GeneratorCommand, { cmd: "connect" }>): Promise<void> {
   const times = new Histogram();
   let failed = 0;
+  let signedIn = 0;
   let firstError: string | null = null;
   let next = 0;
   const worker = async () => {
     while (next < command.count) {
-      const id = command.idOffset + next++;
+      const index = next++;
+      const id = command.idOffset + index;
       const room = command.roomPerClient ? `${BENCH_ROOM}-${id}` : BENCH_ROOM;
-      const client = new WireClient(command.kind, command.url, id, { onDelivery, onUpdate }, room);
+      const client = new WireClient(command.kind, command.url, id, { onDelivery, onUpdate }, room, {
+        ...command.credentials?.[index],
+      });
       try {
         await client.connect();
         clients.push(client);
         times.record(client.connectMs);
+        if (client.session?.account) signedIn++;
       } catch (error) {
         failed++;
         firstError ??= (error as Error).message;
@@ -75,6 +80,7 @@ async function connect(command: Extract<GeneratorCommand, { cmd: "connect" }>): 
     reply: "connect",
     connected: clients.length,
     failed,
+    signedIn,
     firstError,
     connectMs: times.toJSON(),
   });
@@ -278,13 +284,17 @@ async function reconnect(count: number): Promise<void> {
   const chosen = clients.slice(0, count);
   for (const client of chosen) client.close();
   const times = new Histogram();
+  const connectTimes = new Histogram();
   let failed = 0;
+  let signedIn = 0;
   let historyBytes = 0;
   await Promise.all(
     chosen.map(async (client) => {
       try {
         await client.connect();
         times.record(client.historyMs);
+        connectTimes.record(client.connectMs);
+        if (client.session?.account) signedIn++;
         historyBytes += client.historyBytes;
       } catch {
         failed++;
@@ -295,6 +305,8 @@ async function reconnect(count: number): Promise<void> {
     reply: "reconnect",
     reconnected: chosen.length - failed,
     failed,
+    signedIn,
+    connectMs: connectTimes.toJSON(),
     historyMs: times.toJSON(),
     historyBytes,
   });

@@ -10,7 +10,7 @@ import type {
   ReconnectReport,
 } from "./generator-protocol";
 import { Histogram } from "./histogram";
-import type { TargetKind } from "./wire";
+import type { Credentials, TargetKind } from "./wire";
 
 const WORKER = join(PROJECT_ROOT, "bench/lib/generator-worker.ts");
 const REPLY_TIMEOUT_MS = 180_000;
@@ -96,10 +96,17 @@ export class Generator {
     {
       concurrency = 32,
       roomPerClient = false,
-    }: { concurrency?: number; roomPerClient?: boolean } = {},
+      credentials,
+    }: {
+      concurrency?: number;
+      roomPerClient?: boolean;
+      /** What each new client presents, in order (count of them); none: new guests. */
+      credentials?: Credentials[];
+    } = {},
   ): Promise<{
     connected: number;
     failed: number;
+    signedIn: number;
     firstError: string | null;
     connectMs: Histogram;
   }> {
@@ -112,7 +119,16 @@ export class Generator {
         offset += share;
         return this.ask(
           worker,
-          { cmd: "connect", kind, url, count: share, idOffset, concurrency, roomPerClient },
+          {
+            cmd: "connect",
+            kind,
+            url,
+            count: share,
+            idOffset,
+            concurrency,
+            roomPerClient,
+            ...(credentials ? { credentials: credentials.slice(idOffset, idOffset + share) } : {}),
+          },
           "connect",
         );
       }),
@@ -120,6 +136,7 @@ export class Generator {
     return {
       connected: reports.reduce((s, r) => s + r.connected, 0),
       failed: reports.reduce((s, r) => s + r.failed, 0),
+      signedIn: reports.reduce((s, r) => s + r.signedIn, 0),
       firstError: reports.find((r) => r.firstError)?.firstError ?? null,
       connectMs: Histogram.merge(reports.map((r) => r.connectMs)),
     };
@@ -190,9 +207,14 @@ export class Generator {
     );
   }
 
-  async reconnect(
-    count: number,
-  ): Promise<{ reconnected: number; failed: number; historyMs: Histogram; historyBytes: number }> {
+  async reconnect(count: number): Promise<{
+    reconnected: number;
+    failed: number;
+    signedIn: number;
+    connectMs: Histogram;
+    historyMs: Histogram;
+    historyBytes: number;
+  }> {
     const shares = this.shares(count);
     const reports: ReconnectReport[] = await Promise.all(
       this.workers.map((worker, i) =>
@@ -202,6 +224,8 @@ export class Generator {
     return {
       reconnected: reports.reduce((s, r) => s + r.reconnected, 0),
       failed: reports.reduce((s, r) => s + r.failed, 0),
+      signedIn: reports.reduce((s, r) => s + r.signedIn, 0),
+      connectMs: Histogram.merge(reports.map((r) => r.connectMs)),
       historyMs: Histogram.merge(reports.map((r) => r.historyMs)),
       historyBytes: reports.reduce((s, r) => s + r.historyBytes, 0),
     };

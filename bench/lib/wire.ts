@@ -57,7 +57,23 @@ export type ClientHooks = {
    * addresses stand in for different machines to the server's per-address limits.
    */
   localAddress?: string;
+  /**
+   * The server ended this connection: its Socket.IO disconnect packet, or the
+   * socket closing without one, whichever comes first (once per connection).
+   */
+  onEnded?: (client: WireClient, receivedAt: number) => void;
 };
+
+/**
+ * What a client presents when it connects, as a browser or bot would: an
+ * account's session cookie, and the bot token a guest was given (`keepToken`:
+ * take the one the server's `session` gives and present it on the next connect,
+ * so that a guest reconnects as the same identity).
+ */
+/** The part of Scrollback's `session` event a benchmark reads. */
+export type SessionSeen = { token?: string; account?: { email: string; role: string } };
+
+export type Credentials = { cookie?: string; token?: string; keepToken?: boolean };
 
 type PendingAck = (result: AckResult, frame: Buffer) => void;
 
@@ -74,6 +90,9 @@ export class WireClient {
   private readonly acks = new Map<number, PendingAck>();
   private sentCount = 0;
   closedByServer = false;
+  private ended = false;
+  /** The latest `session` the server sent: whom this connection acts as. */
+  session: SessionSeen | null = null;
 
   constructor(
     readonly kind: TargetKind,
@@ -82,7 +101,14 @@ export class WireClient {
     private readonly hooks: ClientHooks = {},
     /** The Scrollback room this client joins and writes to. */
     readonly room: string = BENCH_ROOM,
+    readonly credentials: Credentials = {},
   ) {}
+
+  private endedNow(): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.hooks.onEnded?.(this, nowMs());
+  }
 
   get isOpen(): boolean {
     return this.ws?.readyState === WebSocket.OPEN;
@@ -99,9 +125,12 @@ export class WireClient {
       perMessageDeflate: false,
       skipUTF8Validation: true,
       ...(this.hooks.localAddress ? { localAddress: this.hooks.localAddress } : {}),
+      ...(this.credentials.cookie ? { headers: { cookie: this.credentials.cookie } } : {}),
     });
     this.ws = ws;
     this.closedByServer = false;
+    this.ended = false;
+    this.session = null;
     return new Promise<void>((resolve, reject) => {
       let settled = false;
       const timer = setTimeout(
@@ -122,7 +151,10 @@ export class WireClient {
       };
       ws.on("error", (error) => finish(error));
       ws.on("close", () => {
+        // Not a close of our own (close() detaches this socket first).
+        if (this.ws !== ws) return;
         this.closedByServer = true;
+        this.endedNow();
         finish(new Error("closed before ready"));
       });
       if (this.kind === "raw") ws.once("open", () => finish());
@@ -144,14 +176,19 @@ export class WireClient {
       return;
     }
     if (engineType === 0x30 /* "0" open */) {
-      this.ws?.send("40");
+      const { token } = this.credentials;
+      this.ws?.send(token ? `40${JSON.stringify({ token })}` : "40");
       return;
     }
     if (engineType !== 0x34 /* "4" message */) return;
     const socketType = frame[1];
     if (socketType === 0x32 /* "2" event */) {
       if (speaksScrollback(this.kind)) {
-        if (startsWith(frame, SCROLLBACK_DELIVERY)) this.hooks.onDelivery?.(frame, nowMs());
+        if (startsWith(frame, SCROLLBACK_SESSION)) {
+          const [, session] = JSON.parse(frame.toString("utf8", 2)) as [string, SessionSeen];
+          this.session = session;
+          if (this.credentials.keepToken && session.token) this.credentials.token = session.token;
+        } else if (startsWith(frame, SCROLLBACK_DELIVERY)) this.hooks.onDelivery?.(frame, nowMs());
         else if (startsWith(frame, SCROLLBACK_UPDATE)) this.hooks.onUpdate?.(frame, nowMs());
       } else if (startsWith(frame, NAIVE_DELIVERY)) {
         this.hooks.onDelivery?.(frame, nowMs());
@@ -184,6 +221,10 @@ export class WireClient {
         this.historyBytes = ackFrame.length;
         ready();
       });
+      return;
+    }
+    if (socketType === 0x31 /* "1" disconnect */) {
+      this.endedNow();
       return;
     }
     if (socketType === 0x34 /* "4" connect error */)
@@ -229,6 +270,7 @@ export class WireClient {
   }
 }
 
+const SCROLLBACK_SESSION = Buffer.from('42["session"');
 const SCROLLBACK_DELIVERY = Buffer.from('42["message:created"');
 const SCROLLBACK_UPDATE = Buffer.from('42["message:updated"');
 const REV = Buffer.from('"rev":');

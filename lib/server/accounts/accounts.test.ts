@@ -71,6 +71,24 @@ describe.each([
     expect(sent.message.author).toMatchObject({ id: laptop.chatUserId, name: "Ana Sousa" });
   });
 
+  it("signs up many people at once while the chat is writing, none refused", async () => {
+    const writer = await first.connect();
+    await request(writer.socket, "room:join", { room: "busy" });
+    const sends = Array.from({ length: 40 }, (_, i) =>
+      request(writer.socket, "message:send", {
+        room: "busy",
+        clientId: `busy-${i}`,
+        text: `m${i}`,
+      }),
+    );
+    const people = Array.from({ length: 8 }, (_, i) => newTestAccount(`Person ${i}`));
+    const answers = await Promise.all(
+      people.map((person) => authPost(first, "/sign-up/email", person)),
+    );
+    expect(answers.map((answer) => answer.status)).toEqual(people.map(() => 200));
+    expect((await Promise.all(sends)).filter((sent) => !sent.ok)).toEqual([]);
+  });
+
   it("answers a wrong password and an unknown address alike", async () => {
     const person = newTestAccount();
     await signUp(first, person);

@@ -119,6 +119,7 @@ export function createAccounts(setup: AccountsSetup, deps: AccountsDeps): Accoun
     },
     sessionEnded: ({ id }) => endSession(id),
     accountDisabled: endAccount,
+    accountVerified: (accountId) => cache.dropAccount(accountId),
   });
 
   async function lookUp(token: string): Promise<{ signedIn: SignedIn | null; expiresAt?: number }> {

@@ -1,6 +1,7 @@
-import Database from "better-sqlite3";
+import type Database from "better-sqlite3";
 import pg from "pg";
 import type { DatabaseTarget } from "../config";
+import { openAccountsDatabase } from "../store/sqlite-auth-migrations";
 
 export type AuthDatabase = {
   handle: Database.Database | pg.Pool;
@@ -8,22 +9,15 @@ export type AuthDatabase = {
 };
 
 /**
- * better-auth's own connection to the chat's database, opened after the
- * store has migrated it (the auth tables are migration 6). A connection of
- * its own: on SQLite, the store's writer batches the chat's writes into
- * group commits, which statements of another library must not land inside
- * (WAL lets both write, one at a time, within busy_timeout); on Postgres, a
- * small pool beside the store's, since sign-ins are rare next to messages.
+ * better-auth's database. On SQLite, a file of its own beside the chat's
+ * (store/sqlite-auth-migrations.ts says why), opened and migrated here; on
+ * Postgres, a small pool to the chat's database, whose store has migrated
+ * the auth tables (migration 6) — sign-ins are rare next to messages, and
+ * Postgres's row locks keep better-auth's transactions out of the chat's way.
  */
 export function openAuthDatabase(target: DatabaseTarget): AuthDatabase {
   if (target.engine === "sqlite") {
-    const db = new Database(target.path);
-    db.pragma("journal_mode = WAL");
-    // The store never holds SQLite's lock across ticks, so in this process
-    // the lock is free whenever this connection runs; only another process
-    // (a copy, a backup) can keep it, and then waiting long would stall all.
-    db.pragma("busy_timeout = 1000");
-    db.pragma("foreign_keys = ON");
+    const db = openAccountsDatabase(target.path);
     return {
       handle: db,
       close: async () => {

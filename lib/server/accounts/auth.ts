@@ -3,7 +3,7 @@ import { getCurrentAdapter } from "@better-auth/core/context";
 import { passkey } from "@better-auth/passkey";
 import { APIError, betterAuth } from "better-auth";
 import { createAuthMiddleware } from "better-auth/api";
-import { admin, genericOAuth, magicLink } from "better-auth/plugins";
+import { admin, magicLink } from "better-auth/plugins";
 import type Database from "better-sqlite3";
 import type pg from "pg";
 import { displayNameSchema } from "../../shared/protocol";
@@ -13,6 +13,7 @@ import type { AccountsConfig } from "./accounts-config";
 import { AUTH_COOKIE_PREFIX, AUTH_MODEL_NAMES } from "./auth-schema";
 import type { Mailer } from "./mailer";
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, passwordProblem } from "./password-rules";
+import { createSsoPlugin } from "./sso-provider";
 
 /** The header our HTTP mount sets to the client's address (clientAddress, proxy-aware); a client's own is dropped. */
 export const CLIENT_ADDRESS_HEADER = "x-scrollback-client-address";
@@ -44,9 +45,38 @@ export type AuthDeps = {
   sessionEnded(session: { id: string; userId: string }): void;
   /** The account was disabled: every connection of it goes, bots included. */
   accountDisabled(accountId: string): void;
+  /** The account's address was confirmed: what is cached about its sessions is out of date. */
+  accountVerified(accountId: string): void;
 };
 
-const SIGN_IN_PATHS = new Set(["/sign-in/email", "/sign-in/magic-link", "/request-password-reset"]);
+/**
+ * Counted by the sign-in limits, per address and per account: sign-in
+ * attempts, and every request that mails an address — each is a mail that
+ * anyone could otherwise have us send to someone, again and again.
+ */
+const SIGN_IN_PATHS = new Set([
+  "/sign-in/email",
+  "/sign-in/magic-link",
+  "/request-password-reset",
+  "/send-verification-email",
+]);
+
+/** Routes that only make sense with an SMTP server (SMTP_URL); without one they answer EMAIL_NOT_SET_UP. */
+const MAIL_PATHS = new Set([
+  "/sign-in/magic-link",
+  "/magic-link/verify",
+  "/request-password-reset",
+  "/send-verification-email",
+]);
+
+/** Routes that go through a social provider, named in the body's `provider`. */
+const SSO_PATHS = new Set(["/sign-in/social", "/link-social"]);
+
+const emailNotSetUp = () =>
+  new APIError("NOT_FOUND", {
+    message: "Email is not set up on this server.",
+    code: "EMAIL_NOT_SET_UP",
+  });
 
 /**
  * The better-auth instance: email and password (its scrypt hashing), passkeys,
@@ -57,19 +87,33 @@ const SIGN_IN_PATHS = new Set(["/sign-in/email", "/sign-in/magic-link", "/reques
  */
 export function createAuth(deps: AuthDeps) {
   const { config, mailer } = deps;
-  const sendLink = (to: string, subject: string, intro: string, url: string) => {
-    if (!mailer)
-      throw new APIError("NOT_FOUND", { message: "Email is not set up on this server." });
+  const sso = config.sso ? createSsoPlugin(SSO_PROVIDER_ID, config.sso, deps.logger) : null;
+  /**
+   * `hasAccount`: looked up here rather than before, for a request that
+   * anyone may make about any address (a sign-in link).
+   */
+  const sendLink = (
+    to: string,
+    subject: string,
+    intro: string,
+    url: string,
+    hasAccount: () => Promise<boolean> = async () => true,
+  ) => {
+    if (!mailer) throw emailNotSetUp();
     // Not awaited in the request: the answer must not say, by its timing,
     // whether the address has an account (only existing ones get mail).
-    mailer
-      .send({
-        to,
-        subject,
-        intro,
-        url,
-        footer: "If you did not ask for this, ignore this email; nothing changes.",
-      })
+    hasAccount()
+      .then((send) =>
+        send
+          ? mailer.send({
+              to,
+              subject,
+              intro,
+              url,
+              footer: "If you did not ask for this, ignore this email; nothing changes.",
+            })
+          : undefined,
+      )
       .catch((error: unknown) => deps.logger.error({ err: error }, "sending mail failed"));
   };
 
@@ -142,6 +186,9 @@ export function createAuth(deps: AuthDeps) {
           emailVerification: {
             sendOnSignUp: true,
             autoSignInAfterVerification: true,
+            // The browser that signed up usually opens the link: its session
+            // must show the address confirmed now, not when the cache expires.
+            afterEmailVerification: async (user) => deps.accountVerified(user.id),
             sendVerificationEmail: async ({ user, url }) =>
               sendLink(
                 user.email,
@@ -198,7 +245,15 @@ export function createAuth(deps: AuthDeps) {
     },
     hooks: {
       before: createAuthMiddleware(async (ctx) => {
+        if (!mailer && MAIL_PATHS.has(ctx.path)) throw emailNotSetUp();
         const body = (ctx.body ?? {}) as Record<string, unknown>;
+        const viaProvider =
+          ctx.path === "/callback/:id" ? ctx.params?.id : SSO_PATHS.has(ctx.path) && body.provider;
+        if (sso && config.sso && viaProvider === SSO_PROVIDER_ID && !(await sso.ready()))
+          throw new APIError("SERVICE_UNAVAILABLE", {
+            message: `${config.sso.name} is not answering; try again in a minute.`,
+            code: "SSO_UNAVAILABLE",
+          });
         if (ctx.path === "/sign-up/email" || ctx.path === "/update-user") {
           if (typeof body.name === "string") {
             const name = displayNameSchema.safeParse(body.name);
@@ -251,38 +306,26 @@ export function createAuth(deps: AuthDeps) {
         rpName: "Scrollback",
         schema: { passkey: { modelName: AUTH_MODEL_NAMES.passkey } },
       }),
-      ...(mailer
-        ? [
-            magicLink({
-              expiresIn: 15 * 60,
-              // Only addresses with an account get a link; nobody signs up by mail.
-              disableSignUp: true,
-              sendMagicLink: async ({ email, url }) =>
-                sendLink(
-                  email,
-                  "Your Scrollback sign-in link",
-                  "Follow this link within 15 minutes to sign in:",
-                  url,
-                ),
-            }),
-          ]
-        : []),
-      ...(config.sso
-        ? [
-            genericOAuth({
-              config: [
-                {
-                  providerId: SSO_PROVIDER_ID,
-                  clientId: config.sso.clientId,
-                  clientSecret: config.sso.clientSecret,
-                  discoveryUrl: `${config.sso.issuer}/.well-known/openid-configuration`,
-                  scopes: ["openid", "email", "profile"],
-                  pkce: true,
-                },
-              ],
-            }),
-          ]
-        : []),
+      // Registered without SMTP too, so that its routes answer EMAIL_NOT_SET_UP (above), not a bare 404.
+      magicLink({
+        expiresIn: 15 * 60,
+        // Nobody signs up by mail; and only addresses with an account get a
+        // link, or anyone could have us mail anyone.
+        disableSignUp: true,
+        sendMagicLink: async ({ email, url }, ctx): Promise<void> =>
+          sendLink(
+            email,
+            "Your Scrollback sign-in link",
+            "Follow this link within 15 minutes to sign in:",
+            url,
+            async () => {
+              // Always given by the route; without it (a server-side call) we cannot look.
+              if (!ctx) return false;
+              return (await ctx.context.internalAdapter.findUserByEmail(email)) !== null;
+            },
+          ),
+      }),
+      ...(sso ? [sso.plugin] : []),
     ],
   });
   return auth;

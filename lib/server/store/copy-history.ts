@@ -1,8 +1,10 @@
+import { existsSync } from "node:fs";
 import Database from "better-sqlite3";
 import type { ChatMessage, User } from "../../shared/protocol";
 import { copyAccountTables } from "./copy-accounts";
 import { PostgresStore } from "./postgres-store";
 import { type MessageRow as SqliteMessage, toMessage } from "./sqlite/message-rows";
+import { accountsDatabasePath } from "./sqlite-auth-migrations";
 import type { HistoryBatch, StoredReaction } from "./types";
 
 export type CopyReport = { users: number; messages: number; rooms: number; accounts: number };
@@ -83,7 +85,16 @@ export async function copySqliteToPostgres(
     await target.messages.importHistory(batches());
     // Accounts after the history: a failure here leaves a history that a
     // second run completes (both copies skip what is already there).
-    const accounts = await copyAccountTables(source, postgresUrl);
+    const accountsPath = accountsDatabasePath(sqlitePath);
+    const accountsSource = existsSync(accountsPath)
+      ? new Database(accountsPath, { readonly: true, fileMustExist: true })
+      : null;
+    let accounts: number;
+    try {
+      accounts = await copyAccountTables({ chat: source, accounts: accountsSource }, postgresUrl);
+    } finally {
+      accountsSource?.close();
+    }
     return { users: users.length, messages: total, rooms, accounts };
   } finally {
     source.close();

@@ -116,26 +116,12 @@ const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 6,
-    name: "accounts, sessions and passkeys (better-auth)",
-    // better-auth's own tables (lib/server/accounts), as its schema generator
-    // writes them for this engine, created here so that one runner (and its
-    // lock) migrates everything; accounts.schema.test.ts fails if the
-    // library's schema moves on without a migration. An account's
-    // chatUserId is the chat identity (users.id) it speaks as: a guest who
-    // signs up keeps theirs.
-    sql: `
-      create table "auth_users" ("id" text not null primary key, "name" text not null, "email" text not null unique, "emailVerified" integer not null, "image" text, "createdAt" date not null, "updatedAt" date not null, "role" text, "banned" integer, "banReason" text, "banExpires" date, "chatUserId" text);
-      create table "auth_sessions" ("id" text not null primary key, "expiresAt" date not null, "token" text not null unique, "createdAt" date not null, "updatedAt" date not null, "ipAddress" text, "userAgent" text, "userId" text not null references "auth_users" ("id") on delete cascade, "impersonatedBy" text);
-      create table "auth_accounts" ("id" text not null primary key, "accountId" text not null, "providerId" text not null, "userId" text not null references "auth_users" ("id") on delete cascade, "accessToken" text, "refreshToken" text, "idToken" text, "accessTokenExpiresAt" date, "refreshTokenExpiresAt" date, "scope" text, "password" text, "createdAt" date not null, "updatedAt" date not null);
-      create table "auth_verifications" ("id" text not null primary key, "identifier" text not null, "value" text not null, "expiresAt" date not null, "createdAt" date not null, "updatedAt" date not null);
-      create table "auth_passkeys" ("id" text not null primary key, "name" text, "publicKey" text not null, "userId" text not null references "auth_users" ("id") on delete cascade, "credentialID" text not null, "counter" integer not null, "deviceType" text not null, "backedUp" integer not null, "transports" text, "createdAt" date, "aaguid" text);
-      create index "auth_sessions_userId_idx" on "auth_sessions" ("userId");
-      create index "auth_accounts_userId_idx" on "auth_accounts" ("userId");
-      create index "auth_verifications_identifier_idx" on "auth_verifications" ("identifier");
-      create index "auth_passkeys_userId_idx" on "auth_passkeys" ("userId");
-      create index "auth_passkeys_credentialID_idx" on "auth_passkeys" ("credentialID");
-      create unique index "auth_users_chatUserId_idx" on "auth_users" ("chatUserId");
-    `,
+    name: "accounts live in a file of their own",
+    // On SQLite, better-auth's tables are in a database beside this one
+    // (sqlite-auth-migrations.ts): its sign-up transaction holds a read
+    // snapshot across the password hash, which the chat's commits would make
+    // stale, and taking the write lock for that long would stall the chat.
+    sql: "SELECT 1;",
   },
   {
     version: 7,

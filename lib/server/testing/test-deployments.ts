@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { PostgresStore } from "../store/postgres-store";
-import { ChatTestServer, eventually } from "./chat-test-server";
+import { ChatTestServer, type ChatTestServerOptions, eventually } from "./chat-test-server";
 import { createTestSchema } from "./postgres";
 import { TEST_REDIS_URL } from "./redis-process";
 
@@ -15,14 +15,20 @@ export type TestDeployment = {
   dispose(): Promise<void>;
 };
 
-export async function sqliteDeployment(): Promise<TestDeployment> {
-  const server = await ChatTestServer.start();
+/** `options`: the server's, e.g. accounts settings; the engine's own are the deployment's. */
+export async function sqliteDeployment(
+  options: ChatTestServerOptions = {},
+): Promise<TestDeployment> {
+  const server = await ChatTestServer.start(options);
   return { name: "SQLite", servers: [server], dispose: () => server.dispose() };
 }
 
-export async function postgresDeployment(): Promise<TestDeployment> {
+export async function postgresDeployment(
+  options: ChatTestServerOptions = {},
+): Promise<TestDeployment> {
   const schema = await createTestSchema();
   const server = await ChatTestServer.start({
+    ...options,
     openStore: () => PostgresStore.open(schema.url),
     database: { engine: "postgres", url: schema.url },
   });
