@@ -12,6 +12,8 @@ export default async function LandingPage() {
   const services = getServices();
   const me = await services.accounts.signedIn(await headers());
   const rooms = await listRooms(services);
+  // A signed-in person's rooms and read positions are the account's, from the server.
+  const signedIn = me !== null;
   return (
     <main className="mx-auto flex min-h-full max-w-2xl flex-col gap-8 px-4 py-10 sm:py-16">
       <header className="space-y-2">
@@ -25,7 +27,7 @@ export default async function LandingPage() {
         </p>
       </header>
       <JoinRoomForm />
-      <LandingRooms rooms={rooms} />
+      <LandingRooms rooms={rooms} signedIn={signedIn} />
     </main>
   );
 }

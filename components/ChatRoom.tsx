@@ -8,16 +8,17 @@ import { shouldFocusOnArrival } from "@/lib/client/focus-on-arrival";
 import { lastEditable, type MessageChanges } from "@/lib/client/message-actions";
 import { nameTags } from "@/lib/client/name-tags";
 import { inDisplayOrder, unconfirmed } from "@/lib/client/outbox";
-import { browserReadPositions } from "@/lib/client/read-positions";
+import { pageReadPositions } from "@/lib/client/read-positions";
 import type { RoomSnapshot } from "@/lib/client/room-client";
 import type { ShownMessage } from "@/lib/client/shown-message";
 import { hasOlder } from "@/lib/client/timeline";
 import { firstUnreadSeq, titleWithUnread, unreadCount } from "@/lib/client/unread";
+import { useAccountReads } from "@/lib/client/use-account-reads";
 import { useDraft } from "@/lib/client/use-draft";
 import { useNameSkeleton } from "@/lib/client/use-name-skeleton";
 import { useNow } from "@/lib/client/use-now";
 import { usePageVisible } from "@/lib/client/use-page-visible";
-import { useReadPositions } from "@/lib/client/use-read-positions";
+import { useReadPositions, useReadPositionsReady } from "@/lib/client/use-read-positions";
 import { useRoom } from "@/lib/client/use-room";
 import { useSessionEnded } from "@/lib/client/use-session-ended";
 import type { RoomListing } from "@/lib/shared/protocol";
@@ -40,13 +41,17 @@ export function ChatRoom({
   room,
   rooms,
   account,
+  signedIn = false,
 }: {
   room: string;
   rooms: readonly RoomListing[];
   /** Who is signed in, as the page's request said; null for a guest. */
   account: HeaderAccount;
+  /** The page was asked for with an account's session: read positions are the account's. */
+  signedIn?: boolean;
 }) {
   const { snapshot, activity, client, roomActivity } = useRoom(room);
+  useAccountReads(signedIn);
   const { timeline, user, outbox, status, joined } = snapshot;
   const [sentCount, setSentCount] = useState(0);
   const [atBottom, setAtBottom] = useState(true);
@@ -88,6 +93,8 @@ export function ChatRoom({
 
   // --- reading: how far the person has read, where the divider goes, the tab title ---
   const readSeq = useReadPositions().get(room);
+  // A signed-in person's positions come from the server after the connect.
+  const positionsReady = useReadPositionsReady();
   /** The read position when the person last arrived or looked away; the divider marks what came after. */
   const [leftAt, setLeftAt] = useState<number | undefined>(undefined);
   const arrived = useRef(false);
@@ -95,13 +102,13 @@ export function ChatRoom({
 
   // Before paint: whatever the person can see has already been counted as read.
   useLayoutEffect(() => {
-    if (!joined) return;
+    if (!joined || !positionsReady) return;
     if (!arrived.current) {
       arrived.current = true;
       setLeftAt(readSeq);
     }
-    if (visible && atBottom) browserReadPositions().markRead(room, newestSeq);
-  }, [joined, visible, atBottom, room, newestSeq, readSeq]);
+    if (visible && atBottom) pageReadPositions().markRead(room, newestSeq);
+  }, [joined, positionsReady, visible, atBottom, room, newestSeq, readSeq]);
 
   useEffect(() => {
     if (!visible && arrived.current) setLeftAt(readSeq);

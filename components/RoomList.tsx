@@ -4,19 +4,28 @@ import Link from "next/link";
 import type { ReactNode } from "react";
 import { visitedRooms } from "@/lib/client/landing-rooms";
 import { unreadInRoom } from "@/lib/client/unread";
+import { useAccountReads } from "@/lib/client/use-account-reads";
 import { useReadPositions } from "@/lib/client/use-read-positions";
 import { useRoomListings } from "@/lib/client/use-room-listings";
 import type { RoomListing } from "@/lib/shared/protocol";
 import { UnreadBadge } from "./UnreadBadge";
 
 /**
- * The landing page's two lists: the rooms this browser has opened (with what
- * it has not read), and the other rooms of the server with the latest
+ * The landing page's two lists: the rooms the person has opened (with what
+ * they have not read), and the other rooms of the server with the latest
  * messages, for finding a conversation. Each room is listed once, among the
- * person's own when it is one of theirs.
+ * person's own when it is one of theirs. A guest's rooms are this browser's;
+ * a signed-in person's are the account's, from every device.
  */
-export function LandingRooms({ rooms: initial }: { rooms: readonly RoomListing[] }) {
+export function LandingRooms({
+  rooms: initial,
+  signedIn = false,
+}: {
+  rooms: readonly RoomListing[];
+  signedIn?: boolean;
+}) {
   const rooms = useRoomListings(initial);
+  useAccountReads(signedIn);
   const read = useReadPositions();
   const mine = visitedRooms(read, rooms);
   const others = rooms.filter((room) => !read.has(room.name));
@@ -26,7 +35,7 @@ export function LandingRooms({ rooms: initial }: { rooms: readonly RoomListing[]
         <RoomSection
           id="your-rooms"
           title="Your rooms"
-          about="Rooms you have opened in this browser."
+          about={signedIn ? "Rooms you have opened." : "Rooms you have opened in this browser."}
           rows={mine.map(({ name, listing }) => (
             <RoomRow
               key={name}

@@ -1,6 +1,7 @@
 "use client";
 
 import { useEffect, useState, useSyncExternalStore } from "react";
+import { followSessionReads } from "./account-read-positions";
 import { browserNetwork } from "./network";
 import { browserOutboxStorage } from "./outbox";
 import { emptyPresence, onlineView } from "./presence-state";
@@ -40,6 +41,8 @@ export function useRoom(room: string): {
 
   useEffect(() => {
     const socket = connectChatSocket();
+    // A signed-in session's read positions are the account's, from the server.
+    followSessionReads(socket);
     const client = new RoomClient(socket, room, browserOutboxStorage(), {
       network: browserNetwork(),
     });

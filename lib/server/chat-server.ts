@@ -11,6 +11,7 @@ import { registerChangeHandlers } from "./messages/change-handlers";
 import { registerMessageHandlers } from "./messages/message-handlers";
 import { type Presence, type PresenceOptions, trackPresence } from "./presence/presence";
 import { registerTyping } from "./presence/typing";
+import { registerReadHandlers } from "./reads/read-handlers";
 import { RoomCreations } from "./rooms/room-creations";
 import { registerRoomHandlers } from "./rooms/room-handlers";
 import { installDefences } from "./security/defences";
@@ -123,6 +124,7 @@ export function createChatServer(
     registerMessageHandlers(io, socket, deps, defences.chat, rooms, log);
     registerChangeHandlers(io, socket, deps, defences.chat, log);
     registerRenameHandler(io, socket, deps, defences.chat, log);
+    registerReadHandlers(socket, deps, defences.chat, log);
     registerTyping(socket, async (typist, room) => {
       const relays = await defences.chat.spend("typing", typist);
       if (!relays.allowed) return relays;

@@ -35,12 +35,14 @@ export default async function RoomPage({ params }: Params) {
   const me = await services.accounts.signedIn(await headers());
   const rooms = await listRoomsShared(services);
   // A new room is a new page: nothing of the previous room's view carries over.
+  // A signed-in person's read positions are the account's: the page waits for them.
   return (
     <ChatRoom
       key={requested}
       room={requested}
       rooms={rooms}
       account={me ? { name: me.name } : null}
+      signedIn={me !== null}
     />
   );
 }

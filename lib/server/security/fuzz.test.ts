@@ -21,6 +21,8 @@ const EVENTS: readonly RequestEvent[] = [
   "history:around",
   "changes:after",
   "user:rename",
+  "read:mark",
+  "read:positions",
 ];
 /** Stand-ins for the ids of messages stored before the run, swapped in before sending. */
 const KNOWN_IDS = ["#0", "#1", "#2"];

@@ -351,6 +351,18 @@ const ROWS: Row[] = [
     expect: error("invalid_payload"),
   },
   {
+    name: "read:mark from a guest, whose positions are the browser's",
+    attack: async (t) =>
+      observe((await t.client()).socket, "read:mark", { room: "general", seq: 1 }),
+    expect: error("forbidden"),
+  },
+  {
+    name: "read:mark with a seq of a billion billion",
+    attack: async (t) =>
+      observe((await t.client()).socket, "read:mark", { room: "general", seq: 1e18 }),
+    expect: error("invalid_payload"),
+  },
+  {
     name: "message:send before joining the room",
     attack: async (t) =>
       observe((await t.client()).socket, "message:send", {

@@ -15,7 +15,7 @@ import type { SecurityLimits } from "./security-config";
  * a client that spreads its requests over many). docs/security.md says what
  * each costs and defends.
  */
-export type BudgetName = "messages" | "renames" | "joins" | "typing" | "rooms";
+export type BudgetName = "messages" | "renames" | "reads" | "joins" | "typing" | "rooms";
 
 export type RequestBudgets = {
   /** Spends one from the identity's budget, then one from its address's. */
@@ -64,6 +64,10 @@ export function createRequestBudgets(limits: SecurityLimits): RequestBudgets {
     renames: {
       identity: perMinute(limits.renamesPerMinute, "renames"),
       address: perMinute(limits.renamesPerIpPerMinute, "renames-per-ip"),
+    },
+    reads: {
+      identity: perMinute(limits.readsPerMinute, "reads"),
+      address: perMinute(limits.readsPerIpPerMinute, "reads-per-ip"),
     },
     joins: {
       identity: perMinute(limits.joinsPerMinute, "joins"),

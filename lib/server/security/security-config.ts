@@ -47,6 +47,13 @@ export type SecurityLimits = {
   renamesPerMinute: number;
   renamesPerIpPerMinute: number;
   /**
+   * `read:mark`s one identity, and one address, may make per minute: each is
+   * a durable write and an event to every other connection of the account.
+   * An open room marks as messages arrive, at most about once a second.
+   */
+  readsPerMinute: number;
+  readsPerIpPerMinute: number;
+  /**
    * `room:join`s and `room:leave`s that change a subscription, per minute,
    * per identity and per address: each is a presence change for everyone in
    * the room (joining a room already joined spends nothing).
@@ -125,6 +132,8 @@ export const DEFAULT_SECURITY_LIMITS: SecurityLimits = {
   eventBurst: 300,
   renamesPerMinute: 6,
   renamesPerIpPerMinute: 60,
+  readsPerMinute: 240,
+  readsPerIpPerMinute: 2400,
   joinsPerMinute: 300,
   joinsPerIpPerMinute: 1200,
   typingPerMinute: 60,
@@ -229,6 +238,8 @@ export const securityEnvSchema = z.object({
   RATE_LIMIT_EVENT_BURST: count(DEFAULT_SECURITY_LIMITS.eventBurst),
   RATE_LIMIT_RENAMES_PER_MINUTE: count(DEFAULT_SECURITY_LIMITS.renamesPerMinute),
   RATE_LIMIT_RENAMES_PER_IP_PER_MINUTE: count(DEFAULT_SECURITY_LIMITS.renamesPerIpPerMinute),
+  RATE_LIMIT_READS_PER_MINUTE: count(DEFAULT_SECURITY_LIMITS.readsPerMinute),
+  RATE_LIMIT_READS_PER_IP_PER_MINUTE: count(DEFAULT_SECURITY_LIMITS.readsPerIpPerMinute),
   RATE_LIMIT_JOINS_PER_MINUTE: count(DEFAULT_SECURITY_LIMITS.joinsPerMinute),
   RATE_LIMIT_JOINS_PER_IP_PER_MINUTE: count(DEFAULT_SECURITY_LIMITS.joinsPerIpPerMinute),
   RATE_LIMIT_TYPING_PER_MINUTE: count(DEFAULT_SECURITY_LIMITS.typingPerMinute),
@@ -278,6 +289,8 @@ export function securityLimitsFromEnv(
     eventBurst: env.RATE_LIMIT_EVENT_BURST,
     renamesPerMinute: env.RATE_LIMIT_RENAMES_PER_MINUTE,
     renamesPerIpPerMinute: env.RATE_LIMIT_RENAMES_PER_IP_PER_MINUTE,
+    readsPerMinute: env.RATE_LIMIT_READS_PER_MINUTE,
+    readsPerIpPerMinute: env.RATE_LIMIT_READS_PER_IP_PER_MINUTE,
     joinsPerMinute: env.RATE_LIMIT_JOINS_PER_MINUTE,
     joinsPerIpPerMinute: env.RATE_LIMIT_JOINS_PER_IP_PER_MINUTE,
     typingPerMinute: env.RATE_LIMIT_TYPING_PER_MINUTE,

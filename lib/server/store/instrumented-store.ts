@@ -1,4 +1,11 @@
-import type { BotTokenStore, ChatStore, MessageStore, RoomStore, UserStore } from "./types";
+import type {
+  BotTokenStore,
+  ChatStore,
+  MessageStore,
+  ReadPositionStore,
+  RoomStore,
+  UserStore,
+} from "./types";
 
 type Observe = (operation: string, seconds: number) => void;
 
@@ -33,11 +40,13 @@ const OPERATIONS = {
     revoke: "revokeBotToken",
     revokeAll: "revokeBotTokens",
   },
+  reads: { mark: "markRead", positions: "readPositions" },
 } satisfies {
   messages: Record<keyof MessageStore, string>;
   rooms: Record<keyof RoomStore, string>;
   users: Record<keyof UserStore, string>;
   botTokens: Record<keyof BotTokenStore, string>;
+  reads: Record<keyof ReadPositionStore, string>;
 };
 
 async function time<T>(observe: Observe, operation: string, call: () => Promise<T>): Promise<T> {
@@ -70,6 +79,7 @@ export class InstrumentedStore implements ChatStore {
   readonly rooms: RoomStore;
   readonly users: UserStore;
   readonly botTokens: BotTokenStore;
+  readonly reads: ReadPositionStore;
 
   constructor(
     private readonly inner: ChatStore,
@@ -79,6 +89,7 @@ export class InstrumentedStore implements ChatStore {
     this.rooms = timed(inner.rooms, OPERATIONS.rooms, observe);
     this.users = timed(inner.users, OPERATIONS.users, observe);
     this.botTokens = timed(inner.botTokens, OPERATIONS.botTokens, observe);
+    this.reads = timed(inner.reads, OPERATIONS.reads, observe);
   }
 
   get health() {

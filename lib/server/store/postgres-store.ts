@@ -1,16 +1,24 @@
 import { PostgresBotTokens } from "./postgres/bot-tokens";
 import { PostgresDatabase, type PostgresDatabaseOptions } from "./postgres/database";
 import { PostgresMessages } from "./postgres/messages";
+import { PostgresReads } from "./postgres/reads";
 import { PostgresRooms } from "./postgres/rooms";
 import { PostgresUsers } from "./postgres/users";
 import type { StoreHealth } from "./store-health";
-import type { BotTokenStore, ChatStore, MessageStore, RoomStore, UserStore } from "./types";
+import type {
+  BotTokenStore,
+  ChatStore,
+  MessageStore,
+  ReadPositionStore,
+  RoomStore,
+  UserStore,
+} from "./types";
 
 export type PostgresStoreOptions = PostgresDatabaseOptions;
 
 /**
  * The store on Postgres, for several instances sharing one history: one
- * store per aggregate (postgres/messages.ts, rooms.ts, users.ts) over one
+ * store per aggregate (postgres/messages.ts, rooms.ts, users.ts, reads.ts) over one
  * shared pool (postgres/database.ts).
  *
  * Each append is one transaction: the room row's `latest_seq` is bumped with
@@ -27,6 +35,7 @@ export class PostgresStore implements ChatStore {
   readonly rooms: RoomStore;
   readonly users: UserStore;
   readonly botTokens: BotTokenStore;
+  readonly reads: ReadPositionStore;
 
   private constructor(private readonly database: PostgresDatabase) {
     const rooms = new PostgresRooms(database);
@@ -34,6 +43,7 @@ export class PostgresStore implements ChatStore {
     this.messages = new PostgresMessages(database, rooms);
     this.users = new PostgresUsers(database);
     this.botTokens = new PostgresBotTokens(database);
+    this.reads = new PostgresReads(database);
   }
 
   /** Connects and migrates the schema (instances starting together wait for each other). */

@@ -1,16 +1,24 @@
 import { SqliteBotTokens } from "./sqlite/bot-tokens";
 import { SqliteDatabase, type SqliteDatabaseOptions } from "./sqlite/database";
 import { SqliteMessages } from "./sqlite/messages";
+import { SqliteReads } from "./sqlite/reads";
 import { SqliteRooms } from "./sqlite/rooms";
 import { SqliteUsers } from "./sqlite/users";
 import type { StoreHealth } from "./store-health";
-import type { BotTokenStore, ChatStore, MessageStore, RoomStore, UserStore } from "./types";
+import type {
+  BotTokenStore,
+  ChatStore,
+  MessageStore,
+  ReadPositionStore,
+  RoomStore,
+  UserStore,
+} from "./types";
 
 export type SqliteStoreOptions = SqliteDatabaseOptions;
 
 /**
  * The SQLite engine: one store per aggregate (sqlite/messages.ts, rooms.ts,
- * users.ts) over one shared connection and writer (sqlite/database.ts, the
+ * users.ts, reads.ts) over one shared connection and writer (sqlite/database.ts, the
  * group commit), so writes to every aggregate share each commit's fsync.
  */
 export class SqliteStore implements ChatStore {
@@ -18,6 +26,7 @@ export class SqliteStore implements ChatStore {
   readonly rooms: RoomStore;
   readonly users: UserStore;
   readonly botTokens: BotTokenStore;
+  readonly reads: ReadPositionStore;
 
   /**
    * Opens the database for serving, after its integrity check (see
@@ -40,6 +49,7 @@ export class SqliteStore implements ChatStore {
     this.rooms = new SqliteRooms(this.database);
     this.users = new SqliteUsers(this.database);
     this.botTokens = new SqliteBotTokens(this.database);
+    this.reads = new SqliteReads(this.database);
   }
 
   get health(): StoreHealth {

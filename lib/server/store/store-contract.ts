@@ -675,6 +675,61 @@ export function describeStoreContract(
       });
     });
 
+    describe("reads: positions", () => {
+      it("stores a position and moves it only forward", async () => {
+        await fill("general", 5);
+        expect(await store.reads.mark(ana.id, "general", 3)).toBe(3);
+        expect(await store.reads.mark(ana.id, "general", 5)).toBe(5);
+        // A late or stale mark answers with the position it did not move.
+        expect(await store.reads.mark(ana.id, "general", 2)).toBe(5);
+        expect(await store.reads.mark(ana.id, "general", 5)).toBe(5);
+        expect(await store.reads.positions(ana.id)).toEqual({ general: 5 });
+      });
+
+      it("keeps one position per person and room", async () => {
+        await fill("general", 4);
+        await fill("random", 2);
+        await store.reads.mark(ana.id, "general", 4);
+        await store.reads.mark(ana.id, "random", 1);
+        await store.reads.mark(bea.id, "general", 2);
+        expect(await store.reads.positions(ana.id)).toEqual({ general: 4, random: 1 });
+        expect(await store.reads.positions(bea.id)).toEqual({ general: 2 });
+        expect(await store.reads.positions("never-read")).toEqual({});
+      });
+
+      it("clamps a seq beyond the room's latest to the latest, and to 0 in a room with no messages", async () => {
+        await fill("general", 3);
+        expect(await store.reads.mark(ana.id, "general", 1_000_000)).toBe(3);
+        expect(await store.reads.mark(ana.id, "quiet", 7)).toBe(0);
+        expect(await store.reads.positions(ana.id)).toEqual({ general: 3, quiet: 0 });
+        // The room's next message is unread, not hidden behind a position from the future.
+        await fill("general", 1);
+        expect(await store.reads.mark(ana.id, "general", 4)).toBe(4);
+      });
+
+      it("settles concurrent marks of one room on the furthest", async () => {
+        await fill("general", 20);
+        const marks = await Promise.all(
+          [7, 20, 3, 15, 11].map((seq) => store.reads.mark(ana.id, "general", seq)),
+        );
+        expect(marks).toContain(20);
+        expect(await store.reads.positions(ana.id)).toEqual({ general: 20 });
+      });
+
+      it("keeps SQL-like room names as plain data", async () => {
+        await fill("general", 2);
+        await store.reads.mark(ana.id, "general' OR '1'='1", 2);
+        expect(await store.reads.positions(ana.id)).toEqual({ "general' OR '1'='1": 0 });
+      });
+
+      it("are kept across a reopen", async () => {
+        await fill("general", 2);
+        await store.reads.mark(ana.id, "general", 2);
+        const reopened = await reopen();
+        expect(await reopened.reads.positions(ana.id)).toEqual({ general: 2 });
+      });
+    });
+
     describe("messages: text", () => {
       it.each([
         ["markup", "<script>alert('x')</script> <b>bold</b> &amp;"],

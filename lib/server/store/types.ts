@@ -85,6 +85,8 @@ export interface ChatStore {
   readonly users: UserStore;
   /** Accounts' bot tokens: their hashes, names and last use. */
   readonly botTokens: BotTokenStore;
+  /** How far each account holder has read in each room, for every device they sign in on. */
+  readonly reads: ReadPositionStore;
   /**
    * Whether the store's writes are succeeding, fed by its own write results
    * (and a probe write while they fail); read by readiness checks and metrics.
@@ -237,6 +239,24 @@ export class TooManyBotTokensError extends Error {
   constructor(readonly maxPerAccount: number) {
     super(`an account may hold at most ${maxPerAccount} bot tokens`);
   }
+}
+
+/**
+ * How far a person has read in each room, kept for account holders (guests
+ * keep theirs in the browser). A position only moves forward, so devices
+ * marking at once, or a mark that arrives late, never move it back.
+ */
+export interface ReadPositionStore {
+  /**
+   * Moves the person's position in the room forward to `seq`, in one
+   * statement, and resolves with the position now stored: `seq`, or a later
+   * one already there. A seq beyond the room's latest is clamped to it (0
+   * for a room with no messages): nobody can have read what was not yet
+   * written, and a position ahead of the room would hide its next messages.
+   */
+  mark(userId: string, room: string, seq: number): Promise<number>;
+  /** Every stored position of the person, by room; rooms never marked are absent. */
+  positions(userId: string): Promise<Record<string, number>>;
 }
 
 /**

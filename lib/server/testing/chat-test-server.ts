@@ -51,6 +51,8 @@ export const TEST_LIMITS: SecurityLimits = {
   eventBurst: UNLIMITED,
   renamesPerMinute: UNLIMITED,
   renamesPerIpPerMinute: UNLIMITED,
+  readsPerMinute: UNLIMITED,
+  readsPerIpPerMinute: UNLIMITED,
   joinsPerMinute: UNLIMITED,
   joinsPerIpPerMinute: UNLIMITED,
   typingPerMinute: UNLIMITED,

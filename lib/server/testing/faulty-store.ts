@@ -1,13 +1,21 @@
-import type { BotTokenStore, ChatStore, MessageStore, RoomStore, UserStore } from "../store/types";
+import type {
+  BotTokenStore,
+  ChatStore,
+  MessageStore,
+  ReadPositionStore,
+  RoomStore,
+  UserStore,
+} from "../store/types";
 
 /** Every store method, named by its aggregate: "messages.append", "users.find", … */
 export type StoreMethod =
   | `messages.${keyof MessageStore & string}`
   | `rooms.${keyof RoomStore & string}`
   | `users.${keyof UserStore & string}`
-  | `botTokens.${keyof BotTokenStore & string}`;
+  | `botTokens.${keyof BotTokenStore & string}`
+  | `reads.${keyof ReadPositionStore & string}`;
 
-const AGGREGATES = ["messages", "rooms", "users", "botTokens"] as const;
+const AGGREGATES = ["messages", "rooms", "users", "botTokens", "reads"] as const;
 
 /** A real store whose chosen methods fail on demand, for tests of how the server copes. */
 export type FaultyStore = ChatStore & {
