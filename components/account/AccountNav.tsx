@@ -3,6 +3,7 @@
 import Link from "next/link";
 import { useState } from "react";
 import { attempt, authClient } from "@/lib/client/auth-client";
+import { useHydrated } from "@/lib/client/use-hydrated";
 
 const NAV_LINK =
   "whitespace-nowrap rounded-md px-2 py-1 font-medium text-indigo-700 hover:bg-indigo-50 focus-visible:outline-2 focus-visible:outline-indigo-500 dark:text-indigo-300 dark:hover:bg-indigo-950";
@@ -71,6 +72,7 @@ export function AccountNav({
 export function SignOutButton({ className }: { className: string }) {
   const [busy, setBusy] = useState(false);
   const [failed, setFailed] = useState(false);
+  const hydrated = useHydrated();
   async function signOut() {
     if (busy) return;
     setBusy(true);
@@ -89,6 +91,7 @@ export function SignOutButton({ className }: { className: string }) {
         type="button"
         onClick={signOut}
         aria-disabled={busy || undefined}
+        disabled={!hydrated}
         className={className}
       >
         Sign out

@@ -97,7 +97,7 @@ export function BotTokens() {
       about="A bot of yours connects with a token and writes under the token's name. Make one per bot, so that each can be revoked alone."
     >
       {error && <ErrorMessage id={errorId}>{error}</ErrorMessage>}
-      <form onSubmit={create} noValidate className="flex flex-wrap items-end gap-2">
+      <form method="post" onSubmit={create} noValidate className="flex flex-wrap items-end gap-2">
         <div className="min-w-48 flex-1">
           <TextField
             label="Token name"

@@ -41,7 +41,7 @@ export function RequestResetForm() {
   }
 
   return (
-    <form onSubmit={request} noValidate className="space-y-4">
+    <form method="post" onSubmit={request} noValidate className="space-y-4">
       {error && <ErrorMessage id={errorId}>{error}</ErrorMessage>}
       {sent && <StatusMessage>{sent}</StatusMessage>}
       <TextField
@@ -98,7 +98,7 @@ export function NewPasswordForm({ token }: { token: string }) {
   }
 
   return (
-    <form onSubmit={reset} noValidate className="space-y-4">
+    <form method="post" onSubmit={reset} noValidate className="space-y-4">
       {error && <ErrorMessage id={errorId}>{error}</ErrorMessage>}
       <TextField
         label="New password"

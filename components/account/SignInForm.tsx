@@ -116,7 +116,7 @@ export function SignInForm({ email: emailLinks, sso, next }: SignInOptions) {
     <div className="space-y-6">
       {error && <ErrorMessage id={errorId}>{error}</ErrorMessage>}
       {sent && <StatusMessage>{sent}</StatusMessage>}
-      <form onSubmit={signIn} noValidate className="space-y-4">
+      <form method="post" onSubmit={signIn} noValidate className="space-y-4">
         <TextField
           label="Email"
           type="email"

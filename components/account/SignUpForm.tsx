@@ -51,7 +51,7 @@ export function SignUpForm({ name: initialName, next }: { name: string; next: st
   }
 
   return (
-    <form onSubmit={signUp} noValidate className="space-y-4">
+    <form method="post" onSubmit={signUp} noValidate className="space-y-4">
       {error && <ErrorMessage id={errorId}>{error}</ErrorMessage>}
       <TextField
         label="Email"

@@ -2,6 +2,7 @@
 
 import type { ButtonHTMLAttributes, InputHTMLAttributes, ReactNode, Ref } from "react";
 import { useId } from "react";
+import { useHydrated } from "@/lib/client/use-hydrated";
 
 /** One labelled field; its hint and the form's error are read with it. */
 export function TextField({
@@ -66,12 +67,15 @@ export function Button({
   variant?: keyof typeof BUTTON;
   busy?: boolean;
 } & ButtonHTMLAttributes<HTMLButtonElement>) {
+  // Every account button's work is in its handler (see useHydrated).
+  const hydrated = useHydrated();
   return (
     <button
       type="button"
       aria-disabled={busy || undefined}
       className={`rounded-lg px-4 py-2 font-medium text-sm focus-visible:outline-2 focus-visible:outline-offset-2 aria-disabled:opacity-70 ${BUTTON[variant]} ${className}`}
       {...button}
+      disabled={!hydrated || button.disabled}
     >
       {children}
     </button>
