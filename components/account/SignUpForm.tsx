@@ -18,6 +18,7 @@ export function SignUpForm({ name: initialName, next }: { name: string; next: st
   const [name, setName] = useState(initialName);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [confirmFor, setConfirmFor] = useState<string | null>(null);
   const errorId = useId();
   const emailInput = useRef<HTMLInputElement>(null);
   const passwordInput = useRef<HTMLInputElement>(null);
@@ -43,12 +44,30 @@ export function SignUpForm({ name: initialName, next }: { name: string; next: st
       authClient().signUp.email({ email: email.trim(), password, name: name.trim() }),
     );
     if (result.ok) {
-      window.location.assign(next);
+      // Where addresses must be confirmed first, sign-up starts no session
+      // (and answers the same for an address that already has an account).
+      if ((result.data as { token?: string | null } | null)?.token) {
+        window.location.assign(next);
+        return;
+      }
+      setBusy(false);
+      setConfirmFor(email.trim());
       return;
     }
     setBusy(false);
     setError(authErrorText(result.failure));
   }
+
+  if (confirmFor)
+    return (
+      <p
+        role="status"
+        className="rounded-md bg-emerald-50 px-3 py-2 text-emerald-900 text-sm dark:bg-emerald-950/60 dark:text-emerald-100"
+      >
+        Check your email: if {confirmFor} can be used for a new account, a link to confirm it is on
+        its way. Follow it to finish signing up; until then you can keep chatting as a guest.
+      </p>
+    );
 
   return (
     <form method="post" onSubmit={signUp} noValidate className="space-y-4">

@@ -43,6 +43,7 @@ describe("loadConfig", () => {
         PUBLIC_URL: "https://chat.example.com",
         SMTP_URL: "smtp://mail.internal:587",
         MAIL_FROM: "Chat <chat@example.com>",
+        REQUIRE_EMAIL_VERIFICATION: "on",
         OIDC_ISSUER: "https://id.example.com/",
         OIDC_CLIENT_ID: "scrollback",
         OIDC_CLIENT_SECRET: "sso-secret",
@@ -68,6 +69,7 @@ describe("loadConfig", () => {
         adminEmails: ["ops@example.com", "root@example.com"],
         publicUrl: "https://chat.example.com",
         mail: { smtpUrl: "smtp://mail.internal:587", from: "Chat <chat@example.com>" },
+        requireEmailVerification: true,
         sso: {
           issuer: "https://id.example.com",
           clientId: "scrollback",
@@ -126,6 +128,7 @@ describe("loadConfig", () => {
     ["OIDC_ISSUER", "ftp://id.example.com"],
     ["OIDC_ISSUER", "https://id.example.com"],
     ["SIGN_IN_ATTEMPTS_PER_ACCOUNT", "0"],
+    ["REQUIRE_EMAIL_VERIFICATION", "on"],
   ])("rejects %s=%s with a message that names it", (name, value) => {
     const load = () => loadConfig({ [name]: value });
     expect(load).toThrow(ConfigError);

@@ -61,8 +61,8 @@ const fullEnvSchema = envSchema
   .extend(securityEnvSchema.shape)
   .extend(accountsEnvSchema.shape)
   .superRefine((env, ctx) => {
-    for (const message of accountsConfigProblems(env))
-      ctx.addIssue({ code: "custom", path: ["OIDC_ISSUER"], message });
+    for (const { setting, message } of accountsConfigProblems(env))
+      ctx.addIssue({ code: "custom", path: [setting], message });
     if (env.MAX_BUFFERED_BYTES_TOTAL < env.MAX_BUFFERED_BYTES_PER_CONNECTION)
       ctx.addIssue({
         code: "custom",

@@ -10,6 +10,12 @@ export type AccountsConfig = {
   publicUrl: string | undefined;
   /** Verification, reset and sign-in links by email: only with an SMTP server. */
   mail: { smtpUrl: string; from: string } | null;
+  /**
+   * REQUIRE_EMAIL_VERIFICATION=on (needs SMTP): an account signs in only once
+   * its address is confirmed, which is what lets sign-up answer the same
+   * whether or not the address already has an account.
+   */
+  requireEmailVerification: boolean;
   /** Single sign-on through one OpenID Connect provider. */
   sso: { issuer: string; clientId: string; clientSecret: string; name: string } | null;
   /** Sign-in attempts allowed per account and per address in each window. */
@@ -45,6 +51,7 @@ export const accountsEnvSchema = z.object({
     .regex(/^smtps?:\/\//, "SMTP_URL must start with smtp:// or smtps://")
     .optional(),
   MAIL_FROM: z.string().min(3).optional(),
+  REQUIRE_EMAIL_VERIFICATION: onOff.default(false),
   OIDC_ISSUER: z
     .url({ protocol: /^https?$/, error: "OIDC_ISSUER must be an http(s) URL" })
     .optional(),
@@ -65,14 +72,22 @@ export const accountsEnvSchema = z.object({
 
 type AccountsEnv = z.infer<typeof accountsEnvSchema>;
 
-/** Problems a valid-looking but incomplete set of settings has, for the config error. */
-export function accountsConfigProblems(env: Partial<AccountsEnv>): string[] {
-  const problems: string[] = [];
+/** Problems a valid-looking but incomplete set of settings has, for the config error: which setting, and why. */
+export function accountsConfigProblems(
+  env: Partial<AccountsEnv>,
+): { setting: keyof AccountsEnv; message: string }[] {
+  const problems: { setting: keyof AccountsEnv; message: string }[] = [];
+  if (env.REQUIRE_EMAIL_VERIFICATION && !env.SMTP_URL)
+    problems.push({
+      setting: "REQUIRE_EMAIL_VERIFICATION",
+      message: "confirming addresses needs SMTP_URL",
+    });
   const oidc = [env.OIDC_ISSUER, env.OIDC_CLIENT_ID, env.OIDC_CLIENT_SECRET];
   if (oidc.some(Boolean) && !oidc.every(Boolean))
-    problems.push(
-      "OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET: single sign-on needs all three",
-    );
+    problems.push({
+      setting: "OIDC_ISSUER",
+      message: "OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET: single sign-on needs all three",
+    });
   return problems;
 }
 
@@ -90,6 +105,7 @@ export function accountsConfigFromEnv(env: AccountsEnv): AccountsConfig {
             `Scrollback <scrollback@${env.PUBLIC_URL ? host(env.PUBLIC_URL) : "localhost"}>`,
         }
       : null,
+    requireEmailVerification: env.REQUIRE_EMAIL_VERIFICATION && Boolean(env.SMTP_URL),
     sso:
       env.OIDC_ISSUER && env.OIDC_CLIENT_ID && env.OIDC_CLIENT_SECRET
         ? {
@@ -112,6 +128,7 @@ export const DEFAULT_ACCOUNTS_CONFIG: AccountsConfig = {
   adminEmails: [],
   publicUrl: undefined,
   mail: null,
+  requireEmailVerification: false,
   sso: null,
   signInLimits: DEFAULT_SIGN_IN_LIMITS,
 };

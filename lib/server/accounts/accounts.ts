@@ -150,11 +150,13 @@ export function createAccounts(setup: AccountsSetup, deps: AccountsDeps): Accoun
       if (presented.kind !== "one") return null;
       return (await identities.checkCookie(presented.value))?.userId ?? null;
     },
-    async accountCreated({ chatUserId, name, upgradedGuest }) {
+    async accountCreated({ chatUserId, name }) {
       await store.users.rename(chatUserId, name);
-      // The guest cookie no longer speaks as this identity: signing out must
-      // not leave the browser writing under the account's name.
-      if (upgradedGuest) await identities.revoke(chatUserId);
+    },
+    // The guest cookie no longer speaks as this identity: signing out must
+    // not leave the browser writing under the account's name.
+    guestSignedIn: async (chatUserId) => {
+      await identities.revoke(chatUserId);
     },
     async accountRenamed({ chatUserId, name }) {
       const current = await store.users.find(chatUserId);

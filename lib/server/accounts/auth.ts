@@ -34,11 +34,9 @@ export type AuthDeps = {
   /** The chat identity the request's guest cookie proves, if any: a guest who signs up keeps it. */
   guestOf(cookieHeader: string | null): Promise<string | null>;
   /** An account was created for this chat identity (new, or a guest's): give it the account's name. */
-  accountCreated(account: {
-    chatUserId: string;
-    name: string;
-    upgradedGuest: boolean;
-  }): Promise<void>;
+  accountCreated(account: { chatUserId: string; name: string }): Promise<void>;
+  /** A session began for the chat identity the request's guest cookie proves: that cookie must stop speaking as it. */
+  guestSignedIn(chatUserId: string): Promise<void>;
   /** The account's display name changed through the account API. */
   accountRenamed(account: { chatUserId: string; name: string }): Promise<void>;
   /** A session ended (signed out, revoked, expired, the account disabled): its sockets go. */
@@ -169,6 +167,9 @@ export function createAuth(deps: AuthDeps) {
       minPasswordLength: MIN_PASSWORD_LENGTH,
       maxPasswordLength: MAX_PASSWORD_LENGTH,
       revokeSessionsOnPasswordReset: true,
+      // Sign-up then answers alike for a new address and a taken one (a
+      // taken one gets no mail): nothing tells an attacker which it was.
+      requireEmailVerification: Boolean(mailer) && config.requireEmailVerification,
       ...(mailer
         ? {
             sendResetPassword: async ({ user, url }) =>
@@ -219,14 +220,8 @@ export function createAuth(deps: AuthDeps) {
             const role = accounts === 0 || config.adminEmails.includes(email) ? "admin" : "user";
             return { data: { ...user, chatUserId, role } };
           },
-          after: async (user, context) => {
-            const chatUserId = String(user.chatUserId);
-            const guest = await deps.guestOf(context?.headers?.get("cookie") ?? null);
-            await deps.accountCreated({
-              chatUserId,
-              name: user.name,
-              upgradedGuest: guest === chatUserId,
-            });
+          after: async (user) => {
+            await deps.accountCreated({ chatUserId: String(user.chatUserId), name: user.name });
           },
         },
         update: {
@@ -238,6 +233,23 @@ export function createAuth(deps: AuthDeps) {
         },
       },
       session: {
+        create: {
+          // A guest who signed up (or confirmed the address they signed up
+          // with) is now signed in as that identity: its guest cookie stops
+          // speaking as it, so that signing out leaves nothing writing under
+          // the account's name. Not at sign-up itself: where the address must
+          // be confirmed first, the guest chats on meanwhile.
+          after: async (session, context) => {
+            const guest = await deps.guestOf(context?.headers?.get("cookie") ?? null);
+            if (!guest) return;
+            const { adapter } = await auth.$context;
+            const owner = await adapter.findOne<{ chatUserId?: string | null }>({
+              model: "user",
+              where: [{ field: "id", value: session.userId }],
+            });
+            if (owner?.chatUserId === guest) await deps.guestSignedIn(guest);
+          },
+        },
         delete: {
           after: async (session) => deps.sessionEnded({ id: session.id, userId: session.userId }),
         },

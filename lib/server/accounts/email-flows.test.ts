@@ -427,3 +427,81 @@ describe("without an SMTP server", () => {
     }
   });
 });
+
+describe.each(engines)("with REQUIRE_EMAIL_VERIFICATION=on, on $name", (engine) => {
+  let mail: SmtpCapture;
+  let deployment: TestDeployment;
+  let server: ChatTestServer;
+
+  beforeAll(async () => {
+    mail = await SmtpCapture.start();
+    deployment = await engine.deploy({
+      accounts: {
+        mail: { smtpUrl: mail.url, from: "Scrollback <chat@example.test>" },
+        requireEmailVerification: true,
+      },
+    });
+    [server] = deployment.servers as [ChatTestServer];
+  });
+  afterAll(async () => {
+    await deployment?.dispose();
+    await mail?.close();
+  });
+
+  /** What a sign-up answer tells its caller, without the ids and times that are new each time. */
+  async function shapeOf(response: Response) {
+    const body = (await response.json()) as { token: unknown; user: Record<string, unknown> };
+    return {
+      status: response.status,
+      cookies: response.headers.getSetCookie().length,
+      token: body.token,
+      fields: Object.keys(body.user).sort(),
+      emailVerified: body.user.emailVerified,
+    };
+  }
+
+  it("answers a sign-up alike whether the address is new or taken, and mails only the new one", async () => {
+    const taken = newTestAccount("First Owner");
+    await authPost(server, "/sign-up/email", taken);
+    await mail.nth(taken.email, 1);
+    const fresh = newTestAccount("Newcomer");
+    const again = await authPost(server, "/sign-up/email", { ...taken, name: "Impostor" });
+    const first = await authPost(server, "/sign-up/email", fresh);
+    const [againShape, firstShape] = [await shapeOf(again), await shapeOf(first)];
+    expect(againShape).toEqual(firstShape);
+    expect(firstShape).toMatchObject({ status: 200, cookies: 0, token: null });
+    await mail.nth(fresh.email, 1);
+    expect(mail.to(taken.email)).toHaveLength(1);
+  });
+
+  it("lets a guest chat on until the link is followed, and then signs them in as that guest", async () => {
+    const guestCookie = await server.issueIdentityCookie();
+    const asGuest = await server.connect({ extraHeaders: { cookie: guestCookie } });
+    const guestId = asGuest.session.user.id;
+    asGuest.socket.disconnect();
+    const person = newTestAccount("Patient Guest");
+    await authPost(server, "/sign-up/email", person, { cookie: guestCookie });
+    // Not signed in yet: the password alone is refused until the address is confirmed.
+    const early = await authPost(server, "/sign-in/email", person);
+    expect(early.status).toBe(403);
+    expect(((await early.json()) as { code: string }).code).toBe("EMAIL_NOT_VERIFIED");
+    const meanwhile = await server.connect({ extraHeaders: { cookie: guestCookie } });
+    expect(meanwhile.session.user.id).toBe(guestId);
+    meanwhile.socket.disconnect();
+
+    const confirmed = await follow(linkIn(await mail.nth(person.email, 1)), guestCookie);
+    expect(confirmed.status).toBe(302);
+    const cookie = sessionCookieSet(confirmed);
+    if (!cookie) throw new Error("following the link signed nobody in");
+    const signedIn = await server.connect({ extraHeaders: { cookie } });
+    expect(signedIn.session.user).toMatchObject({
+      id: guestId,
+      name: "Patient Guest",
+      guest: false,
+    });
+    // Signed in now, the guest cookie no longer speaks as the account.
+    const oldGuest = await server.connect({ extraHeaders: { cookie: guestCookie } });
+    expect(oldGuest.session.user.id).not.toBe(guestId);
+    await signIn(server, person);
+  });
+});
