@@ -1,6 +1,28 @@
 import type { PageAccounts } from "./accounts/account-types";
+import type { RoomInfo, RoomListing } from "../shared/protocol";
 import type { Presence } from "./presence/presence";
 import type { ChatStore } from "./store/types";
+
+/** What pages ask about rooms, for the person the request's cookies name (an account, a guest, or nobody). */
+export type PageRooms = {
+  /** The rooms this person may see — public ones, and their private and direct rooms — by activity. */
+  list(headers: Headers): Promise<RoomListing[]>;
+  /**
+   * Whether this person may open the room's page. `info` is null for a name
+   * nothing was made under (a public room made by visiting it). Refused: the
+   * page shows `reason` ("You are not a member of this room.") and nothing of the room.
+   */
+  access(
+    headers: Headers,
+    room: string,
+  ): Promise<{ allowed: true; info: RoomInfo | null } | { allowed: false; reason: string }>;
+  /**
+   * The room an invite token leads to, for the invite page, without using it:
+   * null for a token that is not one of ours; `problem` when it no longer
+   * admits ("This invite has expired.", "… has been used up", "… was revoked").
+   */
+  invite(token: string): Promise<{ room: string; problem: string | null } | null>;
+};
 
 /**
  * What server components (app/) need from the running chat server. Next.js
@@ -11,6 +33,7 @@ export type AppServices = {
   store: ChatStore;
   presence: Pick<Presence, "onlineCounts">;
   accounts: PageAccounts;
+  rooms: PageRooms;
 };
 
 const SLOT = Symbol.for("scrollback.services");

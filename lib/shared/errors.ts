@@ -9,6 +9,7 @@ export const ERROR_CODES = [
   "not_joined",
   "not_found",
   "forbidden",
+  "room_exists",
   "reaction_limit",
   "unavailable",
   "internal",

@@ -10,7 +10,8 @@ import type { ReactionCount } from "../../shared/protocol";
 
 export type MessageChange =
   | { kind: "edit"; text: string }
-  | { kind: "delete" }
+  /** `byModerator`: someone allowed to delete any message (can "delete-any-message") asks. */
+  | { kind: "delete"; byModerator?: boolean }
   | { kind: "reaction"; emoji: string; added: boolean };
 
 export type ChangeRefusal = "not_found" | "forbidden" | "reaction_limit";
@@ -37,7 +38,7 @@ const refuse = (code: ChangeRefusal): ChangeDecision => ({ kind: "refuse", code 
 /**
  * A deleted message is gone for every change but its own deletion again: it
  * cannot be edited or reacted to (`not_found`), and deleting it again is
- * unchanged. Only the author edits or deletes (moderators come later).
+ * unchanged. Only the author edits; the author or a moderator (authorised by `can`) deletes.
  */
 export function decideChange(
   target: ChangeTarget,
@@ -50,7 +51,7 @@ export function decideChange(
       if (target.authorId !== actorId) return refuse("forbidden");
       return change.text === target.text ? UNCHANGED : APPLY;
     case "delete":
-      if (target.authorId !== actorId) return refuse("forbidden");
+      if (target.authorId !== actorId && !change.byModerator) return refuse("forbidden");
       return target.deleted ? UNCHANGED : APPLY;
     case "reaction": {
       if (target.deleted) return refuse("not_found");

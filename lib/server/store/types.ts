@@ -1,9 +1,16 @@
 import type {
+  AuditAction,
+  AuditEntry,
   ChangesPage,
   ChatMessage,
+  Invite,
+  MemberChange,
+  MemberChangeKind,
   Page,
   ReactionUsersResult,
+  RoomRole,
   RoomSummary,
+  RoomVisibility,
   User,
 } from "../../shared/protocol";
 import type { ChangeRefusal, MessageChange } from "./message-changes";
@@ -87,6 +94,12 @@ export interface ChatStore {
   readonly botTokens: BotTokenStore;
   /** How far each account holder has read in each room, for every device they sign in on. */
   readonly reads: ReadPositionStore;
+  /** Who is in each room, with which role; bans and mutes. */
+  readonly members: MemberStore;
+  /** Invite links to rooms (only their tokens' hashes). */
+  readonly invites: InviteStore;
+  /** What moderators and owners did, per room; kept when the message it names is gone. */
+  readonly audit: AuditStore;
   /**
    * Whether the store's writes are succeeding, fed by its own write results
    * (and a probe write while they fail); read by readiness checks and metrics.
@@ -129,7 +142,11 @@ export interface MessageStore {
   importHistory(
     batches: Iterable<HistoryBatch> | AsyncIterable<HistoryBatch>,
   ): Promise<{ messages: number }>;
-  /** Messages with rev > after, ascending by rev, each once in its current state; bounded like pages. */
+  /**
+   * Messages and memberships whose latest change has rev > after, ascending
+   * by rev, each once in its current state, at most `limit` of both together
+   * (and bounded in bytes like pages); `hasMore` when some were left out.
+   */
   changesAfter(room: string, after: number, limit: number): Promise<ChangesPage>;
   /**
    * The first `limit` people who reacted to a message with an emoji (their
@@ -160,8 +177,72 @@ export interface MessageStore {
   after(room: string, after: number, limit: number): Promise<Page>;
 }
 
-/** Rooms as their counters and the landing page see them. */
+/** A room's settings as stored. */
+export type StoredRoom = {
+  name: string;
+  visibility: RoomVisibility;
+  /** "" for none. */
+  topic: string;
+  /** Null for a room made before rooms had owners, or whose owner left. */
+  ownerId: string | null;
+  createdAt: Date;
+};
+
+/** Who may see which rooms in a listing: public ones, and those they are a member of (admins: private too). */
+export type RoomViewer = { userId: string | null; admin: boolean };
+
+/** A room's name is taken (by any room, of any visibility): nothing was written. */
+export class RoomExistsError extends Error {
+  override name = "RoomExistsError";
+  constructor(readonly room: string) {
+    super(`room ${room} exists`);
+  }
+}
+
+/** Rooms as their counters, settings and the landing page see them. */
 export interface RoomStore {
+  /** The room's settings; null for a name nothing was made under (or a deleted room). */
+  info(room: string): Promise<StoredRoom | null>;
+  /**
+   * Makes a room, its creator its owner: the owner's membership is the
+   * room's first change (rev 1, kind "joined", role "owner"). Rejects with
+   * RoomExistsError when the name is taken, writing nothing. A room that
+   * exists only because messages were written to it before rooms had
+   * settings counts as taken.
+   */
+  create(input: {
+    name: string;
+    visibility: RoomVisibility;
+    topic: string;
+    owner: User;
+  }): Promise<{ room: StoredRoom; change: MemberChange }>;
+  /** Changes settings; null when there is no such room. Takes no rev. */
+  update(
+    room: string,
+    patch: { topic?: string; visibility?: "public" | "private"; ownerId?: string | null },
+  ): Promise<StoredRoom | null>;
+  /**
+   * Deletes the room and everything of it — messages, reactions, memberships,
+   * bans, invites, read positions, its direct-room pairing — in one
+   * transaction; its audit log stays. False when there was no such room.
+   */
+  remove(room: string): Promise<boolean>;
+  /** The direct room of these two people (in either order), or null. */
+  directRoom(a: string, b: string): Promise<string | null>;
+  /**
+   * The direct room of these two people: found when they have one, else
+   * made under `name` with both as members (role "member"). Rejects with
+   * RoomExistsError when `name` is taken by another room (the caller picks
+   * another name). `changes` holds the membership changes it made.
+   */
+  openDirect(
+    a: User,
+    b: User,
+    name: string,
+  ): Promise<{ room: StoredRoom; created: boolean; changes: MemberChange[] }>;
+  /** The rooms the person is a member of (not left, kicked or banned), with their role. */
+  memberRooms(userId: string): Promise<{ room: StoredRoom; role: RoomRole }[]>;
+
   /** The room's highest seq, 0 for a room with no messages. */
   latestSeq(room: string): Promise<number>;
   /** The room's highest rev, 0 for a room with no messages. */
@@ -169,9 +250,114 @@ export interface RoomStore {
   /**
    * Rooms by most recent activity, shared ones (where more than one author
    * wrote) before the rest, so that one author filling rooms alone cannot
-   * push out the rooms where people talk.
+   * push out the rooms where people talk. Only public rooms without a viewer;
+   * with one, also the private and direct rooms they are a member of (an
+   * admin: every private room, but no one else's direct rooms). A room made
+   * with no message yet is listed at the time it was made.
    */
-  recent(limit: number): Promise<RoomSummary[]>;
+  recent(limit: number, viewer?: RoomViewer): Promise<StoredRoomSummary[]>;
+}
+
+/** A listed room: its counters and settings. */
+export type StoredRoomSummary = RoomSummary & { visibility: RoomVisibility; topic: string };
+
+/** One person's place in one room, as stored. */
+export type StoredMember = {
+  room: string;
+  userId: string;
+  /** Null when not a member now (left, kicked, banned). */
+  role: RoomRole | null;
+  banned: boolean;
+  /** Epoch ms; null when not muted. */
+  mutedUntil: number | null;
+  /** When they last became a member. */
+  joinedAt: Date;
+  /** The rev of this membership's latest change. */
+  rev: number;
+};
+
+/**
+ * One change to a membership. What each kind stores: joined/added → a
+ * member with `role` (default "member"); left/kicked → no longer a member;
+ * banned → no longer a member and banned; unbanned → not banned (and not a
+ * member); role → the new `role`; muted → `mutedUntil`; unmuted → no mute.
+ */
+export type MembershipChangeInput = {
+  room: string;
+  /** The person changed; their users row is made (with this name) if they have none yet. */
+  user: User;
+  kind: MemberChangeKind;
+  role?: RoomRole;
+  mutedUntil?: number | null;
+  /** Who did it; null for the person themselves. */
+  by: User | null;
+};
+
+/**
+ * Memberships of rooms. Every change takes the room's next rev, like a
+ * message change (the room's row is made if it has none: a public room
+ * joined before its first message), so `changes:after` carries it.
+ */
+export interface MemberStore {
+  /** The person's place in the room; null when they never had one. */
+  standing(room: string, userId: string): Promise<StoredMember | null>;
+  /** Current members (not left, kicked or banned), ordered by user id, after `after`. */
+  list(
+    room: string,
+    after: string | undefined,
+    limit: number,
+  ): Promise<{ members: (StoredMember & { user: User })[]; hasMore: boolean }>;
+  /** How many current members the room has. */
+  count(room: string): Promise<number>;
+  /**
+   * Applies one change with the room's next rev and resolves with it as
+   * `member:changed` carries it. A change that changes nothing (joining as a
+   * member, leaving when not one) takes no rev and resolves with `changed: false`.
+   */
+  change(input: MembershipChangeInput): Promise<{ change: MemberChange; changed: boolean }>;
+}
+
+/** Why an invite token does not admit: nothing was used up. */
+export type InviteRefusal = "not_found" | "expired" | "used_up" | "revoked";
+
+/** Invite links, found by the SHA-256 of their token; the token itself is never stored. */
+export interface InviteStore {
+  create(input: {
+    room: string;
+    tokenHash: string;
+    createdBy: User;
+    expiresAt: Date;
+    maxUses: number | null;
+  }): Promise<Invite>;
+  /** The invite of this token hash, for the invite page; null when there is none. */
+  find(tokenHash: string): Promise<Invite | null>;
+  /**
+   * Uses the invite once, atomically: counts the use and resolves with its
+   * room, or with why not (no such token, expired at `now`, used up, revoked).
+   */
+  use(tokenHash: string, now: Date): Promise<{ room: string } | { refused: InviteRefusal }>;
+  /** The room's invites, newest first, revoked and expired ones included. */
+  list(room: string): Promise<Invite[]>;
+  /** Revokes one of the room's invites; false when the room has no invite of that id. */
+  revoke(room: string, id: string): Promise<boolean>;
+}
+
+/** The audit log of moderation, per room. */
+export interface AuditStore {
+  record(entry: {
+    room: string;
+    action: AuditAction;
+    actor: User;
+    target: User | null;
+    message: { id: string; seq: number } | null;
+    detail: string;
+  }): Promise<AuditEntry>;
+  /** Newest first; `before` is an entry id. */
+  list(
+    room: string,
+    before: string | undefined,
+    limit: number,
+  ): Promise<{ entries: AuditEntry[]; hasMore: boolean }>;
 }
 
 /** Identities: names and credential generations. */
@@ -181,6 +367,8 @@ export interface UserStore {
   find(id: string): Promise<User | null>;
   /** Sets the name, making the identity's row if it has none yet. */
   rename(id: string, name: string): Promise<User>;
+  /** Up to `limit` stored users whose name starts with `prefix` (case-insensitive), by name. */
+  findByName(prefix: string, limit: number): Promise<User[]>;
 
   /**
    * The identity's credential generation: cookies and bot tokens signed for an

@@ -17,6 +17,30 @@ import type {
   ReactionRequest,
   ReactionUsersResult,
 } from "./messages";
+import type {
+  AuditListRequest,
+  AuditListResult,
+  DirectOpenRequest,
+  InviteAcceptRequest,
+  InviteCreateRequest,
+  InviteCreateResult,
+  InviteListResult,
+  InviteRevokeRequest,
+  MemberChange,
+  MemberChangeResult,
+  MemberMuteRequest,
+  MemberRoleRequest,
+  MembersListRequest,
+  MembersListResult,
+  MemberTargetRequest,
+  RoomCreateRequest,
+  RoomInfoResult,
+  RoomTargetRequest,
+  RoomUpdate,
+  RoomUpdateRequest,
+  UsersFindRequest,
+  UsersFindResult,
+} from "./membership";
 import type { PresenceChange, PresenceList, Typing, TypingNotice } from "./presence";
 import type {
   ReadMarked,
@@ -47,6 +71,27 @@ export type Requests = {
   "user:rename": { request: UserRenameRequest; result: UserRenameResult };
   "read:mark": { request: ReadMarkRequest; result: ReadMarkResult };
   "read:positions": { request: ReadPositionsRequest; result: ReadPositionsResult };
+  /** Membership and moderation (docs/protocol.md, "Membership"). */
+  "room:create": { request: RoomCreateRequest; result: RoomInfoResult };
+  "room:update": { request: RoomUpdateRequest; result: RoomInfoResult };
+  "room:delete": { request: RoomTargetRequest; result: object };
+  "room:claim": { request: RoomTargetRequest; result: RoomInfoResult };
+  "members:list": { request: MembersListRequest; result: MembersListResult };
+  "member:leave": { request: RoomTargetRequest; result: MemberChangeResult };
+  "member:add": { request: MemberTargetRequest; result: MemberChangeResult };
+  "member:kick": { request: MemberTargetRequest; result: MemberChangeResult };
+  "member:ban": { request: MemberTargetRequest; result: MemberChangeResult };
+  "member:unban": { request: MemberTargetRequest; result: MemberChangeResult };
+  "member:mute": { request: MemberMuteRequest; result: MemberChangeResult };
+  "member:unmute": { request: MemberTargetRequest; result: MemberChangeResult };
+  "member:role": { request: MemberRoleRequest; result: MemberChangeResult };
+  "invite:create": { request: InviteCreateRequest; result: InviteCreateResult };
+  "invite:list": { request: RoomTargetRequest; result: InviteListResult };
+  "invite:revoke": { request: InviteRevokeRequest; result: object };
+  "invite:accept": { request: InviteAcceptRequest; result: RoomInfoResult };
+  "dm:open": { request: DirectOpenRequest; result: RoomInfoResult };
+  "audit:list": { request: AuditListRequest; result: AuditListResult };
+  "users:find": { request: UsersFindRequest; result: UsersFindResult };
 };
 
 export type RequestEvent = keyof Requests;
@@ -82,4 +127,12 @@ export interface ServerToClientEvents {
   "typing:stopped": (typing: Typing) => void;
   /** Another connection of this account moved a read position forward. */
   "read:marked": (marked: ReadMarked) => void;
+  /**
+   * A membership of a room changed (someone joined, left, was added, kicked,
+   * banned, muted, or changed role). Sent to the room, and to the person it
+   * names wherever they are connected — a removed member learns it this way.
+   */
+  "member:changed": (change: MemberChange) => void;
+  /** A room's settings changed, or it was deleted; sent to its members' connections. */
+  "room:updated": (room: RoomUpdate) => void;
 }

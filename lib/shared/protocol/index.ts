@@ -1,6 +1,7 @@
 /** The protocol: one module per entity, each with its types and the schemas that validate it. */
 export * from "./common";
 export * from "./events";
+export * from "./membership";
 export * from "./messages";
 export * from "./presence";
 export * from "./reads";

@@ -8,6 +8,7 @@ import {
   roomSchema,
   seqCursor,
 } from "./common";
+import type { MemberChange } from "./membership";
 import type { User } from "./users";
 
 /** The message a reply answers: enough to find it (`history:around { seq }`). */
@@ -38,6 +39,8 @@ export type ChatMessage = {
   editedAt: string | null;
   /** A deleted message is a tombstone: no text, no reactions, same seq. */
   deleted: boolean;
+  /** Present (true) on a message deleted by a moderator, owner or admin rather than its author. */
+  removedByModerator?: true;
   replyTo: ReplyRef | null;
   /** In first-reacted order. */
   reactions: ReactionCount[];
@@ -50,8 +53,13 @@ export type ReactionChange = { emoji: string; userId: string; added: boolean };
 export type MessageUpdate = ChatMessage & { reaction?: ReactionChange };
 
 export type Page = { messages: ChatMessage[]; hasMore: boolean };
-/** `changes:after`: messages whose rev > after, ascending by rev, each once in its current state. */
-export type ChangesPage = Page & { latestRev: number };
+/**
+ * `changes:after`: messages whose rev > after, ascending by rev, each once in
+ * its current state; and the memberships whose latest change has a rev in the
+ * same span (`members`, also ascending by rev). Together they account for
+ * every rev up to the page's last.
+ */
+export type ChangesPage = Page & { latestRev: number; members: MemberChange[] };
 /** `history:around`: the message with that seq (or the nearest) in the middle of its neighbours. */
 export type AroundPage = { messages: ChatMessage[]; hasMoreBefore: boolean; hasMoreAfter: boolean };
 

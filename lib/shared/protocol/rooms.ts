@@ -1,6 +1,8 @@
 import { z } from "zod";
 import { pageSize, roomSchema, seqCursor } from "./common";
+import type { OwnMembership, RoomInfo, RoomVisibility } from "./membership";
 import type { Page } from "./messages";
+import type { User } from "./users";
 
 /** A room as the landing page lists it. */
 export type RoomSummary = {
@@ -14,6 +16,11 @@ export type RoomSummary = {
 export type RoomListing = RoomSummary & {
   /** People online in it now. */
   online: number;
+  /** Private and direct rooms are listed only to their members. */
+  visibility: RoomVisibility;
+  topic: string;
+  /** A direct room: the other person. */
+  directWith?: User;
 };
 
 /**
@@ -21,7 +28,15 @@ export type RoomListing = RoomSummary & {
  * a client that holds the page and replays `changes:after latestRev` later
  * misses nothing in between.
  */
-export type RoomJoinResult = Page & { room: string; latestSeq: number; latestRev: number };
+export type RoomJoinResult = Page & {
+  room: string;
+  latestSeq: number;
+  latestRev: number;
+  /** The room's settings as the joiner sees them. */
+  info: RoomInfo;
+  /** The joiner's own role and mute; null for a reader of a public room who is not a member. */
+  membership: OwnMembership;
+};
 
 export const roomJoinSchema = z.object({
   room: roomSchema,
