@@ -267,6 +267,22 @@ export function describeMembershipContract(
         });
       });
 
+      it("pages long messages and memberships by bytes together, missing nothing", async () => {
+        await create("heavy");
+        const long = "y".repeat(30_000);
+        for (let i = 0; i < 24; i++) {
+          await send("heavy", ana, `${i} ${long}`);
+          await join("heavy", { id: `h${i}`, name: `H${i}` });
+        }
+        const first = await store.messages.changesAfter("heavy", 0, 200);
+        expect(first.hasMore).toBe(true);
+        expect(first.messages.length).toBeLessThan(24);
+        const all = await replay("heavy", 200);
+        expect(all.revs).toEqual(Array.from({ length: 49 }, (_, i) => i + 1));
+        expect(all.messages).toHaveLength(24);
+        expect(all.members).toHaveLength(25);
+      });
+
       it("stays gap-free when joins, leaves, sends and changes race", async () => {
         await create("race");
         const people = Array.from({ length: 12 }, (_, i) => ({ id: `r${i}`, name: `R${i}` }));
