@@ -317,6 +317,16 @@ export class PostgresMessages implements MessageStore {
     client: pg.PoolClient,
     { room, id, actor, change }: ChangeRequest,
   ): Promise<ChangeResult> {
+    // A reaction is a write: it makes the identity's row, for reaction:users'
+    // names — before the room's row is locked, in the order appends take
+    // them, so that the person's first message and first reaction at once
+    // cannot wait on each other. (A refused change rolls it back; an
+    // unchanged one reacted before, so the row was there.)
+    if (change.kind === "reaction" && change.added)
+      await client.query(
+        "INSERT INTO users (id, name, created_at) VALUES ($1, $2, now()) ON CONFLICT (id) DO NOTHING",
+        [actor.id, actor.name],
+      );
     // The room's row is locked first, as appends lock it: changes to a room
     // (from any instance) take turns, so each reads the state the previous
     // committed, and a rolled-back change gives its rev back.
@@ -378,11 +388,6 @@ export class PostgresMessages implements MessageStore {
         break;
       case "reaction":
         if (change.added) {
-          // A reaction is a write: it makes the identity's row, for reaction:users' names.
-          await client.query(
-            "INSERT INTO users (id, name, created_at) VALUES ($1, $2, now()) ON CONFLICT (id) DO NOTHING",
-            [actor.id, actor.name],
-          );
           await client.query(
             "INSERT INTO reactions (room, seq, emoji, user_id, rev) VALUES ($1, $2, $3, $4, $5)",
             [room, row.seq, change.emoji, actor.id, rev],
