@@ -119,6 +119,26 @@ export function describeChangeLogContract(
       });
     });
 
+    describe("messages: first writes at once", () => {
+      it("takes a new person's first message and first reaction together, for many people at once", async () => {
+        const target = await send("crowd");
+        const people: User[] = Array.from({ length: 16 }, (_, i) => ({
+          id: `n${i}`,
+          name: `N${i}`,
+        }));
+        const results = await Promise.all(
+          people.flatMap((person) => [
+            send("crowd", "hi", person),
+            react(target, "👋", person),
+            store.members.change({ room: "crowd", user: person, kind: "joined", by: null }),
+          ]),
+        );
+        expect(results).toHaveLength(people.length * 3);
+        expect(await store.rooms.latestRev("crowd")).toBe(1 + people.length * 3);
+        for (const person of people) expect(await store.users.find(person.id)).toEqual(person);
+      });
+    });
+
     describe("messages.change: edits", () => {
       it("changes the text for its author, stamping editedAt, and keeps seq, id and author", async () => {
         const message = await send("general", "helo");
@@ -307,6 +327,7 @@ export function describeChangeLogContract(
         expect(page).toMatchObject({ hasMore: false, latestRev: 6 });
         expect(await store.messages.changesAfter("general", 6, 50)).toEqual({
           messages: [],
+          members: [],
           hasMore: false,
           latestRev: 6,
         });
@@ -350,7 +371,7 @@ export function describeChangeLogContract(
           // Again: nothing changes.
           await target.store.messages.importHistory(batches);
           const copied = await target.store.messages.changesAfter("general", 0, 50);
-          expect(copied).toEqual({ messages: history, hasMore: false, latestRev: 6 });
+          expect(copied).toEqual({ messages: history, members: [], hasMore: false, latestRev: 6 });
           expect(await target.store.rooms.latestSeq("general")).toBe(3);
           expect(await target.store.messages.reactionUsers("general", a.id, "👍", 5)).toEqual({
             users: [bea],
