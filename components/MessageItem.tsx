@@ -268,6 +268,7 @@ function AuthorMenu({
     if (refocus) button.current?.focus();
   };
   return (
+    // biome-ignore lint/a11y/noStaticElementInteractions: focus leaving the name and its menu closes it; Escape from either closes it too.
     <span
       className="relative"
       onBlur={(event) => {

@@ -24,12 +24,7 @@ import {
 } from "./outbox";
 import { outboxOfIdentity } from "./outbox-identity";
 import { OutboxSender } from "./outbox-sender";
-import {
-  endFromChange,
-  endFromRefusal,
-  membershipAfter,
-  type RoomEnd,
-} from "./room-membership";
+import { endFromChange, endFromRefusal, membershipAfter, type RoomEnd } from "./room-membership";
 import { type RoomSnapshot, RoomStore } from "./room-store";
 import { type RoomContext, SyncEngine } from "./sync-engine";
 import { emptyTimeline } from "./timeline";

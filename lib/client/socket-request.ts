@@ -1,5 +1,5 @@
 import type { ErrorCode } from "../shared/errors";
-import type { Ok, RequestEvent, RequestOf, ResultOf } from "../shared/protocol";
+import type { Ok, RequestEvent, RequestOf, Result, ResultOf } from "../shared/protocol";
 import { errorText, NO_ANSWER_TEXT, NOT_CONNECTED_TEXT } from "./error-text";
 import { connectChatSocket, releaseChatSocket } from "./socket";
 import { type ChatClientSocket, transportFor } from "./transport";
@@ -46,4 +46,24 @@ export async function requestOnce<E extends RequestEvent>(
   } finally {
     releaseChatSocket(socket);
   }
+}
+
+/** Something that makes requests on the page's socket: a room's client, say. */
+export type Requester = {
+  request<E extends RequestEvent>(
+    event: E,
+    payload: RequestOf<E>,
+  ): Promise<Result<ResultOf<E>> | null>;
+};
+
+/** A request of a room's tools, its failure in words. */
+export async function ask<E extends RequestEvent>(
+  requester: Requester | null,
+  event: E,
+  payload: RequestOf<E>,
+): Promise<Ok<ResultOf<E>> | Refusal> {
+  if (!requester) return { ok: false, text: NOT_CONNECTED_TEXT };
+  const result = await requester.request(event, payload);
+  if (!result) return { ok: false, text: NO_ANSWER_TEXT };
+  return result.ok ? result : refusal(result.error);
 }

@@ -1,5 +1,5 @@
-import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, MAX_REPLAYED_CHANGES } from "../shared/limits";
 import type { ProtocolError } from "../shared/errors";
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, MAX_REPLAYED_CHANGES } from "../shared/limits";
 import type {
   ChatMessage,
   MemberChange,
