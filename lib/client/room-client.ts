@@ -140,8 +140,12 @@ export class RoomClient {
       if (update.room === this.room) this.engine.receiveUpdate(update);
     };
     const onMemberChanged = (change: MemberChange) => {
-      if (change.room === this.room && !this.store.state.ended)
-        this.engine.receiveMemberChange(change);
+      if (change.room !== this.room) return;
+      const { ended, user } = this.store.state;
+      if (!ended) this.engine.receiveMemberChange(change);
+      // Added (or let back) while the page said the room was not theirs: it opens.
+      else if (ended.kind === "not-member" && change.user.id === user?.id && change.role !== null)
+        this.joinAgain();
     };
     const onRoomUpdated = (update: RoomUpdate) => {
       if (update.name !== this.room || this.store.state.ended) return;
