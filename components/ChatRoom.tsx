@@ -350,19 +350,16 @@ export function ChatRoom({
             Scrollback
           </Link>
           <h1
-            className="flex min-w-0 items-center gap-1 font-bold text-base sm:text-lg"
+            className="min-w-0 truncate font-bold text-base sm:text-lg"
             title={roomTitle(room, info)}
           >
-            <span className="truncate">{roomTitle(room, info)}</span>
             {info?.visibility === "private" && (
-              <span
-                title="Private: members only"
-                className="shrink-0 text-zinc-600 dark:text-zinc-400"
-              >
-                <LockIcon className="size-4" />
-                <span className="sr-only">(private)</span>
+              <span title="Private: members only" className="text-zinc-600 dark:text-zinc-400">
+                <LockIcon className="mr-1 inline-block size-4 align-[-2px]" />
+                <span className="sr-only">Private: </span>
               </span>
             )}
+            {roomTitle(room, info)}
           </h1>
           <RoomMenu tools={menuTools} onChoose={(chosen) => void chooseTool(chosen)} />
           {info?.topic && (
@@ -615,7 +612,7 @@ function RoomOver({
         <RoomRefused
           title={ROOM_END_TEXT[end.kind]}
           detail={
-            end.kind === "not-member" && end.reason !== ROOM_END_TEXT[end.kind] + "."
+            end.kind === "not-member" && end.reason !== `${ROOM_END_TEXT[end.kind]}.`
               ? end.reason
               : undefined
           }
