@@ -23,6 +23,13 @@ const MUTES = [
 
 type Note = { text: string; error: boolean } | null;
 
+const ROLE_ORDER: Record<RoomRole, number> = { owner: 0, moderator: 1, member: 2 };
+
+/** Owners first, then moderators, then everyone else, each by name. */
+function byRole(a: Member, b: Member): number {
+  return ROLE_ORDER[a.role] - ROLE_ORDER[b.role] || a.user.name.localeCompare(b.user.name);
+}
+
 /**
  * The room's members with their roles; a moderator, owner or admin also gets,
  * for each person ranked below them, a mute, a kick, a ban and a role.
@@ -54,7 +61,7 @@ export function MembersDialog({
   const load = useCallback(async () => {
     const result = await ask(client, "members:list", { room, limit: 200 });
     if (result.ok) {
-      setMembers(result.members);
+      setMembers([...result.members].sort(byRole));
       setMore(result.hasMore);
     } else setNote({ text: result.text, error: true });
   }, [client, room]);

@@ -1,5 +1,6 @@
 import Link from "next/link";
 import type { ReactNode } from "react";
+import { LockIcon } from "./RoomBadges";
 
 /**
  * A room the person may not read, or no longer can: a headline and what to
@@ -21,9 +22,9 @@ export function RoomRefused({
     <div className="mx-auto flex max-w-md flex-1 flex-col items-center justify-center gap-4 px-4 py-16 text-center">
       <div
         aria-hidden="true"
-        className="flex size-12 items-center justify-center rounded-full bg-zinc-200 text-2xl dark:bg-zinc-800"
+        className="flex size-12 items-center justify-center rounded-full bg-zinc-200 text-zinc-700 dark:bg-zinc-800 dark:text-zinc-300"
       >
-        🔒
+        <LockIcon className="size-6" />
       </div>
       <h1 className="font-semibold text-2xl">{title}</h1>
       {detail && <p className="text-zinc-600 dark:text-zinc-400">{detail}</p>}
