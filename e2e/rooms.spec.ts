@@ -227,11 +227,22 @@ test("someone kicked from a public room may join again; the owner's tools are th
     const visitorName = await visitor.name();
     await openTool(owner, "Members");
     const members = owner.page.getByRole("dialog", { name: "Members" });
-    await members
-      .getByRole("listitem")
-      .filter({ hasText: visitorName })
-      .getByRole("button", { name: `Kick ${visitorName}` })
-      .click();
+    const row = members.getByRole("listitem").filter({ hasText: visitorName });
+
+    await test.step("a muted person is told until when, and a message sent anyway says why it was not", async () => {
+      await row.getByLabel(`Mute ${visitorName} for`).selectOption({ label: "10 minutes" });
+      await row.getByRole("button", { name: `Mute ${visitorName}`, exact: true }).click();
+      await expect(row).toContainText("Muted until");
+      await expect(visitor.page.getByText(/^You are muted in this room until /)).toBeVisible();
+      await visitor.send("may I speak?");
+      await expect(visitor.failed("may I speak?")).toContainText(
+        /You are muted in this room until .+ UTC\./,
+      );
+      await row.getByRole("button", { name: `Unmute ${visitorName}` }).click();
+      await expect(visitor.page.getByText(/^You are muted in this room until /)).toHaveCount(0);
+    });
+
+    await row.getByRole("button", { name: `Kick ${visitorName}` }).click();
     await expect(
       visitor.page.getByRole("heading", { name: "You were removed from this room" }),
     ).toBeVisible();
