@@ -6,6 +6,7 @@ import type {
   ReactionUsersResult,
   User,
 } from "../../../shared/protocol";
+import { takeChanges } from "../changes-page";
 import { countReactions, decideChange, decodeReactions, encodeReactions } from "../message-changes";
 import { classifyPostgresError } from "../storage-faults";
 import { timeOrderedId } from "../time-ordered-id";
@@ -17,14 +18,13 @@ import {
   type HistoryBatch,
   type MessageStore,
   type NewMessage,
-  type RoomStore,
 } from "../types";
 import type { PostgresDatabase } from "./database";
+import { MEMBER_SELECT, type MemberRow, toMemberChange } from "./member-rows";
 import {
   CHANGES_AFTER,
   MESSAGE_COLUMNS,
   type MessageRow,
-  maxRev,
   NEWEST_PAGE,
   PAGE_AFTER,
   PAGE_BEFORE,
@@ -82,6 +82,7 @@ async function importBatch(client: pg.PoolClient, batch: HistoryBatch): Promise<
       m.replyTo?.id ?? null,
       m.replyTo?.seq ?? null,
       encodeReactions(m.reactions),
+      m.removedByModerator === true,
     ]),
   );
   // A row skipped on conflict is fine only if it is this very message from an
@@ -102,25 +103,112 @@ async function importBatch(client: pg.PoolClient, batch: HistoryBatch): Promise<
     "INSERT INTO reactions (room, seq, emoji, user_id, rev) VALUES %VALUES% ON CONFLICT DO NOTHING",
     (batch.reactions ?? []).map((r) => [r.room, r.seq, r.emoji, r.userId, r.rev]),
   );
-  const rooms = new Map<string, { seq: number; rev: number; at: number }>();
+  const rooms = new Map<string, { seq: number; rev: number; at: number; first: number }>();
   for (const m of messages) {
-    const room = rooms.get(m.room) ?? { seq: 0, rev: 0, at: 0 };
+    const at = Date.parse(m.createdAt);
+    const room = rooms.get(m.room) ?? { seq: 0, rev: 0, at: 0, first: at };
     rooms.set(m.room, {
       seq: Math.max(room.seq, m.seq),
       rev: Math.max(room.rev, m.rev),
-      at: Math.max(room.at, Date.parse(m.createdAt)),
+      at: Math.max(room.at, at),
+      first: Math.min(room.first, at),
     });
   }
   // Counters only go up: a room that already has later messages keeps its own.
   await insertRows(
     client,
-    `INSERT INTO rooms (name, latest_seq, latest_rev, last_message_at) VALUES %VALUES%
+    `INSERT INTO rooms (name, latest_seq, latest_rev, last_message_at, created_at) VALUES %VALUES%
      ON CONFLICT (name) DO UPDATE SET latest_seq = GREATEST(rooms.latest_seq, excluded.latest_seq),
        latest_rev = GREATEST(rooms.latest_rev, excluded.latest_rev),
-       last_message_at = GREATEST(rooms.last_message_at, excluded.last_message_at)`,
-    [...rooms].map(([name, r]) => [name, r.seq, r.rev, new Date(r.at)]),
+       last_message_at = GREATEST(rooms.last_message_at, excluded.last_message_at),
+       created_at = LEAST(rooms.created_at, excluded.created_at)`,
+    [...rooms].map(([name, r]) => [name, r.seq, r.rev, new Date(r.at), new Date(r.first)]),
   );
+  await importRoomsOf(client, batch);
   return messages.length;
+}
+
+/** Rooms' settings, memberships, invites, the audit log and direct pairings, as they are. */
+async function importRoomsOf(client: pg.PoolClient, batch: HistoryBatch): Promise<void> {
+  // Settings as they are; counters only go up, as for messages.
+  await insertRows(
+    client,
+    `INSERT INTO rooms (name, latest_seq, latest_rev, last_message_at, visibility, topic, owner_id, created_at)
+     VALUES %VALUES%
+     ON CONFLICT (name) DO UPDATE SET latest_seq = GREATEST(rooms.latest_seq, excluded.latest_seq),
+       latest_rev = GREATEST(rooms.latest_rev, excluded.latest_rev),
+       last_message_at = GREATEST(rooms.last_message_at, excluded.last_message_at),
+       visibility = excluded.visibility, topic = excluded.topic, owner_id = excluded.owner_id,
+       created_at = excluded.created_at`,
+    (batch.rooms ?? []).map((r) => [
+      r.name,
+      r.latestSeq,
+      r.latestRev,
+      r.lastMessageAt,
+      r.visibility,
+      r.topic,
+      r.ownerId,
+      r.createdAt,
+    ]),
+  );
+  await insertRows(
+    client,
+    `INSERT INTO room_members (room, user_id, role, banned, muted_until, joined_at, rev, kind, by_id, by_name, changed_at)
+     VALUES %VALUES% ON CONFLICT (room, user_id) DO NOTHING`,
+    (batch.memberships ?? []).map((m) => [
+      m.room,
+      m.userId,
+      m.role,
+      m.banned,
+      m.mutedUntil === null ? null : new Date(m.mutedUntil),
+      m.joinedAt,
+      m.rev,
+      m.kind,
+      m.by?.id ?? null,
+      m.by?.name ?? null,
+      m.changedAt,
+    ]),
+  );
+  await insertRows(
+    client,
+    `INSERT INTO invites (id, room, token_hash, created_by_id, created_by_name, expires_at, max_uses, uses, revoked, created_at)
+     VALUES %VALUES% ON CONFLICT DO NOTHING`,
+    (batch.invites ?? []).map((i) => [
+      i.id,
+      i.room,
+      i.tokenHash,
+      i.createdBy.id,
+      i.createdBy.name,
+      i.expiresAt,
+      i.maxUses,
+      i.uses,
+      i.revoked,
+      i.createdAt,
+    ]),
+  );
+  await insertRows(
+    client,
+    `INSERT INTO audit_log (id, room, action, actor_id, actor_name, target_id, target_name, message_id, message_seq, detail, at)
+     VALUES %VALUES% ON CONFLICT DO NOTHING`,
+    (batch.audit ?? []).map((a) => [
+      a.id,
+      a.room,
+      a.action,
+      a.actor.id,
+      a.actor.name,
+      a.target?.id ?? null,
+      a.target?.name ?? null,
+      a.message?.id ?? null,
+      a.message?.seq ?? null,
+      a.detail,
+      new Date(a.at),
+    ]),
+  );
+  await insertRows(
+    client,
+    "INSERT INTO direct_rooms (user_low, user_high, room) VALUES %VALUES% ON CONFLICT DO NOTHING",
+    (batch.directRooms ?? []).map((d) => [d.userLow, d.userHigh, d.room]),
+  );
 }
 
 /**
@@ -131,10 +219,7 @@ async function importBatch(client: pg.PoolClient, batch: HistoryBatch): Promise<
  * gives its seq back — sequences stay gap-free. The ack waits for COMMIT.
  */
 export class PostgresMessages implements MessageStore {
-  constructor(
-    private readonly database: PostgresDatabase,
-    private readonly rooms: Pick<RoomStore, "latestRev">,
-  ) {}
+  constructor(private readonly database: PostgresDatabase) {}
 
   append(input: NewMessage): Promise<AppendResult> {
     return this.database.run("write", async () => {
@@ -178,8 +263,9 @@ export class PostgresMessages implements MessageStore {
       );
       // A room is shared once someone other than its first author writes in it.
       const bumped = await client.query<{ latest_seq: string; latest_rev: string; now: Date }>(
-        `INSERT INTO rooms (name, latest_seq, latest_rev, last_message_at, first_author, shared)
-         VALUES ($1, 1, 1, clock_timestamp(), $2, false)
+        `WITH t AS (SELECT clock_timestamp() AS now)
+         INSERT INTO rooms (name, latest_seq, latest_rev, last_message_at, first_author, shared, created_at)
+         SELECT $1, 1, 1, t.now, $2, false, t.now FROM t
          ON CONFLICT (name) DO UPDATE SET latest_seq = rooms.latest_seq + 1,
            latest_rev = rooms.latest_rev + 1,
            last_message_at = excluded.last_message_at,
@@ -192,7 +278,7 @@ export class PostgresMessages implements MessageStore {
       if (!bump) throw new Error("room sequence was not returned");
       const inserted = await client.query<MessageRow>(
         `INSERT INTO messages (${MESSAGE_COLUMNS})
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, NULL, false, $10, $11, NULL) RETURNING ${MESSAGE_COLUMNS}`,
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, NULL, false, $10, $11, NULL, false) RETURNING ${MESSAGE_COLUMNS}`,
         [
           input.room,
           bump.latest_seq,
@@ -231,6 +317,16 @@ export class PostgresMessages implements MessageStore {
     client: pg.PoolClient,
     { room, id, actor, change }: ChangeRequest,
   ): Promise<ChangeResult> {
+    // A reaction is a write: it makes the identity's row, for reaction:users'
+    // names — before the room's row is locked, in the order appends take
+    // them, so that the person's first message and first reaction at once
+    // cannot wait on each other. (A refused change rolls it back; an
+    // unchanged one reacted before, so the row was there.)
+    if (change.kind === "reaction" && change.added)
+      await client.query(
+        "INSERT INTO users (id, name, created_at) VALUES ($1, $2, now()) ON CONFLICT (id) DO NOTHING",
+        [actor.id, actor.name],
+      );
     // The room's row is locked first, as appends lock it: changes to a room
     // (from any instance) take turns, so each reads the state the previous
     // committed, and a rolled-back change gives its rev back.
@@ -284,18 +380,14 @@ export class PostgresMessages implements MessageStore {
       case "delete":
         await client.query("DELETE FROM reactions WHERE room = $1 AND seq = $2", [room, row.seq]);
         updated = await client.query<MessageRow>(
-          `UPDATE messages SET text = '', deleted = true, reactions = NULL, rev = $1
+          // Marked only when someone other than the author removed it.
+          `UPDATE messages SET text = '', deleted = true, reactions = NULL, rev = $1, removed_by_moderator = $4
            WHERE room = $2 AND seq = $3 RETURNING ${MESSAGE_COLUMNS}`,
-          [rev, room, row.seq],
+          [rev, room, row.seq, change.byModerator === true && actor.id !== row.author_id],
         );
         break;
       case "reaction":
         if (change.added) {
-          // A reaction is a write: it makes the identity's row, for reaction:users' names.
-          await client.query(
-            "INSERT INTO users (id, name, created_at) VALUES ($1, $2, now()) ON CONFLICT (id) DO NOTHING",
-            [actor.id, actor.name],
-          );
           await client.query(
             "INSERT INTO reactions (room, seq, emoji, user_id, rev) VALUES ($1, $2, $3, $4, $5)",
             [room, row.seq, change.emoji, actor.id, rev],
@@ -352,14 +444,30 @@ export class PostgresMessages implements MessageStore {
   }
 
   async changesAfter(room: string, after: number, limit: number): Promise<ChangesPage> {
-    // latestRev is read before the page: revs commit in order (the room row
-    // is locked until commit), so the page, read later, holds every change
-    // up to it — a reader that got the whole page is current at latestRev.
-    const before = await this.rooms.latestRev(room);
-    const rows = await this.database.query<MessageRow>(CHANGES_AFTER, [room, after, limit + 1]);
-    const page = toPage(rows, limit, false);
-    const reached = page.hasMore ? 0 : maxRev(rows);
-    return { ...page, latestRev: Math.max(before, reached) };
+    // Messages, memberships and the counter from one snapshot: a change
+    // commits with the room row's latest_rev, so the snapshot holds every
+    // change up to latestRev, and none of one kind is missed for having
+    // committed between the reads of the other.
+    return this.database.run("read", () =>
+      this.database.inTransaction(async (client) => {
+        await client.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+        const counter = await client.query<{ latest_rev: string }>(
+          "SELECT latest_rev FROM rooms WHERE name = $1",
+          [room],
+        );
+        const messages = await client.query<MessageRow>(CHANGES_AFTER, [room, after, limit + 1]);
+        const members = await client.query<MemberRow>(
+          `${MEMBER_SELECT} WHERE m.room = $1 AND m.rev > $2 ORDER BY m.rev ASC LIMIT $3`,
+          [room, after, limit + 1],
+        );
+        const page = takeChanges(
+          messages.rows.map(toMessage),
+          members.rows.map(toMemberChange),
+          limit,
+        );
+        return { ...page, latestRev: Number(counter.rows[0]?.latest_rev ?? 0) };
+      }),
+    );
   }
 
   async reactionUsers(
