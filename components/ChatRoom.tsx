@@ -294,11 +294,11 @@ export function ChatRoom({
   }
   function closeTool() {
     setTool(null);
-    // After the dialog has gone, back to the menu's button.
-    setTimeout(
-      () => document.querySelector<HTMLButtonElement>('[aria-label="Room menu"]')?.focus(),
-      0,
-    );
+    // After the dialog has gone, back to the menu's button: the header's, or on a phone the panel's.
+    setTimeout(() => {
+      const buttons = document.querySelectorAll<HTMLButtonElement>("[data-room-menu]");
+      [...buttons].find((button) => button.offsetParent !== null)?.focus();
+    }, 0);
   }
   const mutedUntil = muteEnd(snapshot.membership, now);
 
@@ -361,7 +361,10 @@ export function ChatRoom({
             )}
             {roomTitle(room, info)}
           </h1>
-          <RoomMenu tools={menuTools} onChoose={(chosen) => void chooseTool(chosen)} />
+          {/* A phone's header has no room for it: it is in the room panel there. */}
+          <div className="max-sm:hidden">
+            <RoomMenu tools={menuTools} onChoose={(chosen) => void chooseTool(chosen)} />
+          </div>
           {info?.topic && (
             <p
               className="hidden min-w-0 truncate text-sm text-zinc-600 lg:block dark:text-zinc-400"
@@ -409,6 +412,9 @@ export function ChatRoom({
           </Link>
           <div className="sm:hidden">
             <AccountNav {...accountNav} phone="full" />
+          </div>
+          <div className="sm:hidden">
+            <RoomMenu labelled tools={menuTools} onChoose={(chosen) => void chooseTool(chosen)} />
           </div>
           <RoomSwitcher current={room} currentInfo={info} rooms={rooms} />
           <OnlineList

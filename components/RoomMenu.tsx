@@ -20,9 +20,12 @@ const LABELS: Record<RoomTool, string> = {
 export function RoomMenu({
   tools,
   onChoose,
+  labelled = false,
 }: {
   tools: readonly RoomTool[];
   onChoose: (tool: RoomTool) => void;
+  /** Say "Room menu" in words beside the icon (in the phone's room panel, where there is room). */
+  labelled?: boolean;
 }) {
   const [open, setOpen] = useState(false);
   const button = useRef<HTMLButtonElement>(null);
@@ -66,19 +69,21 @@ export function RoomMenu({
       <button
         ref={button}
         type="button"
+        data-room-menu=""
         aria-haspopup="menu"
         aria-expanded={open}
         aria-controls={open ? "room-menu" : undefined}
-        aria-label="Room menu"
-        title="Room menu"
+        aria-label={labelled ? undefined : "Room menu"}
+        title={labelled ? undefined : "Room menu"}
         onClick={() => setOpen((was) => !was)}
-        className="flex size-8 items-center justify-center rounded-md border border-zinc-300 text-zinc-700 hover:bg-zinc-100 focus-visible:outline-2 focus-visible:outline-indigo-500 dark:border-zinc-700 dark:text-zinc-300 dark:hover:bg-zinc-800"
+        className={`flex items-center justify-center gap-1.5 rounded-md border border-zinc-300 text-zinc-700 hover:bg-zinc-100 focus-visible:outline-2 focus-visible:outline-indigo-500 dark:border-zinc-700 dark:text-zinc-300 dark:hover:bg-zinc-800 ${labelled ? "px-2 py-1 text-sm" : "size-8"}`}
       >
         <svg aria-hidden="true" viewBox="0 0 16 16" fill="currentColor" className="size-4">
           <circle cx="3.5" cy="8" r="1.25" />
           <circle cx="8" cy="8" r="1.25" />
           <circle cx="12.5" cy="8" r="1.25" />
         </svg>
+        {labelled && "Room menu"}
       </button>
       {open && (
         <div

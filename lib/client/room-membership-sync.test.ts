@@ -155,6 +155,32 @@ describe("membership changes in the rev sequence", () => {
   });
 });
 
+describe("the person's own standing", () => {
+  it("a mute reaches the muted person's membership, and so does its end", async () => {
+    const owner = await person("Owner");
+    await makeRoom(owner, "public");
+    const ana = await joinedTab("Ana");
+    await eventually(() => expect(ana.client.getSnapshot().membership).not.toBeNull());
+    const muted = await request(owner.socket, "member:mute", {
+      room: ROOM,
+      userId: ana.user().id,
+      minutes: 10,
+    });
+    expect(muted.ok).toBe(true);
+    await eventually(() =>
+      expect(ana.client.getSnapshot().membership?.mutedUntil).toEqual(expect.any(String)),
+    );
+    const unmuted = await request(owner.socket, "member:unmute", {
+      room: ROOM,
+      userId: ana.user().id,
+    });
+    expect(unmuted).toMatchObject({ ok: true, change: { kind: "unmuted", mutedUntil: null } });
+    await eventually(() =>
+      expect(ana.client.getSnapshot().membership).toEqual({ role: "member", mutedUntil: null }),
+    );
+  });
+});
+
 describe("the end of a room for the person", () => {
   it("added while refused, the tab opens the room; kicked, it ends and keeps no message", async () => {
     const owner = await person("Owner");
