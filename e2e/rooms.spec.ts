@@ -285,3 +285,17 @@ test("someone kicked from a public room may join again; the owner's tools are th
     await Promise.all([owner.close(), visitor.close()]);
   }
 });
+
+test("on a phone the Room menu is in the room panel", async ({ person }) => {
+  const phone = await person("pocket", {
+    context: { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true },
+  });
+  await expect(phone.header.getByRole("button", { name: "Room menu" })).toBeHidden();
+  await phone.roomsButton.click();
+  await phone.page.getByRole("button", { name: "Room menu" }).click();
+  await phone.page.getByRole("menuitem", { name: "Members" }).click();
+  const members = phone.page.getByRole("dialog", { name: "Members" });
+  await expect(members.getByRole("listitem")).toHaveCount(1);
+  await members.getByRole("button", { name: "Close" }).click();
+  await expect(phone.page.getByRole("button", { name: "Room menu" })).toBeFocused();
+});
