@@ -174,6 +174,7 @@ test("a direct conversation opened from Online is listed in both sidebars by the
   await expect(ada.page).toHaveURL(/\/chat\/dm-[a-z0-9]{20}$/);
   await ada.expectConnected();
   await expect(ada.roomName).toHaveText(bobName);
+  await expect(ada.page).toHaveTitle(`${bobName} · Scrollback`);
   await ada.send("a word in private");
   await expect(ada.stored("a word in private")).toBeVisible();
 

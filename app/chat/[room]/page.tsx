@@ -21,7 +21,11 @@ function decode(segment: string): string {
 
 export async function generateMetadata({ params }: Params): Promise<Metadata> {
   const room = toRoomName(decode((await params).room));
-  return { title: room ? `#${room}` : "No such room" };
+  if (!room) return { title: "No such room" };
+  // A direct room is titled by the other person, as its header is; its name says nothing.
+  const access = await getServices().rooms.access(await headers(), room);
+  const directWith = access.allowed ? access.info?.directWith : undefined;
+  return { title: directWith ? directWith.name : `#${room}` };
 }
 
 export default async function RoomPage({ params }: Params) {
