@@ -81,6 +81,10 @@ export function MembersDialog({
       <ToolNote note={note} />
       {members === null ? (
         <p className="text-sm text-zinc-600 dark:text-zinc-400">Loading members…</p>
+      ) : members.length === 0 ? (
+        <p className="text-sm text-zinc-600 dark:text-zinc-400">
+          Nobody is a member yet: the room is made by its first message.
+        </p>
       ) : (
         <ul
           aria-label="Members"

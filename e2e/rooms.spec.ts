@@ -291,6 +291,9 @@ test("on a phone the Room menu is in the room panel", async ({ person }) => {
   const phone = await person("pocket", {
     context: { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true },
   });
+  // The first message makes the room, its author the owner.
+  await phone.send("pocket notes");
+  await expect(phone.stored("pocket notes")).toBeVisible();
   await expect(phone.header.getByRole("button", { name: "Room menu" })).toBeHidden();
   await phone.roomsButton.click();
   await phone.page.getByRole("button", { name: "Room menu" }).click();
