@@ -1,17 +1,19 @@
 import { headers } from "next/headers";
 import { connection } from "next/server";
 import { AccountNav } from "@/components/account/AccountNav";
+import { CreateRoomForm } from "@/components/CreateRoomForm";
 import { JoinRoomForm } from "@/components/JoinRoomForm";
 import { LandingRooms } from "@/components/RoomList";
-import { listRooms } from "@/lib/server/rooms/room-directory";
 import { getServices } from "@/lib/server/services";
 
 export default async function LandingPage() {
   // Rendered per request: the list reflects the rooms as they are now.
   await connection();
   const services = getServices();
-  const me = await services.accounts.signedIn(await headers());
-  const rooms = await listRooms(services);
+  const requestHeaders = await headers();
+  const me = await services.accounts.signedIn(requestHeaders);
+  // Public rooms, and the private and direct rooms this person is a member of.
+  const rooms = await services.rooms.list(requestHeaders);
   // A signed-in person's rooms and read positions are the account's, from the server.
   const signedIn = me !== null;
   return (
@@ -27,6 +29,7 @@ export default async function LandingPage() {
         </p>
       </header>
       <JoinRoomForm />
+      <CreateRoomForm />
       <LandingRooms rooms={rooms} signedIn={signedIn} />
     </main>
   );

@@ -1,6 +1,7 @@
 "use client";
 
 import Link from "next/link";
+import { useRouter } from "next/navigation";
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
 import { withRestored } from "@/lib/client/draft-rules";
 import { errorText, NO_ANSWER_TEXT, NOT_CONNECTED_TEXT } from "@/lib/client/error-text";
@@ -9,8 +10,11 @@ import { lastEditable, type MessageChanges } from "@/lib/client/message-actions"
 import { nameTags } from "@/lib/client/name-tags";
 import { inDisplayOrder, unconfirmed } from "@/lib/client/outbox";
 import { pageReadPositions } from "@/lib/client/read-positions";
-import type { RoomSnapshot } from "@/lib/client/room-client";
+import { exactTime } from "@/lib/client/relative-time";
+import type { RoomEnd, RoomSnapshot } from "@/lib/client/room-client";
+import { muteEnd, ROOM_END_TEXT, roomPowers, roomTitle } from "@/lib/client/room-membership";
 import type { ShownMessage } from "@/lib/client/shown-message";
+import { ask } from "@/lib/client/socket-request";
 import { hasOlder } from "@/lib/client/timeline";
 import { firstUnreadSeq, titleWithUnread, unreadCount } from "@/lib/client/unread";
 import { useAccountReads } from "@/lib/client/use-account-reads";
@@ -21,16 +25,23 @@ import { usePageVisible } from "@/lib/client/use-page-visible";
 import { useReadPositions, useReadPositionsReady } from "@/lib/client/use-read-positions";
 import { useRoom } from "@/lib/client/use-room";
 import { useSessionEnded } from "@/lib/client/use-session-ended";
-import type { RoomListing } from "@/lib/shared/protocol";
+import type { RoomInfo, RoomListing, User } from "@/lib/shared/protocol";
+import { AuditLogDialog } from "./AuditLogDialog";
 import { AccountNav, type HeaderAccount } from "./account/AccountNav";
 import { Composer, type ComposerMode } from "./Composer";
 import { ConnectionStatus, OfflineNotice } from "./ConnectionStatus";
 import { DeleteDialog } from "./DeleteDialog";
+import { InviteDialog } from "./InviteDialog";
+import { MembersDialog } from "./MembersDialog";
 import type { MessageItemActions } from "./MessageItem";
 import { MessageList } from "./MessageList";
 import { preloadFormatting } from "./MessageText";
 import { NameEditor } from "./NameEditor";
 import { OnlineList } from "./OnlineList";
+import { LockIcon } from "./RoomBadges";
+import { RoomMenu, type RoomTool } from "./RoomMenu";
+import { RoomRefused } from "./RoomRefused";
+import { RoomSettingsDialog } from "./RoomSettingsDialog";
 import { RoomSwitcher } from "./RoomSwitcher";
 import { TypingIndicator } from "./TypingIndicator";
 
@@ -42,9 +53,12 @@ export function ChatRoom({
   rooms,
   account,
   signedIn = false,
+  info: pageInfo = null,
 }: {
   room: string;
   rooms: readonly RoomListing[];
+  /** The room's settings as the page's request found them; null for a room not made yet. */
+  info?: RoomInfo | null;
   /** Who is signed in, as the page's request said; null for a guest. */
   account: HeaderAccount;
   /** The page was asked for with an account's session: read positions are the account's. */
@@ -53,6 +67,18 @@ export function ChatRoom({
   const { snapshot, activity, client, roomActivity } = useRoom(room);
   useAccountReads(signedIn);
   const { timeline, user, outbox, status, joined } = snapshot;
+  const router = useRouter();
+  const info = snapshot.info ?? pageInfo;
+  const powers = roomPowers(info, snapshot.membership, snapshot.admin);
+  const [tool, setTool] = useState<Exclude<RoomTool, "leave"> | null>(null);
+  const [toolError, setToolError] = useState<string | null>(null);
+  const menuTools: RoomTool[] = [
+    ...(powers.invite ? (["invite"] as const) : []),
+    ...(powers.members ? (["members"] as const) : []),
+    ...(powers.settings ? (["settings"] as const) : []),
+    ...(powers.audit ? (["audit"] as const) : []),
+    ...(powers.leave ? (["leave"] as const) : []),
+  ];
   const [sentCount, setSentCount] = useState(0);
   const [atBottom, setAtBottom] = useState(true);
   const [panelOpen, setPanelOpen] = useState(false);
@@ -164,9 +190,22 @@ export function ChatRoom({
     composer.current?.focus();
   }, []);
 
+  const openDirect = useCallback(
+    async (person: User) => {
+      setToolError(null);
+      const result = await ask(client, "dm:open", { userId: person.id });
+      if (result.ok) router.push(`/chat/${result.room.name}`);
+      else setToolError(result.text);
+    },
+    [client, router],
+  );
+  const moderate = powers.deleteOthers;
+
   const actions = useMemo<MessageItemActions | null>(() => {
     if (!changes || !me) return null;
     return {
+      moderate,
+      openDirect: (author) => void openDirect(author),
       reply(message) {
         setEditing(null);
         setReplyingTo({ id: message.id, seq: message.seq, name: message.author.name });
@@ -182,7 +221,7 @@ export function ChatRoom({
         });
       },
     };
-  }, [changes, me, startEdit]);
+  }, [changes, me, startEdit, moderate, openDirect]);
 
   function send(text: string) {
     if (!client) return;
@@ -243,6 +282,26 @@ export function ChatRoom({
     return client.getSnapshot().timeline.messages[0]?.seq !== before;
   }, [client]);
 
+  async function chooseTool(chosen: RoomTool) {
+    if (chosen !== "leave") {
+      setTool(chosen);
+      return;
+    }
+    setToolError(null);
+    const result = await ask(client, "member:leave", { room });
+    if (result.ok) router.push("/");
+    else setToolError(result.text);
+  }
+  function closeTool() {
+    setTool(null);
+    // After the dialog has gone, back to the menu's button: the header's, or on a phone the panel's.
+    setTimeout(() => {
+      const buttons = document.querySelectorAll<HTMLButtonElement>("[data-room-menu]");
+      [...buttons].find((button) => button.offsetParent !== null)?.focus();
+    }, 0);
+  }
+  const mutedUntil = muteEnd(snapshot.membership, now);
+
   const panel = useRef<HTMLElement>(null);
   const panelButton = useRef<HTMLButtonElement>(null);
   useEffect(() => {
@@ -252,6 +311,15 @@ export function ChatRoom({
     setPanelOpen(false);
     panelButton.current?.focus();
   };
+
+  if (snapshot.ended)
+    return (
+      <RoomOver
+        end={snapshot.ended}
+        accountNav={accountNav}
+        onJoinAgain={() => client?.joinAgain()}
+      />
+    );
 
   return (
     <div className="flex h-dvh flex-col">
@@ -281,9 +349,30 @@ export function ChatRoom({
           >
             Scrollback
           </Link>
-          <h1 className="min-w-0 truncate font-bold text-base sm:text-lg" title={`#${room}`}>
-            #{room}
+          <h1
+            className="min-w-0 truncate font-bold text-base sm:text-lg"
+            title={roomTitle(room, info)}
+          >
+            {info?.visibility === "private" && (
+              <span title="Private: members only" className="text-zinc-600 dark:text-zinc-400">
+                <LockIcon className="mr-1 inline-block size-4 align-[-2px]" />
+                <span className="sr-only">Private: </span>
+              </span>
+            )}
+            {roomTitle(room, info)}
           </h1>
+          {/* A phone's header has no room for it: it is in the room panel there. */}
+          <div className="max-sm:hidden">
+            <RoomMenu tools={menuTools} onChoose={(chosen) => void chooseTool(chosen)} />
+          </div>
+          {info?.topic && (
+            <p
+              className="hidden min-w-0 truncate text-sm text-zinc-600 lg:block dark:text-zinc-400"
+              title={info.topic}
+            >
+              {info.topic}
+            </p>
+          )}
           <ConnectionStatus status={status} waiting={pendingCount} />
         </div>
         <div className="flex min-w-0 shrink-0 items-center gap-1 sm:shrink sm:gap-3">
@@ -324,8 +413,16 @@ export function ChatRoom({
           <div className="sm:hidden">
             <AccountNav {...accountNav} phone="full" />
           </div>
-          <RoomSwitcher current={room} rooms={rooms} />
-          <OnlineList online={activity.online} me={user} tags={tags} />
+          <div className="sm:hidden">
+            <RoomMenu labelled tools={menuTools} onChoose={(chosen) => void chooseTool(chosen)} />
+          </div>
+          <RoomSwitcher current={room} currentInfo={info} rooms={rooms} />
+          <OnlineList
+            online={activity.online}
+            me={user}
+            tags={tags}
+            onMessage={me ? (person) => void openDirect(person) : undefined}
+          />
         </aside>
 
         <main className="flex min-w-0 flex-1 flex-col">
@@ -349,13 +446,34 @@ export function ChatRoom({
             forceFollowKey={sentCount}
             onAtBottomChange={setAtBottom}
             now={now}
-            empty={<EmptyRoom room={room} />}
+            empty={<EmptyRoom room={room} info={info} />}
             actions={actions}
             editingId={editing?.id ?? null}
             jump={jump}
           />
           <TypingIndicator typists={activity.typing} tags={tags} />
           <RefusedNotice refused={refused} />
+          {toolError && (
+            <div
+              role="alert"
+              className="mx-3 mb-1 flex items-center justify-between gap-2 rounded-md bg-red-50 px-3 py-1.5 text-red-800 text-sm dark:bg-red-950/50 dark:text-red-200"
+            >
+              <span>{toolError}</span>
+              <button
+                type="button"
+                onClick={() => setToolError(null)}
+                className="shrink-0 rounded px-1.5 font-medium underline focus-visible:outline-2 focus-visible:outline-indigo-500"
+              >
+                Dismiss
+              </button>
+            </div>
+          )}
+          {mutedUntil && (
+            <p className="mx-3 mb-1 rounded-md bg-amber-50 px-3 py-1.5 text-amber-900 text-sm dark:bg-amber-950/50 dark:text-amber-100">
+              You are muted in this room until {exactTime(mutedUntil)}: what you write is not sent
+              until then.
+            </p>
+          )}
           {signedOut && <SignedOutNotice room={room} />}
           {status === "offline" && <OfflineNotice />}
           <Composer
@@ -381,6 +499,27 @@ export function ChatRoom({
                 : undefined
             }
           />
+          {tool === "invite" && <InviteDialog room={room} client={client} onClose={closeTool} />}
+          {tool === "members" && (
+            <MembersDialog
+              room={room}
+              client={client}
+              me={me}
+              rank={powers.rank}
+              moderate={powers.moderate}
+              membersRev={snapshot.membersRev}
+              onClose={closeTool}
+            />
+          )}
+          {tool === "settings" && info && (
+            <RoomSettingsDialog
+              info={info}
+              client={client}
+              onClose={closeTool}
+              onDeleted={() => router.push("/")}
+            />
+          )}
+          {tool === "audit" && <AuditLogDialog room={room} client={client} onClose={closeTool} />}
           {deleting && (
             <DeleteDialog
               onConfirm={() => {
@@ -449,7 +588,58 @@ function SignedOutNotice({ room }: { room: string }) {
   );
 }
 
-function EmptyRoom({ room }: { room: string }) {
+/**
+ * The room is over for this person while its page was open: removed,
+ * deleted, or refused. Nothing of it stays: no messages, no names, no list
+ * of who is there. A person kicked from a public room may come back.
+ */
+function RoomOver({
+  end,
+  accountNav,
+  onJoinAgain,
+}: {
+  end: RoomEnd;
+  accountNav: Parameters<typeof AccountNav>[0];
+  onJoinAgain: () => void;
+}) {
+  const canJoinAgain = (end.kind === "removed" || end.kind === "left") && end.canJoinAgain;
+  return (
+    <div className="flex min-h-dvh flex-col">
+      <header className="flex items-center justify-between gap-3 border-zinc-200 border-b px-4 py-2 dark:border-zinc-800">
+        <Link
+          href="/"
+          className="rounded-md font-semibold text-zinc-700 hover:text-zinc-900 focus-visible:outline-2 focus-visible:outline-indigo-500 dark:text-zinc-300 dark:hover:text-zinc-100"
+        >
+          Scrollback
+        </Link>
+        <AccountNav {...accountNav} />
+      </header>
+      <main className="flex flex-1 flex-col">
+        <RoomRefused
+          title={ROOM_END_TEXT[end.kind]}
+          detail={
+            end.kind === "not-member" && end.reason !== `${ROOM_END_TEXT[end.kind]}.`
+              ? end.reason
+              : undefined
+          }
+        >
+          {canJoinAgain && (
+            <button
+              type="button"
+              onClick={onJoinAgain}
+              className="rounded-lg bg-indigo-700 px-4 py-2 font-medium text-sm text-white hover:bg-indigo-800 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-500 dark:bg-indigo-600 dark:hover:bg-indigo-500"
+            >
+              Join again
+            </button>
+          )}
+        </RoomRefused>
+      </main>
+    </div>
+  );
+}
+
+function EmptyRoom({ room, info }: { room: string; info: RoomInfo | null }) {
+  const title = roomTitle(room, info);
   return (
     <div className="flex flex-col items-center gap-2 px-6 py-16 text-center">
       <div
@@ -458,9 +648,15 @@ function EmptyRoom({ room }: { room: string }) {
       >
         👋
       </div>
-      <p className="font-semibold">No messages in #{room} yet</p>
+      <p className="font-semibold">
+        {info?.directWith ? `No messages with ${title} yet` : `No messages in ${title} yet`}
+      </p>
       <p className="max-w-sm text-sm text-zinc-600 dark:text-zinc-400">
-        Say hello: everyone who opens #{room} will see it, now or later.
+        {info?.directWith
+          ? `Say hello: only ${title} and you can read this conversation.`
+          : info?.visibility === "private"
+            ? `Say hello: the members of ${title} will see it, now or later.`
+            : `Say hello: everyone who opens ${title} will see it, now or later.`}
       </p>
     </div>
   );

@@ -68,6 +68,28 @@ describe("MessageItem", () => {
     expect(buttons(render(message(), { me }))).toEqual(expected);
   });
 
+  it("offers a moderator Delete on someone else's message, and never Edit", () => {
+    const html = renderToStaticMarkup(
+      <MessageItem
+        message={message()}
+        me={bob.id}
+        continued={false}
+        now={Date.parse("2026-01-01T10:05:00.000Z")}
+        quote={null}
+        actions={{ ...actions, moderate: true }}
+        highlighted={false}
+        editing={false}
+      />,
+    );
+    expect(buttons(html)).toEqual(["Reply", "Add reaction", "Delete"]);
+  });
+
+  it("says when a moderator removed a message, rather than its author", () => {
+    const html = render(message({ deleted: true, text: "", removedByModerator: true }));
+    expect(html).toContain("This message was removed by a moderator");
+    expect(html).not.toContain("This message was deleted");
+  });
+
   it("offers nothing before anything can be changed, and nothing on a deleted message", () => {
     expect(buttons(render(message(), { withActions: false }))).toEqual([]);
     expect(buttons(render(message({ deleted: true, text: "" })))).toEqual([]);

@@ -14,7 +14,7 @@ import { canChange, type QuoteView } from "@/lib/client/message-actions";
 import { canRetry, type OutboxEntry } from "@/lib/client/outbox";
 import { exactTime, relativeTime } from "@/lib/client/relative-time";
 import type { ShownMessage } from "@/lib/client/shown-message";
-import type { ReactionUsersResult, ReplyRef } from "@/lib/shared/protocol";
+import type { ReactionUsersResult, ReplyRef, User } from "@/lib/shared/protocol";
 import { Avatar } from "./Avatar";
 import { MessageText } from "./MessageText";
 import { PersonName } from "./PersonName";
@@ -45,6 +45,10 @@ export type MessageItemActions = {
   toggleReaction: (message: ShownMessage, emoji: string) => void;
   reactionUsers: (message: ShownMessage, emoji: string) => Promise<ReactionUsersResult>;
   jumpTo: (reply: ReplyRef) => void;
+  /** A moderator, owner or admin of the room: others' messages can be removed too. */
+  moderate?: boolean;
+  /** Opens a direct conversation with a message's author (from the menu on their name). */
+  openDirect?: (author: User) => void;
 };
 
 type MessageProps = {
@@ -94,17 +98,27 @@ export const MessageItem = memo(function MessageItem({
     press.current = null;
   };
 
-  const name = (
-    <span>
-      <PersonName
-        name={message.author.name}
-        tag={tag}
-        className={`font-semibold text-sm ${mine ? "text-indigo-700 dark:text-indigo-300" : "text-zinc-900 dark:text-zinc-100"}`}
-      />
-    </span>
+  const nameText = (
+    <PersonName
+      name={message.author.name}
+      tag={tag}
+      className={`font-semibold text-sm ${mine ? "text-indigo-700 dark:text-indigo-300" : "text-zinc-900 dark:text-zinc-100"}`}
+    />
   );
+  const openDirect = actions?.openDirect;
+  // A continued message's name is for screen readers only: no button hidden there.
+  const name =
+    !mine && openDirect && !(continued && !message.replyTo) ? (
+      <AuthorMenu author={message.author} onMessage={() => openDirect(message.author)}>
+        {nameText}
+      </AuthorMenu>
+    ) : (
+      <span>{nameText}</span>
+    );
   const showActions = actions !== null && !message.deleted;
   const changeable = actions !== null && canChange(message, me);
+  // Moderators remove others' messages; editing stays the author's alone.
+  const removable = changeable || (showActions && actions?.moderate === true && !mine);
   return (
     <article
       data-seq={message.seq}
@@ -153,7 +167,11 @@ export const MessageItem = memo(function MessageItem({
           <Timestamp iso={message.createdAt} now={now} />
         </header>
         {message.deleted ? (
-          <p className="text-zinc-600 italic dark:text-zinc-400">This message was deleted</p>
+          <p className="text-zinc-600 italic dark:text-zinc-400">
+            {message.removedByModerator
+              ? "This message was removed by a moderator"
+              : "This message was deleted"}
+          </p>
         ) : (
           <MessageText text={message.text} />
         )}
@@ -208,7 +226,7 @@ export const MessageItem = memo(function MessageItem({
               <PencilIcon />
             </ActionButton>
           )}
-          {changeable && (
+          {removable && (
             <ActionButton label="Delete" onClick={() => actions.remove(message)}>
               <BinIcon />
             </ActionButton>
@@ -228,6 +246,77 @@ export const MessageItem = memo(function MessageItem({
     </article>
   );
 });
+
+/**
+ * A message author's name, as a button that opens what can be done with the
+ * person: for now, a direct conversation. Escape or a click elsewhere closes it.
+ */
+function AuthorMenu({
+  author,
+  onMessage,
+  children,
+}: {
+  author: User;
+  onMessage: () => void;
+  children: ReactNode;
+}) {
+  const [open, setOpen] = useState(false);
+  const button = useRef<HTMLButtonElement>(null);
+  const item = useRef<HTMLButtonElement>(null);
+  const close = (refocus: boolean) => {
+    setOpen(false);
+    if (refocus) button.current?.focus();
+  };
+  return (
+    // biome-ignore lint/a11y/noStaticElementInteractions: focus leaving the name and its menu closes it; Escape from either closes it too.
+    <span
+      className="relative"
+      onBlur={(event) => {
+        if (!event.currentTarget.contains(event.relatedTarget as Node | null)) setOpen(false);
+      }}
+      onKeyDown={(event) => {
+        if (event.key === "Escape" && open) {
+          event.stopPropagation();
+          close(true);
+        }
+      }}
+    >
+      <button
+        ref={button}
+        type="button"
+        aria-haspopup="menu"
+        aria-expanded={open}
+        onClick={() => {
+          setOpen((was) => !was);
+          setTimeout(() => item.current?.focus(), 0);
+        }}
+        className="rounded hover:underline focus-visible:outline-2 focus-visible:outline-indigo-500"
+      >
+        {children}
+      </button>
+      {open && (
+        <span
+          role="menu"
+          aria-label={author.name}
+          className="absolute top-full left-0 z-30 mt-1 flex min-w-32 flex-col rounded-md border border-zinc-300 bg-white py-1 shadow-lg dark:border-zinc-700 dark:bg-zinc-900"
+        >
+          <button
+            ref={item}
+            type="button"
+            role="menuitem"
+            onClick={() => {
+              close(false);
+              onMessage();
+            }}
+            className="px-3 py-1.5 text-left text-sm hover:bg-zinc-100 focus-visible:bg-zinc-100 focus-visible:outline-none dark:focus-visible:bg-zinc-800 dark:hover:bg-zinc-800"
+          >
+            Message
+          </button>
+        </span>
+      )}
+    </span>
+  );
+}
 
 function ActionButton({
   label,

@@ -8,10 +8,13 @@ export function OnlineList({
   online,
   me,
   tags,
+  onMessage,
 }: {
   online: OnlineView;
   me: User | null;
   tags: NameTags;
+  /** Opens a direct conversation with the person; absent where none can be opened. */
+  onMessage?: ((person: User) => void) | undefined;
 }) {
   const unnamed = online.count - online.people.length;
   return (
@@ -32,6 +35,17 @@ export function OnlineList({
             <PersonName name={person.name} tag={tags.get(person.id)} className="truncate" />
             {person.id === me?.id && (
               <span className="shrink-0 text-zinc-600 dark:text-zinc-400">(you)</span>
+            )}
+            {person.id !== me?.id && onMessage && (
+              <button
+                type="button"
+                onClick={() => onMessage(person)}
+                aria-label={`Message ${person.name}`}
+                title={`Message ${person.name}`}
+                className="ml-auto shrink-0 rounded px-1.5 py-0.5 text-indigo-700 text-xs hover:bg-indigo-50 focus-visible:outline-2 focus-visible:outline-indigo-500 dark:text-indigo-300 dark:hover:bg-indigo-950"
+              >
+                Message
+              </button>
             )}
           </li>
         ))}

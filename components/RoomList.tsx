@@ -8,6 +8,7 @@ import { useAccountReads } from "@/lib/client/use-account-reads";
 import { useReadPositions } from "@/lib/client/use-read-positions";
 import { useRoomListings } from "@/lib/client/use-room-listings";
 import type { RoomListing } from "@/lib/shared/protocol";
+import { PrivateMark } from "./RoomBadges";
 import { UnreadBadge } from "./UnreadBadge";
 
 /**
@@ -24,13 +25,34 @@ export function LandingRooms({
   rooms: readonly RoomListing[];
   signedIn?: boolean;
 }) {
-  const rooms = useRoomListings(initial);
+  const listed = useRoomListings(initial);
   useAccountReads(signedIn);
   const read = useReadPositions();
-  const mine = visitedRooms(read, rooms);
+  // Direct conversations are the person's own: listed apart, by the other person's name.
+  const direct = listed.filter((room) => room.visibility === "direct");
+  const rooms = listed.filter((room) => room.visibility !== "direct");
+  const directNames = new Set(direct.map((room) => room.name));
+  const mine = visitedRooms(read, rooms).filter(
+    ({ name, listing }) => listing || !directNames.has(name),
+  );
   const others = rooms.filter((room) => !read.has(room.name));
   return (
     <>
+      {direct.length > 0 && (
+        <RoomSection
+          id="direct-messages"
+          title="Direct messages"
+          about="Conversations between you and one other person."
+          rows={direct.map((room) => (
+            <RoomRow
+              key={room.name}
+              name={room.name}
+              listing={room}
+              unread={unreadInRoom(room.latestSeq, read.get(room.name))}
+            />
+          ))}
+        />
+      )}
       {mine.length > 0 && (
         <RoomSection
           id="your-rooms"
@@ -49,7 +71,7 @@ export function LandingRooms({
       <RoomSection
         id="active-rooms"
         title="Active rooms"
-        about={`${mine.length > 0 ? "Other rooms" : "Rooms"} on this server with the latest messages; anyone may read and join them.`}
+        about={`${mine.length > 0 ? "Other rooms" : "Rooms"} on this server with the latest messages; anyone may read and join the public ones.`}
         rows={others.map((room) => (
           <RoomRow key={room.name} name={room.name} listing={room} unread={0} />
         ))}
@@ -106,9 +128,17 @@ function RoomRow({
         className="flex flex-wrap items-center justify-between gap-x-4 gap-y-1 px-4 py-3 hover:bg-zinc-50 focus-visible:outline-2 focus-visible:-outline-offset-2 focus-visible:outline-indigo-500 dark:hover:bg-zinc-900"
       >
         <span className="flex min-w-0 items-center gap-2">
-          <span className={`truncate ${unread > 0 ? "font-bold" : "font-medium"}`}>#{name}</span>
+          <span className={`truncate ${unread > 0 ? "font-bold" : "font-medium"}`}>
+            {listing?.directWith ? listing.directWith.name : `#${name}`}
+          </span>
+          <PrivateMark visibility={listing?.visibility} showLabel />
           <UnreadBadge count={unread} />
         </span>
+        {listing?.topic && (
+          <span className="w-full truncate text-sm text-zinc-600 sm:order-last dark:text-zinc-400">
+            {listing.topic}
+          </span>
+        )}
         {listing && (
           <span className="flex shrink-0 items-center gap-3 text-sm text-zinc-600 dark:text-zinc-400">
             {listing.online > 0 && (

@@ -13,8 +13,15 @@ test("people appear in the Online list when they open the room and disappear whe
   const bea = await person("lobby");
   const beaName = await bea.name();
   await test.step("the newcomer appears for the one already there, and sees both", async () => {
-    await expect(ana.online.getByRole("listitem")).toHaveText([`${anaName}(you)`, beaName]);
-    await expect(bea.online.getByRole("listitem")).toHaveText([`${beaName}(you)`, anaName]);
+    // Everyone but you has a Message button, for a direct conversation.
+    await expect(ana.online.getByRole("listitem")).toHaveText([
+      `${anaName}(you)`,
+      `${beaName}Message`,
+    ]);
+    await expect(bea.online.getByRole("listitem")).toHaveText([
+      `${beaName}(you)`,
+      `${anaName}Message`,
+    ]);
   });
 
   await test.step("closing the browser takes them off the list at once", async () => {

@@ -11,6 +11,7 @@ describe("errorText", () => {
     ["invalid_room", "room: room must be 1-64 of a-z 0-9 - _", /lowercase letters/],
     ["rate_limited", "You are sending too fast; wait a moment.", /too fast/],
     ["unavailable", "The message store is unavailable; try again shortly.", /Try again shortly/],
+    ["room_exists", "room_exists: lab", /^A room with that name already exists\.$/],
   ])("writes %s from its code, whatever the server said", (code, message, expected) => {
     const text = errorText(error(code, message));
     expect(text).toMatch(expected);

@@ -22,6 +22,7 @@ const SENTENCES: { readonly [C in ProtocolError["code"]]?: string } = {
   message_too_long: `The message is longer than ${MAX_MESSAGE_CODE_POINTS} characters. Edit it to shorten it.`,
   rate_limited: "You are sending too fast. Wait a moment and try again.",
   not_joined: "Not in the room yet. Try again in a moment.",
+  room_exists: "A room with that name already exists.",
   unavailable: "The server is busy or cannot reach its database. Try again shortly.",
 };
 

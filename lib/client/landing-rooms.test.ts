@@ -7,6 +7,8 @@ const listing = (name: string, latestSeq = 5, online = 0): RoomListing => ({
   latestSeq,
   lastMessageAt: "2025-01-01T00:00:00.000Z",
   online,
+  visibility: "public",
+  topic: "",
 });
 
 describe("visitedRooms", () => {

@@ -1,10 +1,14 @@
 import type {
   ChatMessage,
+  MemberChange,
   ReactionUsersResult,
   ReplyRef,
+  RequestEvent,
+  RequestOf,
   Result,
   ResultOf,
-  User,
+  RoomUpdate,
+  SessionInfo,
 } from "../shared/protocol";
 import type { NetworkStatus } from "./network";
 import {
@@ -20,10 +24,13 @@ import {
 } from "./outbox";
 import { outboxOfIdentity } from "./outbox-identity";
 import { OutboxSender } from "./outbox-sender";
+import { endFromChange, endFromRefusal, membershipAfter, type RoomEnd } from "./room-membership";
 import { type RoomSnapshot, RoomStore } from "./room-store";
 import { type RoomContext, SyncEngine } from "./sync-engine";
+import { emptyTimeline } from "./timeline";
 import { type ChatClientSocket, lastSession, type Transport, transportFor } from "./transport";
 
+export type { RoomEnd } from "./room-membership";
 export type { RefusedChange, RoomSnapshot } from "./room-store";
 export type { ChatClientSocket, ConnectionStatus } from "./transport";
 
@@ -50,7 +57,9 @@ export type RoomClientOptions = {
 export class RoomClient {
   private readonly store: RoomStore;
   private readonly transport: Transport;
-  private readonly engine: SyncEngine;
+  /** Replaced when the person joins again after being removed: a fresh start, nothing carried over. */
+  private engine: SyncEngine;
+  private readonly context: RoomContext;
   private readonly sender: OutboxSender;
   private readonly cleanups: (() => void)[] = [];
   /** Counts connections, so that work begun on an old one does not act on a new one. */
@@ -72,7 +81,7 @@ export class RoomClient {
     this.storage = storage;
     this.store = new RoomStore(room, this.transport.status(), storage.load(room));
     const session = lastSession(socket);
-    if (session) this.store.update({ user: session.user });
+    if (session) this.store.update(fromSession(session));
     const context: RoomContext = {
       room,
       transport: this.transport,
@@ -82,7 +91,17 @@ export class RoomClient {
       myId: () => this.store.state.user?.id,
       onJoined: () => void this.sender.flush(),
       onMessages: (messages) => this.settleOutbox(messages),
+      onJoinAnswer: ({ info, membership }) => {
+        // An older server's answer has neither: what is known stays.
+        if (info) this.store.update({ info, membership: membership ?? null });
+      },
+      onMemberChanges: (changes) => this.onMemberChanges(changes),
+      onRefused: (error) => {
+        const end = endFromRefusal(error);
+        if (end) this.end(end);
+      },
     };
+    this.context = context;
     this.engine = new SyncEngine(context);
     this.sender = new OutboxSender({
       ...context,
@@ -108,9 +127,9 @@ export class RoomClient {
 
   start(): void {
     const { socket } = this;
-    const onSession = ({ user }: { user: User }) => {
-      const changed = user.id !== this.store.state.user?.id;
-      this.store.update({ user });
+    const onSession = (session: SessionInfo) => {
+      const changed = session.user.id !== this.store.state.user?.id;
+      this.store.update(fromSession(session));
       // Someone else on this browser now: the outbox shows (and sends) theirs.
       if (changed) this.refreshOutbox();
     };
@@ -120,13 +139,34 @@ export class RoomClient {
     const onUpdated: Parameters<typeof socket.on<"message:updated">>[1] = (update) => {
       if (update.room === this.room) this.engine.receiveUpdate(update);
     };
+    const onMemberChanged = (change: MemberChange) => {
+      if (change.room !== this.room) return;
+      const { ended, user } = this.store.state;
+      if (!ended) this.engine.receiveMemberChange(change);
+      // Added (or let back) while the page said the room was not theirs: it opens.
+      else if (ended.kind === "not-member" && change.user.id === user?.id && change.role !== null)
+        this.joinAgain();
+    };
+    const onRoomUpdated = (update: RoomUpdate) => {
+      if (update.name !== this.room || this.store.state.ended) return;
+      if (update.deleted) {
+        this.end({ kind: "deleted" });
+        return;
+      }
+      const { deleted: _, ...info } = update;
+      this.store.update({ info });
+    };
     socket.on("session", onSession);
     socket.on("message:created", onCreated);
     socket.on("message:updated", onUpdated);
+    socket.on("member:changed", onMemberChanged);
+    socket.on("room:updated", onRoomUpdated);
     this.cleanups.push(() => {
       socket.off("session", onSession);
       socket.off("message:created", onCreated);
       socket.off("message:updated", onUpdated);
+      socket.off("member:changed", onMemberChanged);
+      socket.off("room:updated", onRoomUpdated);
     });
     this.cleanups.push(
       this.transport.attach(this.room, {
@@ -149,9 +189,63 @@ export class RoomClient {
   }
 
   private onConnect(): void {
+    // A room that is over stays over across reconnects: only "Join again" asks for it.
+    if (this.store.state.ended) return;
     const connection = ++this.connection;
     this.store.update({ joined: false, status: this.transport.status() });
     void this.engine.join(connection);
+  }
+
+  // --- membership ---
+
+  private onMemberChanges(changes: readonly MemberChange[]): void {
+    const me = this.store.state.user?.id;
+    for (const change of changes) {
+      const { membership, membersRev, info } = this.store.state;
+      this.store.update({
+        membership: membershipAfter(membership, change, me),
+        membersRev: Math.max(membersRev, change.rev),
+      });
+      const end = endFromChange(change, me, info?.visibility);
+      if (end) {
+        this.end(end);
+        return;
+      }
+    }
+  }
+
+  /**
+   * The room is over for this person: the engine stops (work in flight finds
+   * its connection gone) and nothing of the room is kept to be shown. The
+   * server has already taken the socket out of the room.
+   */
+  private end(end: RoomEnd): void {
+    if (this.store.state.ended) return;
+    this.connection++;
+    this.store.update({
+      ended: end,
+      joined: false,
+      timeline: emptyTimeline,
+      hasNewer: false,
+      membership: null,
+      refused: null,
+    });
+  }
+
+  /** After a kick from a public room (`ended.canJoinAgain`): joins afresh, as a first visit. */
+  joinAgain(): void {
+    if (!this.store.state.ended) return;
+    this.engine = new SyncEngine(this.context);
+    this.store.update({ ended: null });
+    if (this.socket.connected) this.onConnect();
+  }
+
+  /** Any request about the room or its people, on the page's socket; null when unanswered. */
+  request<E extends RequestEvent>(
+    event: E,
+    payload: RequestOf<E>,
+  ): Promise<Result<ResultOf<E>> | null> {
+    return this.transport.request(event, payload);
   }
 
   // --- what the person does ---
@@ -288,4 +382,9 @@ export class RoomClient {
     for (const clientId of stale) this.storage.remove(this.room, clientId);
     this.refreshOutbox();
   }
+}
+
+/** What the room keeps of the connection's session: who the person is, and whether an admin. */
+function fromSession(session: SessionInfo): Pick<RoomSnapshot, "user" | "admin"> {
+  return { user: session.user, admin: session.account?.role === "admin" };
 }

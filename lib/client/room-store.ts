@@ -1,6 +1,7 @@
 import type { ProtocolError } from "../shared/errors";
-import type { User } from "../shared/protocol";
+import type { OwnMembership, RoomInfo, User } from "../shared/protocol";
 import { isSend, type OutboxEntry, type OutboxOperation } from "./outbox";
+import type { RoomEnd } from "./room-membership";
 import { type ShownMessage, showMessages } from "./shown-message";
 import { emptyTimeline, type Timeline } from "./timeline";
 import type { ConnectionStatus } from "./transport";
@@ -29,6 +30,16 @@ export type RoomSnapshot = {
   loadingNewer: boolean;
   /** The latest change the server refused (not yours, no such message, …), until the next one. */
   refused: RefusedChange | null;
+  /** A server admin (the session's account role): acts in every room but direct ones. */
+  admin: boolean;
+  /** The room's settings, from the join's answer and `room:updated`; null until the first join. */
+  info: RoomInfo | null;
+  /** The person's own role and mute; null when not a member (a public room's reader). */
+  membership: OwnMembership;
+  /** The rev of the latest membership change seen, so that member lists know to refresh. */
+  membersRev: number;
+  /** Set when the room is over for this person (removed, deleted, refused): nothing of it is shown. */
+  ended: RoomEnd | null;
 };
 
 export function initialSnapshot(
@@ -48,6 +59,11 @@ export function initialSnapshot(
     loadingOlder: false,
     loadingNewer: false,
     refused: null,
+    admin: false,
+    info: null,
+    membership: null,
+    membersRev: 0,
+    ended: null,
   };
 }
 

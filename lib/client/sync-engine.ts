@@ -1,5 +1,12 @@
+import type { ProtocolError } from "../shared/errors";
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, MAX_REPLAYED_CHANGES } from "../shared/limits";
-import type { ChatMessage, MessageUpdate } from "../shared/protocol";
+import type {
+  ChatMessage,
+  MemberChange,
+  MessageUpdate,
+  Result,
+  RoomJoinResult,
+} from "../shared/protocol";
 import { pickCopy, withOwnReaction } from "./reconcile";
 import type { RoomStore } from "./room-store";
 import {
@@ -29,6 +36,15 @@ export type RoomContext = {
   onJoined(): void;
   /** Called with messages as they arrive, to settle the outbox (delivered sends, deleted messages). */
   onMessages(messages: readonly ChatMessage[]): void;
+  /** Called with each join's answer: the room's settings and the person's own membership. */
+  onJoinAnswer(result: RoomJoinResult): void;
+  /** Called with membership changes, live or replayed, in rev order. */
+  onMemberChanges(changes: readonly MemberChange[]): void;
+  /**
+   * The server refused the room itself (`forbidden` on its join, history or
+   * changes): the person may not read it. The engine stops asking.
+   */
+  onRefused(error: ProtocolError): void;
 };
 
 /**
@@ -87,7 +103,9 @@ export class SyncEngine {
         ...(since === undefined ? { limit: DEFAULT_PAGE_SIZE } : { since, limit: MAX_PAGE_SIZE }),
       });
       if (!this.isCurrent(connection)) return;
+      if (this.refused(result)) return;
       if (result?.ok) {
+        this.context.onJoinAnswer(result);
         if (!this.synced) {
           this.synced = true;
           this.highestRev = Math.max(this.highestRev, result.latestRev);
@@ -117,6 +135,13 @@ export class SyncEngine {
     }
   }
 
+  /** A `forbidden` answer ends the room for this person: told once, and nothing more is asked. */
+  private refused(result: Result<object> | null): boolean {
+    if (!result || result.ok || result.error.code !== "forbidden") return false;
+    this.context.onRefused(result.error);
+    return true;
+  }
+
   /**
    * Too far behind to replay: what is held is dropped for the newest page,
    * which is at least as current as `latestRev`.
@@ -128,7 +153,7 @@ export class SyncEngine {
         before: latestSeq + 1,
         limit: DEFAULT_PAGE_SIZE,
       });
-      if (!this.isCurrent(connection)) return;
+      if (!this.isCurrent(connection) || this.refused(result)) return;
       if (result?.ok) {
         this.highestRev = latestRev;
         this.knownLatestRev = Math.max(this.knownLatestRev, latestRev);
@@ -203,6 +228,15 @@ export class SyncEngine {
     this.receiveLive(withOwnReaction(message, reaction, this.context.myId()));
   }
 
+  /**
+   * A live `member:changed`: a change of the room like any other, so it
+   * takes its place in the rev sequence (no replay for a gap it fills).
+   */
+  receiveMemberChange(change: MemberChange): void {
+    this.context.onMemberChanges([change]);
+    this.noteRev(change.rev);
+  }
+
   private noteRev(rev: number): void {
     if (!this.synced) return;
     if (rev === this.highestRev + 1) this.highestRev = rev;
@@ -225,6 +259,7 @@ export class SyncEngine {
         const after = missingAfter(this.timeline);
         if (after === null) return;
         const result = await this.request("history:after", { room, after, limit: MAX_PAGE_SIZE });
+        if (this.isCurrent(connection) && this.refused(result)) return;
         if (result?.ok) {
           this.receive(result.messages);
           // A page that does not move the timeline on would be asked for again forever.
@@ -252,10 +287,16 @@ export class SyncEngine {
         const after = this.highestRev;
         if (this.knownLatestRev <= after) return;
         const result = await this.request("changes:after", { room, after, limit: MAX_PAGE_SIZE });
-        if (!this.isCurrent(connection)) return;
+        if (!this.isCurrent(connection) || this.refused(result)) return;
         if (result?.ok) {
           this.receiveChanges(result.messages);
-          const pageRev = result.messages.reduce((max, m) => Math.max(max, m.rev), after);
+          // Older servers send no members; their revs are then all messages'.
+          const members = result.members ?? [];
+          if (members.length > 0) this.context.onMemberChanges(members);
+          const pageRev = [...result.messages, ...members].reduce(
+            (max, change) => Math.max(max, change.rev),
+            after,
+          );
           this.knownLatestRev = Math.max(this.knownLatestRev, result.latestRev);
           const reached = result.hasMore ? pageRev : Math.max(pageRev, result.latestRev);
           this.highestRev = Math.max(this.highestRev, reached);

@@ -12,8 +12,20 @@ function isListing(value: unknown): value is RoomListing {
   return (
     typeof room.name === "string" &&
     typeof room.latestSeq === "number" &&
-    typeof room.online === "number"
+    typeof room.online === "number" &&
+    (room.visibility === undefined || typeof room.visibility === "string")
   );
+}
+
+/** Every list on the page refreshes when told that the person's rooms changed. */
+const refreshes = new EventTarget();
+
+/**
+ * The person was added to a room, or a direct conversation was opened with
+ * them: the lists show it now rather than at the next refresh.
+ */
+export function refreshRoomListings(): void {
+  refreshes.dispatchEvent(new Event("refresh"));
 }
 
 /** The rooms as the page was rendered with, refreshed from `/api/rooms` while the tab is shown. */
@@ -35,10 +47,12 @@ export function useRoomListings(initial: readonly RoomListing[]): readonly RoomL
     };
     const timer = setInterval(refresh, ROOM_LISTINGS_REFRESH_MS);
     document.addEventListener("visibilitychange", refresh);
+    refreshes.addEventListener("refresh", refresh);
     return () => {
       cancelled = true;
       clearInterval(timer);
       document.removeEventListener("visibilitychange", refresh);
+      refreshes.removeEventListener("refresh", refresh);
     };
   }, []);
   return rooms;

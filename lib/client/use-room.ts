@@ -9,6 +9,8 @@ import { type ActivitySnapshot, RoomActivity } from "./room-activity";
 import { RoomClient, type RoomSnapshot } from "./room-client";
 import { initialSnapshot } from "./room-store";
 import { connectChatSocket, releaseChatSocket } from "./socket";
+import { lastSession } from "./transport";
+import { refreshRoomListings } from "./use-room-listings";
 
 const noSubscription = () => () => {};
 const placeholders = new Map<string, RoomSnapshot>();
@@ -51,7 +53,14 @@ export function useRoom(room: string): {
     activity.start();
     client.start();
     setConnected({ client, activity });
+    // Added to another room, or a direct conversation opened with this person: the lists show it.
+    const onMemberChanged = (change: { room: string; user: { id: string } }) => {
+      if (change.room !== room && change.user.id === lastSession(socket)?.user.id)
+        refreshRoomListings();
+    };
+    socket.on("member:changed", onMemberChanged);
     return () => {
+      socket.off("member:changed", onMemberChanged);
       activity.stop();
       client.stop();
       releaseChatSocket(socket);

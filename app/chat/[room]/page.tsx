@@ -1,9 +1,11 @@
 import type { Metadata } from "next";
 import { headers } from "next/headers";
+import Link from "next/link";
 import { notFound, redirect } from "next/navigation";
 import { connection } from "next/server";
+import { AccountNav } from "@/components/account/AccountNav";
 import { ChatRoom } from "@/components/ChatRoom";
-import { listRoomsShared } from "@/lib/server/rooms/room-directory";
+import { RoomRefused } from "@/components/RoomRefused";
 import { getServices } from "@/lib/server/services";
 import { isRoomName, toRoomName } from "@/lib/shared/room-name";
 
@@ -19,7 +21,11 @@ function decode(segment: string): string {
 
 export async function generateMetadata({ params }: Params): Promise<Metadata> {
   const room = toRoomName(decode((await params).room));
-  return { title: room ? `#${room}` : "No such room" };
+  if (!room) return { title: "No such room" };
+  // A direct room is titled by the other person, as its header is; its name says nothing.
+  const access = await getServices().rooms.access(await headers(), room);
+  const directWith = access.allowed ? access.info?.directWith : undefined;
+  return { title: directWith ? directWith.name : `#${room}` };
 }
 
 export default async function RoomPage({ params }: Params) {
@@ -32,8 +38,38 @@ export default async function RoomPage({ params }: Params) {
   }
   await connection();
   const services = getServices();
-  const me = await services.accounts.signedIn(await headers());
-  const rooms = await listRoomsShared(services);
+  const requestHeaders = await headers();
+  const me = await services.accounts.signedIn(requestHeaders);
+  const access = await services.rooms.access(requestHeaders, requested);
+  const here = `/chat/${requested}`;
+  if (!access.allowed) {
+    // Nothing of the room: not its history, not who is in it, not even its topic.
+    return (
+      <div className="flex min-h-dvh flex-col">
+        <header className="flex items-center justify-between gap-3 border-zinc-200 border-b px-4 py-2 dark:border-zinc-800">
+          <Link
+            href="/"
+            className="rounded-md font-semibold text-zinc-700 hover:text-zinc-900 focus-visible:outline-2 focus-visible:outline-indigo-500 dark:text-zinc-300 dark:hover:text-zinc-100"
+          >
+            Scrollback
+          </Link>
+          <AccountNav account={me ? { name: me.name } : null} here={here} />
+        </header>
+        <main className="flex flex-1 flex-col">
+          <RoomRefused
+            title="You are not a member of this room"
+            detail={
+              me
+                ? "Ask one of its members for an invite link."
+                : "Ask one of its members for an invite link, or sign in if your account is a member."
+            }
+            signInHref={me ? undefined : `/sign-in?next=${encodeURIComponent(here)}`}
+          />
+        </main>
+      </div>
+    );
+  }
+  const rooms = await services.rooms.list(requestHeaders);
   // A new room is a new page: nothing of the previous room's view carries over.
   // A signed-in person's read positions are the account's: the page waits for them.
   return (
@@ -43,6 +79,7 @@ export default async function RoomPage({ params }: Params) {
       rooms={rooms}
       account={me ? { name: me.name } : null}
       signedIn={me !== null}
+      info={access.info}
     />
   );
 }
