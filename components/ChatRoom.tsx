@@ -70,13 +70,14 @@ export function ChatRoom({
   const router = useRouter();
   const info = snapshot.info ?? pageInfo;
   const powers = roomPowers(info, snapshot.membership, snapshot.admin);
-  const [tool, setTool] = useState<Exclude<RoomTool, "leave"> | null>(null);
+  const [tool, setTool] = useState<Exclude<RoomTool, "leave" | "claim"> | null>(null);
   const [toolError, setToolError] = useState<string | null>(null);
   const menuTools: RoomTool[] = [
     ...(powers.invite ? (["invite"] as const) : []),
     ...(powers.members ? (["members"] as const) : []),
     ...(powers.settings ? (["settings"] as const) : []),
     ...(powers.audit ? (["audit"] as const) : []),
+    ...(powers.claim ? (["claim"] as const) : []),
     ...(powers.leave ? (["leave"] as const) : []),
   ];
   const [sentCount, setSentCount] = useState(0);
@@ -283,6 +284,13 @@ export function ChatRoom({
   }, [client]);
 
   async function chooseTool(chosen: RoomTool) {
+    if (chosen === "claim") {
+      // The room's settings come back in `room:updated`; the menu then offers the owner's tools.
+      setToolError(null);
+      const claimed = await ask(client, "room:claim", { room });
+      if (!claimed.ok) setToolError(claimed.text);
+      return;
+    }
     if (chosen !== "leave") {
       setTool(chosen);
       return;

@@ -2,13 +2,14 @@
 
 import { type KeyboardEvent, useEffect, useRef, useState } from "react";
 
-export type RoomTool = "invite" | "members" | "settings" | "audit" | "leave";
+export type RoomTool = "invite" | "members" | "settings" | "audit" | "claim" | "leave";
 
 const LABELS: Record<RoomTool, string> = {
   invite: "Invite people",
   members: "Members",
   settings: "Room settings",
   audit: "Audit log",
+  claim: "Claim room",
   leave: "Leave room",
 };
 

@@ -129,6 +129,15 @@ describe("roomPowers", () => {
     );
     expect(powers.deleteOthers).toBe(powers.moderate);
   });
+
+  it.each([
+    ["an admin, an ownerless public room", "public", null, true, true],
+    ["an admin, a room with an owner", "public", "someone", true, false],
+    ["an admin, an ownerless direct room", "direct", null, true, false],
+    ["an owner who is no admin", "private", null, false, false],
+  ] as const)("claim: %s", (_case, visibility, ownerId, admin, expected) => {
+    expect(roomPowers({ visibility, ownerId }, as("owner"), admin).claim).toBe(expected);
+  });
 });
 
 describe("acting on others", () => {

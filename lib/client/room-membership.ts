@@ -101,11 +101,13 @@ export type RoomPowers = {
   settings: boolean;
   audit: boolean;
   leave: boolean;
+  /** A server admin in a room made before rooms had owners (or whose owner left): take it on. */
+  claim: boolean;
   rank: number;
 };
 
 export function roomPowers(
-  info: Pick<RoomInfo, "visibility"> | null,
+  info: (Pick<RoomInfo, "visibility"> & Partial<Pick<RoomInfo, "ownerId">>) | null,
   membership: OwnMembership,
   admin: boolean,
 ): RoomPowers {
@@ -120,6 +122,7 @@ export function roomPowers(
     settings: !direct && rank >= RANK.owner,
     audit: !direct && rank >= RANK.owner,
     leave: membership !== null,
+    claim: admin && !direct && info !== null && info.ownerId === null,
     rank,
   };
 }

@@ -5,8 +5,12 @@ import type { ChatStore } from "./store/types";
 
 /** What pages ask about rooms, for the person the request's cookies name (an account, a guest, or nobody). */
 export type PageRooms = {
-  /** The rooms this person may see — public ones, and their private and direct rooms — by activity. */
-  list(headers: Headers): Promise<RoomListing[]>;
+  /**
+   * The rooms this person may see — public ones, and their private and direct
+   * rooms — by activity. `shared`: for someone without an identity, an answer up
+   * to two seconds old may do (what polls ask); the landing page asks afresh.
+   */
+  list(headers: Headers, options?: { shared?: boolean }): Promise<RoomListing[]>;
   /**
    * Whether this person may open the room's page. `info` is null for a name
    * nothing was made under (a public room made by visiting it). Refused: the

@@ -8,6 +8,6 @@ import { getServices } from "@/lib/server/services";
  */
 export async function GET(request: Request): Promise<Response> {
   await connection();
-  const rooms = await getServices().rooms.list(request.headers);
+  const rooms = await getServices().rooms.list(request.headers, { shared: true });
   return Response.json({ rooms }, { headers: { "cache-control": "no-store" } });
 }

@@ -69,7 +69,7 @@ export default async function RoomPage({ params }: Params) {
       </div>
     );
   }
-  const rooms = await services.rooms.list(requestHeaders);
+  const rooms = await services.rooms.list(requestHeaders, { shared: true });
   // A new room is a new page: nothing of the previous room's view carries over.
   // A signed-in person's read positions are the account's: the page waits for them.
   return (

@@ -43,9 +43,9 @@ export function createPageRooms(deps: PageRoomsDeps): PageRooms {
   }
 
   return {
-    async list(headers) {
+    async list(headers, options = {}) {
       const viewer = await viewerOf(headers);
-      if (!viewer) return listRoomsShared(deps);
+      if (!viewer) return options.shared ? listRoomsShared(deps) : listRooms(deps);
       const rooms = await listRooms(
         deps,
         { userId: viewer.userId, admin: viewer.account?.role === "admin" },
