@@ -257,8 +257,7 @@ class World {
         if (visibility === "direct" && standing !== "none") return other.user.id;
         const newcomer = await world.newcomer();
         if (standing === "none") return newcomer.userId;
-        if (visibility === "public")
-          await must(newcomer.socket, "room:join", { room: room.name });
+        if (visibility === "public") await must(newcomer.socket, "room:join", { room: room.name });
         else await ownerMust("member:add", { room: room.name, userId: newcomer.userId });
         if (standing === "banned")
           await ownerMust("member:ban", { room: room.name, userId: newcomer.userId });
@@ -329,8 +328,7 @@ class World {
   }
 
   pageRooms() {
-    const rooms = (this.server.app as unknown as { rooms?: import("../services").PageRooms })
-      .rooms;
+    const rooms = (this.server.app as unknown as { rooms?: import("../services").PageRooms }).rooms;
     if (!rooms) throw new Error("the app server offers no PageRooms (app.rooms)");
     return rooms;
   }
