@@ -18,9 +18,12 @@ import type { Logger } from "./logger";
 import { createMetrics, type Metrics } from "./ops/metrics";
 import { attachRedisFanout, type RedisFanout } from "./ops/redis-fanout";
 import type { Presence, PresenceOptions } from "./presence/presence";
+import { createPageRooms } from "./rooms/page-rooms";
+import type { RoomsConfig } from "./rooms/rooms-config";
 import { HTTP_SERVER_OPTIONS } from "./security/http-server-options";
 import { DEFAULT_SECURITY_LIMITS, type SecurityLimits } from "./security/security-config";
 import { createServedHosts } from "./security/served-hosts";
+import type { PageRooms } from "./services";
 import { socketServerOptions } from "./socket-options";
 import { InstrumentedStore } from "./store/instrumented-store";
 import { describeFault } from "./store/storage-faults";
@@ -50,6 +53,8 @@ export type AppServerOptions = {
   presence?: PresenceOptions;
   /** Accounts over the same database; without them (some tests) everyone is a guest and /api/auth is absent. */
   accounts?: AccountsSetup;
+  /** Who may make public rooms (PUBLIC_ROOM_CREATION); anyone when absent. */
+  rooms?: RoomsConfig;
 };
 
 export type AppServer = {
@@ -62,6 +67,8 @@ export type AppServer = {
   redis: RedisFanout | null;
   /** Who is online, across every instance. */
   presence: Pick<Presence, "onlineCounts">;
+  /** What pages ask about rooms, by the same rules and cache as the chat. */
+  rooms: PageRooms;
   /** Requests received and not yet answered. */
   inFlightRequests(): number;
   /** Starts listening; resolves with the port (useful with port 0). */
@@ -239,6 +246,7 @@ export async function createAppServer(options: AppServerOptions): Promise<AppSer
       limits,
       metrics,
       servedHosts,
+      ...(options.rooms ? { rooms: options.rooms } : {}),
       accounts: accounts
         ? {
             guestAccess: accounts.config.guestAccess,
@@ -262,6 +270,13 @@ export async function createAppServer(options: AppServerOptions): Promise<AppSer
     metrics,
     redis,
     presence: chat.presence,
+    rooms: createPageRooms({
+      store,
+      presence: chat.presence,
+      accounts,
+      identities,
+      membership: chat.membership,
+    }),
     inFlightRequests: () => chat.inFlightRequests(),
     async listen(port, host) {
       await new Promise<void>((resolve, reject) => {

@@ -2,6 +2,7 @@ import type { HandshakeAccounts } from "./accounts/account-handshake";
 import type { Identities } from "./identity/identities";
 import type { Logger } from "./logger";
 import type { ChatMetrics } from "./ops/metrics";
+import type { RoomsConfig } from "./rooms/rooms-config";
 import type { SecurityLimits } from "./security/security-config";
 import type { ServedHosts } from "./security/served-hosts";
 import type { ChatStore } from "./store/types";
@@ -22,4 +23,6 @@ export type ChatServerDeps = {
   metrics?: ChatMetrics;
   /** The hosts this server answers to (shared with the page handler); derived from `limits` when absent. */
   servedHosts?: ServedHosts;
+  /** Who may make public rooms (PUBLIC_ROOM_CREATION); anyone when absent. */
+  rooms?: RoomsConfig;
 };

@@ -12,8 +12,16 @@ import { registerMessageHandlers } from "./messages/message-handlers";
 import { type Presence, type PresenceOptions, trackPresence } from "./presence/presence";
 import { registerTyping } from "./presence/typing";
 import { registerReadHandlers } from "./reads/read-handlers";
-import { RoomCreations } from "./rooms/room-creations";
+import { registerDirectHandlers } from "./rooms/direct-handlers";
+import { registerInviteHandlers } from "./rooms/invite-handlers";
+import { registerMemberHandlers } from "./rooms/member-handlers";
+import { Membership } from "./rooms/membership";
+import { MembershipCache } from "./rooms/membership-cache";
+import { syncMembership } from "./rooms/membership-sync";
+import type { RoomContext } from "./rooms/room-context";
 import { registerRoomHandlers } from "./rooms/room-handlers";
+import { registerRoomSettingsHandlers } from "./rooms/room-settings-handlers";
+import { DEFAULT_ROOMS_CONFIG } from "./rooms/rooms-config";
 import { installDefences } from "./security/defences";
 import { InFlight } from "./transport/in-flight";
 import { connectionsIn } from "./transport/request-guards";
@@ -31,6 +39,8 @@ import {
 export type ChatServer = {
   /** Who is online, derived from the connections. */
   presence: Pick<Presence, "onlineCounts">;
+  /** Rooms and memberships as this instance knows them (its cache), for pages too. */
+  membership: Membership;
   /** Resolves once no request is being served (true), or when the time is up (false). */
   drain(timeoutMs: number): Promise<boolean>;
   inFlightRequests(): number;
@@ -52,8 +62,13 @@ export function createChatServer(
   const presence = trackPresence(io, logger, options.presence);
   const defences = installDefences(io, deps.limits, logger, deps.servedHosts);
   const inFlight = new InFlight();
-  const rooms = new RoomCreations(deps.store.rooms, (socket) =>
-    defences.chat.spend("rooms", socket),
+  const cache = new MembershipCache(deps.store);
+  const membership = new Membership(
+    io,
+    deps.store,
+    cache,
+    syncMembership(io, cache),
+    deps.rooms ?? DEFAULT_ROOMS_CONFIG,
   );
   io.engine.on("connection_error", (error: { code?: number }) => {
     // Engine.IO's FORBIDDEN: a handshake refused by origin or per-address limits.
@@ -120,20 +135,37 @@ export function createChatServer(
       logger.debug({ socket: socket.id, user: user.id, reason }, "disconnected"),
     );
     const log = socketLogger(deps.logger, socket);
-    registerRoomHandlers(socket, deps, defences.chat, log);
-    registerMessageHandlers(io, socket, deps, defences.chat, rooms, log);
-    registerChangeHandlers(io, socket, deps, defences.chat, log);
+    const context: RoomContext = {
+      io,
+      socket,
+      store: deps.store,
+      limits: defences.chat,
+      membership,
+      logger: log,
+    };
+    registerRoomHandlers(context);
+    registerRoomSettingsHandlers(context);
+    registerMemberHandlers(context);
+    registerInviteHandlers(context);
+    registerDirectHandlers(context);
+    registerMessageHandlers(context, deps.metrics);
+    registerChangeHandlers(context, deps.metrics);
     registerRenameHandler(io, socket, deps, defences.chat, log);
-    registerReadHandlers(socket, deps, defences.chat, log);
-    registerTyping(socket, async (typist, room) => {
-      const relays = await defences.chat.spend("typing", typist);
-      if (!relays.allowed) return relays;
-      return defences.chat.deliver(typist, connectionsIn(io, room));
-    });
+    registerReadHandlers(context);
+    registerTyping(
+      socket,
+      async (typist, room) => {
+        const relays = await defences.chat.spend("typing", typist);
+        if (!relays.allowed) return relays;
+        return defences.chat.deliver(typist, connectionsIn(io, room));
+      },
+      async (typist, room) => (await membership.authorize(typist, "type", room)).decision.allowed,
+    );
   });
 
   return {
     presence,
+    membership,
     drain: (timeoutMs) => inFlight.whenIdle(timeoutMs),
     inFlightRequests: () => inFlight.size,
     async close() {

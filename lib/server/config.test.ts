@@ -21,6 +21,7 @@ describe("loadConfig", () => {
       logLevel: "info",
       security: expect.any(Object),
       accounts: DEFAULT_ACCOUNTS_CONFIG,
+      rooms: { publicRoomCreation: "anyone" },
     });
   });
 
@@ -50,6 +51,7 @@ describe("loadConfig", () => {
         OIDC_NAME: "Example ID",
         SIGN_IN_ATTEMPTS_PER_ACCOUNT: "5",
         SIGN_IN_ATTEMPTS_PER_ADDRESS: "50",
+        PUBLIC_ROOM_CREATION: "members",
       }),
     ).toEqual({
       env: "development",
@@ -78,7 +80,20 @@ describe("loadConfig", () => {
         },
         signInLimits: { perAccount: 5, perAddress: 50, windowMs: 15 * 60_000 },
       },
+      rooms: { publicRoomCreation: "members" },
     });
+  });
+
+  it.each(["anyone", "members", "admins"] as const)("reads PUBLIC_ROOM_CREATION=%s", (value) => {
+    expect(loadConfig({ PUBLIC_ROOM_CREATION: value }).rooms).toEqual({
+      publicRoomCreation: value,
+    });
+  });
+
+  it("says what PUBLIC_ROOM_CREATION may be", () => {
+    expect(() => loadConfig({ PUBLIC_ROOM_CREATION: "everyone" })).toThrow(
+      /PUBLIC_ROOM_CREATION: PUBLIC_ROOM_CREATION must be anyone, members or admins/,
+    );
   });
 
   it("puts the default database in DATA_DIR", () => {

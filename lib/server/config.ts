@@ -8,6 +8,7 @@ import {
   accountsConfigProblems,
   accountsEnvSchema,
 } from "./accounts/accounts-config";
+import { type RoomsConfig, roomsConfigFromEnv, roomsEnvSchema } from "./rooms/rooms-config";
 import { normalizeHost } from "./security/host-names";
 import {
   type SecurityLimits,
@@ -60,6 +61,7 @@ const envSchema = z.object({
 const fullEnvSchema = envSchema
   .extend(securityEnvSchema.shape)
   .extend(accountsEnvSchema.shape)
+  .extend(roomsEnvSchema.shape)
   .superRefine((env, ctx) => {
     for (const { setting, message } of accountsConfigProblems(env))
       ctx.addIssue({ code: "custom", path: [setting], message });
@@ -95,6 +97,8 @@ export type Config = {
   security: SecurityLimits;
   /** Guests, email, single sign-on, admins. */
   accounts: AccountsConfig;
+  /** Who may make public rooms. */
+  rooms: RoomsConfig;
 };
 
 export function parseDatabaseUrl(url: string | undefined, dataDir: string): DatabaseTarget {
@@ -156,6 +160,7 @@ export function loadConfig(env: Environment = process.env): Config {
     logLevel: e.LOG_LEVEL,
     security: securityLimitsFromEnv(e, e.TRUST_PROXY),
     accounts: accountsConfigFromEnv(e),
+    rooms: roomsConfigFromEnv(e),
   };
 }
 

@@ -38,10 +38,16 @@ export async function startServer(pages: ServePages): Promise<AppServer> {
     redisUrl: config.redisUrl,
     redisPrefix: config.redisPrefix,
     metricsToken: config.metricsToken,
+    rooms: config.rooms,
     pages: (httpServer) => pages(config, httpServer),
   });
   if (!app.accounts) throw new Error("accounts were not set up");
-  provideServices({ store: app.store, presence: app.presence, accounts: app.accounts });
+  provideServices({
+    store: app.store,
+    presence: app.presence,
+    accounts: app.accounts,
+    rooms: app.rooms,
+  });
 
   const port = await app.listen(config.port, config.host);
   logger.info(

@@ -9,11 +9,16 @@ import {
   type ReactionChange,
   reactionSchema,
 } from "../../shared/protocol";
-import type { ChatServerDeps } from "../chat-deps";
-import type { Logger } from "../logger";
-import type { ChatLimits } from "../security/chat-limits";
+import type { ChatMetrics } from "../ops/metrics";
+import type { RoomAction } from "../rooms/permissions";
+import { allowed, type RoomContext } from "../rooms/room-context";
 import { HISTORY_REQUEST_BYTES } from "../security/history-budget";
-import type { ChangeRequest, MessageChange } from "../store/types";
+import {
+  ChangeRefusedError,
+  type ChangeRequest,
+  type ChangeResult,
+  type MessageChange,
+} from "../store/types";
 import {
   connectionsIn,
   readMessagesWithinBudget,
@@ -22,36 +27,41 @@ import {
   withMine,
 } from "../transport/request-guards";
 import { type Reply, requestHandler } from "../transport/request-handler";
-import type { ChatIo, ChatSocket } from "../transport/socket-types";
 
 /** How long an overloaded server asks writers to wait before trying again. */
 const OVERLOAD_RETRY_MS = 1_000;
 
 const CHANGES_SPENT = "You are changing messages too fast; wait a moment.";
 
+/** What each change asks of the rules: an edit is a new say, so a muted person may not. */
+const ACTION_OF: Record<MessageChange["kind"], RoomAction> = {
+  edit: "send",
+  delete: "read",
+  reaction: "react",
+};
+
 /**
  * Changes to stored messages (edit, delete, reactions) and the reads that
- * catch up with them. Like sends: validate → spend the writer's budgets →
- * persist (the store authorises: author only, message in that room) →
- * acknowledge with the message as the writer sees it → broadcast its new
- * state to the room, once committed, unless nothing changed.
+ * catch up with them. Like sends: validate → authorize (`can`, from the
+ * membership cache) → spend the writer's budgets → persist (the store
+ * authorises: author only, message in that room; a moderator's delete of
+ * another's message is `byModerator`, audited) → acknowledge with the
+ * message as the writer sees it → broadcast its new state to the room, once
+ * committed, unless nothing changed.
  *
  * A change needs no join (like history): an outbox replaying its operations
  * after a reconnect must not depend on the order of its joins.
  */
 export function registerChangeHandlers(
-  io: ChatIo,
-  socket: ChatSocket,
-  deps: ChatServerDeps,
-  limits: ChatLimits,
-  logger: () => Logger,
+  context: RoomContext,
+  metrics: ChatMetrics | undefined,
 ): void {
-  const { store } = deps;
+  const { io, socket, store, limits, membership, logger } = context;
 
   /** Spends a change from the same budgets as a send (it is a write that reaches the whole room). */
   async function admitChange(room: string, reply: Reply<object>): Promise<(() => void) | null> {
     if (limits.sendBacklog.overloaded) {
-      deps.metrics?.rateLimited("overload");
+      metrics?.rateLimited("overload");
       reply(fail("unavailable", "The server is overloaded; try again shortly.", OVERLOAD_RETRY_MS));
       return null;
     }
@@ -72,11 +82,12 @@ export function registerChangeHandlers(
     what: MessageChange,
     reply: Reply<{ message: MessageUpdate }>,
   ): Promise<void> {
+    if (!allowed((await membership.authorize(socket, ACTION_OF[what.kind], room)).decision, reply))
+      return;
     const answered = await admitChange(room, reply);
     if (!answered) return;
     try {
-      const request: ChangeRequest = { room, id, actor: socket.data.user, change: what };
-      const result = await store.messages.change(request);
+      const result = what.kind === "delete" ? await remove(room, id) : await apply(room, id, what);
       // The store rewrote the whole message, whatever the change's own size.
       if (result.changed) await limits.rewrites.charge(socket, rewrittenBytes(result.message));
       reply({ ok: true, message: withMine(result.message, result.mine) });
@@ -89,6 +100,39 @@ export function registerChangeHandlers(
       io.to(room).emit("message:updated", update);
     } finally {
       answered();
+    }
+  }
+
+  function apply(room: string, id: string, what: MessageChange): Promise<ChangeResult> {
+    const request: ChangeRequest = { room, id, actor: socket.data.user, change: what };
+    return store.messages.change(request);
+  }
+
+  /**
+   * The author deletes their own message; someone else's is refused by the
+   * store, and then deleted `byModerator` if `can` lets this person remove
+   * others' messages — costing the second try only to moderators. Their
+   * delete is kept in the audit log with the message's id and seq.
+   */
+  async function remove(room: string, id: string): Promise<ChangeResult> {
+    try {
+      return await apply(room, id, { kind: "delete" });
+    } catch (error) {
+      if (!(error instanceof ChangeRefusedError) || error.code !== "forbidden") throw error;
+      const asked = await membership.authorize(socket, "delete-any-message", room);
+      if (!asked.decision.allowed) throw error;
+      const result = await apply(room, id, { kind: "delete", byModerator: true });
+      if (result.changed) {
+        await store.audit.record({
+          room,
+          action: "message-deleted",
+          actor: socket.data.user,
+          target: result.message.author,
+          message: { id: result.message.id, seq: result.message.seq },
+          detail: "",
+        });
+      }
+      return result;
     }
   }
 
@@ -128,6 +172,7 @@ export function registerChangeHandlers(
   socket.on(
     "reaction:users",
     requestHandler("reaction:users", reactionSchema, logger, async ({ room, id, emoji }, reply) => {
+      if (!allowed((await membership.authorize(socket, "read", room)).decision, reply)) return;
       await readWithinHistoryBudget(limits.history, socket, reply, async () => {
         const listed = await store.messages.reactionUsers(
           room,
@@ -148,6 +193,7 @@ export function registerChangeHandlers(
       changesAfterSchema,
       logger,
       async ({ room, after, limit }, reply) => {
+        if (!allowed((await membership.authorize(socket, "read", room)).decision, reply)) return;
         await readMessagesWithinBudget(
           { history: limits.history, store, socket },
           reply,

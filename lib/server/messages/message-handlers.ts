@@ -6,13 +6,11 @@ import {
   historyBeforeSchema,
   messageSendSchema,
 } from "../../shared/protocol";
-import type { ChatServerDeps } from "../chat-deps";
-import type { Logger } from "../logger";
-import type { RoomCreations } from "../rooms/room-creations";
-import type { ChatLimits } from "../security/chat-limits";
+import type { ChatMetrics } from "../ops/metrics";
+import { allowed, type RoomContext } from "../rooms/room-context";
+import { makeRoomByFirstMessage } from "../rooms/room-making";
 import { connectionsIn, readMessagesWithinBudget, withinBudget } from "../transport/request-guards";
 import { type Reply, requestHandler } from "../transport/request-handler";
-import type { ChatIo, ChatSocket } from "../transport/socket-types";
 import { pageAround } from "./history-around";
 
 /** How long an overloaded server asks senders to wait before trying again. */
@@ -20,18 +18,15 @@ const OVERLOAD_RETRY_MS = 1_000;
 
 /**
  * Sending a message and reading history. Each handler reads like the
- * protocol: validate → authorize → spend from the budgets of what it changes
- * or reads → persist → acknowledge → broadcast.
+ * protocol: validate → authorize (`can`, from the membership cache: no query
+ * for a room seen lately) → spend from the budgets of what it changes or
+ * reads → persist → acknowledge → broadcast.
  */
 export function registerMessageHandlers(
-  io: ChatIo,
-  socket: ChatSocket,
-  deps: ChatServerDeps,
-  limits: ChatLimits,
-  rooms: RoomCreations,
-  logger: () => Logger,
+  context: RoomContext,
+  metrics: ChatMetrics | undefined,
 ): void {
-  const { store } = deps;
+  const { io, socket, store, limits, membership, logger } = context;
 
   socket.on(
     "message:send",
@@ -40,13 +35,16 @@ export function registerMessageHandlers(
       messageSendSchema,
       logger,
       async ({ room, text, clientId, replyTo }, reply) => {
+        // Who may not send here is told so, joined or not; who may is asked to join first.
+        const asked = await membership.authorize(socket, "send", room);
+        if (!allowed(asked.decision, reply)) return;
         if (!socket.rooms.has(room)) {
           reply(fail("not_joined", `join room "${room}" before sending to it`));
           return;
         }
         // Overloaded: refuse at the door rather than make everyone wait seconds.
         if (limits.sendBacklog.overloaded) {
-          deps.metrics?.rateLimited("overload");
+          metrics?.rateLimited("overload");
           reply(
             fail("unavailable", "The server is overloaded; try again shortly.", OVERLOAD_RETRY_MS),
           );
@@ -65,16 +63,21 @@ export function registerMessageHandlers(
             )
           )
             return;
-          const creation = await rooms.admit(socket, room);
-          if (!creation.allowed) {
-            reply(
-              fail(
-                "rate_limited",
-                "You are creating rooms too fast; wait, or write in a room that exists.",
-                creation.retryAfterMs,
-              ),
-            );
-            return;
+          if (!asked.room) {
+            // A room is made by its first message, and stays: it spends from the room budgets.
+            const creation = await limits.spend("rooms", socket);
+            if (!creation.allowed) {
+              reply(
+                fail(
+                  "rate_limited",
+                  "You are creating rooms too fast; wait, or write in a room that exists.",
+                  creation.retryAfterMs,
+                ),
+              );
+              return;
+            }
+            const made = await makeRoomByFirstMessage(context, socket, room);
+            if (!made.made && !allowed(made.again.decision, reply)) return;
           }
           const { message, duplicate } = await store.messages.append({
             room,
@@ -83,7 +86,6 @@ export function registerMessageHandlers(
             author: socket.data.user,
             ...(replyTo === undefined ? {} : { replyTo }),
           });
-          rooms.remember(room);
           reply({ ok: true, message, duplicate });
           // Only what was committed is broadcast, and a retried send is not news.
           if (!duplicate) io.to(room).emit("message:created", message);
@@ -101,6 +103,7 @@ export function registerMessageHandlers(
       historyBeforeSchema,
       logger,
       async ({ room, before, limit }, reply) => {
+        if (!(await mayRead(room, reply))) return;
         await readPage(reply, () => store.messages.before(room, before, limit), room);
       },
     ),
@@ -113,6 +116,7 @@ export function registerMessageHandlers(
       historyAfterSchema,
       logger,
       async ({ room, after, limit }, reply) => {
+        if (!(await mayRead(room, reply))) return;
         await readPage(reply, () => store.messages.after(room, after, limit), room);
       },
     ),
@@ -125,6 +129,7 @@ export function registerMessageHandlers(
       historyAroundSchema,
       logger,
       async ({ room, seq, limit }, reply) => {
+        if (!(await mayRead(room, reply))) return;
         await readMessagesWithinBudget(
           { history: limits.history, store, socket },
           reply,
@@ -134,6 +139,11 @@ export function registerMessageHandlers(
       },
     ),
   );
+
+  /** Whether this person may read the room's history (else answered with why not). */
+  async function mayRead(room: string, reply: Reply<object>): Promise<boolean> {
+    return allowed((await membership.authorize(socket, "read", room)).decision, reply);
+  }
 
   /** A page of history, within the address's history budget. */
   function readPage(reply: Reply<Page>, read: () => Promise<Page>, room: string): Promise<void> {

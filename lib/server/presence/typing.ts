@@ -18,11 +18,14 @@ const MIN_RELAY_INTERVAL_MS = TYPING_REFRESH_MS / 3;
  * through the adapter, so it reaches every instance, and skips the typist's
  * own connections. Every relay costs an event per connection in the room,
  * so each spends from the typist's typing and delivery budgets (`spend`);
- * one over them is dropped, like a lost volatile event.
+ * one over them is dropped, like a lost volatile event. A start is relayed
+ * only when the typist may type there (`mayType`: the rules, from the
+ * membership cache — a muted or removed person's notices are dropped too).
  */
 export function registerTyping(
   socket: ChatSocket,
   spend: (socket: ChatSocket, room: string) => Promise<RateDecision>,
+  mayType: (socket: ChatSocket, room: string) => Promise<boolean> = async () => true,
 ): void {
   const relayedAt = new Map<string, number>();
 
@@ -39,17 +42,25 @@ export function registerTyping(
       .volatile.emit(event, { room, user: socket.data.user });
   };
 
-  /** Relays within the budgets; a start that was dropped is forgotten, so no stop follows it. */
+  /**
+   * Relays within the rules and the budgets; a start that was dropped is
+   * forgotten, so no stop follows it. A stop needs no permission: it only
+   * ends what a relayed start began.
+   */
   const relayWithinBudget = (room: string, event: "typing:started" | "typing:stopped") => {
-    spend(socket, room).then(
-      (decision) => {
-        if (decision.allowed) relay(room, event);
-        else if (event === "typing:started") relayedAt.delete(room);
-      },
-      () => {
-        // The budgets live in memory and do not fail; if they ever do, a notice is lost.
-      },
-    );
+    const permitted = event === "typing:started" ? mayType(socket, room) : Promise.resolve(true);
+    permitted
+      .then(async (may) => (may ? spend(socket, room) : { allowed: false as const }))
+      .then(
+        (decision) => {
+          if (decision.allowed) relay(room, event);
+          else if (event === "typing:started") relayedAt.delete(room);
+        },
+        () => {
+          // The rules' look-up failed (the store is down) or a budget did: a notice is lost.
+          if (event === "typing:started") relayedAt.delete(room);
+        },
+      );
   };
 
   socket.on("typing:start", (payload: unknown) => {

@@ -1,11 +1,9 @@
 import { fail } from "../../shared/errors";
 import { readMarkSchema, readPositionsSchema } from "../../shared/protocol";
-import type { ChatServerDeps } from "../chat-deps";
-import type { Logger } from "../logger";
-import type { ChatLimits } from "../security/chat-limits";
+import { allowed, type RoomContext } from "../rooms/room-context";
 import { withinBudget } from "../transport/request-guards";
 import { requestHandler } from "../transport/request-handler";
-import { type ChatSocket, userRoom } from "../transport/socket-types";
+import { userRoom } from "../transport/socket-types";
 
 /** Why a guest's request is refused: their positions are the browser's, as before accounts. */
 export const GUEST_READS_REFUSAL =
@@ -14,15 +12,12 @@ export const GUEST_READS_REFUSAL =
 /**
  * A signed-in person's read positions: `read:mark` moves one forward and
  * tells the person's other connections, on every instance; `read:positions`
- * answers all of them, for a device that has just connected.
+ * answers all of them, for a device that has just connected. Marking a
+ * room asks `can` to read it: a position names the room and is clamped to
+ * its latest seq, which a non-member of a private room must not learn.
  */
-export function registerReadHandlers(
-  socket: ChatSocket,
-  deps: ChatServerDeps,
-  limits: ChatLimits,
-  logger: () => Logger,
-): void {
-  const { store } = deps;
+export function registerReadHandlers(context: RoomContext): void {
+  const { socket, store, limits, membership, logger } = context;
 
   socket.on(
     "read:mark",
@@ -31,6 +26,7 @@ export function registerReadHandlers(
         reply(fail("forbidden", GUEST_READS_REFUSAL));
         return;
       }
+      if (!allowed((await membership.authorize(socket, "read", room)).decision, reply)) return;
       const budget = await limits.spend("reads", socket);
       if (!withinBudget(budget, reply, "You are marking rooms read too often; wait a moment."))
         return;

@@ -99,6 +99,30 @@ const rows: Row[] = [
   ["a banned person cannot rejoin", person(), "join", as(null, { banned: true }), {}, "forbidden"],
   ["creating a taken name", person(), "create", room(), {}, "room_exists"],
   ["creating a free name", person(), "create", room({ exists: false }), {}, "allowed"],
+  [
+    "creating a public room where PUBLIC_ROOM_CREATION leaves this person out",
+    person({ createsPublicRooms: false }),
+    "create",
+    room({ exists: false }),
+    { visibility: "public" },
+    "forbidden",
+  ],
+  [
+    "creating a private room where PUBLIC_ROOM_CREATION leaves this person out",
+    person({ createsPublicRooms: false }),
+    "create",
+    room({ exists: false }),
+    { visibility: "private" },
+    "allowed",
+  ],
+  [
+    "an admin creating a public room whatever PUBLIC_ROOM_CREATION says",
+    person({ createsPublicRooms: false, admin: true }),
+    "create",
+    room({ exists: false }),
+    { visibility: "public" },
+    "allowed",
+  ],
   // Sending, mutes
   ["a member sends", person(), "send", as("member"), { now: NOW }, "allowed"],
   [

@@ -86,6 +86,8 @@ export type ActionOptions = {
   newRole?: RoomRole;
   /** Epoch ms, for mutes. */
   now?: number;
+  /** For create: the visibility asked for (public rooms are subject to PUBLIC_ROOM_CREATION). */
+  visibility?: RoomVisibility;
 };
 
 const ALLOWED: Decision = { allowed: true };
@@ -137,6 +139,8 @@ export function can(
 
   if (action === "create") {
     if (room.exists) return refuse("A room of that name already exists.", "room_exists");
+    if (options.visibility === "public" && !person.createsPublicRooms && !person.admin)
+      return refuse("Only some people may create public rooms on this server.");
     return ALLOWED;
   }
 

@@ -1,8 +1,5 @@
 import { fail } from "../../shared/errors";
 import { roomJoinSchema, roomLeaveSchema } from "../../shared/protocol";
-import type { ChatServerDeps } from "../chat-deps";
-import type { Logger } from "../logger";
-import type { ChatLimits } from "../security/chat-limits";
 import { pageBytes } from "../store/page-bytes";
 import {
   chatRoomCount,
@@ -11,26 +8,24 @@ import {
   withinBudget,
 } from "../transport/request-guards";
 import { requestHandler } from "../transport/request-handler";
-import type { ChatSocket } from "../transport/socket-types";
+import { allowed, type RoomContext } from "./room-context";
+import { ownMembershipOf } from "./room-facts";
 
 const JOINS_SPENT = "You are joining and leaving rooms too often; wait a moment.";
 
 /**
  * Joining a room (its newest page, or what came after `since`, with the
- * room's counters) and leaving it. Reads like the protocol: validate →
- * authorize → spend → read → acknowledge.
+ * room's counters, settings and the joiner's standing) and leaving it. Reads
+ * like the protocol: validate → authorize → spend → record → read → acknowledge.
  */
-export function registerRoomHandlers(
-  socket: ChatSocket,
-  deps: ChatServerDeps,
-  limits: ChatLimits,
-  logger: () => Logger,
-): void {
-  const { store } = deps;
+export function registerRoomHandlers(context: RoomContext): void {
+  const { socket, store, limits, membership, logger } = context;
 
   socket.on(
     "room:join",
     requestHandler("room:join", roomJoinSchema, logger, async ({ room, since, limit }, reply) => {
+      const asked = await membership.authorize(socket, "join", room);
+      if (!allowed(asked.decision, reply)) return;
       const joined = socket.rooms.has(room);
       if (!joined && chatRoomCount(socket) >= limits.maxRoomsPerConnection) {
         reply(
@@ -51,6 +46,19 @@ export function registerRoomHandlers(
         // Joining a room already joined changes nothing and spends nothing but the page.
         if (!joined && !withinBudget(await limits.spend("joins", socket), reply, JOINS_SPENT))
           return;
+        let standing = asked.standing;
+        // Visiting a public room that exists makes the visitor a member (a rev,
+        // told to the room); a name nothing was made under is only subscribed to.
+        if (asked.room?.visibility === "public" && asked.facts.member === null) {
+          const { change, changed } = await store.members.change({
+            room,
+            user: socket.data.user,
+            kind: "joined",
+            by: null,
+          });
+          if (changed) membership.announce(change);
+          standing = await membership.cache.standing(room, socket.data.user.id);
+        }
         // Join before reading: a message committed in between is then both in the
         // page and broadcast, which the client dedupes, instead of in neither.
         await socket.join(room);
@@ -64,13 +72,23 @@ export function registerRoomHandlers(
         bytes = pageBytes(read.messages);
         const messages = await forReader(store, room, socket.data.user.id, read);
         const latestSeq = await store.rooms.latestSeq(room);
-        reply({ ok: true, room, ...messages, latestSeq, latestRev });
+        const info = await membership.info(asked.room, room, socket.data.user.id);
+        reply({
+          ok: true,
+          room,
+          ...messages,
+          latestSeq,
+          latestRev,
+          info,
+          membership: ownMembershipOf(standing),
+        });
       } finally {
         page.finish(bytes);
       }
     }),
   );
 
+  // Unsubscribing only: leaving the membership is `member:leave`.
   socket.on(
     "room:leave",
     requestHandler("room:leave", roomLeaveSchema, logger, async ({ room }, reply) => {

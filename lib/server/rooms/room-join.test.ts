@@ -19,7 +19,7 @@ afterEach(async () => {
 });
 
 describe("room:join", () => {
-  it("answers an empty room with no messages, nothing more, and latestSeq and latestRev 0", async () => {
+  it("answers a name nothing was made under as an empty public room: no messages, latestSeq and latestRev 0, no membership", async () => {
     const { socket } = await server.connect();
     expect(await request(socket, "room:join", { room: "empty" })).toEqual({
       ok: true,
@@ -28,6 +28,51 @@ describe("room:join", () => {
       hasMore: false,
       latestSeq: 0,
       latestRev: 0,
+      info: {
+        name: "empty",
+        visibility: "public",
+        topic: "",
+        ownerId: null,
+        createdAt: expect.any(String),
+      },
+      membership: null,
+    });
+    // Visiting wrote nothing: the name is still free.
+    expect(await server.store.rooms.info("empty")).toBeNull();
+  });
+
+  it("makes a visitor of an existing public room its member, told to the room as a change with the room's next rev", async () => {
+    const { socket: owner } = await server.connect({ auth: { name: "Olga" } });
+    await request(owner, "room:join", { room: "square" });
+    await request(owner, "message:send", { room: "square", text: "hi", clientId: "c1" });
+    const changes: unknown[] = [];
+    owner.on("member:changed", (change) => changes.push(change));
+    const { socket: visitor, session } = await server.connect({ auth: { name: "Vic" } });
+
+    const joined = await request(visitor, "room:join", { room: "square" });
+
+    // Rev 1 made the room (its owner), rev 2 the message, rev 3 the visitor's membership.
+    expect(joined).toMatchObject({
+      ok: true,
+      latestSeq: 1,
+      latestRev: 3,
+      membership: { role: "member", mutedUntil: null },
+      info: { name: "square", visibility: "public", ownerId: expect.any(String) },
+    });
+    await settle(owner);
+    expect(changes).toEqual([
+      expect.objectContaining({
+        room: "square",
+        rev: 3,
+        kind: "joined",
+        role: "member",
+        by: null,
+        user: expect.objectContaining({ id: session.user.id }),
+      }),
+    ]);
+    // Joining again is no news and takes no rev.
+    expect(await request(visitor, "room:join", { room: "square" })).toMatchObject({
+      latestRev: 3,
     });
   });
 

@@ -55,9 +55,12 @@ export async function copySqliteToPostgres(
           .prepare("SELECT room, seq, emoji, user_id AS userId, rev FROM reactions")
           .all() as StoredReaction[])
       : [];
+    const moderation = has("messages", "removed_by_moderator")
+      ? "removed_by_moderator"
+      : "0 AS removed_by_moderator";
     const columns = changeLog
-      ? "room, seq, id, client_id, author_id, author_name, text, created_at, rev, edited_at, deleted, reply_to_id, reply_to_seq, reactions"
-      : "room, seq, id, client_id, author_id, author_name, text, created_at, seq AS rev, NULL AS edited_at, 0 AS deleted, NULL AS reply_to_id, NULL AS reply_to_seq, NULL AS reactions";
+      ? `room, seq, id, client_id, author_id, author_name, text, created_at, rev, edited_at, deleted, reply_to_id, reply_to_seq, reactions, ${moderation}`
+      : "room, seq, id, client_id, author_id, author_name, text, created_at, seq AS rev, NULL AS edited_at, 0 AS deleted, NULL AS reply_to_id, NULL AS reply_to_seq, NULL AS reactions, 0 AS removed_by_moderator";
     const rows = source
       .prepare(`SELECT ${columns} FROM messages ORDER BY room, seq`)
       .iterate() as IterableIterator<SqliteMessage>;

@@ -1,6 +1,9 @@
 import type {
+  AuditStore,
   BotTokenStore,
   ChatStore,
+  InviteStore,
+  MemberStore,
   MessageStore,
   ReadPositionStore,
   RoomStore,
@@ -25,11 +28,23 @@ const OPERATIONS = {
     before: "messagesBefore",
     after: "messagesAfter",
   },
-  rooms: { latestSeq: "latestSeq", latestRev: "latestRev", recent: "recentRooms" },
+  rooms: {
+    latestSeq: "latestSeq",
+    latestRev: "latestRev",
+    recent: "recentRooms",
+    info: "roomInfo",
+    create: "createRoom",
+    update: "updateRoom",
+    remove: "removeRoom",
+    directRoom: "directRoom",
+    openDirect: "openDirectRoom",
+    memberRooms: "memberRooms",
+  },
   users: {
     create: "createUser",
     find: "findUser",
     rename: "renameUser",
+    findByName: "findUsersByName",
     credentialGeneration: "credentialGeneration",
     revokeCredentials: "revokeCredentials",
   },
@@ -41,12 +56,29 @@ const OPERATIONS = {
     revokeAll: "revokeBotTokens",
   },
   reads: { mark: "markRead", positions: "readPositions" },
+  members: {
+    standing: "memberStanding",
+    list: "listMembers",
+    count: "countMembers",
+    change: "changeMember",
+  },
+  invites: {
+    create: "createInvite",
+    find: "findInvite",
+    use: "useInvite",
+    list: "listInvites",
+    revoke: "revokeInvite",
+  },
+  audit: { record: "recordAudit", list: "listAudit" },
 } satisfies {
   messages: Record<keyof MessageStore, string>;
   rooms: Record<keyof RoomStore, string>;
   users: Record<keyof UserStore, string>;
   botTokens: Record<keyof BotTokenStore, string>;
   reads: Record<keyof ReadPositionStore, string>;
+  members: Record<keyof MemberStore, string>;
+  invites: Record<keyof InviteStore, string>;
+  audit: Record<keyof AuditStore, string>;
 };
 
 async function time<T>(observe: Observe, operation: string, call: () => Promise<T>): Promise<T> {
@@ -80,6 +112,9 @@ export class InstrumentedStore implements ChatStore {
   readonly users: UserStore;
   readonly botTokens: BotTokenStore;
   readonly reads: ReadPositionStore;
+  readonly members: MemberStore;
+  readonly invites: InviteStore;
+  readonly audit: AuditStore;
 
   constructor(
     private readonly inner: ChatStore,
@@ -90,6 +125,9 @@ export class InstrumentedStore implements ChatStore {
     this.users = timed(inner.users, OPERATIONS.users, observe);
     this.botTokens = timed(inner.botTokens, OPERATIONS.botTokens, observe);
     this.reads = timed(inner.reads, OPERATIONS.reads, observe);
+    this.members = timed(inner.members, OPERATIONS.members, observe);
+    this.invites = timed(inner.invites, OPERATIONS.invites, observe);
+    this.audit = timed(inner.audit, OPERATIONS.audit, observe);
   }
 
   get health() {

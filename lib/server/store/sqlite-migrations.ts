@@ -155,6 +155,89 @@ const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX bot_tokens_by_account ON bot_tokens (account_id);
     `,
   },
+  {
+    version: 9,
+    name: "rooms that belong to people: settings, members, invites, the audit log, direct rooms",
+    // Rooms from before had no settings: they are public, with no owner (an
+    // admin may claim them), made when their first message was. A room made
+    // with no message yet is listed at the time it was made, so its
+    // last_message_at starts there.
+    //
+    // A membership row is kept when the person leaves (role NULL) so that a
+    // ban or a mute outlives leaving and joining again; it carries the rev of
+    // its latest change, taken from the room's counter like a message change,
+    // and who made that change, for changes:after to replay it.
+    //
+    // The audit log is not keyed to the room's other rows: it outlives the
+    // messages it names, and the room itself.
+    sql: `
+      ALTER TABLE rooms ADD COLUMN visibility TEXT NOT NULL DEFAULT 'public';
+      ALTER TABLE rooms ADD COLUMN topic TEXT NOT NULL DEFAULT '';
+      ALTER TABLE rooms ADD COLUMN owner_id TEXT;
+      ALTER TABLE rooms ADD COLUMN created_at INTEGER NOT NULL DEFAULT 0;
+      UPDATE rooms SET created_at = coalesce(
+        (SELECT created_at FROM messages WHERE room = rooms.name ORDER BY seq LIMIT 1),
+        last_message_at
+      );
+
+      ALTER TABLE messages ADD COLUMN removed_by_moderator INTEGER NOT NULL DEFAULT 0;
+
+      CREATE TABLE room_members (
+        room        TEXT    NOT NULL,
+        user_id     TEXT    NOT NULL,
+        role        TEXT,
+        banned      INTEGER NOT NULL DEFAULT 0,
+        muted_until INTEGER,
+        joined_at   INTEGER NOT NULL,
+        rev         INTEGER NOT NULL,
+        kind        TEXT    NOT NULL,
+        by_id       TEXT,
+        by_name     TEXT,
+        changed_at  INTEGER NOT NULL,
+        PRIMARY KEY (room, user_id)
+      ) WITHOUT ROWID;
+      CREATE INDEX room_members_by_user ON room_members (user_id, room);
+      CREATE UNIQUE INDEX room_members_by_rev ON room_members (room, rev);
+
+      CREATE TABLE invites (
+        id              TEXT    PRIMARY KEY,
+        room            TEXT    NOT NULL,
+        token_hash      TEXT    NOT NULL UNIQUE,
+        created_by_id   TEXT    NOT NULL,
+        created_by_name TEXT    NOT NULL,
+        expires_at      INTEGER NOT NULL,
+        max_uses        INTEGER,
+        uses            INTEGER NOT NULL DEFAULT 0,
+        revoked         INTEGER NOT NULL DEFAULT 0,
+        created_at      INTEGER NOT NULL
+      );
+      CREATE INDEX invites_by_room ON invites (room, id);
+
+      CREATE TABLE audit_log (
+        id          TEXT    PRIMARY KEY,
+        room        TEXT    NOT NULL,
+        action      TEXT    NOT NULL,
+        actor_id    TEXT    NOT NULL,
+        actor_name  TEXT    NOT NULL,
+        target_id   TEXT,
+        target_name TEXT,
+        message_id  TEXT,
+        message_seq INTEGER,
+        detail      TEXT    NOT NULL,
+        at          INTEGER NOT NULL
+      );
+      CREATE INDEX audit_log_by_room ON audit_log (room, id);
+
+      CREATE TABLE direct_rooms (
+        user_low  TEXT NOT NULL,
+        user_high TEXT NOT NULL,
+        room      TEXT NOT NULL UNIQUE,
+        PRIMARY KEY (user_low, user_high)
+      ) WITHOUT ROWID;
+
+      CREATE INDEX users_by_name ON users (lower(name));
+    `,
+  },
 ];
 
 export const LATEST_SQLITE_SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;

@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { eventually } from "../testing/chat-test-server";
 import { damageTablePages } from "../testing/damage-database";
 import { describeChangeLogContract } from "./change-log-contract";
+import { describeMembershipContract } from "./membership-contract";
 import { LATEST_SQLITE_SCHEMA_VERSION } from "./sqlite-migrations";
 import { SqliteStore } from "./sqlite-store";
 import { describeStoreContract } from "./store-contract";
@@ -40,6 +41,15 @@ describeStoreContract("SQLite", async () => {
 });
 
 describeChangeLogContract("SQLite", async () => {
+  const database = tempDatabase();
+  return {
+    store: database.open(),
+    reopen: async () => database.open(),
+    destroy: database.destroy,
+  };
+});
+
+describeMembershipContract("SQLite", async () => {
   const database = tempDatabase();
   return {
     store: database.open(),

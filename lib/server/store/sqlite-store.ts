@@ -1,13 +1,19 @@
+import { SqliteAudit } from "./sqlite/audit";
 import { SqliteBotTokens } from "./sqlite/bot-tokens";
 import { SqliteDatabase, type SqliteDatabaseOptions } from "./sqlite/database";
+import { SqliteInvites } from "./sqlite/invites";
+import { SqliteMembers } from "./sqlite/members";
 import { SqliteMessages } from "./sqlite/messages";
 import { SqliteReads } from "./sqlite/reads";
 import { SqliteRooms } from "./sqlite/rooms";
 import { SqliteUsers } from "./sqlite/users";
 import type { StoreHealth } from "./store-health";
 import type {
+  AuditStore,
   BotTokenStore,
   ChatStore,
+  InviteStore,
+  MemberStore,
   MessageStore,
   ReadPositionStore,
   RoomStore,
@@ -18,7 +24,7 @@ export type SqliteStoreOptions = SqliteDatabaseOptions;
 
 /**
  * The SQLite engine: one store per aggregate (sqlite/messages.ts, rooms.ts,
- * users.ts, reads.ts) over one shared connection and writer (sqlite/database.ts, the
+ * users.ts, reads.ts, members.ts, invites.ts, audit.ts) over one shared connection and writer (sqlite/database.ts, the
  * group commit), so writes to every aggregate share each commit's fsync.
  */
 export class SqliteStore implements ChatStore {
@@ -27,6 +33,9 @@ export class SqliteStore implements ChatStore {
   readonly users: UserStore;
   readonly botTokens: BotTokenStore;
   readonly reads: ReadPositionStore;
+  readonly members: MemberStore;
+  readonly invites: InviteStore;
+  readonly audit: AuditStore;
 
   /**
    * Opens the database for serving, after its integrity check (see
@@ -46,10 +55,14 @@ export class SqliteStore implements ChatStore {
   ) {
     this.database = typeof path === "string" ? new SqliteDatabase(path, options) : path;
     this.messages = new SqliteMessages(this.database);
-    this.rooms = new SqliteRooms(this.database);
+    const members = new SqliteMembers(this.database);
+    this.members = members;
+    this.rooms = new SqliteRooms(this.database, members);
     this.users = new SqliteUsers(this.database);
     this.botTokens = new SqliteBotTokens(this.database);
     this.reads = new SqliteReads(this.database);
+    this.invites = new SqliteInvites(this.database);
+    this.audit = new SqliteAudit(this.database);
   }
 
   get health(): StoreHealth {

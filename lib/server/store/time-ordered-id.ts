@@ -22,3 +22,16 @@ export function timeOrderedId(now: number = Date.now()): string {
   const hex = bytes.toString("hex");
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
+
+let lastMonotonicMs = 0;
+
+/**
+ * A time-ordered id that sorts after every one this process made before,
+ * even within one millisecond (its time then runs a millisecond ahead, as
+ * RFC 9562 allows): for records paged by id, like the audit log, whose
+ * order must be the order they were written in.
+ */
+export function monotonicTimeOrderedId(now: number = Date.now()): string {
+  lastMonotonicMs = Math.max(now, lastMonotonicMs + 1);
+  return timeOrderedId(lastMonotonicMs);
+}

@@ -21,6 +21,7 @@ import type { DatabaseTarget } from "../config";
 import type { Identities } from "../identity/identities";
 import { createTokenSigner } from "../identity/tokens";
 import { type Logger, silentLogger } from "../logger";
+import type { RoomsConfig } from "../rooms/rooms-config";
 import { DEFAULT_SECURITY_LIMITS, type SecurityLimits } from "../security/security-config";
 import { SqliteStore } from "../store/sqlite-store";
 import type { ChatStore } from "../store/types";
@@ -86,6 +87,8 @@ export type ChatTestServerOptions = {
   database?: DatabaseTarget;
   /** How often signed-in connections are re-checked against the database (production: 30 s). */
   sessionSweepMs?: number;
+  /** Who may make public rooms (PUBLIC_ROOM_CREATION); anyone unless set. */
+  rooms?: RoomsConfig;
 };
 
 /** Sign-in limits out of the way of tests that sign in often; tests of the limits set their own. */
@@ -143,6 +146,7 @@ export class ChatTestServer {
       redisUrl: this.options.redisUrl,
       redisPrefix: this.options.redisPrefix,
       metricsToken: this.options.metricsToken,
+      ...(this.options.rooms ? { rooms: this.options.rooms } : {}),
       pages: async () => async (_req, res) => {
         res.writeHead(200, { "content-type": "text/html" });
         res.end("<!doctype html><title>page</title>");

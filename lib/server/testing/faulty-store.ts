@@ -1,6 +1,9 @@
 import type {
+  AuditStore,
   BotTokenStore,
   ChatStore,
+  InviteStore,
+  MemberStore,
   MessageStore,
   ReadPositionStore,
   RoomStore,
@@ -13,9 +16,21 @@ export type StoreMethod =
   | `rooms.${keyof RoomStore & string}`
   | `users.${keyof UserStore & string}`
   | `botTokens.${keyof BotTokenStore & string}`
-  | `reads.${keyof ReadPositionStore & string}`;
+  | `reads.${keyof ReadPositionStore & string}`
+  | `members.${keyof MemberStore & string}`
+  | `invites.${keyof InviteStore & string}`
+  | `audit.${keyof AuditStore & string}`;
 
-const AGGREGATES = ["messages", "rooms", "users", "botTokens", "reads"] as const;
+const AGGREGATES = [
+  "messages",
+  "rooms",
+  "users",
+  "botTokens",
+  "reads",
+  "members",
+  "invites",
+  "audit",
+] as const;
 
 /** A real store whose chosen methods fail on demand, for tests of how the server copes. */
 export type FaultyStore = ChatStore & {

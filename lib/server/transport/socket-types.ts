@@ -14,6 +14,10 @@ export type InterServerEvents = {
   "accounts:session-ended": (sessionId: string) => void;
   /** An account was disabled: instances forget what they cached of its sessions. */
   "accounts:account-disabled": (accountId: string) => void;
+  /** A person's standing in a room changed: instances forget what they cached of it. */
+  "rooms:membership-changed": (room: string, userId: string) => void;
+  /** A room's settings changed, or it was made or deleted (then its standings are forgotten too). */
+  "rooms:room-changed": (room: string, deleted: boolean) => void;
 };
 export type SocketData = {
   user: User;

@@ -18,10 +18,12 @@ export type MessageRow = {
   reply_to_id: string | null;
   reply_to_seq: number | null;
   reactions: string | null;
+  /** 1 when a moderator (not the author) deleted it. */
+  removed_by_moderator: number;
 };
 
 export const MESSAGE_COLUMNS =
-  "room, seq, id, client_id, author_id, author_name, text, created_at, rev, edited_at, deleted, reply_to_id, reply_to_seq, reactions";
+  "room, seq, id, client_id, author_id, author_name, text, created_at, rev, edited_at, deleted, reply_to_id, reply_to_seq, reactions, removed_by_moderator";
 
 export function toMessage(row: MessageRow): ChatMessage {
   return {
@@ -35,6 +37,8 @@ export function toMessage(row: MessageRow): ChatMessage {
     createdAt: new Date(row.created_at).toISOString(),
     editedAt: row.edited_at === null ? null : new Date(row.edited_at).toISOString(),
     deleted: row.deleted !== 0,
+    // Only when set: a message no moderator removed has no such key at all.
+    ...(row.removed_by_moderator ? { removedByModerator: true as const } : {}),
     replyTo:
       row.reply_to_id === null || row.reply_to_seq === null
         ? null
@@ -70,5 +74,6 @@ export function toRow(message: ChatMessage): MessageRow {
     reply_to_id: message.replyTo?.id ?? null,
     reply_to_seq: message.replyTo?.seq ?? null,
     reactions: encodeReactions(message.reactions),
+    removed_by_moderator: message.removedByModerator ? 1 : 0,
   };
 }

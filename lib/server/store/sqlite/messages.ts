@@ -6,6 +6,7 @@ import type {
   ReactionUsersResult,
   User,
 } from "../../../shared/protocol";
+import { takeChanges } from "../changes-page";
 import { countReactions, decideChange, decodeReactions, encodeReactions } from "../message-changes";
 import { timeOrderedId } from "../time-ordered-id";
 import {
@@ -18,7 +19,13 @@ import {
   type NewMessage,
 } from "../types";
 import { type Outcome, type SqliteDatabase, unwrap } from "./database";
+import { MEMBER_SELECT, type MemberRow, toMemberChange } from "./member-rows";
 import { MESSAGE_COLUMNS, type MessageRow, toMessage, toPage, toRow } from "./message-rows";
+
+/** Rows as they are read, converted one by one: a page stops reading where it stops taking. */
+function* mapRows<R, T>(rows: Iterable<R>, convert: (row: R) => T): Generator<T> {
+  for (const row of rows) yield convert(row);
+}
 
 function prepare(db: Database.Database) {
   return {
@@ -26,8 +33,11 @@ function prepare(db: Database.Database) {
       `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE room = ? AND author_id = ? AND client_id = ?`,
     ),
     // A room is shared once someone other than its first author writes in it.
-    bumpSeq: db.prepare<[string, number, string], { latest_seq: number; latest_rev: number }>(
-      `INSERT INTO rooms (name, latest_seq, latest_rev, last_message_at, first_author, shared) VALUES (?, 1, 1, ?, ?, 0)
+    bumpSeq: db.prepare<
+      [string, number, string, number],
+      { latest_seq: number; latest_rev: number }
+    >(
+      `INSERT INTO rooms (name, latest_seq, latest_rev, last_message_at, first_author, shared, created_at) VALUES (?, 1, 1, ?, ?, 0, ?)
        ON CONFLICT (name) DO UPDATE SET latest_seq = latest_seq + 1, latest_rev = latest_rev + 1,
          last_message_at = excluded.last_message_at,
          first_author = coalesce(first_author, excluded.first_author),
@@ -35,7 +45,7 @@ function prepare(db: Database.Database) {
        RETURNING latest_seq, latest_rev`,
     ),
     insert: db.prepare(
-      `INSERT INTO messages (${MESSAGE_COLUMNS}) VALUES (@room, @seq, @id, @client_id, @author_id, @author_name, @text, @created_at, @rev, @edited_at, @deleted, @reply_to_id, @reply_to_seq, @reactions)`,
+      `INSERT INTO messages (${MESSAGE_COLUMNS}) VALUES (@room, @seq, @id, @client_id, @author_id, @author_name, @text, @created_at, @rev, @edited_at, @deleted, @reply_to_id, @reply_to_seq, @reactions, @removed_by_moderator)`,
     ),
     byId: db.prepare<[string, string], MessageRow>(
       `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE id = ? AND room = ?`,
@@ -51,8 +61,8 @@ function prepare(db: Database.Database) {
       "UPDATE messages SET text = ?, edited_at = ?, rev = ? WHERE room = ? AND seq = ?",
     ),
     // The text goes with the row's new version; secure_delete zeroes the old one's bytes.
-    erase: db.prepare<[number, string, number]>(
-      "UPDATE messages SET text = '', deleted = 1, reactions = NULL, rev = ? WHERE room = ? AND seq = ?",
+    erase: db.prepare<[number, number, string, number]>(
+      "UPDATE messages SET text = '', deleted = 1, reactions = NULL, rev = ?, removed_by_moderator = ? WHERE room = ? AND seq = ?",
     ),
     eraseReactions: db.prepare<[string, number]>(
       "DELETE FROM reactions WHERE room = ? AND seq = ?",
@@ -83,8 +93,11 @@ function prepare(db: Database.Database) {
     changesAfter: db.prepare<[string, number, number], MessageRow>(
       `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE room = ? AND rev > ? ORDER BY rev ASC LIMIT ?`,
     ),
+    membersAfter: db.prepare<[string, number, number], MemberRow>(
+      `${MEMBER_SELECT} WHERE m.room = ? AND m.rev > ? ORDER BY m.rev ASC LIMIT ?`,
+    ),
     importMessage: db.prepare(
-      `INSERT INTO messages (${MESSAGE_COLUMNS}) VALUES (@room, @seq, @id, @client_id, @author_id, @author_name, @text, @created_at, @rev, @edited_at, @deleted, @reply_to_id, @reply_to_seq, @reactions)
+      `INSERT INTO messages (${MESSAGE_COLUMNS}) VALUES (@room, @seq, @id, @client_id, @author_id, @author_name, @text, @created_at, @rev, @edited_at, @deleted, @reply_to_id, @reply_to_seq, @reactions, @removed_by_moderator)
        ON CONFLICT DO NOTHING`,
     ),
     idAtSeq: db.prepare<[string, number], { id: string }>(
@@ -102,11 +115,12 @@ function prepare(db: Database.Database) {
     ),
     // Counters only go up: a room that already has later messages keeps its own.
     importRoom: db.prepare(
-      `INSERT INTO rooms (name, latest_seq, latest_rev, last_message_at, first_author, shared)
-       VALUES (@name, @latest_seq, @latest_rev, @last_message_at, NULL, 0)
+      `INSERT INTO rooms (name, latest_seq, latest_rev, last_message_at, first_author, shared, created_at)
+       VALUES (@name, @latest_seq, @latest_rev, @last_message_at, NULL, 0, @created_at)
        ON CONFLICT (name) DO UPDATE SET latest_seq = max(latest_seq, excluded.latest_seq),
          latest_rev = max(latest_rev, excluded.latest_rev),
-         last_message_at = max(last_message_at, excluded.last_message_at)`,
+         last_message_at = max(last_message_at, excluded.last_message_at),
+         created_at = min(created_at, excluded.created_at)`,
     ),
     // As migration 4 derives them: seq 1's author, and whether anyone else wrote.
     importRoomAuthors: db.prepare<[string]>(
@@ -160,7 +174,7 @@ export class SqliteMessages implements MessageStore {
     const createdAt = Date.now();
     // The author's first write makes their row; a rename since then keeps its name.
     insertUser.run(input.author.id, input.author.name, createdAt);
-    const bumped = bumpSeq.get(input.room, createdAt, input.author.id);
+    const bumped = bumpSeq.get(input.room, createdAt, input.author.id, createdAt);
     if (bumped === undefined) throw new Error("room sequence was not returned");
     const seq = bumped.latest_seq;
     const row: MessageRow = {
@@ -178,6 +192,7 @@ export class SqliteMessages implements MessageStore {
       reply_to_id: answered?.id ?? null,
       reply_to_seq: answered?.seq ?? null,
       reactions: null,
+      removed_by_moderator: 0,
     };
     insert.run(row);
     return { value: { message: toMessage(row), duplicate: false } };
@@ -214,14 +229,20 @@ export class SqliteMessages implements MessageStore {
       s.importGeneration.run(g.userId, g.generation, now);
     const rooms = new Map<
       string,
-      { latest_seq: number; latest_rev: number; last_message_at: number }
+      { latest_seq: number; latest_rev: number; last_message_at: number; created_at: number }
     >();
     for (const row of rows) {
       s.importMessage.run(row);
-      const room = rooms.get(row.room) ?? { latest_seq: 0, latest_rev: 0, last_message_at: 0 };
+      const room = rooms.get(row.room) ?? {
+        latest_seq: 0,
+        latest_rev: 0,
+        last_message_at: 0,
+        created_at: row.created_at,
+      };
       room.latest_seq = Math.max(room.latest_seq, row.seq);
       room.latest_rev = Math.max(room.latest_rev, row.rev);
       room.last_message_at = Math.max(room.last_message_at, row.created_at);
+      room.created_at = Math.min(room.created_at, row.created_at);
       rooms.set(row.room, room);
     }
     for (const r of batch.reactions ?? [])
@@ -261,7 +282,8 @@ export class SqliteMessages implements MessageStore {
         s.edit.run(change.text, Date.now(), rev, room, row.seq);
         break;
       case "delete":
-        s.erase.run(rev, room, row.seq);
+        // Marked only when someone other than the author removed it.
+        s.erase.run(rev, change.byModerator && actor.id !== row.author_id ? 1 : 0, room, row.seq);
         s.eraseReactions.run(room, row.seq);
         this.database.scrubAfterThisCommit();
         break;
@@ -307,10 +329,13 @@ export class SqliteMessages implements MessageStore {
 
   async changesAfter(room: string, after: number, limit: number): Promise<ChangesPage> {
     return this.database.read(() => {
-      const page = toPage(
-        this.statements.changesAfter.iterate(room, after, limit + 1),
+      // One read transaction would be needed were writes concurrent; they are
+      // applied on this same thread, so the three reads see one state.
+      const members = this.statements.membersAfter.all(room, after, limit + 1).map(toMemberChange);
+      const page = takeChanges(
+        mapRows(this.statements.changesAfter.iterate(room, after, limit + 1), toMessage),
+        members,
         limit,
-        false,
       );
       return { ...page, latestRev: this.statements.latestRev.get(room)?.latest_rev ?? 0 };
     });

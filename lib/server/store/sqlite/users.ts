@@ -14,6 +14,12 @@ function prepare(db: Database.Database) {
       `INSERT INTO users (id, name, created_at) VALUES (?, ?, ?)
        ON CONFLICT (id) DO UPDATE SET name = excluded.name RETURNING id, name`,
     ),
+    // A range of the lower(name) index: no pattern, so % and _ in a name are
+    // plain characters. SQLite's lower() folds ASCII letters only.
+    findByName: db.prepare<[string, string, number], User>(
+      `SELECT id, name FROM users WHERE lower(name) >= lower(?) AND lower(name) < lower(?) || char(1114111)
+       ORDER BY lower(name), name, id LIMIT ?`,
+    ),
     credentialGeneration: db.prepare<[string], { generation: number }>(
       "SELECT generation FROM credential_generations WHERE user_id = ?",
     ),
@@ -53,6 +59,10 @@ export class SqliteUsers implements UserStore {
       if (!user) throw new Error("renamed user was not returned");
       return user;
     });
+  }
+
+  async findByName(prefix: string, limit: number): Promise<User[]> {
+    return this.database.read(() => this.statements.findByName.all(prefix, prefix, limit));
   }
 
   async credentialGeneration(userId: string): Promise<number> {
