@@ -328,9 +328,7 @@ class World {
   }
 
   pageRooms() {
-    const rooms = (this.server.app as unknown as { rooms?: import("../services").PageRooms }).rooms;
-    if (!rooms) throw new Error("the app server offers no PageRooms (app.rooms)");
-    return rooms;
+    return this.server.app.rooms;
   }
 
   async dispose(): Promise<void> {

@@ -37,8 +37,9 @@ export type Persona = (typeof PERSONAS)[number];
  * - nonMember: an account that never joined (in the public room: never
  *   opened it, so its connection is not subscribed).
  * - member / moderator / owner: accounts with that role.
- * - admin: the deployment's first account (server role admin), not a member
- *   of the private room; its connection joined the public and private rooms.
+ * - admin: the deployment's first account (server role admin); its
+ *   connection joined the public room (which made it a member there) and
+ *   the private one (which did not).
  * - guest: a cookie identity, a member (joined the public room, accepted an
  *   invite to the private one).
  * - removed: an account that was a member, connected, then kicked.
@@ -50,7 +51,7 @@ export const PERSONA_NOTES: Record<Persona, string> = {
   member: "an account with role member",
   moderator: "an account with role moderator",
   owner: "the account that made the room",
-  admin: "the server's admin account, not a member",
+  admin: "the server's admin account, a member only of the public room it joined",
   guest: "a cookie identity that is a member",
   removed: "an account that was kicked while connected",
   banned: "an account that was banned while connected",
@@ -71,6 +72,8 @@ export type Outcome =
 /** A member of the room (the direct room: one of its two people). */
 export function memberOf(p: Persona, v: RoomVisibility): boolean {
   if (v === "direct") return p === "owner" || p === "member";
+  // Joining a public room makes anyone a member, an admin too; a private room it does not.
+  if (p === "admin") return v === "public";
   return p === "owner" || p === "moderator" || p === "member" || p === "guest" || p === "muted";
 }
 
