@@ -66,7 +66,9 @@ async function replayAll(
     if (!page.ok) throw new Error(JSON.stringify(page));
     messages.push(...page.messages);
     if (!page.hasMore) return { messages, latestRev: page.latestRev };
-    after = page.messages.at(-1)?.rev ?? after;
+    // A page accounts for every rev up to its last, messages and memberships alike.
+    const revs = [...page.messages, ...page.members].map((change) => change.rev);
+    after = Math.max(after, ...revs);
   }
 }
 
@@ -81,7 +83,7 @@ describe("message:edit", () => {
     });
     expect(ack).toEqual({
       ok: true,
-      message: { ...sent, text: "hello", rev: 2, editedAt: expect.any(String) },
+      message: { ...sent, text: "hello", rev: 3, editedAt: expect.any(String) },
     });
     if (!ack.ok) return;
     await eventually(() => {
@@ -91,7 +93,9 @@ describe("message:edit", () => {
     await settle(outsider.socket);
     expect(updates.outsider).toEqual([]);
     const joined = await request(bea.socket, "room:join", { room: "general" });
-    expect(joined).toMatchObject({ ok: true, latestSeq: 1, latestRev: 2 });
+    // Rev 1 made the room (Ana its owner), 2 the message, 3 the edit, 4 Bea's
+    // membership, recorded by this join of a room that now exists.
+    expect(joined).toMatchObject({ ok: true, latestSeq: 1, latestRev: 4 });
   });
 });
 
@@ -103,7 +107,7 @@ describe("message:delete", () => {
     const ack = await request(ana.socket, "message:delete", { room: "general", id: sent.id });
     expect(ack).toMatchObject({
       ok: true,
-      message: { id: sent.id, seq: 1, text: "", deleted: true, reactions: [], rev: 3 },
+      message: { id: sent.id, seq: 1, text: "", deleted: true, reactions: [], rev: 4 },
     });
     await eventually(() => expect(updates.ana.map((u) => u.deleted)).toEqual([true]));
     const history = await request(ana.socket, "history:after", { room: "general", after: 0 });
@@ -124,11 +128,11 @@ describe("reactions", () => {
     });
     expect(ack).toMatchObject({
       ok: true,
-      message: { rev: 2, reactions: [{ emoji: "👍", count: 1, me: true }] },
+      message: { rev: 3, reactions: [{ emoji: "👍", count: 1, me: true }] },
     });
     await eventually(() => expect(updates.ana).toHaveLength(1));
     expect(updates.ana[0]).toMatchObject({
-      rev: 2,
+      rev: 3,
       reactions: [{ emoji: "👍", count: 1 }],
       reaction: { emoji: "👍", userId: bea.session.user.id, added: true },
     });
@@ -145,7 +149,8 @@ describe("reactions", () => {
       id: sent.id,
       emoji: "👍",
     });
-    expect(removed).toMatchObject({ ok: true, message: { rev: 3, reactions: [] } });
+    // Bea's join above made her a member: rev 4.
+    expect(removed).toMatchObject({ ok: true, message: { rev: 5, reactions: [] } });
     await eventually(() =>
       expect(updates.ana.at(-1)?.reaction).toEqual({
         emoji: "👍",
@@ -284,8 +289,8 @@ describe("a resent change", () => {
       deleted,
     );
     await settle(bea.socket);
-    expect(updates.bea.map((u) => u.rev)).toEqual([2, 3, 4]);
-    expect((await replayAll()).latestRev).toBe(4);
+    expect(updates.bea.map((u) => u.rev)).toEqual([3, 4, 5]);
+    expect((await replayAll()).latestRev).toBe(5);
   });
 });
 
@@ -353,7 +358,7 @@ describe("changes:after", () => {
     });
 
     const { messages, latestRev } = await replayAll();
-    expect(latestRev).toBe(11);
+    expect(latestRev).toBe(12);
     expect(messages.map((m) => m.text)).toEqual([
       "m3",
       "m5",
@@ -363,7 +368,12 @@ describe("changes:after", () => {
       "m2 edited",
       "m4",
     ]);
-    expect(messages.map((m) => m.rev)).toEqual([4, 6, 7, 8, 9, 10, 11]);
+    // Rev 1 is the room's making (its owner's membership), which the page carries in `members`.
+    expect(messages.map((m) => m.rev)).toEqual([5, 7, 8, 9, 10, 11, 12]);
+    const page = await request(bea.socket, "changes:after", { room: "general", after: 0 });
+    expect(page.ok && page.members.map((m) => [m.rev, m.kind, m.role])).toEqual([
+      [1, "joined", "owner"],
+    ]);
   });
 });
 

@@ -2,7 +2,14 @@ import { join } from "node:path";
 import { io } from "socket.io-client";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import type { ChatClientSocket } from "../../client/room-client";
-import type { ChatMessage, RequestEvent, RequestOf, Result, ResultOf } from "../../shared/protocol";
+import type {
+  ChatMessage,
+  MemberChange,
+  RequestEvent,
+  RequestOf,
+  Result,
+  ResultOf,
+} from "../../shared/protocol";
 import { request } from "../testing/chat-test-server";
 import { PROJECT_ROOT, ServerProcess } from "../testing/server-process";
 
@@ -332,18 +339,25 @@ describe("crash recovery (SIGKILL of the server process)", () => {
   );
 });
 
-/** Every message of the room in its current state, replayed with `changes:after 0` in small pages. */
-async function replayChanges(url: string): Promise<{ messages: ChatMessage[]; latestRev: number }> {
+/**
+ * Every message of the room in its current state, and every membership's
+ * latest change, replayed with `changes:after 0` in small pages.
+ */
+async function replayChanges(
+  url: string,
+): Promise<{ messages: ChatMessage[]; members: MemberChange[]; latestRev: number }> {
   const socket: ChatClientSocket = io(url, { transports: ["websocket"], forceNew: true });
   try {
     const messages: ChatMessage[] = [];
+    const members: MemberChange[] = [];
     let after = 0;
     for (;;) {
       const page = await request(socket, "changes:after", { room: ROOM, after, limit: 37 });
       if (!page.ok) throw new Error(`changes:after failed: ${page.error.code}`);
       messages.push(...page.messages);
-      if (!page.hasMore) return { messages, latestRev: page.latestRev };
-      after = page.messages.at(-1)?.rev ?? after;
+      members.push(...page.members);
+      if (!page.hasMore) return { messages, members, latestRev: page.latestRev };
+      after = Math.max(after, ...[...page.messages, ...page.members].map((c) => c.rev));
     }
   } finally {
     socket.disconnect();
@@ -509,12 +523,18 @@ describe("crash recovery of changes (SIGKILL while edits, deletes and reactions 
       );
       const replayed = await replayChanges(proc.url);
       const revs = replayed.messages.map((m) => m.rev);
-      // Each message once, ascending by rev; the room took one rev per message and per change.
+      // Each message once, ascending by rev; the room took one rev per message,
+      // per change, and per membership (each bot joined once: the room's maker
+      // as its owner, the others as members) — together gap-free.
       expect(new Set(replayed.messages.map((m) => m.id)).size).toBe(messages.length);
       expect(revs).toEqual(revs.toSorted((a, b) => a - b));
       expect(new Set(revs).size).toBe(revs.length);
-      expect(replayed.latestRev).toBe(messages.length + totalChanges);
-      expect(revs.at(-1)).toBe(replayed.latestRev);
+      expect(replayed.members.map((m) => m.kind)).toEqual(replayed.members.map(() => "joined"));
+      expect(replayed.members.length).toBeLessThanOrEqual(BOTS);
+      const allRevs = [...revs, ...replayed.members.map((m) => m.rev)].sort((a, b) => a - b);
+      expect(new Set(allRevs).size).toBe(allRevs.length);
+      expect(replayed.latestRev).toBe(messages.length + totalChanges + replayed.members.length);
+      expect(allRevs.at(-1)).toBe(replayed.latestRev);
       const byId = new Map(replayed.messages.map((m) => [m.id, m]));
       const actual = messages.map((m) => {
         const stored = byId.get(m.id);

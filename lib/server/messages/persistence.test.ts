@@ -29,13 +29,22 @@ describe("a restart of the server on the same database", () => {
     const seen = collectMessages(socket);
     const durable = await request(socket, "room:join", { room: "durable" });
     const other = await request(socket, "room:join", { room: "other" });
+    // Rev 1 made the room (Ana its owner), 2 and 3 the messages, 4 this reader's membership.
     expect(durable).toEqual({
       ok: true,
       room: "durable",
       messages: acked.slice(0, 2),
       hasMore: false,
       latestSeq: 2,
-      latestRev: 2,
+      latestRev: 4,
+      info: {
+        name: "durable",
+        visibility: "public",
+        topic: "",
+        ownerId: ana.session.user.id,
+        createdAt: expect.any(String),
+      },
+      membership: { role: "member", mutedUntil: null },
     });
     expect(other).toMatchObject({ ok: true, messages: acked.slice(2), latestSeq: 1 });
 
@@ -44,7 +53,7 @@ describe("a restart of the server on the same database", () => {
       text: "three",
       clientId: "c3",
     });
-    expect(next).toMatchObject({ ok: true, duplicate: false, message: { seq: 3, rev: 3 } });
+    expect(next).toMatchObject({ ok: true, duplicate: false, message: { seq: 3, rev: 5 } });
     await eventually(() => expect(seen.map((m) => m.seq)).toEqual([3]));
   });
 
