@@ -161,6 +161,82 @@ const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX bot_tokens_by_account ON bot_tokens (account_id);
     `,
   },
+  {
+    version: 9,
+    name: "rooms that belong to people: settings, members, invites, the audit log, direct rooms",
+    // As in the SQLite migration: rooms from before are public and ownerless,
+    // made when their first message was; membership rows outlive leaving and
+    // carry the rev of their latest change; the audit log outlives its room.
+    sql: `
+      ALTER TABLE rooms ADD COLUMN visibility text NOT NULL DEFAULT 'public';
+      ALTER TABLE rooms ADD COLUMN topic text NOT NULL DEFAULT '';
+      ALTER TABLE rooms ADD COLUMN owner_id text;
+      ALTER TABLE rooms ADD COLUMN created_at timestamptz;
+      UPDATE rooms SET created_at = coalesce(
+        (SELECT created_at FROM messages WHERE room = rooms.name ORDER BY seq LIMIT 1),
+        last_message_at
+      );
+      ALTER TABLE rooms ALTER COLUMN created_at SET DEFAULT now();
+      ALTER TABLE rooms ALTER COLUMN created_at SET NOT NULL;
+
+      ALTER TABLE messages ADD COLUMN removed_by_moderator boolean NOT NULL DEFAULT false;
+
+      CREATE TABLE room_members (
+        room        text        NOT NULL,
+        user_id     text        NOT NULL,
+        role        text,
+        banned      boolean     NOT NULL DEFAULT false,
+        muted_until timestamptz,
+        joined_at   timestamptz NOT NULL,
+        rev         bigint      NOT NULL,
+        kind        text        NOT NULL,
+        by_id       text,
+        by_name     text,
+        changed_at  timestamptz NOT NULL,
+        PRIMARY KEY (room, user_id)
+      );
+      CREATE INDEX room_members_by_user ON room_members (user_id, room);
+      CREATE UNIQUE INDEX room_members_by_rev ON room_members (room, rev);
+
+      CREATE TABLE invites (
+        id              text        PRIMARY KEY,
+        room            text        NOT NULL,
+        token_hash      text        NOT NULL UNIQUE,
+        created_by_id   text        NOT NULL,
+        created_by_name text        NOT NULL,
+        expires_at      timestamptz NOT NULL,
+        max_uses        integer,
+        uses            integer     NOT NULL DEFAULT 0,
+        revoked         boolean     NOT NULL DEFAULT false,
+        created_at      timestamptz NOT NULL DEFAULT now()
+      );
+      CREATE INDEX invites_by_room ON invites (room, id);
+
+      CREATE TABLE audit_log (
+        id          text        PRIMARY KEY,
+        room        text        NOT NULL,
+        action      text        NOT NULL,
+        actor_id    text        NOT NULL,
+        actor_name  text        NOT NULL,
+        target_id   text,
+        target_name text,
+        message_id  text,
+        message_seq bigint,
+        detail      text        NOT NULL,
+        at          timestamptz NOT NULL
+      );
+      CREATE INDEX audit_log_by_room ON audit_log (room, id);
+
+      CREATE TABLE direct_rooms (
+        user_low  text NOT NULL,
+        user_high text NOT NULL,
+        room      text NOT NULL UNIQUE,
+        PRIMARY KEY (user_low, user_high)
+      );
+
+      CREATE INDEX users_by_name ON users (lower(name) text_pattern_ops);
+    `,
+  },
 ];
 
 /** Any constant works; it only has to be the same for every instance of the app. */

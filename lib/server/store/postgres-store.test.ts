@@ -2,6 +2,7 @@ import pg from "pg";
 import { describe, expect, it } from "vitest";
 import { createTestSchema } from "../testing/postgres";
 import { describeChangeLogContract } from "./change-log-contract";
+import { describeMembershipContract } from "./membership-contract";
 import { PostgresStore } from "./postgres-store";
 import { describeStoreContract } from "./store-contract";
 import { type ChatStore, StoreUnavailableError } from "./types";
@@ -9,6 +10,24 @@ import { type ChatStore, StoreUnavailableError } from "./types";
 const author = { id: "user-1", name: "Ana" };
 
 describeStoreContract("Postgres", async () => {
+  const schema = await createTestSchema();
+  const stores: ChatStore[] = [];
+  const open = async () => {
+    const store = await PostgresStore.open(schema.url, { poolSize: 4 });
+    stores.push(store);
+    return store;
+  };
+  return {
+    store: await open(),
+    reopen: open,
+    async destroy() {
+      for (const store of stores) await store.close();
+      await schema.drop();
+    },
+  };
+});
+
+describeMembershipContract("Postgres", async () => {
   const schema = await createTestSchema();
   const stores: ChatStore[] = [];
   const open = async () => {

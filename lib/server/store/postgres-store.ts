@@ -1,13 +1,19 @@
+import { PostgresAudit } from "./postgres/audit";
 import { PostgresBotTokens } from "./postgres/bot-tokens";
 import { PostgresDatabase, type PostgresDatabaseOptions } from "./postgres/database";
+import { PostgresInvites } from "./postgres/invites";
+import { PostgresMembers } from "./postgres/members";
 import { PostgresMessages } from "./postgres/messages";
 import { PostgresReads } from "./postgres/reads";
 import { PostgresRooms } from "./postgres/rooms";
 import { PostgresUsers } from "./postgres/users";
 import type { StoreHealth } from "./store-health";
 import type {
+  AuditStore,
   BotTokenStore,
   ChatStore,
+  InviteStore,
+  MemberStore,
   MessageStore,
   ReadPositionStore,
   RoomStore,
@@ -18,7 +24,8 @@ export type PostgresStoreOptions = PostgresDatabaseOptions;
 
 /**
  * The store on Postgres, for several instances sharing one history: one
- * store per aggregate (postgres/messages.ts, rooms.ts, users.ts, reads.ts) over one
+ * store per aggregate (postgres/messages.ts, rooms.ts, users.ts, reads.ts, members.ts,
+ * invites.ts, audit.ts) over one
  * shared pool (postgres/database.ts).
  *
  * Each append is one transaction: the room row's `latest_seq` is bumped with
@@ -36,14 +43,19 @@ export class PostgresStore implements ChatStore {
   readonly users: UserStore;
   readonly botTokens: BotTokenStore;
   readonly reads: ReadPositionStore;
+  readonly members: MemberStore;
+  readonly invites: InviteStore;
+  readonly audit: AuditStore;
 
   private constructor(private readonly database: PostgresDatabase) {
-    const rooms = new PostgresRooms(database);
-    this.rooms = rooms;
-    this.messages = new PostgresMessages(database, rooms);
+    this.rooms = new PostgresRooms(database);
+    this.messages = new PostgresMessages(database);
     this.users = new PostgresUsers(database);
     this.botTokens = new PostgresBotTokens(database);
     this.reads = new PostgresReads(database);
+    this.members = new PostgresMembers(database);
+    this.invites = new PostgresInvites(database);
+    this.audit = new PostgresAudit(database);
   }
 
   /** Connects and migrates the schema (instances starting together wait for each other). */

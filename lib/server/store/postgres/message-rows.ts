@@ -19,10 +19,12 @@ export type MessageRow = {
   reply_to_id: string | null;
   reply_to_seq: string | null;
   reactions: string | null;
+  /** When a moderator (not the author) deleted it. */
+  removed_by_moderator: boolean;
 };
 
 export const MESSAGE_COLUMNS =
-  "room, seq, id, client_id, author_id, author_name, text, created_at, rev, edited_at, deleted, reply_to_id, reply_to_seq, reactions";
+  "room, seq, id, client_id, author_id, author_name, text, created_at, rev, edited_at, deleted, reply_to_id, reply_to_seq, reactions, removed_by_moderator";
 
 export function toMessage(row: MessageRow): ChatMessage {
   return {
@@ -36,18 +38,14 @@ export function toMessage(row: MessageRow): ChatMessage {
     createdAt: row.created_at.toISOString(),
     editedAt: row.edited_at?.toISOString() ?? null,
     deleted: row.deleted,
+    // Only when set: a message no moderator removed has no such key at all.
+    ...(row.removed_by_moderator ? { removedByModerator: true as const } : {}),
     replyTo:
       row.reply_to_id === null || row.reply_to_seq === null
         ? null
         : { id: row.reply_to_id, seq: Number(row.reply_to_seq) },
     reactions: decodeReactions(row.reactions),
   };
-}
-
-export function maxRev(rows: readonly MessageRow[]): number {
-  let highest = 0;
-  for (const row of rows) highest = Math.max(highest, Number(row.rev));
-  return highest;
 }
 
 export function toPage(rows: MessageRow[], limit: number, newestFirst: boolean): Page {

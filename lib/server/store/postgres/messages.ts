@@ -6,6 +6,7 @@ import type {
   ReactionUsersResult,
   User,
 } from "../../../shared/protocol";
+import { takeChanges } from "../changes-page";
 import { countReactions, decideChange, decodeReactions, encodeReactions } from "../message-changes";
 import { classifyPostgresError } from "../storage-faults";
 import { timeOrderedId } from "../time-ordered-id";
@@ -17,14 +18,13 @@ import {
   type HistoryBatch,
   type MessageStore,
   type NewMessage,
-  type RoomStore,
 } from "../types";
 import type { PostgresDatabase } from "./database";
+import { MEMBER_SELECT, type MemberRow, toMemberChange } from "./member-rows";
 import {
   CHANGES_AFTER,
   MESSAGE_COLUMNS,
   type MessageRow,
-  maxRev,
   NEWEST_PAGE,
   PAGE_AFTER,
   PAGE_BEFORE,
@@ -82,6 +82,7 @@ async function importBatch(client: pg.PoolClient, batch: HistoryBatch): Promise<
       m.replyTo?.id ?? null,
       m.replyTo?.seq ?? null,
       encodeReactions(m.reactions),
+      m.removedByModerator === true,
     ]),
   );
   // A row skipped on conflict is fine only if it is this very message from an
@@ -102,23 +103,26 @@ async function importBatch(client: pg.PoolClient, batch: HistoryBatch): Promise<
     "INSERT INTO reactions (room, seq, emoji, user_id, rev) VALUES %VALUES% ON CONFLICT DO NOTHING",
     (batch.reactions ?? []).map((r) => [r.room, r.seq, r.emoji, r.userId, r.rev]),
   );
-  const rooms = new Map<string, { seq: number; rev: number; at: number }>();
+  const rooms = new Map<string, { seq: number; rev: number; at: number; first: number }>();
   for (const m of messages) {
-    const room = rooms.get(m.room) ?? { seq: 0, rev: 0, at: 0 };
+    const at = Date.parse(m.createdAt);
+    const room = rooms.get(m.room) ?? { seq: 0, rev: 0, at: 0, first: at };
     rooms.set(m.room, {
       seq: Math.max(room.seq, m.seq),
       rev: Math.max(room.rev, m.rev),
-      at: Math.max(room.at, Date.parse(m.createdAt)),
+      at: Math.max(room.at, at),
+      first: Math.min(room.first, at),
     });
   }
   // Counters only go up: a room that already has later messages keeps its own.
   await insertRows(
     client,
-    `INSERT INTO rooms (name, latest_seq, latest_rev, last_message_at) VALUES %VALUES%
+    `INSERT INTO rooms (name, latest_seq, latest_rev, last_message_at, created_at) VALUES %VALUES%
      ON CONFLICT (name) DO UPDATE SET latest_seq = GREATEST(rooms.latest_seq, excluded.latest_seq),
        latest_rev = GREATEST(rooms.latest_rev, excluded.latest_rev),
-       last_message_at = GREATEST(rooms.last_message_at, excluded.last_message_at)`,
-    [...rooms].map(([name, r]) => [name, r.seq, r.rev, new Date(r.at)]),
+       last_message_at = GREATEST(rooms.last_message_at, excluded.last_message_at),
+       created_at = LEAST(rooms.created_at, excluded.created_at)`,
+    [...rooms].map(([name, r]) => [name, r.seq, r.rev, new Date(r.at), new Date(r.first)]),
   );
   return messages.length;
 }
@@ -131,10 +135,7 @@ async function importBatch(client: pg.PoolClient, batch: HistoryBatch): Promise<
  * gives its seq back — sequences stay gap-free. The ack waits for COMMIT.
  */
 export class PostgresMessages implements MessageStore {
-  constructor(
-    private readonly database: PostgresDatabase,
-    private readonly rooms: Pick<RoomStore, "latestRev">,
-  ) {}
+  constructor(private readonly database: PostgresDatabase) {}
 
   append(input: NewMessage): Promise<AppendResult> {
     return this.database.run("write", async () => {
@@ -178,8 +179,9 @@ export class PostgresMessages implements MessageStore {
       );
       // A room is shared once someone other than its first author writes in it.
       const bumped = await client.query<{ latest_seq: string; latest_rev: string; now: Date }>(
-        `INSERT INTO rooms (name, latest_seq, latest_rev, last_message_at, first_author, shared)
-         VALUES ($1, 1, 1, clock_timestamp(), $2, false)
+        `WITH t AS (SELECT clock_timestamp() AS now)
+         INSERT INTO rooms (name, latest_seq, latest_rev, last_message_at, first_author, shared, created_at)
+         SELECT $1, 1, 1, t.now, $2, false, t.now FROM t
          ON CONFLICT (name) DO UPDATE SET latest_seq = rooms.latest_seq + 1,
            latest_rev = rooms.latest_rev + 1,
            last_message_at = excluded.last_message_at,
@@ -192,7 +194,7 @@ export class PostgresMessages implements MessageStore {
       if (!bump) throw new Error("room sequence was not returned");
       const inserted = await client.query<MessageRow>(
         `INSERT INTO messages (${MESSAGE_COLUMNS})
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, NULL, false, $10, $11, NULL) RETURNING ${MESSAGE_COLUMNS}`,
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, NULL, false, $10, $11, NULL, false) RETURNING ${MESSAGE_COLUMNS}`,
         [
           input.room,
           bump.latest_seq,
@@ -284,9 +286,10 @@ export class PostgresMessages implements MessageStore {
       case "delete":
         await client.query("DELETE FROM reactions WHERE room = $1 AND seq = $2", [room, row.seq]);
         updated = await client.query<MessageRow>(
-          `UPDATE messages SET text = '', deleted = true, reactions = NULL, rev = $1
+          // Marked only when someone other than the author removed it.
+          `UPDATE messages SET text = '', deleted = true, reactions = NULL, rev = $1, removed_by_moderator = $4
            WHERE room = $2 AND seq = $3 RETURNING ${MESSAGE_COLUMNS}`,
-          [rev, room, row.seq],
+          [rev, room, row.seq, change.byModerator === true && actor.id !== row.author_id],
         );
         break;
       case "reaction":
@@ -352,14 +355,30 @@ export class PostgresMessages implements MessageStore {
   }
 
   async changesAfter(room: string, after: number, limit: number): Promise<ChangesPage> {
-    // latestRev is read before the page: revs commit in order (the room row
-    // is locked until commit), so the page, read later, holds every change
-    // up to it — a reader that got the whole page is current at latestRev.
-    const before = await this.rooms.latestRev(room);
-    const rows = await this.database.query<MessageRow>(CHANGES_AFTER, [room, after, limit + 1]);
-    const page = toPage(rows, limit, false);
-    const reached = page.hasMore ? 0 : maxRev(rows);
-    return { ...page, latestRev: Math.max(before, reached) };
+    // Messages, memberships and the counter from one snapshot: a change
+    // commits with the room row's latest_rev, so the snapshot holds every
+    // change up to latestRev, and none of one kind is missed for having
+    // committed between the reads of the other.
+    return this.database.run("read", () =>
+      this.database.inTransaction(async (client) => {
+        await client.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+        const counter = await client.query<{ latest_rev: string }>(
+          "SELECT latest_rev FROM rooms WHERE name = $1",
+          [room],
+        );
+        const messages = await client.query<MessageRow>(CHANGES_AFTER, [room, after, limit + 1]);
+        const members = await client.query<MemberRow>(
+          `${MEMBER_SELECT} WHERE m.room = $1 AND m.rev > $2 ORDER BY m.rev ASC LIMIT $3`,
+          [room, after, limit + 1],
+        );
+        const page = takeChanges(
+          messages.rows.map(toMessage),
+          members.rows.map(toMemberChange),
+          limit,
+        );
+        return { ...page, latestRev: Number(counter.rows[0]?.latest_rev ?? 0) };
+      }),
+    );
   }
 
   async reactionUsers(

@@ -36,6 +36,17 @@ export class PostgresUsers implements UserStore {
     return user;
   }
 
+  async findByName(prefix: string, limit: number): Promise<User[]> {
+    // % and _ (and the escape itself) in the text are plain characters; the
+    // order is by bytes, as SQLite's.
+    const pattern = prefix.replace(/[\\%_]/g, (c) => `\\${c}`);
+    return this.database.query<User>(
+      `SELECT id, name FROM users WHERE lower(name) LIKE lower($1) || '%' ESCAPE '\\'
+       ORDER BY lower(name) COLLATE "C", name COLLATE "C", id LIMIT $2`,
+      [pattern, limit],
+    );
+  }
+
   async credentialGeneration(userId: string): Promise<number> {
     const rows = await this.database.query<{ generation: number }>(
       "SELECT generation FROM credential_generations WHERE user_id = $1",
