@@ -47,9 +47,12 @@ async function answer<E extends RequestEvent>(
   socket: ChatClientSocket,
   event: E,
   payload: RequestOf<E>,
+  refused: (message: string) => void = () => {},
 ): Promise<Outcome> {
   const result = await request(socket, event, payload);
-  return result.ok ? "ok" : result.error.code;
+  if (result.ok) return "ok";
+  refused(result.error.message);
+  return result.error.code;
 }
 
 async function must<E extends RequestEvent>(
@@ -237,7 +240,12 @@ class World {
     const page = await store.messages.after(room.name, 0, 1);
     const firstMessage = page.messages.find((m) => m.id === room.firstMessageId);
     if (!firstMessage) throw new Error(`${room.name} has lost its first message`);
+    let lastRefusal: string | null = null;
+    const refused = (message: string) => {
+      lastRefusal = message;
+    };
     return {
+      lastRefusal: () => lastRefusal,
       persona,
       visibility,
       room: room.name,
@@ -248,8 +256,8 @@ class World {
       ownerSocket: owner.socket,
       firstMessage,
       connectAgain: () => world.connectAs(me),
-      ask: (event, payload) => answer(me.socket, event, payload),
-      askOn: (socket, event, payload) => answer(socket, event, payload),
+      ask: (event, payload) => answer(me.socket, event, payload, refused),
+      askOn: (socket, event, payload) => answer(socket, event, payload, refused),
       ownerAsk,
       othersMessage: () => append(other.user),
       ownMessage: () => append(me.user),
@@ -322,7 +330,9 @@ class World {
       },
       async pageAccess() {
         const access = await rooms.access(new Headers({ cookie: me.cookie }), room.name);
-        return access.allowed ? "ok" : "forbidden";
+        if (access.allowed) return "ok";
+        refused(access.reason);
+        return "forbidden";
       },
     };
   }
@@ -379,6 +389,8 @@ describe.each(ENGINES)("authorization matrix on %s", (_engine, deploy) => {
         async ({ persona, visibility, expected }) => {
           const cell = await world.cell(persona, visibility, rooms[visibility]);
           expect(await row.run(cell)).toBe(expected);
+          const refusal = expected === "forbidden" ? row.refusal?.(persona, visibility) : undefined;
+          if (refusal !== undefined) expect(cell.lastRefusal()).toBe(refusal);
         },
       );
     },

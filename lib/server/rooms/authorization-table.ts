@@ -8,6 +8,7 @@ import type {
   RoomVisibility,
   User,
 } from "../../shared/protocol";
+import { BANNED, NOT_A_MEMBER } from "./permissions";
 
 /*
  * The authorization matrix as one table: a row per request (and per live
@@ -101,6 +102,16 @@ export function rank(p: Persona, v: RoomVisibility): number {
   return p === "owner" ? 3 : p === "moderator" ? 2 : 1;
 }
 
+/**
+ * Why a reader's request is refused, in the words the person reads: banned
+ * from the room, or not a member of a private or direct one. Undefined where
+ * the persona may read.
+ */
+export function readerRefusal(p: Persona, v: RoomVisibility): string | undefined {
+  if (readable(p, v)) return undefined;
+  return p === "banned" && v !== "direct" ? BANNED : NOT_A_MEMBER;
+}
+
 const okIf = (allowed: boolean, otherwise: Outcome = "forbidden"): Outcome =>
   allowed ? "ok" : otherwise;
 /** Moderation (invite, add, kick, ban, mute…): moderators and up, never in a direct room. */
@@ -121,6 +132,8 @@ export type Cell = {
   user: User;
   /** A new connection of the persona, subscribed to nothing; closed when the cell ends. */
   connectAgain(): Promise<ChatClientSocket>;
+  /** The message of the last refusal `ask`, `askOn` or `pageAccess` got in this cell; null when none was refused. */
+  lastRefusal(): string | null;
   /** The request's answer from `socket`: "ok" or its error code. */
   ask<E extends RequestEvent>(event: E, payload: RequestOf<E>): Promise<Outcome>;
   /** The same from another connection. */
@@ -173,6 +186,8 @@ export type Row = {
    */
   freshRooms?: boolean;
   expected(p: Persona, v: RoomVisibility): Outcome;
+  /** Where the refusal's words are the rules' own (a reader's), what they must say. */
+  refusal?(p: Persona, v: RoomVisibility): string | undefined;
   run(cell: Cell): Promise<Outcome>;
 };
 
@@ -183,6 +198,7 @@ export const AUTHORIZATION_TABLE: readonly Row[] = [
     name: "room:join",
     covers: "room:join",
     freshRooms: true,
+    refusal: readerRefusal,
     expected: (p, v) => okIf(readable(p, v)),
     run: async (c) => c.askOn(await c.connectAgain(), "room:join", { room: c.room }),
   },
@@ -195,48 +211,56 @@ export const AUTHORIZATION_TABLE: readonly Row[] = [
   {
     name: "history:before",
     covers: "history:before",
+    refusal: readerRefusal,
     expected: (p, v) => okIf(readable(p, v)),
     run: (c) => c.ask("history:before", { room: c.room, before: 1_000 }),
   },
   {
     name: "history:after",
     covers: "history:after",
+    refusal: readerRefusal,
     expected: (p, v) => okIf(readable(p, v)),
     run: (c) => c.ask("history:after", { room: c.room, after: 0 }),
   },
   {
     name: "history:around",
     covers: "history:around",
+    refusal: readerRefusal,
     expected: (p, v) => okIf(readable(p, v)),
     run: (c) => c.ask("history:around", { room: c.room, seq: 1 }),
   },
   {
     name: "changes:after",
     covers: "changes:after",
+    refusal: readerRefusal,
     expected: (p, v) => okIf(readable(p, v)),
     run: (c) => c.ask("changes:after", { room: c.room, after: 0 }),
   },
   {
     name: "reaction:users",
     covers: "reaction:users",
+    refusal: readerRefusal,
     expected: (p, v) => okIf(readable(p, v)),
     run: (c) => c.ask("reaction:users", { room: c.room, id: c.firstMessage.id, emoji: "👍" }),
   },
   {
     name: "members:list",
     covers: "members:list",
+    refusal: readerRefusal,
     expected: (p, v) => okIf(readable(p, v)),
     run: (c) => c.ask("members:list", { room: c.room }),
   },
   {
     name: "read:mark (guests keep theirs in the browser)",
     covers: "read:mark",
+    refusal: (p, v) => (p === "guest" ? undefined : readerRefusal(p, v)),
     expected: (p, v) => (p === "guest" ? "forbidden" : okIf(readable(p, v))),
     run: (c) => c.ask("read:mark", { room: c.room, seq: 1 }),
   },
   {
     name: "message:send (from the connection as set up)",
     covers: "message:send",
+    refusal: (p, v) => (p === "muted" ? undefined : readerRefusal(p, v)),
     expected: (p, v) => {
       if (!speaks(p, v)) return "forbidden";
       // A reader of a public room who never joined (or was kicked) must join first.
@@ -252,6 +276,7 @@ export const AUTHORIZATION_TABLE: readonly Row[] = [
   {
     name: "message:edit of one's own message",
     covers: "message:edit",
+    refusal: (p, v) => (p === "muted" ? undefined : readerRefusal(p, v)),
     expected: (p, v) => okIf(speaks(p, v)),
     run: async (c) => {
       const mine = await c.ownMessage();
@@ -270,12 +295,14 @@ export const AUTHORIZATION_TABLE: readonly Row[] = [
   {
     name: "reaction:add",
     covers: "reaction:add",
+    refusal: (p, v) => (p === "muted" ? undefined : readerRefusal(p, v)),
     expected: (p, v) => okIf(speaks(p, v)),
     run: (c) => c.ask("reaction:add", { room: c.room, id: c.firstMessage.id, emoji: "👍" }),
   },
   {
     name: "reaction:remove",
     covers: "reaction:remove",
+    refusal: (p, v) => (p === "muted" ? undefined : readerRefusal(p, v)),
     expected: (p, v) => okIf(speaks(p, v)),
     run: (c) => c.ask("reaction:remove", { room: c.room, id: c.firstMessage.id, emoji: "🎉" }),
   },
@@ -482,6 +509,7 @@ export const AUTHORIZATION_TABLE: readonly Row[] = [
   {
     name: "the room's page (PageRooms.access)",
     covers: "http",
+    refusal: readerRefusal,
     expected: (p, v) => okIf(readable(p, v)),
     run: (c) => c.pageAccess(),
   },
