@@ -170,6 +170,25 @@ describe("removal from a room across two instances on Postgres and Redis", () =>
       });
     }
 
+    // Typing on B no longer reaches the room on A; the room's typing no longer reaches them.
+    const typingHeardByOwner: string[] = [];
+    const typingHeardByKicked: string[] = [];
+    (
+      owner.socket as unknown as { on(e: string, l: (t: { user: { id: string } }) => void): void }
+    ).on("typing:started", (t) => typingHeardByOwner.push(t.user.id));
+    (
+      kicked.socket as unknown as { on(e: string, l: (t: { user: { id: string } }) => void): void }
+    ).on("typing:started", (t) => typingHeardByKicked.push(t.user.id));
+    const emit = (socket: ChatClientSocket, event: string, payload: unknown) =>
+      (socket as unknown as { emit(e: string, p: unknown): void }).emit(event, payload);
+    emit(kicked.socket, "typing:start", { room });
+    emit(bystander.socket, "typing:start", { room });
+    await eventually(() => expect(typingHeardByOwner).toContain(bystander.userId));
+    await settle(kicked.socket);
+    await settle(owner.socket);
+    expect(typingHeardByOwner).not.toContain(kicked.userId);
+    expect(typingHeardByKicked).toEqual([]);
+
     // The bystander on B heard everything, so B had it all; the kicked person heard nothing after.
     await eventually(() =>
       expect(heardByBystander.map((m) => m.text)).toEqual([
@@ -242,6 +261,38 @@ describe("removal from a room across two instances on Postgres and Redis", () =>
       expect(await codeOf(banned.socket, event, payload as never), event).toBe("forbidden");
     await settle(banned.socket);
     expect(heardByBanned.map((m) => m.text)).not.toContain("after the ban");
+  });
+
+  it("tells members on B that the room was deleted on A, and keeps nothing of it to read", async () => {
+    const member = await person("Member of a deleted room", b);
+    const { room, owner } = await privateRoom([member]);
+    const heard = collect<ChatMessage>(member.socket, "message:created");
+    await must(owner.socket, "message:send", { room, text: "soon gone", clientId: "gone" });
+    await eventually(() => expect(heard.map((m) => m.text)).toEqual(["soon gone"]));
+    const updates: { name: string; deleted?: boolean }[] = [];
+    (
+      member.socket as unknown as {
+        on(e: string, l: (u: { name: string; deleted?: boolean }) => void): void;
+      }
+    ).on("room:updated", (update) => updates.push(update));
+    await must(owner.socket, "room:delete", { room });
+    await eventually(
+      () => expect(updates).toContainEqual(expect.objectContaining({ name: room, deleted: true })),
+      REMOVAL_WITHIN_MS,
+    );
+    // The name is free again; whatever is read under it now holds nothing of the old room.
+    const page = await request(member.socket, "history:after", { room, after: 0 });
+    if (page.ok) expect(page.messages).toEqual([]);
+    const changes = await request(member.socket, "changes:after", { room, after: 0 });
+    if (changes.ok) expect(changes.messages).toEqual([]);
+    expect(await b.store.rooms.info(room)).toBeNull();
+    // Someone makes a room under the freed name on A: the old member's connection on B is not in it.
+    const newcomer = await person("New owner of the name", a);
+    await must(newcomer.socket, "room:create", { room, visibility: "public" });
+    await must(newcomer.socket, "room:join", { room });
+    await must(newcomer.socket, "message:send", { room, text: "a new room", clientId: "new" });
+    await settle(member.socket);
+    expect(heard.map((m) => m.text)).toEqual(["soon gone"]);
   });
 
   it("lets someone added on A in on B at once, though B refused them a moment before", async () => {
