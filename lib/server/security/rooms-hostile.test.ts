@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from "node:crypto";
 import Database from "better-sqlite3";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import type { ChatClientSocket } from "../../client/room-client";
 import type { RequestEvent, RequestOf, Result, ResultOf } from "../../shared/protocol";
 import { newTestAccount, signUp } from "../testing/accounts";
@@ -11,6 +11,21 @@ import {
   request,
   settle,
 } from "../testing/chat-test-server";
+
+/**
+ * Draws the next direct room names must take, so that a test can make one
+ * collide with a room a squatter made first; empty, every draw is random.
+ */
+const forcedDraws = vi.hoisted(() => ({ queue: [] as number[] }));
+vi.mock("node:crypto", async (importOriginal) => {
+  const real = await importOriginal<typeof import("node:crypto")>();
+  // Only the one-argument, synchronous form (the one direct-room names use) is forced.
+  const randomInt = ((...args: unknown[]) => {
+    if (args.length === 1 && forcedDraws.queue.length > 0) return forcedDraws.queue.shift();
+    return (real.randomInt as (...a: unknown[]) => unknown)(...args);
+  }) as typeof real.randomInt;
+  return { ...real, default: { ...real, randomInt }, randomInt };
+});
 
 /*
  * An attacker's attempts on rooms that belong to people: forged, spent,
@@ -494,38 +509,47 @@ describe("names that collide", () => {
     expect((await server.store.rooms.info(room))?.visibility).toBe("private");
   });
 
-  it("gives a direct conversation a room of its own when a public room squats a dm- name first", async () => {
-    const squatter = await guest("Squatter");
-    const squatted = Array.from(
-      { length: 5 },
-      () => `dm-${randomBytes(15).toString("hex").slice(0, 20)}`,
-    );
-    const made: string[] = [];
-    for (const name of squatted) {
-      const answer = await request(squatter.socket, "room:create", {
-        room: name,
-        visibility: "public",
-      });
-      // The server may keep dm- names for direct rooms; if it lets them be taken, they stay public.
-      if (answer.ok) made.push(name);
-      else expect(["invalid_room", "forbidden"]).toContain(answer.error.code);
-    }
-    const ana = await account("Ana");
-    const bea = await account("Bea");
-    const opened = await must(ana.socket, "dm:open", { userId: bea.userId });
-    expect(opened.room).toMatchObject({ visibility: "direct", directWith: { id: bea.userId } });
-    expect(opened.room.name).toMatch(/^dm-[a-z0-9]{20}$/);
-    expect(made).not.toContain(opened.room.name);
-    // The squatter is not in it, and cannot get in.
-    expect(codeOf(await request(squatter.socket, "room:join", { room: opened.room.name }))).toBe(
-      "forbidden",
-    );
-    for (const name of made)
-      expect((await server.store.rooms.info(name))?.visibility).toBe("public");
-    // Opened again, from the other side: the same room.
-    const again = await must(bea.socket, "dm:open", { userId: ana.userId });
-    expect(again.room.name).toBe(opened.room.name);
-  });
+  it.each([
+    ["made with room:create", "a", 0],
+    ["made by a first message", "b", 1],
+  ] as const)(
+    "gives a direct conversation a room of its own when a public room %s squats the dm- name it draws",
+    async (_how, letter, draw) => {
+      const squatter = await guest("Squatter");
+      const squatted = `dm-${letter.repeat(20)}`;
+      if (draw === 0)
+        await must(squatter.socket, "room:create", { room: squatted, visibility: "public" });
+      else {
+        await must(squatter.socket, "room:join", { room: squatted });
+        await must(squatter.socket, "message:send", {
+          room: squatted,
+          text: "waiting for you two",
+          clientId: "squat",
+        });
+      }
+      expect((await server.store.rooms.info(squatted))?.visibility).toBe("public");
+      const ana = await account("Ana");
+      const bea = await account("Bea");
+      // The first name the server draws for their direct room is the squatted one.
+      forcedDraws.queue.push(...Array.from({ length: 20 }, () => draw));
+      const opened = await must(ana.socket, "dm:open", { userId: bea.userId });
+      expect(forcedDraws.queue).toEqual([]);
+      expect(opened.room).toMatchObject({ visibility: "direct", directWith: { id: bea.userId } });
+      expect(opened.room.name).toMatch(/^dm-[a-z0-9]{20}$/);
+      expect(opened.room.name).not.toBe(squatted);
+      // The squatter is not in it and cannot get in; the squatted room stays theirs, public.
+      expect(codeOf(await request(squatter.socket, "room:join", { room: opened.room.name }))).toBe(
+        "forbidden",
+      );
+      expect((await server.store.rooms.info(squatted))?.visibility).toBe("public");
+      expect(await isMember(squatted, ana.userId)).toBe(false);
+      expect(await isMember(squatted, bea.userId)).toBe(false);
+      expect(await server.store.rooms.directRoom(ana.userId, bea.userId)).toBe(opened.room.name);
+      // Opened again, from the other side: the same room.
+      const again = await must(bea.socket, "dm:open", { userId: ana.userId });
+      expect(again.room.name).toBe(opened.room.name);
+    },
+  );
 
   it("refuses dm:open with someone the server has never seen, and with oneself", async () => {
     const ana = await account("Ana");
