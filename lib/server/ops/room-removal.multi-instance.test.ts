@@ -100,7 +100,11 @@ describe("removal from a room across two instances on Postgres and Redis", () =>
     const kicked = await person("Kicked", b);
     const bystander = await person("Bystander", b);
     const { room, owner, moderator } = await privateRoom([kicked, bystander]);
+    // Their second tab, on A itself: removal reaches every connection of theirs.
+    const secondTab = (await a.connect({ extraHeaders: { cookie: kicked.cookie } })).socket;
+    await must(secondTab, "room:join", { room });
     const heardByKicked = collect<ChatMessage>(kicked.socket, "message:created");
+    const heardBySecondTab = collect<ChatMessage>(secondTab, "message:created");
     const heardByBystander = collect<ChatMessage>(bystander.socket, "message:created");
     const changesToKicked = collect<MemberChange>(kicked.socket, "member:changed");
 
@@ -198,6 +202,9 @@ describe("removal from a room across two instances on Postgres and Redis", () =>
     );
     await settle(kicked.socket);
     expect(heardByKicked.map((m) => m.text)).toEqual(["before the kick"]);
+    await settle(secondTab);
+    expect(heardBySecondTab.map((m) => m.text)).toEqual(["before the kick"]);
+    expect(await codeOf(secondTab, "history:after", { room, after: 0 })).toBe("forbidden");
     // Nothing was stored by the kicked person's attempt.
     const page = await b.store.messages.after(room, 0, 50);
     expect(page.messages.map((m) => m.text)).not.toContain("still here?");
