@@ -198,6 +198,15 @@ function privateFanoutTable(result: PrivateFanoutResult): Table {
     notes: [
       `Private / public CPU per delivery, paired by run and load, median: ${Number.isFinite(median) ? `${median.toFixed(2)}×` : "—"} (goal ≤ ${PRIVATE_CPU_GOAL.toFixed(2)}×: ${verdict}); pairs: ${pairs.map((p) => `run ${p.run} @ ${p.offered.toLocaleString("en-US")}/s ${p.ratio.toFixed(2)}×`).join(", ")}`,
       `Steps not held (a delivery missing or p99 ≥ ${P99_BOUND_MS} ms): ${result.steps.filter((s) => !s.held).length} of ${result.steps.length}`,
+      `Sends refused, by room and code: ${
+        result.steps
+          .filter((s) => s.rejected > 0)
+          .map(
+            (s) =>
+              `${s.room} run ${s.run} @ ${s.offered.toLocaleString("en-US")}/s ${JSON.stringify(s.rejectedBy ?? {})}`,
+          )
+          .join("; ") || "none"
+      }`,
     ],
   };
 }

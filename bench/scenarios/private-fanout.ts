@@ -58,6 +58,8 @@ export type PrivateFanoutStep = {
   serverCores: number;
   serverUsPerDelivery: number;
   rejected: number;
+  /** The refused sends by error code: an overloaded server's `unavailable` is not a member refused. */
+  rejectedBy: Record<string, number>;
   held: boolean;
   disturbed: boolean;
 };
@@ -152,6 +154,7 @@ export async function privateFanoutRun(
         serverUsPerDelivery:
           load.deliveries > 0 ? (load.serverCpuMs * 1000) / load.deliveries : Number.NaN,
         rejected,
+        rejectedBy: load.rejected,
         held: false,
         disturbed: load.disturbed,
       };
@@ -166,7 +169,7 @@ export async function privateFanoutRun(
         });
       steps.push(step);
       progress(
-        `  ${room} room run ${run}: ${offered.toLocaleString("en-US")}/s offered → ${Math.round(step.deliveriesPerSecond).toLocaleString("en-US")}/s delivered, p99 ${step.p99Ms.toFixed(1)} ms, ${step.serverUsPerDelivery.toFixed(2)} µs server CPU/delivery${rejected ? `, ${rejected} refused` : ""} ${step.held ? "✓" : "✗"}`,
+        `  ${room} room run ${run}: ${offered.toLocaleString("en-US")}/s offered → ${Math.round(step.deliveriesPerSecond).toLocaleString("en-US")}/s delivered, p99 ${step.p99Ms.toFixed(1)} ms, ${step.serverUsPerDelivery.toFixed(2)} µs server CPU/delivery${rejected ? `, refused: ${JSON.stringify(load.rejected)}` : ""} ${step.held ? "✓" : "✗"}`,
       );
       await sleep(step.held ? 500 : 3_000);
     }
