@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { ChatTestServer, eventually, settle } from "../testing/chat-test-server";
 import { guest, type RoomPerson } from "../testing/room-people";
 
@@ -243,5 +243,24 @@ describe("message:delete by a moderator", () => {
     const own = await say(ben, "oops");
     const mine = await ben.must("message:delete", { room: "club", id: own.id });
     expect(mine.message.removedByModerator).toBeUndefined();
+  });
+});
+
+describe("the hot path", () => {
+  it("asks the store nothing about the room or the sender's standing per send, reaction or typing notice", async () => {
+    const { olga, ben, say } = await club();
+    const first = await say(ben, "warm up");
+    const info = vi.spyOn(server.store.rooms, "info");
+    const standing = vi.spyOn(server.store.members, "standing");
+
+    for (let i = 0; i < 10; i++) await say(ben, `message ${i}`);
+    await ben.must("reaction:add", { room: "club", id: first.id, emoji: "👍" });
+    ben.socket.emit("typing:start", { room: "club" });
+    await settle(ben.socket);
+
+    // (`settle` reads another room, which is looked up once.)
+    expect(info.mock.calls.filter(([room]) => room === "club")).toEqual([]);
+    expect(standing.mock.calls.filter(([room]) => room === "club")).toEqual([]);
+    void olga;
   });
 });

@@ -47,6 +47,17 @@ describe("PageRooms.list", () => {
     expect(den).toMatchObject({ visibility: "private", topic: "Ana's den" });
   });
 
+  it("leaves out a public room its viewer is banned from", async () => {
+    const { ana, eve } = await rooms();
+    await eve.must("room:join", { room: "lobby" });
+    await ana.must("member:ban", { room: "lobby", userId: eve.user.id });
+    expect(names(await server.app.rooms.list(headers(eve.cookie)))).toEqual([]);
+    expect(await server.app.rooms.access(headers(eve.cookie), "lobby")).toEqual({
+      allowed: false,
+      reason: "You are banned from this room.",
+    });
+  });
+
   it("makes no identity for a visitor without a cookie, and believes no forged one", async () => {
     await rooms();
     expect(names(await server.app.rooms.list(headers("scrollback_session=forged.value")))).toEqual([

@@ -46,11 +46,17 @@ export function createPageRooms(deps: PageRoomsDeps): PageRooms {
     async list(headers) {
       const viewer = await viewerOf(headers);
       if (!viewer) return listRoomsShared(deps);
-      return listRooms(
+      const rooms = await listRooms(
         deps,
         { userId: viewer.userId, admin: viewer.account?.role === "admin" },
         (room, viewerId) => membership.directPeer(room, viewerId),
       );
+      // A banned person reads nothing of a room, its place in the list included
+      // (the standings come from the cache: a listing costs no query per room once seen).
+      const standings = await Promise.all(
+        rooms.map((room) => membership.cache.standing(room.name, viewer.userId)),
+      );
+      return rooms.filter((_, i) => standings[i]?.banned !== true);
     },
 
     async access(headers, room) {

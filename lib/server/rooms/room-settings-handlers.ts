@@ -86,11 +86,12 @@ export function registerRoomSettingsHandlers(context: RoomContext): void {
           detail: describeUpdate(asked.room, updated),
         });
         const info = await membership.info(updated, room, socket.data.user.id);
-        reply({ ok: true, room: info });
         io.to(room).emit("room:updated", info);
-        // A room turned private keeps only its members (and admins) subscribed.
+        // A room turned private keeps only its members (and admins) subscribed —
+        // before the answer, so nothing the owner writes next reaches the others.
         if (updated.visibility === "private" && asked.room?.visibility !== "private")
           await dropNonMembers(context, room);
+        reply({ ok: true, room: info });
       },
     ),
   );

@@ -147,6 +147,37 @@ describe("room:update", () => {
   });
 });
 
+describe("room:update to private", () => {
+  it("unsubscribes the readers who are not members, on the spot", async () => {
+    await start();
+    const ana = await guest(server, "Ana");
+    const vic = await guest(server, "Vic");
+    // Vic subscribed to the name before anything was made under it: a reader, not a member.
+    await vic.must("room:join", { room: "club" });
+    await ana.must("room:create", { room: "club", visibility: "public" });
+    await ana.must("room:join", { room: "club" });
+    await ana.must("message:send", { room: "club", text: "public words", clientId: "c1" });
+    await eventually(() =>
+      expect(vic.heard("message:created").map((m) => m.text)).toEqual(["public words"]),
+    );
+
+    await ana.must("room:update", { room: "club", visibility: "private" });
+    await eventually(() =>
+      expect(vic.heard("room:updated")).toEqual([
+        expect.objectContaining({ name: "club", visibility: "private" }),
+      ]),
+    );
+    await ana.must("message:send", { room: "club", text: "private words", clientId: "c2" });
+    await settle(vic.socket);
+
+    expect(vic.heard("message:created").map((m) => m.text)).toEqual(["public words"]);
+    expect(await vic.ask("room:join", { room: "club" })).toMatchObject({
+      ok: false,
+      error: { code: "forbidden" },
+    });
+  });
+});
+
 describe("room:delete", () => {
   it("removes the room and its history, tells the room it was deleted, and unsubscribes everyone", async () => {
     await start();

@@ -119,6 +119,26 @@ export function describeChangeLogContract(
       });
     });
 
+    describe("messages: first writes at once", () => {
+      it("takes a new person's first message and first reaction together, for many people at once", async () => {
+        const target = await send("crowd");
+        const people: User[] = Array.from({ length: 16 }, (_, i) => ({
+          id: `n${i}`,
+          name: `N${i}`,
+        }));
+        const results = await Promise.all(
+          people.flatMap((person) => [
+            send("crowd", "hi", person),
+            react(target, "👋", person),
+            store.members.change({ room: "crowd", user: person, kind: "joined", by: null }),
+          ]),
+        );
+        expect(results).toHaveLength(people.length * 3);
+        expect(await store.rooms.latestRev("crowd")).toBe(1 + people.length * 3);
+        for (const person of people) expect(await store.users.find(person.id)).toEqual(person);
+      });
+    });
+
     describe("messages.change: edits", () => {
       it("changes the text for its author, stamping editedAt, and keeps seq, id and author", async () => {
         const message = await send("general", "helo");

@@ -137,6 +137,82 @@ describe("copying a SQLite history into Postgres", () => {
     }
   });
 
+  it("moves rooms as they belong to people: private rooms stay private, with their members, invites, audit log, direct rooms and moderators' deletes", async () => {
+    const ana = { id: "user-ana", name: "Ana" };
+    const bea = { id: "user-bea", name: "Bea" };
+    const source = new SqliteStore(sqlitePath);
+    await source.rooms.create({ name: "secret", visibility: "private", topic: "shh", owner: ana });
+    await source.members.change({ room: "secret", user: bea, kind: "added", by: ana });
+    const rude = await source.messages.append({
+      room: "secret",
+      clientId: "s1",
+      author: bea,
+      text: "rude",
+    });
+    await source.messages.change({
+      room: "secret",
+      id: rude.message.id,
+      actor: ana,
+      change: { kind: "delete", byModerator: true },
+    });
+    await source.members.change({ room: "secret", user: bea, kind: "banned", by: ana });
+    await source.rooms.openDirect(ana, bea, "dm-ana-bea");
+    await source.invites.create({
+      room: "secret",
+      tokenHash: "secret-hash",
+      createdBy: ana,
+      expiresAt: new Date(Date.now() + 60_000),
+      maxUses: 1,
+    });
+    await source.audit.record({
+      room: "secret",
+      action: "message-deleted",
+      actor: ana,
+      target: bea,
+      message: { id: rude.message.id, seq: 1 },
+      detail: "",
+    });
+    await source.close();
+
+    await copySqliteToPostgres(sqlitePath, schema.url);
+    await copySqliteToPostgres(sqlitePath, schema.url);
+
+    const before = new SqliteStore(sqlitePath);
+    const after = await PostgresStore.open(schema.url);
+    try {
+      for (const room of ["secret", "dm-ana-bea"]) {
+        expect(await after.rooms.info(room)).toEqual(await before.rooms.info(room));
+        expect(await after.messages.changesAfter(room, 0, 50)).toEqual(
+          await before.messages.changesAfter(room, 0, 50),
+        );
+      }
+      expect((await after.rooms.info("secret"))?.visibility).toBe("private");
+      expect(await after.rooms.recent(10)).toEqual([]);
+      expect(await after.members.standing("secret", bea.id)).toEqual(
+        await before.members.standing("secret", bea.id),
+      );
+      expect((await after.messages.latest("secret", 5)).messages[0]?.removedByModerator).toBe(true);
+      expect(await after.rooms.directRoom(bea.id, ana.id)).toBe("dm-ana-bea");
+      expect(await after.invites.find("secret-hash")).toEqual(
+        await before.invites.find("secret-hash"),
+      );
+      expect(await after.audit.list("secret", undefined, 5)).toEqual(
+        await before.audit.list("secret", undefined, 5),
+      );
+      // Changes go on with the next rev.
+      const unbanned = await after.members.change({
+        room: "secret",
+        user: bea,
+        kind: "unbanned",
+        by: ana,
+      });
+      expect(unbanned.change.rev).toBe((await before.rooms.latestRev("secret")) + 1);
+    } finally {
+      await before.close();
+      await after.close();
+    }
+  });
+
   it("moves accounts too: a person stays signed in, and signs in with the password chosen before", async () => {
     const before = await ChatTestServer.start();
     const person = newTestAccount("Ana Souza");

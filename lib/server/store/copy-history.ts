@@ -1,11 +1,25 @@
 import { existsSync } from "node:fs";
 import Database from "better-sqlite3";
-import type { ChatMessage, User } from "../../shared/protocol";
+import type {
+  AuditAction,
+  AuditEntry,
+  ChatMessage,
+  MemberChangeKind,
+  RoomRole,
+  RoomVisibility,
+  User,
+} from "../../shared/protocol";
 import { copyAccountTables } from "./copy-accounts";
 import { PostgresStore } from "./postgres-store";
 import { type MessageRow as SqliteMessage, toMessage } from "./sqlite/message-rows";
 import { accountsDatabasePath } from "./sqlite-auth-migrations";
-import type { HistoryBatch, StoredReaction } from "./types";
+import type {
+  HistoryBatch,
+  StoredInvite,
+  StoredMembership,
+  StoredReaction,
+  StoredRoomRecord,
+} from "./types";
 
 export type CopyReport = { users: number; messages: number; rooms: number; accounts: number };
 
@@ -65,6 +79,10 @@ export async function copySqliteToPostgres(
       .prepare(`SELECT ${columns} FROM messages ORDER BY room, seq`)
       .iterate() as IterableIterator<SqliteMessage>;
     const rooms = (source.prepare("SELECT count(*) AS n FROM rooms").get() as { n: number }).n;
+    // Rooms that belong to people (schema 9 on): their settings, members,
+    // invites, audit log and direct pairings come along, or private rooms
+    // would arrive public. A database from before has none of them.
+    const settings = has("rooms", "visibility") ? readRoomsOf(source) : {};
 
     let copied = 0;
     function* batches(): Generator<HistoryBatch> {
@@ -83,7 +101,7 @@ export async function copySqliteToPostgres(
         copied += batch.length;
         onProgress(copied, total);
       }
-      yield { reactions };
+      yield { reactions, ...settings };
     }
     await target.messages.importHistory(batches());
     // Accounts after the history: a failure here leaves a history that a
@@ -103,4 +121,145 @@ export async function copySqliteToPostgres(
     source.close();
     await target.close();
   }
+}
+
+/** Rooms' settings and what belongs to them, read from a SQLite file of schema 9 or later. */
+function readRoomsOf(source: Database.Database): HistoryBatch {
+  const rooms = source
+    .prepare<
+      [],
+      {
+        name: string;
+        latest_seq: number;
+        latest_rev: number;
+        last_message_at: number;
+        visibility: RoomVisibility;
+        topic: string;
+        owner_id: string | null;
+        created_at: number;
+      }
+    >(
+      "SELECT name, latest_seq, latest_rev, last_message_at, visibility, topic, owner_id, created_at FROM rooms",
+    )
+    .all()
+    .map(
+      (r): StoredRoomRecord => ({
+        name: r.name,
+        visibility: r.visibility,
+        topic: r.topic,
+        ownerId: r.owner_id,
+        createdAt: new Date(r.created_at),
+        latestSeq: r.latest_seq,
+        latestRev: r.latest_rev,
+        lastMessageAt: new Date(r.last_message_at),
+      }),
+    );
+  const memberships = source
+    .prepare<
+      [],
+      {
+        room: string;
+        user_id: string;
+        role: RoomRole | null;
+        banned: number;
+        muted_until: number | null;
+        joined_at: number;
+        rev: number;
+        kind: MemberChangeKind;
+        by_id: string | null;
+        by_name: string | null;
+        changed_at: number;
+      }
+    >(
+      "SELECT room, user_id, role, banned, muted_until, joined_at, rev, kind, by_id, by_name, changed_at FROM room_members",
+    )
+    .all()
+    .map(
+      (m): StoredMembership => ({
+        room: m.room,
+        userId: m.user_id,
+        role: m.role,
+        banned: m.banned !== 0,
+        mutedUntil: m.muted_until,
+        joinedAt: new Date(m.joined_at),
+        rev: m.rev,
+        kind: m.kind,
+        by: m.by_id === null ? null : { id: m.by_id, name: m.by_name ?? m.by_id },
+        changedAt: new Date(m.changed_at),
+      }),
+    );
+  const invites = source
+    .prepare<
+      [],
+      {
+        id: string;
+        room: string;
+        token_hash: string;
+        created_by_id: string;
+        created_by_name: string;
+        expires_at: number;
+        max_uses: number | null;
+        uses: number;
+        revoked: number;
+        created_at: number;
+      }
+    >(
+      "SELECT id, room, token_hash, created_by_id, created_by_name, expires_at, max_uses, uses, revoked, created_at FROM invites",
+    )
+    .all()
+    .map(
+      (i): StoredInvite => ({
+        id: i.id,
+        room: i.room,
+        tokenHash: i.token_hash,
+        createdBy: { id: i.created_by_id, name: i.created_by_name },
+        expiresAt: new Date(i.expires_at),
+        maxUses: i.max_uses,
+        uses: i.uses,
+        revoked: i.revoked !== 0,
+        createdAt: new Date(i.created_at),
+      }),
+    );
+  const audit = source
+    .prepare<
+      [],
+      {
+        id: string;
+        room: string;
+        action: AuditAction;
+        actor_id: string;
+        actor_name: string;
+        target_id: string | null;
+        target_name: string | null;
+        message_id: string | null;
+        message_seq: number | null;
+        detail: string;
+        at: number;
+      }
+    >(
+      "SELECT id, room, action, actor_id, actor_name, target_id, target_name, message_id, message_seq, detail, at FROM audit_log",
+    )
+    .all()
+    .map(
+      (a): AuditEntry => ({
+        id: a.id,
+        room: a.room,
+        action: a.action,
+        actor: { id: a.actor_id, name: a.actor_name },
+        target:
+          a.target_id === null ? null : { id: a.target_id, name: a.target_name ?? a.target_id },
+        message:
+          a.message_id === null || a.message_seq === null
+            ? null
+            : { id: a.message_id, seq: a.message_seq },
+        detail: a.detail,
+        at: new Date(a.at).toISOString(),
+      }),
+    );
+  const directRooms = source
+    .prepare<[], { userLow: string; userHigh: string; room: string }>(
+      "SELECT user_low AS userLow, user_high AS userHigh, room FROM direct_rooms",
+    )
+    .all();
+  return { rooms, memberships, invites, audit, directRooms };
 }

@@ -267,6 +267,22 @@ export function describeMembershipContract(
         });
       });
 
+      it("pages long messages and memberships by bytes together, missing nothing", async () => {
+        await create("heavy");
+        const long = "y".repeat(30_000);
+        for (let i = 0; i < 24; i++) {
+          await send("heavy", ana, `${i} ${long}`);
+          await join("heavy", { id: `h${i}`, name: `H${i}` });
+        }
+        const first = await store.messages.changesAfter("heavy", 0, 200);
+        expect(first.hasMore).toBe(true);
+        expect(first.messages.length).toBeLessThan(24);
+        const all = await replay("heavy", 200);
+        expect(all.revs).toEqual(Array.from({ length: 49 }, (_, i) => i + 1));
+        expect(all.messages).toHaveLength(24);
+        expect(all.members).toHaveLength(25);
+      });
+
       it("stays gap-free when joins, leaves, sends and changes race", async () => {
         await create("race");
         const people = Array.from({ length: 12 }, (_, i) => ({ id: `r${i}`, name: `R${i}` }));
@@ -859,6 +875,122 @@ export function describeMembershipContract(
         expect((await store.users.findByName("back\\", 10)).map((u) => u.name)).toEqual([
           "back\\slash",
         ]);
+      });
+    });
+
+    describe("messages.importHistory of rooms", () => {
+      it("takes rooms, memberships, invites, the audit log and direct pairs as they are; again changes nothing", async () => {
+        await store.rooms.create({ name: "club", visibility: "private", topic: "t", owner: ana });
+        await join("club", bea);
+        const said = await send("club", bea);
+        await change("club", bea, "muted", { mutedUntil: Date.now() + 60_000, by: ana });
+        await store.rooms.create({ name: "quiet", visibility: "public", topic: "", owner: bea });
+        const dm = await store.rooms.openDirect(ana, bea, "dm-ab");
+        const invite = await store.invites.create({
+          room: "club",
+          tokenHash: "club-hash",
+          createdBy: ana,
+          expiresAt: new Date(Date.now() + 60_000),
+          maxUses: 2,
+        });
+        await store.invites.use("club-hash", new Date());
+        const entry = await store.audit.record({
+          room: "club",
+          action: "muted",
+          actor: ana,
+          target: bea,
+          message: null,
+          detail: "10 minutes",
+        });
+
+        const rooms = [];
+        const memberships = [];
+        for (const name of ["club", "quiet", "dm-ab"]) {
+          const info = await store.rooms.info(name);
+          if (!info) throw new Error(`no room ${name}`);
+          const listed =
+            (await store.rooms.recent(10, { userId: ana.id, admin: true })).find(
+              (r) => r.name === name,
+            ) ??
+            (await store.rooms.recent(10, { userId: bea.id, admin: false })).find(
+              (r) => r.name === name,
+            );
+          rooms.push({
+            ...info,
+            latestSeq: await store.rooms.latestSeq(name),
+            latestRev: await store.rooms.latestRev(name),
+            lastMessageAt: new Date(listed?.lastMessageAt ?? info.createdAt),
+          });
+          for (const m of (await store.messages.changesAfter(name, 0, 100)).members) {
+            const standing = await store.members.standing(name, m.user.id);
+            if (!standing) throw new Error("no standing");
+            memberships.push({ ...standing, kind: m.kind, by: m.by, changedAt: new Date(m.at) });
+          }
+        }
+        const history = await store.messages.changesAfter("club", 0, 100);
+        const batches = [
+          { users: [ana, bea] },
+          { messages: history.messages },
+          {
+            rooms,
+            memberships,
+            invites: [
+              {
+                ...invite,
+                tokenHash: "club-hash",
+                uses: 1,
+                expiresAt: new Date(invite.expiresAt),
+                createdAt: new Date(invite.createdAt),
+              },
+            ],
+            audit: [entry],
+            directRooms: [{ userLow: ana.id, userHigh: bea.id, room: dm.room.name }],
+          },
+        ];
+        const target = await openFresh();
+        try {
+          await target.store.messages.importHistory(batches);
+          await target.store.messages.importHistory(batches);
+          const copy = target.store;
+          for (const name of ["club", "quiet", "dm-ab"]) {
+            expect(await copy.rooms.info(name)).toEqual(await store.rooms.info(name));
+            expect(await copy.messages.changesAfter(name, 0, 100)).toEqual(
+              await store.messages.changesAfter(name, 0, 100),
+            );
+            expect(await copy.members.list(name, undefined, 10)).toEqual(
+              await store.members.list(name, undefined, 10),
+            );
+          }
+          expect(await copy.rooms.recent(10)).toEqual(await store.rooms.recent(10));
+          expect(await copy.rooms.recent(10, { userId: bea.id, admin: false })).toEqual(
+            await store.rooms.recent(10, { userId: bea.id, admin: false }),
+          );
+          expect(await copy.rooms.directRoom(bea.id, ana.id)).toBe("dm-ab");
+          expect(await copy.invites.find("club-hash")).toEqual(
+            await store.invites.find("club-hash"),
+          );
+          expect(await copy.audit.list("club", undefined, 10)).toEqual(
+            await store.audit.list("club", undefined, 10),
+          );
+          // The counters go on where they were.
+          const next = await copy.messages.append({
+            room: "club",
+            clientId: "after-copy",
+            author: ana,
+            text: "next",
+          });
+          expect([next.message.seq, next.message.rev]).toEqual([
+            said.seq + 1,
+            (await store.rooms.latestRev("club")) + 1,
+          ]);
+          expect((await join("quiet", cai)).change.rev).toBe(2);
+          expect(
+            (await copy.members.change({ room: "quiet", user: cai, kind: "joined", by: null }))
+              .change.rev,
+          ).toBe(2);
+        } finally {
+          await target.destroy();
+        }
       });
     });
 

@@ -62,6 +62,39 @@ export type HistoryBatch = {
   messages?: ChatMessage[];
   reactions?: StoredReaction[];
   credentialGenerations?: { userId: string; generation: number }[];
+  /** Rooms' settings and counters (counters only go up; settings are taken as they are). */
+  rooms?: StoredRoomRecord[];
+  memberships?: StoredMembership[];
+  invites?: StoredInvite[];
+  audit?: AuditEntry[];
+  directRooms?: { userLow: string; userHigh: string; room: string }[];
+};
+
+/** A room's row as it is, for copying a history: its settings and counters. */
+export type StoredRoomRecord = StoredRoom & {
+  latestSeq: number;
+  latestRev: number;
+  lastMessageAt: Date;
+};
+
+/** A membership's row as it is, for copying a history: its state and its latest change. */
+export type StoredMembership = StoredMember & {
+  kind: MemberChangeKind;
+  by: User | null;
+  changedAt: Date;
+};
+
+/** An invite's row as it is, for copying a history (with its token's hash, never the token). */
+export type StoredInvite = {
+  id: string;
+  room: string;
+  tokenHash: string;
+  createdBy: User;
+  expiresAt: Date;
+  maxUses: number | null;
+  uses: number;
+  revoked: boolean;
+  createdAt: Date;
 };
 
 /**

@@ -4,12 +4,12 @@ import { fail, type ProtocolError } from "../../shared/errors";
 import type { RequestEvent, Result, ResultOf } from "../../shared/protocol";
 import { toProtocolError } from "../../shared/protocol";
 import type { Logger } from "../logger";
-import { ChangeRefusedError, StoreUnavailableError } from "../store/types";
+import { ChangeRefusedError, RoomExistsError, StoreUnavailableError } from "../store/types";
 
 /** What each refusal of the store's change rules tells the client. */
 const REFUSALS: Record<ChangeRefusedError["code"], string> = {
   not_found: "There is no such message in that room.",
-  forbidden: "Only its author may change this message.",
+  forbidden: "Only its author may change this message (and a moderator remove it).",
   reaction_limit: "This message already carries as many different emoji as a message may.",
 };
 
@@ -67,6 +67,9 @@ function toFailure(
   logger: Logger,
 ): { ok: false; error: ProtocolError } {
   if (error instanceof ChangeRefusedError) return fail(error.code, REFUSALS[error.code]);
+  // Two requests made the same room at once; the handlers answer their own race, this is the rest.
+  if (error instanceof RoomExistsError)
+    return fail("room_exists", "A room of that name already exists.");
   if (error instanceof StoreUnavailableError) {
     // Storage faults are logged where the store's health changes, once, not per request.
     logger.debug({ event, err: error }, "database unavailable");

@@ -124,7 +124,91 @@ async function importBatch(client: pg.PoolClient, batch: HistoryBatch): Promise<
        created_at = LEAST(rooms.created_at, excluded.created_at)`,
     [...rooms].map(([name, r]) => [name, r.seq, r.rev, new Date(r.at), new Date(r.first)]),
   );
+  await importRoomsOf(client, batch);
   return messages.length;
+}
+
+/** Rooms' settings, memberships, invites, the audit log and direct pairings, as they are. */
+async function importRoomsOf(client: pg.PoolClient, batch: HistoryBatch): Promise<void> {
+  // Settings as they are; counters only go up, as for messages.
+  await insertRows(
+    client,
+    `INSERT INTO rooms (name, latest_seq, latest_rev, last_message_at, visibility, topic, owner_id, created_at)
+     VALUES %VALUES%
+     ON CONFLICT (name) DO UPDATE SET latest_seq = GREATEST(rooms.latest_seq, excluded.latest_seq),
+       latest_rev = GREATEST(rooms.latest_rev, excluded.latest_rev),
+       last_message_at = GREATEST(rooms.last_message_at, excluded.last_message_at),
+       visibility = excluded.visibility, topic = excluded.topic, owner_id = excluded.owner_id,
+       created_at = excluded.created_at`,
+    (batch.rooms ?? []).map((r) => [
+      r.name,
+      r.latestSeq,
+      r.latestRev,
+      r.lastMessageAt,
+      r.visibility,
+      r.topic,
+      r.ownerId,
+      r.createdAt,
+    ]),
+  );
+  await insertRows(
+    client,
+    `INSERT INTO room_members (room, user_id, role, banned, muted_until, joined_at, rev, kind, by_id, by_name, changed_at)
+     VALUES %VALUES% ON CONFLICT (room, user_id) DO NOTHING`,
+    (batch.memberships ?? []).map((m) => [
+      m.room,
+      m.userId,
+      m.role,
+      m.banned,
+      m.mutedUntil === null ? null : new Date(m.mutedUntil),
+      m.joinedAt,
+      m.rev,
+      m.kind,
+      m.by?.id ?? null,
+      m.by?.name ?? null,
+      m.changedAt,
+    ]),
+  );
+  await insertRows(
+    client,
+    `INSERT INTO invites (id, room, token_hash, created_by_id, created_by_name, expires_at, max_uses, uses, revoked, created_at)
+     VALUES %VALUES% ON CONFLICT DO NOTHING`,
+    (batch.invites ?? []).map((i) => [
+      i.id,
+      i.room,
+      i.tokenHash,
+      i.createdBy.id,
+      i.createdBy.name,
+      i.expiresAt,
+      i.maxUses,
+      i.uses,
+      i.revoked,
+      i.createdAt,
+    ]),
+  );
+  await insertRows(
+    client,
+    `INSERT INTO audit_log (id, room, action, actor_id, actor_name, target_id, target_name, message_id, message_seq, detail, at)
+     VALUES %VALUES% ON CONFLICT DO NOTHING`,
+    (batch.audit ?? []).map((a) => [
+      a.id,
+      a.room,
+      a.action,
+      a.actor.id,
+      a.actor.name,
+      a.target?.id ?? null,
+      a.target?.name ?? null,
+      a.message?.id ?? null,
+      a.message?.seq ?? null,
+      a.detail,
+      new Date(a.at),
+    ]),
+  );
+  await insertRows(
+    client,
+    "INSERT INTO direct_rooms (user_low, user_high, room) VALUES %VALUES% ON CONFLICT DO NOTHING",
+    (batch.directRooms ?? []).map((d) => [d.userLow, d.userHigh, d.room]),
+  );
 }
 
 /**
@@ -233,6 +317,16 @@ export class PostgresMessages implements MessageStore {
     client: pg.PoolClient,
     { room, id, actor, change }: ChangeRequest,
   ): Promise<ChangeResult> {
+    // A reaction is a write: it makes the identity's row, for reaction:users'
+    // names — before the room's row is locked, in the order appends take
+    // them, so that the person's first message and first reaction at once
+    // cannot wait on each other. (A refused change rolls it back; an
+    // unchanged one reacted before, so the row was there.)
+    if (change.kind === "reaction" && change.added)
+      await client.query(
+        "INSERT INTO users (id, name, created_at) VALUES ($1, $2, now()) ON CONFLICT (id) DO NOTHING",
+        [actor.id, actor.name],
+      );
     // The room's row is locked first, as appends lock it: changes to a room
     // (from any instance) take turns, so each reads the state the previous
     // committed, and a rolled-back change gives its rev back.
@@ -294,11 +388,6 @@ export class PostgresMessages implements MessageStore {
         break;
       case "reaction":
         if (change.added) {
-          // A reaction is a write: it makes the identity's row, for reaction:users' names.
-          await client.query(
-            "INSERT INTO users (id, name, created_at) VALUES ($1, $2, now()) ON CONFLICT (id) DO NOTHING",
-            [actor.id, actor.name],
-          );
           await client.query(
             "INSERT INTO reactions (room, seq, emoji, user_id, rev) VALUES ($1, $2, $3, $4, $5)",
             [room, row.seq, change.emoji, actor.id, rev],

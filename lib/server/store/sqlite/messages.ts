@@ -132,6 +132,34 @@ function prepare(db: Database.Database) {
     latestRev: db.prepare<[string], { latest_rev: number }>(
       "SELECT latest_rev FROM rooms WHERE name = ?",
     ),
+    // Settings as they are; counters only go up, as for messages.
+    importRoomRecord: db.prepare(
+      `INSERT INTO rooms (name, latest_seq, latest_rev, last_message_at, first_author, shared, visibility, topic, owner_id, created_at)
+       VALUES (@name, @latest_seq, @latest_rev, @last_message_at, NULL, 0, @visibility, @topic, @owner_id, @created_at)
+       ON CONFLICT (name) DO UPDATE SET latest_seq = max(latest_seq, excluded.latest_seq),
+         latest_rev = max(latest_rev, excluded.latest_rev),
+         last_message_at = max(last_message_at, excluded.last_message_at),
+         visibility = excluded.visibility, topic = excluded.topic, owner_id = excluded.owner_id,
+         created_at = excluded.created_at`,
+    ),
+    importMembership: db.prepare(
+      `INSERT INTO room_members (room, user_id, role, banned, muted_until, joined_at, rev, kind, by_id, by_name, changed_at)
+       VALUES (@room, @user_id, @role, @banned, @muted_until, @joined_at, @rev, @kind, @by_id, @by_name, @changed_at)
+       ON CONFLICT (room, user_id) DO NOTHING`,
+    ),
+    importInvite: db.prepare(
+      `INSERT INTO invites (id, room, token_hash, created_by_id, created_by_name, expires_at, max_uses, uses, revoked, created_at)
+       VALUES (@id, @room, @token_hash, @created_by_id, @created_by_name, @expires_at, @max_uses, @uses, @revoked, @created_at)
+       ON CONFLICT DO NOTHING`,
+    ),
+    importAudit: db.prepare(
+      `INSERT INTO audit_log (id, room, action, actor_id, actor_name, target_id, target_name, message_id, message_seq, detail, at)
+       VALUES (@id, @room, @action, @actor_id, @actor_name, @target_id, @target_name, @message_id, @message_seq, @detail, @at)
+       ON CONFLICT DO NOTHING`,
+    ),
+    importDirect: db.prepare<[string, string, string]>(
+      "INSERT INTO direct_rooms (user_low, user_high, room) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+    ),
     newest: db.prepare<[string, number], MessageRow>(
       `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE room = ? ORDER BY seq DESC LIMIT ?`,
     ),
@@ -251,7 +279,66 @@ export class SqliteMessages implements MessageStore {
       s.importRoom.run({ name, ...room });
       s.importRoomAuthors.run(name);
     }
+    this.importRoomsOf(batch);
     return { value: rows.length };
+  }
+
+  /** Rooms' settings, memberships, invites, the audit log and direct pairings, as they are. */
+  private importRoomsOf(batch: HistoryBatch): void {
+    const s = this.statements;
+    for (const room of batch.rooms ?? [])
+      s.importRoomRecord.run({
+        name: room.name,
+        latest_seq: room.latestSeq,
+        latest_rev: room.latestRev,
+        last_message_at: room.lastMessageAt.getTime(),
+        visibility: room.visibility,
+        topic: room.topic,
+        owner_id: room.ownerId,
+        created_at: room.createdAt.getTime(),
+      });
+    for (const m of batch.memberships ?? [])
+      s.importMembership.run({
+        room: m.room,
+        user_id: m.userId,
+        role: m.role,
+        banned: m.banned ? 1 : 0,
+        muted_until: m.mutedUntil,
+        joined_at: m.joinedAt.getTime(),
+        rev: m.rev,
+        kind: m.kind,
+        by_id: m.by?.id ?? null,
+        by_name: m.by?.name ?? null,
+        changed_at: m.changedAt.getTime(),
+      });
+    for (const i of batch.invites ?? [])
+      s.importInvite.run({
+        id: i.id,
+        room: i.room,
+        token_hash: i.tokenHash,
+        created_by_id: i.createdBy.id,
+        created_by_name: i.createdBy.name,
+        expires_at: i.expiresAt.getTime(),
+        max_uses: i.maxUses,
+        uses: i.uses,
+        revoked: i.revoked ? 1 : 0,
+        created_at: i.createdAt.getTime(),
+      });
+    for (const a of batch.audit ?? [])
+      s.importAudit.run({
+        id: a.id,
+        room: a.room,
+        action: a.action,
+        actor_id: a.actor.id,
+        actor_name: a.actor.name,
+        target_id: a.target?.id ?? null,
+        target_name: a.target?.name ?? null,
+        message_id: a.message?.id ?? null,
+        message_seq: a.message?.seq ?? null,
+        detail: a.detail,
+        at: Date.parse(a.at),
+      });
+    for (const d of batch.directRooms ?? []) s.importDirect.run(d.userLow, d.userHigh, d.room);
   }
 
   private changeOne({ room, id, actor, change }: ChangeRequest): Outcome<ChangeResult> {
