@@ -293,11 +293,21 @@ describe("removal from a room across two instances on Postgres and Redis", () =>
     const changes = await request(member.socket, "changes:after", { room, after: 0 });
     if (changes.ok) expect(changes.messages).toEqual([]);
     expect(await b.store.rooms.info(room)).toBeNull();
-    // Someone makes a room under the freed name on A: the old member's connection on B is not in it.
+    // Someone else makes a private room under the freed name on A: the old member, whose
+    // standing B had remembered, is no member of it, and their connection is not in it.
     const newcomer = await person("New owner of the name", a);
-    await must(newcomer.socket, "room:create", { room, visibility: "public" });
+    await must(newcomer.socket, "room:create", { room, visibility: "private" });
     await must(newcomer.socket, "room:join", { room });
     await must(newcomer.socket, "message:send", { room, text: "a new room", clientId: "new" });
+    await eventually(async () => {
+      expect(await codeOf(member.socket, "room:join", { room })).toBe("forbidden");
+    }, REMOVAL_WITHIN_MS);
+    for (const [event, payload] of [
+      ["history:after", { room, after: 0 }],
+      ["changes:after", { room, after: 0 }],
+      ["message:send", { room, text: "I was here first", clientId: "old-member" }],
+    ] as const)
+      expect(await codeOf(member.socket, event, payload as never), event).toBe("forbidden");
     await settle(member.socket);
     expect(heard.map((m) => m.text)).toEqual(["soon gone"]);
   });
