@@ -449,6 +449,112 @@ describe("climbing roles", () => {
   });
 });
 
+describe("malformed moderation", () => {
+  // What each payload says is wrong; the target is the room's member, whatever the payload names.
+  const rows: [string, string, (room: string, userId: string) => unknown, string][] = [
+    [
+      "a mute of no minutes",
+      "member:mute",
+      (room, userId) => ({ room, userId, minutes: 0 }),
+      "invalid_payload",
+    ],
+    [
+      "a mute of negative minutes",
+      "member:mute",
+      (room, userId) => ({ room, userId, minutes: -5 }),
+      "invalid_payload",
+    ],
+    [
+      "a mute longer than thirty days",
+      "member:mute",
+      (room, userId) => ({ room, userId, minutes: 30 * 24 * 60 + 1 }),
+      "invalid_payload",
+    ],
+    [
+      "a mute of fractional minutes",
+      "member:mute",
+      (room, userId) => ({ room, userId, minutes: 1.5 }),
+      "invalid_payload",
+    ],
+    [
+      "a mute of minutes as text",
+      "member:mute",
+      (room, userId) => ({ room, userId, minutes: "60" }),
+      "invalid_payload",
+    ],
+    [
+      "a role the rooms do not have",
+      "member:role",
+      (room, userId) => ({ room, userId, role: "admin" }),
+      "invalid_payload",
+    ],
+    [
+      "a user id that no server makes",
+      "member:kick",
+      (room) => ({ room, userId: "../../etc" }),
+      "invalid_payload",
+    ],
+    [
+      "a user id as an object",
+      "member:ban",
+      (room, userId) => ({ room, userId: { id: userId } }),
+      "invalid_payload",
+    ],
+    [
+      "a room name in capitals",
+      "member:kick",
+      (room, userId) => ({ room: room.toUpperCase(), userId }),
+      "invalid_room",
+    ],
+    [
+      "no room at all",
+      "member:mute",
+      (_room, userId) => ({ userId, minutes: 5 }),
+      "invalid_payload",
+    ],
+    [
+      "an invite that lasts no time",
+      "invite:create",
+      (room) => ({ room, expiresInMinutes: 0 }),
+      "invalid_payload",
+    ],
+    [
+      "an invite of more uses than allowed",
+      "invite:create",
+      (room) => ({ room, maxUses: 1_001 }),
+      "invalid_payload",
+    ],
+    [
+      "a topic of two lines",
+      "room:update",
+      (room) => ({ room, topic: "one\ntwo" }),
+      "invalid_payload",
+    ],
+    [
+      "a visibility the rooms do not have",
+      "room:update",
+      (room) => ({ room, visibility: "direct" }),
+      "invalid_payload",
+    ],
+  ];
+
+  it.each(rows)(
+    "refuses %s (%s) with %s, changing nothing",
+    async (_case, event, payload, code) => {
+      const { room, owner, member } = await privateRoom();
+      const before = await server.store.members.standing(room, member.userId);
+      const answer = (await rawRequest(owner.socket, event, payload(room, member.userId))) as {
+        ok: boolean;
+        error?: { code: string };
+      };
+      expect(codeOf(answer)).toBe(code);
+      expect(await server.store.members.standing(room, member.userId)).toEqual(before);
+      expect((await server.store.rooms.info(room))?.visibility).toBe("private");
+      expect((await must(owner.socket, "invite:list", { room })).invites).toEqual([]);
+    },
+  );
+});
+
 describe("names that collide", () => {
   it("answers room:create of a private room's name with room_exists, revealing nothing of it", async () => {
     const { room, topic } = await privateRoom("the vault code is 1234");
