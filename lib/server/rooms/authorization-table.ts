@@ -163,10 +163,6 @@ export type Cell = {
     trigger: () => Promise<void>,
     matches: (payload: unknown) => boolean,
   ): Promise<Outcome>;
-  /** The owner's own connection, to make things happen in the room. */
-  ownerSocket: ChatClientSocket;
-  /** The persona's page headers (their cookie), as a browser sends them. */
-  headers: Headers;
   /** GET /api/rooms for the persona: the rooms it lists. */
   listRooms(): Promise<string[]>;
   /** Whether the persona may open the room's page. */
