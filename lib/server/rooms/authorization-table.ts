@@ -16,7 +16,8 @@ import { BANNED, NOT_A_MEMBER } from "./permissions";
  * a persona makes it and what they must get, persona × visibility. The test
  * beside it (authorization-matrix.test.ts) runs every cell against a real
  * server on each engine. What a row expects is written from the issue's
- * rules (docs/security.md's table), never from what the server answers.
+ * rules (who may read, speak, moderate and own; the helpers below), never
+ * from what the server answers; `can` is the server's own statement of them.
  */
 
 export const PERSONAS = [
