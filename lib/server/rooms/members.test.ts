@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { ChatTestServer, eventually, settle } from "../testing/chat-test-server";
-import { guest, type RoomPerson } from "../testing/room-people";
+import { guest, member, type RoomPerson } from "../testing/room-people";
 
 let server: ChatTestServer;
 beforeEach(async () => {
@@ -196,6 +196,44 @@ describe("member:role", () => {
     await eventually(() =>
       expect(ben.heard("member:changed").at(-1)).toMatchObject({ kind: "role", role: "moderator" }),
     );
+  });
+});
+
+describe("ownership", () => {
+  it("is handed on by an admin making someone the owner: the room names them, the one before stays a moderator", async () => {
+    const admin = await member(server, "Admin");
+    const { olga, ben } = await club();
+    const made = await admin.must("member:role", {
+      room: "club",
+      userId: ben.user.id,
+      role: "owner",
+    });
+    expect(made.change).toMatchObject({ kind: "role", role: "owner" });
+    expect(await server.store.rooms.info("club")).toMatchObject({ ownerId: ben.user.id });
+    await eventually(() =>
+      expect(olga.heard("member:changed").at(-1)).toMatchObject({
+        kind: "role",
+        role: "moderator",
+        user: { id: olga.user.id },
+      }),
+    );
+    expect(await olga.ask("room:update", { room: "club", topic: "still mine?" })).toMatchObject({
+      ok: false,
+      error: { code: "forbidden" },
+    });
+    expect(await ben.ask("room:update", { room: "club", topic: "mine now" })).toMatchObject({
+      ok: true,
+    });
+  });
+
+  it("leaves with an owner who leaves: the room has none until an admin claims it", async () => {
+    const admin = await member(server, "Admin");
+    const { olga } = await club();
+    await olga.must("member:leave", { room: "club" });
+    expect(await server.store.rooms.info("club")).toMatchObject({ ownerId: null });
+    expect(await admin.must("room:claim", { room: "club" })).toMatchObject({
+      room: { ownerId: admin.user.id },
+    });
   });
 });
 

@@ -84,19 +84,21 @@ export class Membership {
   }
 
   /**
-   * Tells a stored membership change: every cache forgets the standing
-   * (here first, before anything is sent), the room and the person's own
-   * connections hear `member:changed`, and on a removal the person's
-   * connections leave the room on every instance — after the event, so
-   * they learn why they stop hearing from it.
+   * Tells a stored membership change: every cache forgets the standing,
+   * then the room and the person's own connections hear `member:changed`,
+   * and on a removal the person's connections leave the room on every
+   * instance — after the event, so they learn why they stop hearing from it.
+   *
+   * The caches are told first: the adapter publishes everything through one
+   * connection, so each instance forgets before it relays the event, and a
+   * request the person sends the moment they hear of it is judged afresh.
    */
   announce(change: MemberChange): void {
     const { room } = change;
     const userId = change.user.id;
-    this.cache.forgetStanding(room, userId);
+    this.sync.standingChanged(room, userId);
     this.io.to(room).to(userRoom(userId)).emit("member:changed", change);
     if (REMOVALS.has(change.kind)) this.io.in(userRoom(userId)).socketsLeave(room);
-    this.sync.standingChanged(room, userId);
   }
 
   /** A room's settings changed (or it was made): every instance reads them again. */
