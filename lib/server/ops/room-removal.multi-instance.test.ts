@@ -316,7 +316,20 @@ describe("removal from a room across two instances on Postgres and Redis", () =>
     const newcomer = await person("Newcomer", b);
     const { room, owner } = await privateRoom([]);
     expect(await codeOf(newcomer.socket, "room:join", { room })).toBe("forbidden");
+    const told = collect<MemberChange>(newcomer.socket, "member:changed");
     await must(owner.socket, "member:add", { room, userId: newcomer.userId });
+    // Told on B, though not in the room: the change goes to the person wherever they are.
+    await eventually(
+      () =>
+        expect(told).toContainEqual(
+          expect.objectContaining({
+            room,
+            kind: "added",
+            user: expect.objectContaining({ id: newcomer.userId }),
+          }),
+        ),
+      REMOVAL_WITHIN_MS,
+    );
     await eventually(async () => {
       expect(await codeOf(newcomer.socket, "room:join", { room })).toBe("ok");
     }, REMOVAL_WITHIN_MS);
