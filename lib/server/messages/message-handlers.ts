@@ -8,7 +8,7 @@ import {
 } from "../../shared/protocol";
 import type { ChatMetrics } from "../ops/metrics";
 import { allowed, type RoomContext } from "../rooms/room-context";
-import { makeRoomByFirstMessage } from "../rooms/room-making";
+import { joinPublicRoom, makeRoomByFirstMessage } from "../rooms/room-making";
 import { connectionsIn, readMessagesWithinBudget, withinBudget } from "../transport/request-guards";
 import { type Reply, requestHandler } from "../transport/request-handler";
 import { pageAround } from "./history-around";
@@ -86,6 +86,9 @@ export function registerMessageHandlers(
             author: socket.data.user,
             ...(replyTo === undefined ? {} : { replyTo }),
           });
+          // A reader who subscribed before the room was made has written in it: now a member.
+          if (asked.room?.visibility === "public" && !asked.facts.member)
+            await joinPublicRoom(context, socket, room);
           reply({ ok: true, message, duplicate });
           // Only what was committed is broadcast, and a retried send is not news.
           if (!duplicate) io.to(room).emit("message:created", message);

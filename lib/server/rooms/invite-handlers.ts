@@ -21,8 +21,10 @@ import { allowed, type RoomContext, withinChangeBudget } from "./room-context";
 /**
  * Invite links: moderators and owners make, list and revoke them
  * (`can("invite")`); anyone holding a live one becomes a member by
- * `invite:accept` — a guest too, where guests may chat at all. The token is
- * shown once; the store keeps its hash, and counts each use atomically.
+ * `invite:accept` — a guest too, where guests may chat at all — as added by
+ * the invite's maker. A token that no longer admits is `not_found`, with
+ * words that say why. The token is shown once; the store keeps its hash, and
+ * counts each use atomically.
  */
 export function registerInviteHandlers(context: RoomContext): void {
   const { socket, store, limits, membership, logger } = context;
@@ -118,17 +120,19 @@ export function registerInviteHandlers(context: RoomContext): void {
         const used = await store.invites.use(hash, new Date());
         if ("refused" in used) {
           reply(
-            used.refused === "not_found"
-              ? fail("not_found", NOT_AN_INVITE)
-              : fail("forbidden", INVITE_PROBLEMS[used.refused]),
+            fail(
+              "not_found",
+              used.refused === "not_found" ? NOT_AN_INVITE : INVITE_PROBLEMS[used.refused],
+            ),
           );
           return;
         }
+        // The invite's maker let them in: an addition by them, as member:add is.
         const { change, changed } = await store.members.change({
           room,
           user,
-          kind: "joined",
-          by: null,
+          kind: "added",
+          by: invite.createdBy,
         });
         if (changed) membership.announce(change);
       }

@@ -29,6 +29,13 @@ describe("invite:create and invite:accept", () => {
 
     const accepted = await ben.must("invite:accept", { token: made.token });
     expect(accepted.room).toMatchObject({ name: "den", visibility: "private" });
+    expect(ben.heard("member:changed")).toEqual([
+      expect.objectContaining({
+        room: "den",
+        kind: "added",
+        by: expect.objectContaining({ id: olga.user.id }),
+      }),
+    ]);
     expect(await ben.ask("room:join", { room: "den" })).toMatchObject({
       ok: true,
       membership: { role: "member" },
@@ -37,7 +44,7 @@ describe("invite:create and invite:accept", () => {
     expect(await ben.ask("invite:accept", { token: made.token })).toMatchObject({ ok: true });
     expect(await cat.ask("invite:accept", { token: made.token })).toEqual({
       ok: false,
-      error: { code: "forbidden", message: "This invite has been used up." },
+      error: { code: "not_found", message: "This invite has been used up." },
     });
     expect(await cat.ask("room:join", { room: "den" })).toMatchObject({
       ok: false,
@@ -88,7 +95,7 @@ describe("invite:list and invite:revoke", () => {
     });
     expect(await ben.ask("invite:accept", { token: made.token })).toEqual({
       ok: false,
-      error: { code: "forbidden", message: "This invite was revoked." },
+      error: { code: "not_found", message: "This invite was revoked." },
     });
     expect(await olga.ask("invite:revoke", { room: "den", id: "no-such-invite" })).toMatchObject({
       ok: false,

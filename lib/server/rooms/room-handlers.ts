@@ -10,6 +10,7 @@ import {
 import { requestHandler } from "../transport/request-handler";
 import { allowed, type RoomContext } from "./room-context";
 import { ownMembershipOf } from "./room-facts";
+import { joinPublicRoom } from "./room-making";
 
 const JOINS_SPENT = "You are joining and leaving rooms too often; wait a moment.";
 
@@ -50,13 +51,7 @@ export function registerRoomHandlers(context: RoomContext): void {
         // Visiting a public room that exists makes the visitor a member (a rev,
         // told to the room); a name nothing was made under is only subscribed to.
         if (asked.room?.visibility === "public" && asked.facts.member === null) {
-          const { change, changed } = await store.members.change({
-            room,
-            user: socket.data.user,
-            kind: "joined",
-            by: null,
-          });
-          if (changed) membership.announce(change);
+          await joinPublicRoom(context, socket, room);
           standing = await membership.cache.standing(room, socket.data.user.id);
         }
         // Join before reading: a message committed in between is then both in the

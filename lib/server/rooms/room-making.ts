@@ -38,15 +38,23 @@ export async function makeRoomByFirstMessage(
     if (!(error instanceof RoomExistsError)) throw error;
     membership.roomChanged(name);
     const again = await membership.authorize(socket, "send", name);
-    if (again.decision.allowed && again.room?.visibility === "public" && !again.facts.member) {
-      const joined = await store.members.change({
-        room: name,
-        user: owner,
-        kind: "joined",
-        by: null,
-      });
-      if (joined.changed) membership.announce(joined.change);
-    }
+    if (again.decision.allowed && again.room?.visibility === "public" && !again.facts.member)
+      await joinPublicRoom(context, socket, name);
     return { made: false, again };
   }
+}
+
+/** Makes the connection's person a member of a public room, as visiting it does (no rev if they are one). */
+export async function joinPublicRoom(
+  context: Pick<RoomContext, "store" | "membership">,
+  socket: ChatSocket,
+  room: string,
+): Promise<void> {
+  const { change, changed } = await context.store.members.change({
+    room,
+    user: socket.data.user,
+    kind: "joined",
+    by: null,
+  });
+  if (changed) context.membership.announce(change);
 }

@@ -115,6 +115,25 @@ describe("the first message of a new name", () => {
   });
 });
 
+describe("a reader who subscribed before the room was made", () => {
+  it("becomes a member by writing in it", async () => {
+    await start();
+    const ana = await guest(server, "Ana");
+    const bea = await guest(server, "Bea");
+    await ana.must("room:join", { room: "fresh" });
+    await bea.must("room:join", { room: "fresh" });
+    await ana.must("message:send", { room: "fresh", text: "first", clientId: "c1" });
+
+    await bea.must("message:send", { room: "fresh", text: "second", clientId: "c2" });
+
+    const listed = await ana.must("members:list", { room: "fresh" });
+    expect(Object.fromEntries(listed.members.map((m) => [m.user.name, m.role]))).toEqual({
+      Ana: "owner",
+      Bea: "member",
+    });
+  });
+});
+
 describe("room:update", () => {
   it("lets the owner change the topic and make the room private, told to the room and audited; others are refused", async () => {
     await start();
