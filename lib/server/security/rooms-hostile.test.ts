@@ -29,7 +29,8 @@ vi.mock("node:crypto", async (importOriginal) => {
 
 /*
  * An attacker's attempts on rooms that belong to people: forged, spent,
- * expired and revoked invites; climbing roles; payload fields that claim to
+ * expired and revoked invites (each `not_found`, its words saying which, as
+ * docs/protocol.md has it); climbing roles; payload fields that claim to
  * be someone; names that collide with private rooms or with the names direct
  * rooms take. Each attempt states its precise refusal, that it changed
  * nothing, and — after every test — that the server still serves a newcomer.
@@ -211,13 +212,13 @@ describe("forged and spent invites", () => {
       ok: true,
     });
     const again = await request(second.socket, "invite:accept", { token: made.token });
-    expect(again).toMatchObject({ ok: false, error: { code: "forbidden" } });
+    expect(again).toMatchObject({ ok: false, error: { code: "not_found" } });
     expect(!again.ok && again.error.message).toMatch(/used/i);
     expect(await isMember(room, second.userId)).toBe(false);
 
     await must(first.socket, "member:leave", { room });
     expect(codeOf(await request(first.socket, "invite:accept", { token: made.token }))).toBe(
-      "forbidden",
+      "not_found",
     );
     expect(await isMember(room, first.userId)).toBe(false);
     const listed = await must(owner.socket, "invite:list", { room });
@@ -242,7 +243,7 @@ describe("forged and spent invites", () => {
     expireInviteInDatabase(made.invite.id);
     const late = await guest("Late");
     const answer = await request(late.socket, "invite:accept", { token: made.token });
-    expect(answer).toMatchObject({ ok: false, error: { code: "forbidden" } });
+    expect(answer).toMatchObject({ ok: false, error: { code: "not_found" } });
     expect(!answer.ok && answer.error.message).toMatch(/expired/i);
     expect(await isMember(room, late.userId)).toBe(false);
     expect(await pageRooms().invite(made.token)).toEqual({
@@ -275,7 +276,7 @@ describe("forged and spent invites", () => {
     await must(owner.socket, "invite:revoke", { room, id: made.invite.id });
     const late = await guest("After revoke");
     const answer = await request(late.socket, "invite:accept", { token: made.token });
-    expect(answer).toMatchObject({ ok: false, error: { code: "forbidden" } });
+    expect(answer).toMatchObject({ ok: false, error: { code: "not_found" } });
     expect(!answer.ok && answer.error.message).toMatch(/revoked/i);
     expect(await isMember(room, late.userId)).toBe(false);
     expect(await pageRooms().invite(made.token)).toEqual({
