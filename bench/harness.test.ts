@@ -7,6 +7,7 @@ import { Target } from "./lib/targets";
 import { accountsScenario } from "./scenarios/accounts";
 import { catchupScenario, crossover } from "./scenarios/catchup";
 import { fanoutRun } from "./scenarios/fanout";
+import { privateFanoutScenario } from "./scenarios/private-fanout";
 import { reactionsRun } from "./scenarios/reactions";
 import { insertLoop } from "./scenarios/writes";
 
@@ -68,6 +69,26 @@ describe("the benchmark harness", () => {
     },
     60_000,
   );
+
+  it("measures fan-out in a public and a private room of members, each member with its own token", async () => {
+    const result = await privateFanoutScenario(SETTINGS, () => {}, {
+      members: 12,
+      senders: 3,
+      stepMs: 600,
+      loads: [120],
+      fillerBytes: 20,
+    });
+    expect(result.steps.map((s) => s.room)).toEqual(["public", "private"]);
+    for (const step of result.steps) {
+      // Every member, senders included, hears every message; none is refused.
+      expect(step.rejected).toBe(0);
+      if (step.held) expect(step.deliveries).toBe(step.expectedDeliveries);
+      expect(step.deliveries).toBeGreaterThan(0);
+      expect(step.serverUsPerDelivery).toBeGreaterThan(0);
+    }
+    expect(result.ratio.pairs).toHaveLength(1);
+    expect(result.ratio.median).toBeGreaterThan(0);
+  }, 60_000);
 
   it("reports a server's memory after GC and its event-loop stalls through the probe", async () => {
     const target = await Target.start("naive", { naiveSeedMessages: 1_000 });

@@ -20,12 +20,18 @@ import {
   hostileTable,
   hostileTablesByRequest,
 } from "./scenarios/hostile";
+import {
+  PRIVATE_CPU_GOAL,
+  type PrivateFanoutResult,
+  privateFanoutScenario,
+} from "./scenarios/private-fanout";
 import { type ReactionsResult, reactionsScenario } from "./scenarios/reactions";
 import { type StormsResult, stormsScenario } from "./scenarios/storms";
 import { type WritesResult, writesScenario } from "./scenarios/writes";
 
 const SCENARIOS = [
   "fanout",
+  "private-fanout",
   "history",
   "reactions",
   "catchup",
@@ -170,6 +176,39 @@ export function pairedCpuRatio(
 function pairedCpuNote(result: FanoutResult): string {
   const paired = pairedCpuRatio(result, "scrollback", "previous");
   return `CPU per delivery, this build / previous build, step by step at the same offered load (held or not), median of the per-load ratios: ${Number.isFinite(paired.median) ? `${paired.median.toFixed(2)}×` : "—"} (${paired.byLoad.map((p) => `${p.offered.toLocaleString("en-US")}/s ${p.ratio.toFixed(2)}×`).join(", ")})`;
+}
+
+function privateFanoutTable(result: PrivateFanoutResult): Table {
+  const { median, pairs } = result.ratio;
+  const verdict = Number.isFinite(median)
+    ? median <= PRIVATE_CPU_GOAL
+      ? "goal met"
+      : "goal missed"
+    : "not measured";
+  return {
+    title: `Fan-out in a room of ${result.members.toLocaleString("en-US")} members, public beside private (every client a member with its own token, ${result.senders} senders), ${result.stepSeconds} s steps — server CPU per delivery; median (min–max) of runs`,
+    columns: ["room", "offered deliveries/s", "µs CPU/delivery", "p99 ms", "server cores"],
+    rows: result.summaries.map((s) => [
+      s.room,
+      s.offered.toLocaleString("en-US"),
+      f(s.usPerDelivery, 2),
+      f(s.p99Ms),
+      f(s.serverCores, 2),
+    ]),
+    notes: [
+      `Private / public CPU per delivery, paired by run and load, median: ${Number.isFinite(median) ? `${median.toFixed(2)}×` : "—"} (goal ≤ ${PRIVATE_CPU_GOAL.toFixed(2)}×: ${verdict}); pairs: ${pairs.map((p) => `run ${p.run} @ ${p.offered.toLocaleString("en-US")}/s ${p.ratio.toFixed(2)}×`).join(", ")}`,
+      `Steps not held (a delivery missing or p99 ≥ ${P99_BOUND_MS} ms): ${result.steps.filter((s) => !s.held).length} of ${result.steps.length}`,
+      `Sends refused, by room and code: ${
+        result.steps
+          .filter((s) => s.rejected > 0)
+          .map(
+            (s) =>
+              `${s.room} run ${s.run} @ ${s.offered.toLocaleString("en-US")}/s ${JSON.stringify(s.rejectedBy ?? {})}`,
+          )
+          .join("; ") || "none"
+      }`,
+    ],
+  };
 }
 
 function historyTable(result: HistoryResult): Table {
@@ -476,6 +515,7 @@ async function main(): Promise<void> {
       const previousCommit = settings.previous?.commit ?? null;
       if (name === "fanout")
         save(name, { ...(await fanoutScenario(settings, progress)), previousCommit });
+      if (name === "private-fanout") save(name, await privateFanoutScenario(settings, progress));
       if (name === "history")
         save(name, { ...(await historyScenario(settings, progress)), previousCommit });
       if (name === "reactions") save(name, await reactionsScenario(settings, progress));
@@ -508,6 +548,7 @@ async function main(): Promise<void> {
   // The report covers the latest result of every scenario in the folder, however many runs made them.
   const tables: Table[] = [];
   const fanout = readPrevious<FanoutResult>(join(outDir, "fanout.json"));
+  const privateFanout = readPrevious<PrivateFanoutResult>(join(outDir, "private-fanout.json"));
   const history = readPrevious<HistoryResult>(join(outDir, "history.json"));
   const reactions = readPrevious<ReactionsResult>(join(outDir, "reactions.json"));
   const catchup = readPrevious<CatchupResult>(join(outDir, "catchup.json"));
@@ -517,6 +558,7 @@ async function main(): Promise<void> {
   const accounts = readPrevious<AccountsResult>(join(outDir, "accounts.json"));
   const hostile = readPrevious<HostileResult>(join(outDir, "hostile.json"));
   if (fanout) tables.push(...fanoutTables(fanout));
+  if (privateFanout?.ratio) tables.push(privateFanoutTable(privateFanout));
   if (history) tables.push(historyTable(history));
   if (reactions) tables.push(reactionsTable(reactions));
   if (catchup) tables.push(catchupTable(catchup));
