@@ -43,6 +43,7 @@ import { RoomMenu, type RoomTool } from "./RoomMenu";
 import { RoomRefused } from "./RoomRefused";
 import { RoomSettingsDialog } from "./RoomSettingsDialog";
 import { RoomSwitcher } from "./RoomSwitcher";
+import { SiteHeader } from "./SiteHeader";
 import { TypingIndicator } from "./TypingIndicator";
 
 /** Relative times ("5 minutes ago") are redrawn this often. */
@@ -613,15 +614,7 @@ function RoomOver({
   const canJoinAgain = (end.kind === "removed" || end.kind === "left") && end.canJoinAgain;
   return (
     <div className="flex min-h-dvh flex-col">
-      <header className="flex items-center justify-between gap-3 border-zinc-200 border-b px-4 py-2 dark:border-zinc-800">
-        <Link
-          href="/"
-          className="rounded-md font-semibold text-zinc-700 hover:text-zinc-900 focus-visible:outline-2 focus-visible:outline-indigo-500 dark:text-zinc-300 dark:hover:text-zinc-100"
-        >
-          Scrollback
-        </Link>
-        <AccountNav {...accountNav} />
-      </header>
+      <SiteHeader accountNav={accountNav} />
       <main className="flex flex-1 flex-col">
         <RoomRefused
           title={ROOM_END_TEXT[end.kind]}

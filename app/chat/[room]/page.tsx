@@ -1,11 +1,10 @@
 import type { Metadata } from "next";
 import { headers } from "next/headers";
-import Link from "next/link";
 import { notFound, redirect } from "next/navigation";
 import { connection } from "next/server";
-import { AccountNav } from "@/components/account/AccountNav";
 import { ChatRoom } from "@/components/ChatRoom";
 import { RoomRefused } from "@/components/RoomRefused";
+import { SiteHeader } from "@/components/SiteHeader";
 import { getServices } from "@/lib/server/services";
 import { isRoomName, toRoomName } from "@/lib/shared/room-name";
 
@@ -46,15 +45,7 @@ export default async function RoomPage({ params }: Params) {
     // Nothing of the room: not its history, not who is in it, not even its topic.
     return (
       <div className="flex min-h-dvh flex-col">
-        <header className="flex items-center justify-between gap-3 border-zinc-200 border-b px-4 py-2 dark:border-zinc-800">
-          <Link
-            href="/"
-            className="rounded-md font-semibold text-zinc-700 hover:text-zinc-900 focus-visible:outline-2 focus-visible:outline-indigo-500 dark:text-zinc-300 dark:hover:text-zinc-100"
-          >
-            Scrollback
-          </Link>
-          <AccountNav account={me ? { name: me.name } : null} here={here} />
-        </header>
+        <SiteHeader accountNav={{ account: me ? { name: me.name } : null, here }} />
         <main className="flex flex-1 flex-col">
           <RoomRefused
             title="You are not a member of this room"

@@ -2,8 +2,8 @@ import type { Metadata } from "next";
 import { headers } from "next/headers";
 import Link from "next/link";
 import { connection } from "next/server";
-import { AccountNav } from "@/components/account/AccountNav";
 import { JoinInviteButton } from "@/components/JoinInviteButton";
+import { SiteHeader } from "@/components/SiteHeader";
 import { getServices } from "@/lib/server/services";
 
 export const metadata: Metadata = { title: "Invitation" };
@@ -30,15 +30,7 @@ export default async function InvitePage({ params }: Params) {
 
   return (
     <div className="flex min-h-dvh flex-col">
-      <header className="flex items-center justify-between gap-3 border-zinc-200 border-b px-4 py-2 dark:border-zinc-800">
-        <Link
-          href="/"
-          className="rounded-md font-semibold text-zinc-700 hover:text-zinc-900 focus-visible:outline-2 focus-visible:outline-indigo-500 dark:text-zinc-300 dark:hover:text-zinc-100"
-        >
-          Scrollback
-        </Link>
-        <AccountNav account={me ? { name: me.name } : null} here={here} />
-      </header>
+      <SiteHeader accountNav={{ account: me ? { name: me.name } : null, here }} />
       <main className="mx-auto flex max-w-md flex-1 flex-col items-center justify-center gap-4 px-4 py-16 text-center">
         {found === null ? (
           <>

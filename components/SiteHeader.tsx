@@ -1,0 +1,20 @@
+import Link from "next/link";
+import { AccountNav } from "./account/AccountNav";
+
+/**
+ * The header of a page that is not a room's own — refused, ended or invited:
+ * the way home and the account's menu, nothing of any room.
+ */
+export function SiteHeader({ accountNav }: { accountNav: Parameters<typeof AccountNav>[0] }) {
+  return (
+    <header className="flex items-center justify-between gap-3 border-zinc-200 border-b px-4 py-2 dark:border-zinc-800">
+      <Link
+        href="/"
+        className="rounded-md font-semibold text-zinc-700 hover:text-zinc-900 focus-visible:outline-2 focus-visible:outline-indigo-500 dark:text-zinc-300 dark:hover:text-zinc-100"
+      >
+        Scrollback
+      </Link>
+      <AccountNav {...accountNav} />
+    </header>
+  );
+}
