@@ -1,5 +1,5 @@
-import type { PageAccounts } from "./accounts/account-types";
 import type { RoomInfo, RoomListing } from "../shared/protocol";
+import type { PageAccounts } from "./accounts/account-types";
 import type { Presence } from "./presence/presence";
 import type { ChatStore } from "./store/types";
 

@@ -1,23 +1,5 @@
 import type { Ack } from "./common";
 import type {
-  AroundPage,
-  ChangesAfterRequest,
-  ChangesPage,
-  ChatMessage,
-  HistoryAfterRequest,
-  HistoryAroundRequest,
-  HistoryBeforeRequest,
-  MessageChangeResult,
-  MessageDeleteRequest,
-  MessageEditRequest,
-  MessageSendRequest,
-  MessageSendResult,
-  MessageUpdate,
-  Page,
-  ReactionRequest,
-  ReactionUsersResult,
-} from "./messages";
-import type {
   AuditListRequest,
   AuditListResult,
   DirectOpenRequest,
@@ -41,6 +23,24 @@ import type {
   UsersFindRequest,
   UsersFindResult,
 } from "./membership";
+import type {
+  AroundPage,
+  ChangesAfterRequest,
+  ChangesPage,
+  ChatMessage,
+  HistoryAfterRequest,
+  HistoryAroundRequest,
+  HistoryBeforeRequest,
+  MessageChangeResult,
+  MessageDeleteRequest,
+  MessageEditRequest,
+  MessageSendRequest,
+  MessageSendResult,
+  MessageUpdate,
+  Page,
+  ReactionRequest,
+  ReactionUsersResult,
+} from "./messages";
 import type { PresenceChange, PresenceList, Typing, TypingNotice } from "./presence";
 import type {
   ReadMarked,
