@@ -26,7 +26,14 @@ test("a cookie planted by a page on another port does not make the victim chat a
   person,
 }) => {
   const attacker = await person("tossing");
-  const attackerName = await attacker.name();
+  // A name no fresh identity can be given (those are "Adjective Animal", 650 of them):
+  // the victim, who becomes a fresh identity below, must not share it by chance.
+  const attackerName = "Mallory Attacker";
+  await attacker.page.getByRole("button", { name: "Change name" }).click();
+  const nameBox = attacker.page.getByRole("textbox", { name: "Display name" });
+  await nameBox.fill(attackerName);
+  await nameBox.press("Enter");
+  await expect(attacker.page.getByTestId("my-name")).toHaveText(attackerName);
   const [attackerCookie] = (await attacker.context.cookies(app.url)).filter(
     (cookie) => cookie.name === "scrollback_session",
   );

@@ -42,25 +42,33 @@ export function registerTyping(
       .volatile.emit(event, { room, user: socket.data.user });
   };
 
+  /** Each room's notices of this connection, in the order they came: a stop never overtakes its start. */
+  const inOrder = new Map<string, Promise<void>>();
+
   /**
    * Relays within the rules and the budgets; a start that was dropped is
    * forgotten, so no stop follows it. A stop needs no permission: it only
    * ends what a relayed start began.
    */
   const relayWithinBudget = (room: string, event: "typing:started" | "typing:stopped") => {
-    const permitted = event === "typing:started" ? mayType(socket, room) : Promise.resolve(true);
-    permitted
-      .then(async (may) => (may ? spend(socket, room) : { allowed: false as const }))
-      .then(
-        (decision) => {
-          if (decision.allowed) relay(room, event);
-          else if (event === "typing:started") relayedAt.delete(room);
-        },
-        () => {
-          // The rules' look-up failed (the store is down) or a budget did: a notice is lost.
-          if (event === "typing:started") relayedAt.delete(room);
-        },
-      );
+    const decide = async (): Promise<void> => {
+      try {
+        // A start asks the rules (the membership cache: a look-up on a miss), a
+        // stop does not — so without the queue a stop could go out before its start.
+        const may = event === "typing:started" ? await mayType(socket, room) : true;
+        const decision = may ? await spend(socket, room) : { allowed: false as const };
+        if (decision.allowed) relay(room, event);
+        else if (event === "typing:started") relayedAt.delete(room);
+      } catch {
+        // The rules' look-up failed (the store is down) or a budget did: a notice is lost.
+        if (event === "typing:started") relayedAt.delete(room);
+      }
+    };
+    const queued = (inOrder.get(room) ?? Promise.resolve()).then(decide);
+    inOrder.set(room, queued);
+    void queued.then(() => {
+      if (inOrder.get(room) === queued) inOrder.delete(room);
+    });
   };
 
   socket.on("typing:start", (payload: unknown) => {
