@@ -1,14 +1,13 @@
 import { existsSync } from "node:fs";
 import Database from "better-sqlite3";
 import type {
-  AuditAction,
-  AuditEntry,
   ChatMessage,
   MemberChangeKind,
   RoomRole,
   RoomVisibility,
   User,
 } from "../../shared/protocol";
+import { AUDIT_COLUMNS, type AuditRow, toAuditEntry } from "./audit-rows";
 import { copyAccountTables } from "./copy-accounts";
 import { PostgresStore } from "./postgres-store";
 import { type MessageRow as SqliteMessage, toMessage } from "./sqlite/message-rows";
@@ -221,41 +220,9 @@ function readRoomsOf(source: Database.Database): HistoryBatch {
       }),
     );
   const audit = source
-    .prepare<
-      [],
-      {
-        id: string;
-        room: string;
-        action: AuditAction;
-        actor_id: string;
-        actor_name: string;
-        target_id: string | null;
-        target_name: string | null;
-        message_id: string | null;
-        message_seq: number | null;
-        detail: string;
-        at: number;
-      }
-    >(
-      "SELECT id, room, action, actor_id, actor_name, target_id, target_name, message_id, message_seq, detail, at FROM audit_log",
-    )
+    .prepare<[], AuditRow>(`SELECT ${AUDIT_COLUMNS} FROM audit_log`)
     .all()
-    .map(
-      (a): AuditEntry => ({
-        id: a.id,
-        room: a.room,
-        action: a.action,
-        actor: { id: a.actor_id, name: a.actor_name },
-        target:
-          a.target_id === null ? null : { id: a.target_id, name: a.target_name ?? a.target_id },
-        message:
-          a.message_id === null || a.message_seq === null
-            ? null
-            : { id: a.message_id, seq: a.message_seq },
-        detail: a.detail,
-        at: new Date(a.at).toISOString(),
-      }),
-    );
+    .map(toAuditEntry);
   const directRooms = source
     .prepare<[], { userLow: string; userHigh: string; room: string }>(
       "SELECT user_low AS userLow, user_high AS userHigh, room FROM direct_rooms",

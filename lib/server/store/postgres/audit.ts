@@ -1,41 +1,8 @@
 import type { AuditAction, AuditEntry, User } from "../../../shared/protocol";
+import { AUDIT_COLUMNS, type AuditRow, toAuditEntry } from "../audit-rows";
 import { monotonicTimeOrderedId } from "../time-ordered-id";
 import type { AuditStore } from "../types";
 import type { PostgresDatabase } from "./database";
-
-type AuditRow = {
-  id: string;
-  room: string;
-  action: AuditAction;
-  actor_id: string;
-  actor_name: string;
-  target_id: string | null;
-  target_name: string | null;
-  message_id: string | null;
-  message_seq: string | null;
-  detail: string;
-  at: Date;
-};
-
-const AUDIT_COLUMNS =
-  "id, room, action, actor_id, actor_name, target_id, target_name, message_id, message_seq, detail, at";
-
-function toEntry(row: AuditRow): AuditEntry {
-  return {
-    id: row.id,
-    room: row.room,
-    action: row.action,
-    actor: { id: row.actor_id, name: row.actor_name },
-    target:
-      row.target_id === null ? null : { id: row.target_id, name: row.target_name ?? row.target_id },
-    message:
-      row.message_id === null || row.message_seq === null
-        ? null
-        : { id: row.message_id, seq: Number(row.message_seq) },
-    detail: row.detail,
-    at: row.at.toISOString(),
-  };
-}
 
 /**
  * The audit log. Names are kept as they were when the entry was written:
@@ -71,7 +38,7 @@ export class PostgresAudit implements AuditStore {
       "write",
     );
     if (!rows[0]) throw new Error("recorded audit entry was not returned");
-    return toEntry(rows[0]);
+    return toAuditEntry(rows[0]);
   }
 
   async list(
@@ -85,6 +52,6 @@ export class PostgresAudit implements AuditStore {
        ORDER BY id DESC LIMIT $3`,
       [room, before ?? null, limit + 1],
     );
-    return { entries: rows.slice(0, limit).map(toEntry), hasMore: rows.length > limit };
+    return { entries: rows.slice(0, limit).map(toAuditEntry), hasMore: rows.length > limit };
   }
 }

@@ -1,9 +1,9 @@
 import type pg from "pg";
 import type { MemberChange, User } from "../../../shared/protocol";
 import { decideMemberChange } from "../member-changes";
+import { MEMBER_SELECT, type MemberRow, toMemberChange, toStoredMember } from "../member-rows";
 import type { MemberStore, MembershipChangeInput, StoredMember } from "../types";
 import type { PostgresDatabase } from "./database";
-import { MEMBER_SELECT, type MemberRow, toMemberChange, toStoredMember } from "./member-rows";
 
 type ChangeOutcome = { change: MemberChange; changed: boolean };
 
@@ -61,16 +61,7 @@ export async function applyMemberChange(
     [input.room, input.user.id],
   );
   const current = found.rows[0];
-  const next = decideMemberChange(
-    current
-      ? {
-          role: current.role,
-          banned: current.banned,
-          mutedUntil: current.muted_until?.getTime() ?? null,
-        }
-      : null,
-    input,
-  );
+  const next = decideMemberChange(current ? toStoredMember(current) : null, input);
   if (next === null) {
     const outcome: ChangeOutcome = current
       ? { change: toMemberChange(current), changed: false }

@@ -7,6 +7,7 @@ import type {
   User,
 } from "../../../shared/protocol";
 import { takeChanges } from "../changes-page";
+import { MEMBER_SELECT, type MemberRow, toMemberChange } from "../member-rows";
 import { countReactions, decideChange, decodeReactions, encodeReactions } from "../message-changes";
 import { classifyPostgresError } from "../storage-faults";
 import { timeOrderedId } from "../time-ordered-id";
@@ -20,7 +21,6 @@ import {
   type NewMessage,
 } from "../types";
 import type { PostgresDatabase } from "./database";
-import { MEMBER_SELECT, type MemberRow, toMemberChange } from "./member-rows";
 import {
   CHANGES_AFTER,
   MESSAGE_COLUMNS,

@@ -1,42 +1,9 @@
 import type Database from "better-sqlite3";
 import type { AuditAction, AuditEntry, User } from "../../../shared/protocol";
+import { AUDIT_COLUMNS, type AuditRow, toAuditEntry } from "../audit-rows";
 import { monotonicTimeOrderedId } from "../time-ordered-id";
 import type { AuditStore } from "../types";
 import type { SqliteDatabase } from "./database";
-
-type AuditRow = {
-  id: string;
-  room: string;
-  action: AuditAction;
-  actor_id: string;
-  actor_name: string;
-  target_id: string | null;
-  target_name: string | null;
-  message_id: string | null;
-  message_seq: number | null;
-  detail: string;
-  at: number;
-};
-
-const AUDIT_COLUMNS =
-  "id, room, action, actor_id, actor_name, target_id, target_name, message_id, message_seq, detail, at";
-
-function toEntry(row: AuditRow): AuditEntry {
-  return {
-    id: row.id,
-    room: row.room,
-    action: row.action,
-    actor: { id: row.actor_id, name: row.actor_name },
-    target:
-      row.target_id === null ? null : { id: row.target_id, name: row.target_name ?? row.target_id },
-    message:
-      row.message_id === null || row.message_seq === null
-        ? null
-        : { id: row.message_id, seq: row.message_seq },
-    detail: row.detail,
-    at: new Date(row.at).toISOString(),
-  };
-}
 
 function prepare(db: Database.Database) {
   return {
@@ -88,7 +55,7 @@ export class SqliteAudit implements AuditStore {
         at,
       };
       this.statements.insert.run(row);
-      return toEntry(row);
+      return toAuditEntry(row);
     });
   }
 
@@ -102,6 +69,6 @@ export class SqliteAudit implements AuditStore {
         ? this.statements.newest.all(room, limit + 1)
         : this.statements.before.all(room, before, limit + 1),
     );
-    return { entries: rows.slice(0, limit).map(toEntry), hasMore: rows.length > limit };
+    return { entries: rows.slice(0, limit).map(toAuditEntry), hasMore: rows.length > limit };
   }
 }

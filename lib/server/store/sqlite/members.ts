@@ -1,9 +1,9 @@
 import type Database from "better-sqlite3";
 import type { MemberChange, User } from "../../../shared/protocol";
 import { decideMemberChange } from "../member-changes";
+import { MEMBER_SELECT, type MemberRow, toMemberChange, toStoredMember } from "../member-rows";
 import type { MemberStore, MembershipChangeInput, StoredMember } from "../types";
 import type { SqliteDatabase } from "./database";
-import { MEMBER_SELECT, type MemberRow, toMemberChange, toStoredMember } from "./member-rows";
 
 type MemberWrite = {
   room: string;
@@ -100,12 +100,8 @@ export class SqliteMembers implements MemberStore {
   ): { change: MemberChange; changed: boolean } {
     const s = this.statements;
     const current = s.standing.get(input.room, input.user.id);
-    const next = decideMemberChange(
-      current
-        ? { role: current.role, banned: current.banned !== 0, mutedUntil: current.muted_until }
-        : null,
-      input,
-    );
+    const stored = current ? toStoredMember(current) : null;
+    const next = decideMemberChange(stored, input);
     if (next === null) {
       if (current) return { change: toMemberChange(current), changed: false };
       // Never had a place here (leaving a room one never joined): nothing to show but the request.
@@ -135,7 +131,7 @@ export class SqliteMembers implements MemberStore {
       role: next.role,
       banned: next.banned ? 1 : 0,
       muted_until: next.mutedUntil,
-      joined_at: becameMember || !current ? now : current.joined_at,
+      joined_at: becameMember || !stored ? now : stored.joinedAt.getTime(),
       rev,
       kind: input.kind,
       by_id: input.by?.id ?? null,

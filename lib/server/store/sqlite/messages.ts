@@ -7,6 +7,7 @@ import type {
   User,
 } from "../../../shared/protocol";
 import { takeChanges } from "../changes-page";
+import { MEMBER_SELECT, type MemberRow, toMemberChange } from "../member-rows";
 import { countReactions, decideChange, decodeReactions, encodeReactions } from "../message-changes";
 import { timeOrderedId } from "../time-ordered-id";
 import {
@@ -19,7 +20,6 @@ import {
   type NewMessage,
 } from "../types";
 import { type Outcome, type SqliteDatabase, unwrap } from "./database";
-import { MEMBER_SELECT, type MemberRow, toMemberChange } from "./member-rows";
 import { MESSAGE_COLUMNS, type MessageRow, toMessage, toPage, toRow } from "./message-rows";
 
 /** Rows as they are read, converted one by one: a page stops reading where it stops taking. */
