@@ -32,7 +32,21 @@ type Viewer = { userId: string; account?: { role: "admin" | "user" } };
 export function createPageRooms(deps: PageRoomsDeps): PageRooms {
   const { store, membership } = deps;
 
-  async function viewerOf(headers: Headers): Promise<Viewer | null> {
+  /**
+   * A room page asks `access` and then `list` with one request's headers:
+   * the person behind them is looked up (session, cookie generation) once.
+   */
+  const viewers = new WeakMap<Headers, Promise<Viewer | null>>();
+  function viewerOf(headers: Headers): Promise<Viewer | null> {
+    let viewer = viewers.get(headers);
+    if (!viewer) {
+      viewer = lookUpViewer(headers);
+      viewers.set(headers, viewer);
+    }
+    return viewer;
+  }
+
+  async function lookUpViewer(headers: Headers): Promise<Viewer | null> {
     const signedIn = deps.accounts ? await deps.accounts.signedIn(headers) : null;
     if (signedIn) return { userId: signedIn.chatUserId, account: { role: signedIn.role } };
     const presented = presentedIdentityCookie(headers.get("cookie") ?? undefined);
