@@ -11,8 +11,11 @@ import type {
   RoomRole,
   RoomSummary,
   RoomVisibility,
+  SearchHit,
+  SearchOrder,
   User,
 } from "../../shared/protocol";
+import type { SearchQuery } from "../../shared/search-query";
 import type { ChangeRefusal, MessageChange } from "./message-changes";
 import { RETRY_AFTER_MS, type StorageFault } from "./storage-faults";
 import type { StoreHealth } from "./store-health";
@@ -208,7 +211,28 @@ export interface MessageStore {
   before(room: string, before: number, limit: number): Promise<Page>;
   /** Messages with seq > after, the oldest `limit` of them; `hasMore` says newer ones exist. */
   after(room: string, after: number, limit: number): Promise<Page>;
+  /**
+   * Full-text search over current text (an edit re-indexes, a delete
+   * removes), in the rooms `viewer` may list (as `rooms.recent` scopes them;
+   * the caller still asks `can(read)` of every room it reveals). Highlights
+   * come from the engine (FTS5 `highlight`, Postgres `ts_headline`).
+   */
+  search(input: SearchInput): Promise<{ hits: SearchHit[]; hasMore: boolean }>;
 }
+
+/** One search as the store runs it: the parsed query, with names resolved by the caller. */
+export type SearchInput = {
+  query: SearchQuery;
+  viewer: RoomViewer;
+  /** Only these rooms (the request's `room` and `in:` together); absent: every room in scope. */
+  rooms?: string[];
+  /** `from:` resolved to user ids; an empty list finds nothing. Absent: anyone. */
+  authorIds?: string[];
+  order: SearchOrder;
+  /** The id of the previous page's last hit. */
+  before?: string;
+  limit: number;
+};
 
 /** A room's settings as stored. */
 export type StoredRoom = {

@@ -49,6 +49,12 @@ import type {
   ReadPositionsRequest,
   ReadPositionsResult,
 } from "./reads";
+import type {
+  MentionsListRequest,
+  MentionsListResult,
+  SearchRequest,
+  SearchResult,
+} from "./search";
 import type { RoomJoinRequest, RoomJoinResult, RoomLeaveRequest } from "./rooms";
 import type { SessionInfo, UserRenameRequest, UserRenameResult } from "./users";
 
@@ -92,6 +98,9 @@ export type Requests = {
   "dm:open": { request: DirectOpenRequest; result: RoomInfoResult };
   "audit:list": { request: AuditListRequest; result: AuditListResult };
   "users:find": { request: UsersFindRequest; result: UsersFindResult };
+  /** Search and mentions (docs/protocol.md, "Search"). */
+  search: { request: SearchRequest; result: SearchResult };
+  "mentions:list": { request: MentionsListRequest; result: MentionsListResult };
 };
 
 export type RequestEvent = keyof Requests;

@@ -6,4 +6,5 @@ export * from "./messages";
 export * from "./presence";
 export * from "./reads";
 export * from "./rooms";
+export * from "./search";
 export * from "./users";

@@ -42,6 +42,14 @@ export type ChatMessage = {
   /** Present (true) on a message deleted by a moderator, owner or admin rather than its author. */
   removedByModerator?: true;
   replyTo: ReplyRef | null;
+  /**
+   * The user ids its text mentions by `@name`, computed by the server from
+   * the text and the room's members (never taken from a payload). Absent
+   * when it mentions no one.
+   */
+  mentions?: string[];
+  /** `@room` (every member) or `@here` (members online now), when a moderator or owner wrote one. */
+  mentionsAll?: "room" | "here";
   /** In first-reacted order. */
   reactions: ReactionCount[];
 };
