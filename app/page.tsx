@@ -4,6 +4,7 @@ import { AccountNav } from "@/components/account/AccountNav";
 import { CreateRoomForm } from "@/components/CreateRoomForm";
 import { JoinRoomForm } from "@/components/JoinRoomForm";
 import { LandingRooms } from "@/components/RoomList";
+import { SearchBox } from "@/components/SearchBox";
 import { getServices } from "@/lib/server/services";
 
 export default async function LandingPage() {
@@ -21,7 +22,10 @@ export default async function LandingPage() {
       <header className="space-y-2">
         <div className="flex flex-wrap items-center justify-between gap-x-4 gap-y-2">
           <h1 className="font-bold text-3xl tracking-tight">Scrollback</h1>
-          <AccountNav account={me ? { name: me.name } : null} here="/" showName />
+          <div className="flex flex-wrap items-center gap-3">
+            <SearchBox collapse={false} />
+            <AccountNav account={me ? { name: me.name } : null} here="/" showName />
+          </div>
         </div>
         <p className="text-zinc-600 dark:text-zinc-400">
           Real-time chat in which nobody misses a message: open a room and read what was said while

@@ -21,6 +21,7 @@ import { useAccountReads } from "@/lib/client/use-account-reads";
 import { useDraft } from "@/lib/client/use-draft";
 import { useNameSkeleton } from "@/lib/client/use-name-skeleton";
 import { useNow } from "@/lib/client/use-now";
+import { useOpenAt } from "@/lib/client/use-open-at";
 import { usePageVisible } from "@/lib/client/use-page-visible";
 import { useReadPositions, useReadPositionsReady } from "@/lib/client/use-read-positions";
 import { useRoom } from "@/lib/client/use-room";
@@ -43,6 +44,7 @@ import { RoomMenu, type RoomTool } from "./RoomMenu";
 import { RoomRefused } from "./RoomRefused";
 import { RoomSettingsDialog } from "./RoomSettingsDialog";
 import { RoomSwitcher } from "./RoomSwitcher";
+import { SearchBox } from "./SearchBox";
 import { SiteHeader } from "./SiteHeader";
 import { TypingIndicator } from "./TypingIndicator";
 
@@ -225,6 +227,17 @@ export function ChatRoom({
     };
   }, [changes, me, startEdit, moderate, openDirect]);
 
+  // A link to a message (`?at=<seq>`: a search result, a mention, a notification) opens the room there.
+  const openAt = useCallback(
+    async (seq: number) => {
+      const found = (await changes?.jumpTo(seq)) ?? false;
+      if (found) setJump((last) => ({ seq, key: (last?.key ?? 0) + 1 }));
+      return found;
+    },
+    [changes],
+  );
+  useOpenAt(joined, openAt, setToolError);
+
   function send(text: string) {
     if (!client) return;
     if (editing) {
@@ -385,6 +398,7 @@ export function ChatRoom({
           <ConnectionStatus status={status} waiting={pendingCount} />
         </div>
         <div className="flex min-w-0 shrink-0 items-center gap-1 sm:shrink sm:gap-3">
+          <SearchBox requester={client} room={room} />
           <NameEditor name={user?.name ?? null} onSave={rename} />
           {/* A phone's header has no room for it: it is in the room panel there. */}
           <div className="max-sm:hidden">
