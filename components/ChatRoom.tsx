@@ -398,7 +398,10 @@ export function ChatRoom({
           <ConnectionStatus status={status} waiting={pendingCount} />
         </div>
         <div className="flex min-w-0 shrink-0 items-center gap-1 sm:shrink sm:gap-3">
-          <SearchBox requester={client} room={room} />
+          {/* A phone's header has no room for it: it is in the room panel there. */}
+          <div className="max-sm:hidden">
+            <SearchBox requester={client} room={room} collapse={false} />
+          </div>
           <NameEditor name={user?.name ?? null} onSave={rename} />
           {/* A phone's header has no room for it: it is in the room panel there. */}
           <div className="max-sm:hidden">
@@ -435,6 +438,14 @@ export function ChatRoom({
           </Link>
           <div className="sm:hidden">
             <AccountNav {...accountNav} phone="full" />
+          </div>
+          <div className="sm:hidden">
+            <SearchBox
+              requester={client}
+              room={room}
+              collapse={false}
+              onChosen={() => setPanelOpen(false)}
+            />
           </div>
           <div className="sm:hidden">
             <RoomMenu labelled tools={menuTools} onChoose={(chosen) => void chooseTool(chosen)} />

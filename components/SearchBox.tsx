@@ -23,12 +23,15 @@ export function SearchBox({
   requester,
   room,
   collapse = true,
+  onChosen,
 }: {
   requester?: Requester | null;
   /** The room whose page this is: "This room only" is offered. */
   room?: string;
   /** On a phone, show a Search button in its place (a header with no room for a field). */
   collapse?: boolean;
+  /** A result was chosen (the room's phone panel closes, to show the room). */
+  onChosen?: () => void;
 }) {
   const input = useRef<HTMLInputElement>(null);
   const noteId = useId();
@@ -95,6 +98,10 @@ export function SearchBox({
 
   useEffect(() => {
     function onKeyDown(event: KeyboardEvent) {
+      // A page may hold two fields (the room's header, and its phone panel): the one on the screen answers.
+      const field = input.current;
+      const shown = collapse ? field?.closest("search")?.parentElement : field;
+      if (!shown?.checkVisibility()) return;
       if (!isSearchShortcut(event, isTypingTarget(document.activeElement))) return;
       event.preventDefault();
       generation.current++;
@@ -103,7 +110,7 @@ export function SearchBox({
     }
     document.addEventListener("keydown", onKeyDown);
     return () => document.removeEventListener("keydown", onKeyDown);
-  }, [focusField]);
+  }, [focusField, collapse]);
 
   function submit(event: FormEvent) {
     event.preventDefault();
@@ -127,6 +134,7 @@ export function SearchBox({
     generation.current++;
     setState(null);
     setUnfolded(false);
+    onChosen?.();
   }
 
   const folded = collapse && !unfolded;

@@ -205,7 +205,7 @@ test("a private room's messages are found by its members only", async ({ browser
   }
 });
 
-test("on a phone in the dark theme, search folds into the header and its results pass axe", async ({
+test("on a phone in the dark theme, search is in the room panel and its results pass axe", async ({
   person,
 }) => {
   const phone = await person("pocket", {
@@ -219,9 +219,9 @@ test("on a phone in the dark theme, search folds into the header and its results
   await phone.send("search works in my pocket");
   await expect(phone.stored("search works in my pocket")).toBeVisible();
   const field = searchField(phone.page);
+  // A phone's header has no room for it (phone.spec.ts): it is in the room panel, as the account links are.
   await expect(field).toBeHidden();
-  await phone.header.getByRole("button", { name: "Search" }).click();
-  await expect(field).toBeFocused();
+  await phone.roomsButton.click();
   await field.fill("pocket");
   await field.press("Enter");
   const dialog = resultsDialog(phone.page);
@@ -233,5 +233,45 @@ test("on a phone in the dark theme, search folds into the header and its results
   expect(overflow).toBe(false);
   await expectNoSevereViolations(phone.page, "phone search results, dark");
   await dialog.getByRole("link", { name: /in my pocket/ }).click();
+  // The panel closes to show the room at the message.
+  await expect(phone.page.getByRole("complementary", { name: "Rooms and people" })).toBeHidden();
   await expect(phone.log.locator("article[data-seq]").first()).toBeFocused();
+});
+
+test("on a page without a room, the field folds into a button on a phone and still searches", async ({
+  browser,
+  app,
+  person,
+}) => {
+  const writer = await person("open-plaza");
+  await writer.send("a kite over the plaza");
+  await expect(writer.stored("a kite over the plaza")).toBeVisible();
+  const context = await browser.newContext({
+    baseURL: app.url,
+    viewport: { width: 360, height: 640 },
+    isMobile: true,
+    hasTouch: true,
+  });
+  try {
+    const page = await context.newPage();
+    // An invite link that does not work: a page with the site's header and no room.
+    await page.goto("/invite/not-a-real-token");
+    const field = searchField(page);
+    await expect(field).toBeHidden();
+    await page.getByRole("banner").getByRole("button", { name: "Search" }).click();
+    await expect(field).toBeFocused();
+    await field.fill("kite");
+    await field.press("Enter");
+    const dialog = resultsDialog(page);
+    await expect(dialog.getByRole("listitem")).toContainText("#open-plaza");
+    await dialog.getByRole("link", { name: /kite over the plaza/ }).click();
+    await expect(page).toHaveURL(/\/chat\/open-plaza$/);
+    await expect(
+      page.getByRole("log", { name: "Messages" }).locator("article[data-seq]").first(),
+    ).toBeFocused({
+      timeout: 20_000,
+    });
+  } finally {
+    await context.close();
+  }
 });
