@@ -27,6 +27,7 @@ const OPERATIONS = {
     latest: "latestMessages",
     before: "messagesBefore",
     after: "messagesAfter",
+    search: "searchMessages",
   },
   rooms: {
     latestSeq: "latestSeq",

@@ -4,6 +4,7 @@ import type {
   ChatMessage,
   Page,
   ReactionUsersResult,
+  SearchHit,
   User,
 } from "../../../shared/protocol";
 import { takeChanges } from "../changes-page";
@@ -19,6 +20,7 @@ import {
   type HistoryBatch,
   type MessageStore,
   type NewMessage,
+  type SearchInput,
 } from "../types";
 import type { PostgresDatabase } from "./database";
 import {
@@ -31,6 +33,7 @@ import {
   toMessage,
   toPage,
 } from "./message-rows";
+import { searchPostgres } from "./search";
 
 const UNIQUE_VIOLATION = "23505";
 
@@ -220,6 +223,10 @@ async function importRoomsOf(client: pg.PoolClient, batch: HistoryBatch): Promis
  */
 export class PostgresMessages implements MessageStore {
   constructor(private readonly database: PostgresDatabase) {}
+
+  search(input: SearchInput): Promise<{ hits: SearchHit[]; hasMore: boolean }> {
+    return searchPostgres(this.database, input);
+  }
 
   append(input: NewMessage): Promise<AppendResult> {
     return this.database.run("write", async () => {
