@@ -1,6 +1,7 @@
 "use client";
 
 import Link from "next/link";
+import { useEffect, useRef } from "react";
 import { messageLink } from "@/lib/client/open-at";
 import { exactTime } from "@/lib/client/relative-time";
 import { excerpt } from "@/lib/client/search-highlight";
@@ -44,6 +45,15 @@ export function SearchResults({
   onClose: () => void;
 }) {
   const { hits, loading, error } = state;
+  // After Load more, focus goes to the first new result: the button may be gone, and that is where reading goes on.
+  const list = useRef<HTMLOListElement>(null);
+  const focusFrom = useRef<number | null>(null);
+  useEffect(() => {
+    const from = focusFrom.current;
+    if (from === null || loading) return;
+    focusFrom.current = null;
+    list.current?.querySelectorAll<HTMLAnchorElement>("a")[from]?.focus();
+  }, [loading]);
   const first = loading && hits.length === 0;
   const summary = first
     ? "Searching…"
@@ -80,7 +90,7 @@ export function SearchResults({
       </p>
       <ToolNote note={error ? { text: error, error: true } : null} />
       {hits.length > 0 && (
-        <ol aria-label="Results" className="space-y-2">
+        <ol ref={list} aria-label="Results" className="space-y-2">
           {hits.map((hit) => (
             <li key={hit.message.id}>
               <Result hit={hit} onChoose={onChoose} />
@@ -91,7 +101,11 @@ export function SearchResults({
       {state.hasMore && (
         <button
           type="button"
-          onClick={onLoadMore}
+          onClick={() => {
+            if (loading) return;
+            focusFrom.current = hits.length;
+            onLoadMore();
+          }}
           aria-disabled={loading || undefined}
           className={SECONDARY_BUTTON}
         >

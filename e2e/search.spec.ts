@@ -10,16 +10,17 @@ import { seedHistory } from "./support/seed";
 // (by `/` and by Ctrl+K), results with the match marked, the room and the
 // author; choosing one opens the room at the message, deep in its history.
 
-/** One message written as history, by Bea (a seeded author), before anyone looks. */
-async function seedMessage(dataDir: string, room: string, text: string): Promise<void> {
+/** Messages written as history, by Bea (a seeded author), before anyone looks; in this order. */
+async function seedMessages(dataDir: string, room: string, texts: string[]): Promise<void> {
   const store = new SqliteStore(join(dataDir, "scrollback.db"));
   try {
-    await store.messages.append({
-      room,
-      clientId: `seed-search-${Date.now()}`,
-      author: { id: "seed-bea", name: "Bea" },
-      text,
-    });
+    for (const [i, text] of texts.entries())
+      await store.messages.append({
+        room,
+        clientId: `seed-search-${Date.now()}-${i}`,
+        author: { id: "seed-bea", name: "Bea" },
+        text,
+      });
   } finally {
     await store.close();
   }
@@ -56,7 +57,7 @@ test("a message deep in history is found from the header and opens the room at i
   test.slow();
   const ana = await person("deep-archive");
   await seedHistory(app.dataDir, "deep-archive", DEEP_SEQ - 1);
-  await seedMessage(app.dataDir, "deep-archive", DISTINCTIVE);
+  await seedMessages(app.dataDir, "deep-archive", [DISTINCTIVE]);
   await seedHistory(app.dataDir, "deep-archive", 300);
   // Searching from another room: choosing the result navigates between rooms.
   await ana.goto("lobby");
@@ -156,6 +157,32 @@ test("a link to a message opens the room at it on the page's first load", async 
       ana.page.getByRole("alert").filter({ hasText: "could not be found" }),
     ).toBeVisible();
   });
+});
+
+test("results come a page at a time, newest first; Load more brings the rest and focus goes to the first of them", async ({
+  app,
+  person,
+}) => {
+  const ana = await person("orchard");
+  await seedMessages(
+    app.dataDir,
+    "orchard",
+    Array.from({ length: 25 }, (_, i) => `kiwi number ${i + 1}`),
+  );
+  const field = searchField(ana.page);
+  await field.fill("kiwi");
+  await field.press("Enter");
+  const dialog = resultsDialog(ana.page);
+  const results = dialog.getByRole("list", { name: "Results" }).getByRole("listitem");
+  await expect(results).toHaveCount(20);
+  await expect(dialog.getByText("20+ messages match.")).toBeVisible();
+  await expect(results.first()).toHaveText(/kiwi number 25$/);
+  await dialog.getByRole("button", { name: "Load more" }).click();
+  await expect(results).toHaveCount(25);
+  await expect(dialog.getByText("25 messages match.")).toBeVisible();
+  await expect(results.last()).toHaveText(/kiwi number 1$/);
+  await expect(dialog.getByRole("button", { name: "Load more" })).toHaveCount(0);
+  await expect(results.nth(20).getByRole("link")).toBeFocused();
 });
 
 /** A new person (a guest with their own cookie) on the landing page. */
