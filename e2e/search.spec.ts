@@ -183,6 +183,14 @@ test("results come a page at a time, newest first; Load more brings the rest and
   await expect(results.last()).toHaveText(/kiwi number 1$/);
   await expect(dialog.getByRole("button", { name: "Load more" })).toHaveCount(0);
   await expect(results.nth(20).getByRole("link")).toBeFocused();
+
+  await test.step("a query the server refuses is said in words", async () => {
+    await ana.page.keyboard.press("Escape");
+    await field.fill("kiwi ".repeat(101));
+    await field.press("Enter");
+    await expect(dialog.getByRole("alert")).toHaveText(/longer than 500 characters\.$/);
+    await expect(dialog.getByRole("listitem")).toHaveCount(0);
+  });
 });
 
 /** A new person (a guest with their own cookie) on the landing page. */
