@@ -39,6 +39,10 @@ export function SearchBox({
   const [unfolded, setUnfolded] = useState(false);
   const [state, setState] = useState<SearchState | null>(null);
   const [note, setNote] = useState<string | null>(null);
+  const resultsOpen = useRef(false);
+  useEffect(() => {
+    resultsOpen.current = state !== null;
+  });
   /** Only the newest search's answers are shown: an older one may answer late. */
   const generation = useRef(0);
 
@@ -102,6 +106,9 @@ export function SearchBox({
       const field = input.current;
       const shown = collapse ? field?.closest("search")?.parentElement : field;
       if (!shown?.checkVisibility()) return;
+      // Another dialog (a room tool's, the emoji picker) keeps its keys: the page behind it is inert.
+      const inDialog = document.activeElement?.closest("dialog") ?? null;
+      if (inDialog && !resultsOpen.current) return;
       if (!isSearchShortcut(event, isTypingTarget(document.activeElement))) return;
       event.preventDefault();
       generation.current++;
