@@ -22,8 +22,11 @@ export default async function LandingPage() {
       <header className="space-y-2">
         <div className="flex flex-wrap items-center justify-between gap-x-4 gap-y-2">
           <h1 className="font-bold text-3xl tracking-tight">Scrollback</h1>
-          <div className="flex flex-wrap items-center gap-3">
-            <SearchBox collapse={false} />
+          {/* On a phone the field takes a line of its own, below the name and the account links. */}
+          <div className="flex items-center gap-3 max-sm:contents">
+            <div className="max-sm:order-last max-sm:w-full">
+              <SearchBox collapse={false} />
+            </div>
             <AccountNav account={me ? { name: me.name } : null} here="/" showName />
           </div>
         </div>
