@@ -39,14 +39,14 @@ export function ftsMatch(terms: SearchTerms): string | null {
 type Driver =
   | { kind: "words"; match: string }
   | { kind: "trigrams"; match: string }
-  | { kind: "scan" };
+  | { kind: "scan"; substrings: boolean };
 
 function driverOf(terms: SearchTerms): Driver {
   const words = ftsMatch(terms);
   if (words !== null) return { kind: "words", match: words };
   const long = terms.substrings.filter((term) => [...term].length >= TRIGRAM);
   if (long.length > 0) return { kind: "trigrams", match: long.map(ftsString).join(" AND ") };
-  return { kind: "scan" };
+  return { kind: "scan", substrings: terms.substrings.length > 0 };
 }
 
 /**
@@ -159,9 +159,18 @@ export class SqliteSearch {
     if (input.before !== undefined) params.before = input.before;
     const cursorId = "(SELECT search_id FROM messages WHERE id = @before)";
     if (driver.kind === "scan") {
-      if (input.before !== undefined) where.push(`m.search_id < ${cursorId}`);
-      return `SELECT ${columns}, NULL AS marked, NULL AS score FROM messages m
-        WHERE ${where.join(" AND ")} ORDER BY m.search_id DESC LIMIT @take`;
+      if (input.before !== undefined)
+        where.push(`${driver.substrings ? "d.id" : "m.search_id"} < ${cursorId}`);
+      if (!driver.substrings)
+        return `SELECT ${columns}, NULL AS marked, NULL AS score FROM messages m
+          WHERE ${where.join(" AND ")} ORDER BY m.search_id DESC LIMIT @take`;
+      // Substrings too short for a trigram are in messages the trigram index
+      // holds: its docsize table lists their rowids (one row each, newest
+      // last), a far shorter scan than every message when few are in these
+      // scripts.
+      return `SELECT ${columns}, NULL AS marked, NULL AS score
+        FROM message_trigrams_docsize d CROSS JOIN messages m ON m.search_id = d.id
+        WHERE ${where.join(" AND ")} ORDER BY d.id DESC LIMIT @take`;
     }
     const index = driver.kind === "words" ? "message_fts" : "message_trigrams";
     params.match = driver.match;
