@@ -160,7 +160,10 @@ export function SearchBox({
       )}
       <search
         onKeyDown={(event) => {
-          if (event.key === "Escape" && collapse && unfolded) {
+          if (event.key !== "Escape") return;
+          // Escape closes the results (the dialog does that itself), not the phone's room panel around them.
+          if (state) event.stopPropagation();
+          else if (collapse && unfolded) {
             event.preventDefault();
             setUnfolded(false);
           }
@@ -220,19 +223,20 @@ export function SearchBox({
             </p>
           )}
         </form>
+        {/* In the search landmark, so that its Escape stays here (see onKeyDown). */}
+        {state && (
+          <SearchResults
+            state={state}
+            room={room}
+            onRoomOnly={(roomOnly) => void load({ query: state.query, roomOnly })}
+            onLoadMore={() => {
+              if (!state.loading) void load(state, state);
+            }}
+            onChoose={chosen}
+            onClose={closeResults}
+          />
+        )}
       </search>
-      {state && (
-        <SearchResults
-          state={state}
-          room={room}
-          onRoomOnly={(roomOnly) => void load({ query: state.query, roomOnly })}
-          onLoadMore={() => {
-            if (!state.loading) void load(state, state);
-          }}
-          onChoose={chosen}
-          onClose={closeResults}
-        />
-      )}
     </>
   );
 }
