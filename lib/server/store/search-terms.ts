@@ -20,6 +20,14 @@ export const SUBSTRING_SCRIPTS_REGEX = "[ᄀ-ᇿぁ-ヿ㄰-㆏㐀-䶿一-鿿가-
 /** Nothing a tokenizer would keep: no letter, no digit. */
 const NO_WORD = /^[^\p{L}\p{N}]*$/u;
 
+/**
+ * Best first ranks the newest this many matches, on both engines: ranking
+ * costs every match it scores, and a word in every tenth message of a
+ * million matches a hundred thousand. Among the newest matches is where
+ * people look in a chat.
+ */
+export const BEST_WINDOW = 3_000;
+
 /** A query's text, sorted by how each engine finds it. */
 export type SearchTerms = {
   /** Words for the word index (each must appear). */

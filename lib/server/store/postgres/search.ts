@@ -2,6 +2,7 @@ import type { SearchHit } from "../../../shared/protocol";
 import { isEmptyQuery, utcDay } from "../../../shared/search-query";
 import { highlightsOf, MATCH_END, MATCH_START } from "../search-highlights";
 import {
+  BEST_WINDOW,
   containsPattern,
   type SearchTerms,
   SUBSTRING_SCRIPTS_REGEX,
@@ -104,9 +105,15 @@ export async function searchPostgres(
   // mention a word as often, the shorter one is the better match (as bm25 has it).
   const score = tsquery === null ? "0::real" : `ts_rank(m.search_vector, ${tsquery}, 1)`;
   const best = input.order === "best" && tsquery !== null;
+  // As on SQLite, best first ranks the newest BEST_WINDOW matches: ts_rank
+  // reads every match it ranks. The cursor applies within that window.
+  const from = best
+    ? `(SELECT * FROM messages m WHERE ${where.join(" AND ")} ORDER BY m.id DESC LIMIT ${param(BEST_WINDOW)}) m`
+    : "messages m";
+  const filters = best ? [] : [...where];
   if (input.before !== undefined) {
     const cursor = param(input.before);
-    where.push(
+    filters.push(
       best
         ? `(${score}, m.id) < ((SELECT ts_rank(c.search_vector, ${tsquery}, 1) FROM messages c WHERE c.id = ${cursor}), ${cursor})`
         : `m.id < ${cursor}`,
@@ -118,8 +125,8 @@ export async function searchPostgres(
       ? "NULL"
       : `ts_headline('scrollback', page.text, websearch_to_tsquery('scrollback', ${query}), ${param(HEADLINE_OPTIONS)})`;
   const sql = `SELECT page.*, ${marked} AS marked FROM (
-      SELECT ${COLUMNS}, ${score} AS score FROM messages m
-      WHERE ${where.join(" AND ")}
+      SELECT ${COLUMNS}, ${score} AS score FROM ${from}
+      ${filters.length > 0 ? `WHERE ${filters.join(" AND ")}` : ""}
       ORDER BY ${order} LIMIT ${param(input.limit + 1)}
     ) page ORDER BY ${order}`;
   const rows = await database.query<HitRow>(sql, values);

@@ -2,7 +2,7 @@ import type Database from "better-sqlite3";
 import type { SearchHit } from "../../../shared/protocol";
 import { isEmptyQuery, utcDay } from "../../../shared/search-query";
 import { highlightsOf, MATCH_END, MATCH_START } from "../search-highlights";
-import { containsPattern, type SearchTerms, searchTerms } from "../search-terms";
+import { BEST_WINDOW, containsPattern, type SearchTerms, searchTerms } from "../search-terms";
 import type { SearchInput } from "../types";
 import { type MessageRow, toMessage } from "./message-rows";
 
@@ -121,9 +121,16 @@ export class SqliteSearch {
     const sql = this.statementText(driver, input, where, params);
     const rows = this.statement(sql).all(params);
     const hasMore = rows.length > input.limit;
+    const markLater = driver.kind === "words" && input.order === "best";
     const hits = rows.slice(0, input.limit).map((row) => ({
       message: toMessage(row),
-      highlights: highlightsOf(row.text, row.marked, terms.substrings),
+      highlights: highlightsOf(
+        row.text,
+        markLater && driver.kind === "words"
+          ? this.marked(driver.match, row.search_id)
+          : row.marked,
+        terms.substrings,
+      ),
     }));
     return { hits, hasMore };
   }
@@ -188,14 +195,33 @@ export class SqliteSearch {
       const cursor = input.before === undefined ? "" : ` AND ${index}.rowid < ${cursorId}`;
       return `${inner}${cursor} ORDER BY ${index}.rowid DESC LIMIT @take`;
     }
-    if (input.before === undefined)
-      return `SELECT * FROM (${inner}) ORDER BY score, search_id DESC LIMIT @take`;
+    // Best first sorts the window's matches: the sort carries only rowids
+    // and scores, and the page's rows are read (and marked) after it.
+    params.window = BEST_WINDOW;
+    const ranked = `SELECT ${index}.rowid AS sid, bm25(${index}) AS score
+      FROM ${index} CROSS JOIN messages m ON m.search_id = ${index}.rowid
+      WHERE ${index} MATCH @match AND ${where.join(" AND ")}
+      ORDER BY ${index}.rowid DESC LIMIT @window`;
     // The cursor's own score for this query, computed as the page's were.
     const cursorScore = `(SELECT bm25(${index}) FROM ${index}
       WHERE ${index} MATCH @match AND rowid = ${cursorId})`;
-    return `SELECT * FROM (${inner}) WHERE score > ${cursorScore}
-        OR (score = ${cursorScore} AND search_id < ${cursorId})
-      ORDER BY score, search_id DESC LIMIT @take`;
+    const after =
+      input.before === undefined
+        ? ""
+        : `WHERE score > ${cursorScore} OR (score = ${cursorScore} AND sid < ${cursorId})`;
+    return `SELECT ${columns}, NULL AS marked, page.score AS score FROM (
+        SELECT sid, score FROM (${ranked}) ${after} ORDER BY score, sid DESC LIMIT @take
+      ) page CROSS JOIN messages m ON m.search_id = page.sid
+      ORDER BY page.score, page.sid DESC`;
+  }
+
+  /** The word index's marks of one hit (for best-first pages, whose query marks none). */
+  private marked(match: string, searchId: number): string | null {
+    const row = this.statement(
+      `SELECT highlight(message_fts, 0, '${MATCH_START}', '${MATCH_END}') AS marked
+       FROM message_fts WHERE message_fts MATCH @match AND rowid = @sid`,
+    ).get({ match, sid: searchId });
+    return row?.marked ?? null;
   }
 
   private statement(sql: string): Database.Statement<Record<string, unknown>, HitRow> {
