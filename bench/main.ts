@@ -389,7 +389,20 @@ function searchTables(result: SearchResult): Table[] {
         `With / without: ${ratio(w.indexed.median, w.unindexed.median)} messages/s, ${ratio(w.indexedCpuUs.median, w.unindexedCpuUs.median)} CPU per message (goal: throughput within 15 %)`,
       ],
     },
+    ...(result.serverWrites ? [searchServerTable(result.serverWrites)] : []),
   ];
+}
+
+function searchServerTable(w: NonNullable<SearchResult["serverWrites"]>): Table {
+  return {
+    title: `Indexing cost through the server: ${w.senders} senders, each sending as soon as its previous message is acknowledged, ${w.seconds} s, alternating; median (min–max)`,
+    columns: ["database", "acknowledged messages/s"],
+    rows: [
+      ["with the search index", f(w.indexed, 0)],
+      ["without it", f(w.unindexed, 0)],
+    ],
+    notes: [`With / without: ${ratio(w.indexed.median, w.unindexed.median)} (goal: within 15 %)`],
+  };
 }
 
 function f1(value: number): string {

@@ -6,8 +6,10 @@ import { SqliteStore } from "../../lib/server/store/sqlite-store";
 import type { HistoryBatch } from "../../lib/server/store/types";
 import type { ChatMessage, SearchOrder, User } from "../../lib/shared/protocol";
 import { parseSearchQuery } from "../../lib/shared/search-query";
-import type { BenchSettings, Progress } from "../lib/context";
+import { type BenchSettings, measureLoad, type Progress } from "../lib/context";
+import { Generator as LoadGenerator } from "../lib/generator";
 import { type Spread, spread } from "../lib/summary";
+import { Target } from "../lib/targets";
 
 /**
  * Full-text search on SQLite at a million stored messages: how long a
@@ -42,6 +44,9 @@ export type SearchWriteRun = {
   unindexedCpuUs: number;
 };
 
+/** Acknowledged sends per second through the production server, on a database with and without the index. */
+export type SearchServerRun = { run: number; indexed: number; unindexed: number };
+
 export type SearchResult = {
   messages: number;
   rooms: number;
@@ -59,6 +64,14 @@ export type SearchResult = {
     unindexed: Spread;
     indexedCpuUs: Spread;
     unindexedCpuUs: Spread;
+  };
+  /** The same comparison through the server (the writes scenario's load); absent when not run. */
+  serverWrites?: {
+    senders: number;
+    seconds: number;
+    runs: SearchServerRun[];
+    indexed: Spread;
+    unindexed: Spread;
   };
 };
 
@@ -373,7 +386,9 @@ export async function searchScenario(
       await indexedStore.close();
       await unindexedStore.close();
     }
+    const serverWrites = await throughServer(settings, dir, progress);
     return {
+      ...(serverWrites ? { serverWrites } : {}),
       messages,
       rooms: ROOMS,
       pageSize: PAGE,
@@ -394,6 +409,76 @@ export async function searchScenario(
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+const SENDERS = 100;
+
+/**
+ * The writes scenario's load (SENDERS senders, each sending when its
+ * previous message is acknowledged, a room each) against the production
+ * server on a database with the index and one with its triggers dropped,
+ * in alternating order.
+ */
+async function throughServer(
+  settings: BenchSettings,
+  dir: string,
+  progress: Progress,
+): Promise<SearchResult["serverWrites"]> {
+  const seconds = settings.quick ? 3 : 6;
+  const runs: SearchServerRun[] = [];
+  for (let run = 1; run <= settings.repeats; run++) {
+    const rates: Partial<Record<"indexed" | "unindexed", number>> = {};
+    for (const indexed of run % 2 === 0 ? [true, false] : [false, true]) {
+      const file = join(dir, `server-${run}-${indexed ? "indexed" : "unindexed"}.db`);
+      const prepared = new SqliteStore(file);
+      if (!indexed) prepared.database.db.exec(UNINDEXED);
+      await prepared.close();
+      const target = await Target.start("scrollback", {
+        databaseFile: file,
+        ...(settings.scrollbackEntry ? { scrollbackEntry: settings.scrollbackEntry } : {}),
+      });
+      const generator = LoadGenerator.start(settings.generatorProcesses);
+      try {
+        const connected = await generator.connect("scrollback", target.url, SENDERS, {
+          roomPerClient: true,
+        });
+        if (connected.failed > 0)
+          throw new Error(`senders could not connect: ${connected.firstError}`);
+        const loop = (tag: string, ms: number) =>
+          generator.closedLoop({
+            tag,
+            senders: SENDERS,
+            durationMs: ms,
+            settleMs: 500,
+            fillerBytes: 60,
+          });
+        await loop(`sw${run}${indexed}`, 1_000);
+        const load = await measureLoad(
+          settings,
+          target,
+          generator,
+          (attempt) => loop(`s${run}${indexed}a${attempt}`, seconds * 1000),
+          progress,
+        );
+        rates[indexed ? "indexed" : "unindexed"] = load.acked / seconds;
+      } finally {
+        await generator.stop();
+        await target.stop();
+      }
+    }
+    const { indexed, unindexed } = rates as Record<"indexed" | "unindexed", number>;
+    runs.push({ run, indexed, unindexed });
+    progress(
+      `  through the server, run ${run}: ${Math.round(indexed).toLocaleString("en-US")} acknowledged messages/s with the index, ${Math.round(unindexed).toLocaleString("en-US")} without`,
+    );
+  }
+  return {
+    senders: SENDERS,
+    seconds,
+    runs,
+    indexed: spread(runs.map((r) => r.indexed)),
+    unindexed: spread(runs.map((r) => r.unindexed)),
+  };
 }
 
 /** Bytes of the search tables' pages, from SQLite's own accounting (dbstat when built in, else 0). */

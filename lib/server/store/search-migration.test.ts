@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
@@ -55,6 +55,54 @@ async function expectIndexed(store: ChatStore): Promise<void> {
   expect(await search("タワー")).toEqual([]);
   expect(await search("大阪城")).toEqual(["1"]);
 }
+
+describe("the SQLite search index and deleted text", () => {
+  it("keeps no word of a deleted or edited message in the file", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "scrollback-fts-delete-"));
+    const path = join(dir, "scrollback.db");
+    try {
+      const store = new SqliteStore(path);
+      const author = { id: "ana", name: "Ana" };
+      const sent = [];
+      for (const [i, text] of [
+        "the zanzibarquux plan",
+        "meet at qortlebyx",
+        "東京タワーで会う",
+      ].entries())
+        sent.push(
+          (await store.messages.append({ room: "talk", clientId: `c${i}`, author, text })).message,
+        );
+      // Many others, so that the index has more than one segment to keep them in.
+      for (let i = 0; i < 200; i++)
+        await store.messages.append({
+          room: "talk",
+          clientId: `o${i}`,
+          author,
+          text: `other ${i}`,
+        });
+      const [deleted, edited, japanese] = sent;
+      for (const message of [deleted, japanese])
+        await store.messages.change({
+          room: "talk",
+          id: message?.id as string,
+          actor: author,
+          change: { kind: "delete" },
+        });
+      await store.messages.change({
+        room: "talk",
+        id: edited?.id as string,
+        actor: author,
+        change: { kind: "edit", text: "meet at noon" },
+      });
+      await store.close();
+      const bytes = readFileSync(path);
+      for (const word of ["zanzibarquux", "qortlebyx", "タワー"])
+        expect(bytes.includes(Buffer.from(word)), word).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
 
 describe("the search migration (v10) from a v9 history", () => {
   it("numbers and indexes SQLite's existing messages, and the indexes stay sound", async () => {

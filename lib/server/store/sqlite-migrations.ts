@@ -254,6 +254,10 @@ const MIGRATIONS: readonly Migration[] = [
     // only rows with a character of those scripts: most messages have none,
     // and need not pay its write cost (the GLOB is SUBSTRING_SCRIPTS_GLOB in
     // search-terms.ts).
+    //
+    // secure-delete, as the database's own secure_delete: an edit or a delete
+    // takes the old text's words out of the index at once, instead of leaving
+    // them under a delete marker until a merge.
     sql: `
       ALTER TABLE messages ADD COLUMN search_id INTEGER;
       WITH numbered AS (SELECT room, seq, row_number() OVER (ORDER BY id) AS n FROM messages)
@@ -265,6 +269,7 @@ const MIGRATIONS: readonly Migration[] = [
         text, content='messages', content_rowid='search_id',
         tokenize='unicode61 remove_diacritics 2'
       );
+      INSERT INTO message_fts (message_fts, rank) VALUES ('secure-delete', 1);
       INSERT INTO message_fts (rowid, text) SELECT search_id, text FROM messages;
       CREATE TRIGGER message_fts_insert AFTER INSERT ON messages BEGIN
         INSERT INTO message_fts (rowid, text) VALUES (new.search_id, new.text);
@@ -280,6 +285,7 @@ const MIGRATIONS: readonly Migration[] = [
       CREATE VIRTUAL TABLE message_trigrams USING fts5(
         text, content='messages', content_rowid='search_id', tokenize='trigram'
       );
+      INSERT INTO message_trigrams (message_trigrams, rank) VALUES ('secure-delete', 1);
       INSERT INTO message_trigrams (rowid, text)
         SELECT search_id, text FROM messages WHERE text GLOB '*[ᄀ-ᇿぁ-ヿ㄰-㆏㐀-䶿一-鿿가-힯豈-﫿ｦ-ﾟ]*';
       CREATE TRIGGER message_trigrams_insert AFTER INSERT ON messages
