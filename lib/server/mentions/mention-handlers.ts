@@ -25,36 +25,41 @@ export function registerMentionHandlers(context: RoomContext): void {
 
   socket.on(
     "mentions:list",
-    requestHandler("mentions:list", mentionsListSchema, logger, async ({ before, limit }, reply) => {
-      await readWithinHistoryBudget(limits.history, socket, reply, async () => {
-        const readable = new Map<string, boolean>();
-        const mayRead = async (room: string) => {
-          let allowed = readable.get(room);
-          if (allowed === undefined) {
-            allowed = (await membership.authorize(socket, "read", room)).decision.allowed;
-            readable.set(room, allowed);
-          }
-          return allowed;
-        };
-        const shown: ChatMessage[] = [];
-        let cursor = before;
-        let hasMore = true;
-        for (let read = 0; read < MAX_MENTION_PAGES_READ && hasMore; read++) {
-          const page = await store.messages.mentionsOf(socket.data.user.id, cursor, limit);
-          hasMore = page.hasMore;
-          for (const [i, message] of page.messages.entries()) {
-            cursor = message.id;
-            if (!(await mayRead(message.room))) continue;
-            shown.push(message);
-            if (shown.length === limit) {
-              hasMore = hasMore || i < page.messages.length - 1;
-              break;
+    requestHandler(
+      "mentions:list",
+      mentionsListSchema,
+      logger,
+      async ({ before, limit }, reply) => {
+        await readWithinHistoryBudget(limits.history, socket, reply, async () => {
+          const readable = new Map<string, boolean>();
+          const mayRead = async (room: string) => {
+            let allowed = readable.get(room);
+            if (allowed === undefined) {
+              allowed = (await membership.authorize(socket, "read", room)).decision.allowed;
+              readable.set(room, allowed);
             }
+            return allowed;
+          };
+          const shown: ChatMessage[] = [];
+          let cursor = before;
+          let hasMore = true;
+          for (let read = 0; read < MAX_MENTION_PAGES_READ && hasMore; read++) {
+            const page = await store.messages.mentionsOf(socket.data.user.id, cursor, limit);
+            hasMore = page.hasMore;
+            for (const [i, message] of page.messages.entries()) {
+              cursor = message.id;
+              if (!(await mayRead(message.room))) continue;
+              shown.push(message);
+              if (shown.length === limit) {
+                hasMore = hasMore || i < page.messages.length - 1;
+                break;
+              }
+            }
+            if (shown.length === limit) break;
           }
-          if (shown.length === limit) break;
-        }
-        return { answer: { messages: shown, hasMore }, bytes: pageBytes(shown) };
-      });
-    }),
+          return { answer: { messages: shown, hasMore }, bytes: pageBytes(shown) };
+        });
+      },
+    ),
   );
 }
