@@ -24,6 +24,7 @@ import { useNow } from "@/lib/client/use-now";
 import { usePageVisible } from "@/lib/client/use-page-visible";
 import { useReadPositions, useReadPositionsReady } from "@/lib/client/use-read-positions";
 import { useRoom } from "@/lib/client/use-room";
+import { useRoomMembers } from "@/lib/client/use-room-members";
 import { useSessionEnded } from "@/lib/client/use-session-ended";
 import type { RoomInfo, RoomListing, User } from "@/lib/shared/protocol";
 import { AuditLogDialog } from "./AuditLogDialog";
@@ -87,7 +88,20 @@ export function ChatRoom({
   const visible = usePageVisible();
   const now = useNow(CLOCK_TICK_MS);
   const me = user?.id;
+  const [mentionsWanted, setMentionsWanted] = useState(false);
   const { shown, hasNewer, refused } = snapshot;
+  // Members are read for the composer's suggestions, and to style the names messages mention.
+  const roomMembers = useRoomMembers(
+    client,
+    room,
+    snapshot.membersRev,
+    mentionsWanted || shown.some((m) => m.mentions !== undefined),
+  );
+  const mentionNames = useMemo(() => {
+    const names = new Map(roomMembers.members.map((m) => [m.id, m.name]));
+    if (user) names.set(user.id, user.name);
+    return names;
+  }, [roomMembers, user]);
   const changes: MessageChanges | null = client;
   const loadNewer = useCallback(async () => client?.loadNewer(), [client]);
   const signedOut = useSessionEnded(account !== null, status);
@@ -458,6 +472,7 @@ export function ChatRoom({
             empty={<EmptyRoom room={room} info={info} />}
             actions={actions}
             editingId={editing?.id ?? null}
+            mentionNames={mentionNames}
             jump={jump}
           />
           <TypingIndicator typists={activity.typing} tags={tags} />
@@ -495,6 +510,13 @@ export function ChatRoom({
             }}
             onStopTyping={() => roomActivity?.stopTyping()}
             mode={composerMode}
+            mentions={{
+              members: roomMembers.members,
+              more: roomMembers.more,
+              mentionAll: powers.moderate,
+              selfId: me,
+              onWanted: () => setMentionsWanted(true),
+            }}
             onCancelMode={() => {
               setEditing(null);
               setReplyingTo(null);
