@@ -34,6 +34,7 @@ import { ConnectionStatus, OfflineNotice } from "./ConnectionStatus";
 import { DeleteDialog } from "./DeleteDialog";
 import { InviteDialog } from "./InviteDialog";
 import { MembersDialog } from "./MembersDialog";
+import { MentionsDialog } from "./MentionsDialog";
 import type { MessageItemActions } from "./MessageItem";
 import { MessageList } from "./MessageList";
 import { preloadFormatting } from "./MessageText";
@@ -89,6 +90,7 @@ export function ChatRoom({
   const now = useNow(CLOCK_TICK_MS);
   const me = user?.id;
   const [mentionsWanted, setMentionsWanted] = useState(false);
+  const [mentionsOpen, setMentionsOpen] = useState(false);
   const { shown, hasNewer, refused } = snapshot;
   // Members are read for the composer's suggestions, and to style the names messages mention.
   const roomMembers = useRoomMembers(
@@ -439,6 +441,13 @@ export function ChatRoom({
           <div className="sm:hidden">
             <RoomMenu labelled tools={menuTools} onChoose={(chosen) => void chooseTool(chosen)} />
           </div>
+          <button
+            type="button"
+            onClick={() => setMentionsOpen(true)}
+            className="w-full rounded-md border border-zinc-300 px-2 py-1 text-left font-medium text-sm hover:bg-zinc-200/70 focus-visible:outline-2 focus-visible:outline-indigo-500 dark:border-zinc-700 dark:hover:bg-zinc-800/70"
+          >
+            <span aria-hidden="true">@ </span>Mentions
+          </button>
           <RoomSwitcher current={room} currentInfo={info} rooms={rooms} />
           <OnlineList
             online={activity.online}
@@ -531,6 +540,9 @@ export function ChatRoom({
             }
           />
           {tool === "invite" && <InviteDialog room={room} client={client} onClose={closeTool} />}
+          {mentionsOpen && (
+            <MentionsDialog client={client} onClose={() => setMentionsOpen(false)} />
+          )}
           {tool === "members" && (
             <MembersDialog
               room={room}
