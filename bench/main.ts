@@ -26,6 +26,7 @@ import {
   privateFanoutScenario,
 } from "./scenarios/private-fanout";
 import { type ReactionsResult, reactionsScenario } from "./scenarios/reactions";
+import { type SearchResult, searchScenario } from "./scenarios/search";
 import { type StormsResult, stormsScenario } from "./scenarios/storms";
 import { type WritesResult, writesScenario } from "./scenarios/writes";
 
@@ -40,6 +41,7 @@ const SCENARIOS = [
   "storms",
   "accounts",
   "hostile",
+  "search",
 ] as const;
 type ScenarioName = (typeof SCENARIOS)[number];
 
@@ -359,6 +361,41 @@ function writesTable(result: WritesResult): Table {
   };
 }
 
+function searchTables(result: SearchResult): Table[] {
+  const w = result.writes;
+  return [
+    {
+      title: `Search on SQLite: ${result.messages.toLocaleString("en-US")} stored messages in ${result.rooms} rooms, pages of ${result.pageSize}, through the store`,
+      columns: ["query", "example", "p50 ms", "p99 ms", "hits a page"],
+      rows: result.queries.map((q) => [
+        q.kind,
+        q.example,
+        f1(q.p50Ms),
+        f1(q.p99Ms),
+        formatNumber(q.meanHits, 1),
+      ]),
+      notes: [
+        `Seeded through the import (and so through the index triggers) in ${Math.round(result.seedSeconds)} s; the database is ${Math.round(result.databaseMb)} MB, of which the search indexes ${Math.round(result.indexMb)} MB.`,
+      ],
+    },
+    {
+      title: `Indexing cost: appends through the store, ${w.inFlight} in flight, ${w.runs.length} alternating turns of ${w.seconds} s, with the search index and without it (its triggers dropped); median (min–max)`,
+      columns: ["database", "messages/s", "CPU µs per message"],
+      rows: [
+        ["with the search index", f(w.indexed, 0), f(w.indexedCpuUs, 0)],
+        ["without it", f(w.unindexed, 0), f(w.unindexedCpuUs, 0)],
+      ],
+      notes: [
+        `With / without: ${ratio(w.indexed.median, w.unindexed.median)} messages/s, ${ratio(w.indexedCpuUs.median, w.unindexedCpuUs.median)} CPU per message (goal: throughput within 15 %)`,
+      ],
+    },
+  ];
+}
+
+function f1(value: number): string {
+  return formatNumber(value, 1);
+}
+
 function connectionsTable(result: ConnectionsResult): Table {
   const naive = result.summaries.find((s) => s.target === "naive");
   const scrollback = result.summaries.find((s) => s.target === "scrollback");
@@ -532,6 +569,7 @@ async function main(): Promise<void> {
       }
       if (name === "accounts") save(name, await accountsScenario(settings, progress));
       if (name === "hostile") save(name, await hostileScenario(settings, progress));
+      if (name === "search") save(name, await searchScenario(settings, progress));
       ran.push(name);
     }
     const machineAtEnd = machineTimes();
@@ -557,6 +595,7 @@ async function main(): Promise<void> {
   const storms = readPrevious<StormsResult>(join(outDir, "storms.json"));
   const accounts = readPrevious<AccountsResult>(join(outDir, "accounts.json"));
   const hostile = readPrevious<HostileResult>(join(outDir, "hostile.json"));
+  const search = readPrevious<SearchResult>(join(outDir, "search.json"));
   if (fanout) tables.push(...fanoutTables(fanout));
   if (privateFanout?.ratio) tables.push(privateFanoutTable(privateFanout));
   if (history) tables.push(historyTable(history));
@@ -569,6 +608,7 @@ async function main(): Promise<void> {
   if (hostile?.runs) {
     tables.push(...hostile.runs.map(hostileTable), ...hostileTablesByRequest(hostile));
   }
+  if (search) tables.push(...searchTables(search));
   const runs = readPrevious<Record<string, string>>(join(outDir, "runs.json")) ?? {};
   const footer = `Measured: ${SCENARIOS.filter((n) => runs[n])
     .map((n) => `${n} — ${runs[n]}`)

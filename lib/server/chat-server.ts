@@ -23,6 +23,7 @@ import type { RoomContext } from "./rooms/room-context";
 import { registerRoomHandlers } from "./rooms/room-handlers";
 import { registerRoomSettingsHandlers } from "./rooms/room-settings-handlers";
 import { DEFAULT_ROOMS_CONFIG } from "./rooms/rooms-config";
+import { registerSearchHandlers } from "./search/search-handlers";
 import { installDefences } from "./security/defences";
 import { InFlight } from "./transport/in-flight";
 import { connectionsIn } from "./transport/request-guards";
@@ -154,6 +155,7 @@ export function createChatServer(
     registerRenameHandler(io, socket, deps, defences.chat, log);
     registerReadHandlers(context);
     registerMentionHandlers(context);
+    registerSearchHandlers(context);
     registerTyping(
       socket,
       async (typist, room) => {

@@ -5,6 +5,8 @@ import type {
   NoticeEvent,
   RequestEvent,
   RequestOf,
+  Result,
+  ResultOf,
   RoomVisibility,
   User,
 } from "../../shared/protocol";
@@ -426,6 +428,23 @@ export const AUTHORIZATION_TABLE: readonly Row[] = [
     run: (c) => c.ask("audit:list", { room: c.room }),
   },
   {
+    name: "search in the room (the request's room)",
+    covers: "search",
+    refusal: readerRefusal,
+    expected: (p, v) => okIf(readable(p, v)),
+    run: (c) => c.ask("search", { query: "first", room: c.room }),
+  },
+  {
+    name: "search everywhere finds the room's messages (in: names it, and asks nothing of it first)",
+    covers: "search",
+    expected: (p, v) => (readable(p, v) ? "listed" : "not listed"),
+    run: async (c) => {
+      const answer = await answerOf(c.socket, "search", { query: `in:${c.room}`, limit: 5 });
+      if (!answer.ok) throw new Error(`search was refused: ${JSON.stringify(answer.error)}`);
+      return answer.results.some((hit) => hit.message.room === c.room) ? "listed" : "not listed";
+    },
+  },
+  {
     name: "typing:start, as heard by someone else in the room",
     covers: "typing:start",
     expected: (p, v) => (subscribed(p, v) && p !== "muted" ? "delivered" : "not delivered"),
@@ -534,6 +553,18 @@ export const AUTHORIZATION_TABLE: readonly Row[] = [
   },
 ];
 
+/** A request's whole answer, for rows that look at what it holds. */
+function answerOf<E extends RequestEvent>(
+  socket: ChatClientSocket,
+  event: E,
+  payload: RequestOf<E>,
+): Promise<Result<ResultOf<E>>> {
+  const emitter = socket.timeout(10_000) as unknown as {
+    emitWithAck(event: E, payload: RequestOf<E>): Promise<Result<ResultOf<E>>>;
+  };
+  return emitter.emitWithAck(event, payload);
+}
+
 function isTypingBy(payload: unknown, room: string, userId: string): boolean {
   const typing = payload as { room?: string; user?: { id?: string } };
   return typing.room === room && typing.user?.id === userId;
@@ -582,4 +613,5 @@ export const COVERAGE: Record<RequestEvent | NoticeEvent, string> = {
   "read:positions": "the person's own positions, in rooms they marked (read:mark's row)",
   "dm:open": "names a person, not a room (rooms-hostile.test.ts: squatted dm- names)",
   "users:find": "names people, not rooms",
+  search: "row",
 };

@@ -29,6 +29,7 @@ const OPERATIONS = {
     after: "messagesAfter",
     mentionsOf: "mentionsOf",
     mentionSeqs: "mentionSeqs",
+    search: "searchMessages",
   },
   rooms: {
     latestSeq: "latestSeq",

@@ -238,6 +238,54 @@ const MIGRATIONS: readonly Migration[] = [
     `,
   },
   {
+    version: 10,
+    name: "full-text search: a word index and a trigram index of the messages' current text",
+    // The extensions go to the public schema when they are not installed
+    // yet, and are named by whatever schema holds them: a database's
+    // extensions are shared by all its schemas, and one made inside this
+    // schema would go with it, from under every other schema that uses it.
+    // Creating them needs the CREATE privilege on the database (both are
+    // trusted extensions); without it this migration fails, and an owner can
+    // create them first (docs/operations.md, "Search index").
+    //
+    // The text search configuration is `simple` (no stemming, no stop words:
+    // chat is in every language) with accents folded, so café finds cafe and
+    // ts_headline marks the folded match. A deleted message's text is '', so
+    // its vector is empty: it leaves the index with its text. The trigram
+    // index holds only text with a character of the scripts written without
+    // spaces (SUBSTRING_SCRIPT in search-terms.ts): queries for substrings
+    // say the same predicate, so that the planner may use it.
+    sql: `
+      DO $$
+      DECLARE
+        unaccent_schema text;
+        trgm_schema text;
+      BEGIN
+        IF NOT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'unaccent') THEN
+          CREATE EXTENSION unaccent SCHEMA public;
+        END IF;
+        IF NOT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm') THEN
+          CREATE EXTENSION pg_trgm SCHEMA public;
+        END IF;
+        SELECT n.nspname INTO unaccent_schema FROM pg_extension e
+          JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'unaccent';
+        SELECT n.nspname INTO trgm_schema FROM pg_extension e
+          JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'pg_trgm';
+        CREATE TEXT SEARCH CONFIGURATION scrollback (COPY = pg_catalog.simple);
+        EXECUTE format(
+          'ALTER TEXT SEARCH CONFIGURATION scrollback ALTER MAPPING FOR word, hword, hword_part WITH %I.unaccent, pg_catalog.simple',
+          unaccent_schema);
+        ALTER TABLE messages ADD COLUMN search_vector tsvector
+          GENERATED ALWAYS AS (to_tsvector('scrollback', text)) STORED;
+        CREATE INDEX messages_search ON messages USING gin (search_vector);
+        EXECUTE format(
+          'CREATE INDEX messages_substrings ON messages USING gin (text %I.gin_trgm_ops) WHERE text ~ %L',
+          trgm_schema, '[ᄀ-ᇿぁ-ヿ㄰-㆏㐀-䶿一-鿿가-힯豈-﫿ｦ-ﾟ]');
+      END
+      $$;
+    `,
+  },
+  {
     version: 11,
     name: "mentions: who each message names, and a per-person index of them",
     // As in the SQLite migration: mentions as a JSON array of ids (NULL for

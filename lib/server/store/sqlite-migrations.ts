@@ -239,6 +239,68 @@ const MIGRATIONS: readonly Migration[] = [
     `,
   },
   {
+    version: 10,
+    name: "full-text search: a word index and a trigram index of the messages' current text",
+    // FTS5 tables of external content: they keep only the index and read
+    // the text from messages, by rowid. messages is WITHOUT ROWID, so it
+    // gets a rowid of its own for them, search_id, numbered in the order the
+    // messages were written (their ids are time-ordered) and, from now on,
+    // given by every INSERT as the next one. That order is also the order of
+    // "newest first".
+    //
+    // The word index holds every row (a deleted message's text is '', no
+    // words), so that 'rebuild' makes exactly what the triggers keep. The
+    // trigram index, for substrings of scripts written without spaces, holds
+    // only rows with a character of those scripts: most messages have none,
+    // and need not pay its write cost (the GLOB is SUBSTRING_SCRIPTS_GLOB in
+    // search-terms.ts).
+    sql: `
+      ALTER TABLE messages ADD COLUMN search_id INTEGER;
+      WITH numbered AS (SELECT room, seq, row_number() OVER (ORDER BY id) AS n FROM messages)
+      UPDATE messages SET search_id = numbered.n FROM numbered
+      WHERE messages.room = numbered.room AND messages.seq = numbered.seq;
+      CREATE UNIQUE INDEX messages_by_search_id ON messages (search_id);
+
+      CREATE VIRTUAL TABLE message_fts USING fts5(
+        text, content='messages', content_rowid='search_id',
+        tokenize='unicode61 remove_diacritics 2'
+      );
+      INSERT INTO message_fts (rowid, text) SELECT search_id, text FROM messages;
+      CREATE TRIGGER message_fts_insert AFTER INSERT ON messages BEGIN
+        INSERT INTO message_fts (rowid, text) VALUES (new.search_id, new.text);
+      END;
+      CREATE TRIGGER message_fts_update AFTER UPDATE OF text ON messages BEGIN
+        INSERT INTO message_fts (message_fts, rowid, text) VALUES ('delete', old.search_id, old.text);
+        INSERT INTO message_fts (rowid, text) VALUES (new.search_id, new.text);
+      END;
+      CREATE TRIGGER message_fts_delete AFTER DELETE ON messages BEGIN
+        INSERT INTO message_fts (message_fts, rowid, text) VALUES ('delete', old.search_id, old.text);
+      END;
+
+      CREATE VIRTUAL TABLE message_trigrams USING fts5(
+        text, content='messages', content_rowid='search_id', tokenize='trigram'
+      );
+      INSERT INTO message_trigrams (rowid, text)
+        SELECT search_id, text FROM messages WHERE text GLOB '*[ᄀ-ᇿぁ-ヿ㄰-㆏㐀-䶿一-鿿가-힯豈-﫿ｦ-ﾟ]*';
+      CREATE TRIGGER message_trigrams_insert AFTER INSERT ON messages
+      WHEN new.text GLOB '*[ᄀ-ᇿぁ-ヿ㄰-㆏㐀-䶿一-鿿가-힯豈-﫿ｦ-ﾟ]*' BEGIN
+        INSERT INTO message_trigrams (rowid, text) VALUES (new.search_id, new.text);
+      END;
+      CREATE TRIGGER message_trigrams_update AFTER UPDATE OF text ON messages BEGIN
+        INSERT INTO message_trigrams (message_trigrams, rowid, text)
+          SELECT 'delete', old.search_id, old.text
+          WHERE old.text GLOB '*[ᄀ-ᇿぁ-ヿ㄰-㆏㐀-䶿一-鿿가-힯豈-﫿ｦ-ﾟ]*';
+        INSERT INTO message_trigrams (rowid, text)
+          SELECT new.search_id, new.text
+          WHERE new.text GLOB '*[ᄀ-ᇿぁ-ヿ㄰-㆏㐀-䶿一-鿿가-힯豈-﫿ｦ-ﾟ]*';
+      END;
+      CREATE TRIGGER message_trigrams_delete AFTER DELETE ON messages
+      WHEN old.text GLOB '*[ᄀ-ᇿぁ-ヿ㄰-㆏㐀-䶿一-鿿가-힯豈-﫿ｦ-ﾟ]*' BEGIN
+        INSERT INTO message_trigrams (message_trigrams, rowid, text) VALUES ('delete', old.search_id, old.text);
+      END;
+    `,
+  },
+  {
     version: 11,
     name: "mentions: who each message names, and a per-person index of them",
     // mentions: a JSON array of user ids, NULL when the message names no one;

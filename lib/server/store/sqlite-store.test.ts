@@ -295,9 +295,10 @@ describe("SqliteStore's write-ahead log", () => {
       expect(grown).toBeGreaterThan(4 * limit);
 
       reader.exec("COMMIT");
-      // A few commits: the first checkpoints, the next restarts the log at its
-      // limit, and these few fill less than the limit again.
-      for (let i = 0; i < 3; i++) await write(5);
+      // Two commits: the first checkpoints, the next restarts the log at its
+      // limit. (A later one may grow it past the limit again for a while: the
+      // search index merges the segments the burst left in one go.)
+      for (let i = 0; i < 2; i++) await write(5);
       expect(walBytes()).toBeLessThanOrEqual(limit);
     } finally {
       reader.close();

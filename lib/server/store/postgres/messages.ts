@@ -4,6 +4,7 @@ import type {
   ChatMessage,
   Page,
   ReactionUsersResult,
+  SearchHit,
   User,
 } from "../../../shared/protocol";
 import { takeChanges } from "../changes-page";
@@ -20,6 +21,7 @@ import {
   type HistoryBatch,
   type MessageStore,
   type NewMessage,
+  type SearchInput,
 } from "../types";
 import type { PostgresDatabase } from "./database";
 import {
@@ -32,6 +34,7 @@ import {
   toMessage,
   toPage,
 } from "./message-rows";
+import { searchPostgres } from "./search";
 
 const UNIQUE_VIOLATION = "23505";
 
@@ -267,6 +270,10 @@ const MENTION_COLUMNS = MESSAGE_COLUMNS.split(", ")
  */
 export class PostgresMessages implements MessageStore {
   constructor(private readonly database: PostgresDatabase) {}
+
+  search(input: SearchInput): Promise<{ hits: SearchHit[]; hasMore: boolean }> {
+    return searchPostgres(this.database, input);
+  }
 
   append(input: NewMessage): Promise<AppendResult> {
     return this.database.run("write", async () => {

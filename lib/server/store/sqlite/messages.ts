@@ -4,6 +4,7 @@ import type {
   ChatMessage,
   Page,
   ReactionUsersResult,
+  SearchHit,
   User,
 } from "../../../shared/protocol";
 import { takeChanges } from "../changes-page";
@@ -19,9 +20,11 @@ import {
   type HistoryBatch,
   type MessageStore,
   type NewMessage,
+  type SearchInput,
 } from "../types";
 import { type Outcome, type SqliteDatabase, unwrap } from "./database";
 import { MESSAGE_COLUMNS, type MessageRow, toMessage, toPage, toRow } from "./message-rows";
+import { SqliteSearch } from "./search";
 
 /** Rows as they are read, converted one by one: a page stops reading where it stops taking. */
 function* mapRows<R, T>(rows: Iterable<R>, convert: (row: R) => T): Generator<T> {
@@ -45,8 +48,9 @@ function prepare(db: Database.Database) {
          shared = shared OR coalesce(first_author, excluded.first_author) <> excluded.first_author
        RETURNING latest_seq, latest_rev`,
     ),
+    // search_id: the next one, for the search index (sqlite-migrations.ts, version 10).
     insert: db.prepare(
-      `INSERT INTO messages (${MESSAGE_COLUMNS}) VALUES (@room, @seq, @id, @client_id, @author_id, @author_name, @text, @created_at, @rev, @edited_at, @deleted, @reply_to_id, @reply_to_seq, @reactions, @removed_by_moderator, @mentions, @mentions_all)`,
+      `INSERT INTO messages (${MESSAGE_COLUMNS}, search_id) VALUES (@room, @seq, @id, @client_id, @author_id, @author_name, @text, @created_at, @rev, @edited_at, @deleted, @reply_to_id, @reply_to_seq, @reactions, @removed_by_moderator, @mentions, @mentions_all, (SELECT coalesce(max(search_id), 0) + 1 FROM messages))`,
     ),
     byId: db.prepare<[string, string], MessageRow>(
       `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE id = ? AND room = ?`,
@@ -98,7 +102,7 @@ function prepare(db: Database.Database) {
       `${MEMBER_SELECT} WHERE m.room = ? AND m.rev > ? ORDER BY m.rev ASC LIMIT ?`,
     ),
     importMessage: db.prepare(
-      `INSERT INTO messages (${MESSAGE_COLUMNS}) VALUES (@room, @seq, @id, @client_id, @author_id, @author_name, @text, @created_at, @rev, @edited_at, @deleted, @reply_to_id, @reply_to_seq, @reactions, @removed_by_moderator, @mentions, @mentions_all)
+      `INSERT INTO messages (${MESSAGE_COLUMNS}, search_id) VALUES (@room, @seq, @id, @client_id, @author_id, @author_name, @text, @created_at, @rev, @edited_at, @deleted, @reply_to_id, @reply_to_seq, @reactions, @removed_by_moderator, @mentions, @mentions_all, (SELECT coalesce(max(search_id), 0) + 1 FROM messages))
        ON CONFLICT DO NOTHING`,
     ),
     idAtSeq: db.prepare<[string, number], { id: string }>(
@@ -209,9 +213,15 @@ function prepareMentions(db: Database.Database) {
 /** Messages, their reactions and the room's change log, written through the database's group commit. */
 export class SqliteMessages implements MessageStore {
   private readonly statements: ReturnType<typeof prepare>;
+  private readonly searcher: SqliteSearch;
 
   constructor(private readonly database: SqliteDatabase) {
     this.statements = prepare(database.db);
+    this.searcher = new SqliteSearch(database.db);
+  }
+
+  async search(input: SearchInput): Promise<{ hits: SearchHit[]; hasMore: boolean }> {
+    return this.database.read(() => this.searcher.run(input));
   }
 
   append(input: NewMessage): Promise<AppendResult> {
