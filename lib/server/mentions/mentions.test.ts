@@ -74,6 +74,15 @@ describe("mentions on messages", () => {
     expect((await say(olga, "@here now")).mentionsAll).toBe("here");
   });
 
+  it("lists a moderator's @room to every member but its author, and a member's @room to no one", async () => {
+    const { ben, mo, olga, say } = await club();
+    await say(ben, "@room from a member");
+    await say(mo, "@room from a moderator");
+    for (const person of [olga, ben])
+      expect(texts((await listed(person)).messages)).toEqual(["@room from a moderator"]);
+    expect(texts((await listed(mo)).messages)).toEqual([]);
+  });
+
   it("carries mentions in history, changes and around pages", async () => {
     const { ben, olga, say } = await club();
     const sent = await say(ben, "@Olga look");

@@ -32,3 +32,22 @@ export function mentionsOfMessage(message: ChatMessage): MessageMentions {
   if (message.deleted) return NO_MENTIONS;
   return { userIds: message.mentions ?? [], all: message.mentionsAll ?? null };
 }
+
+/** Sorts after every message id (time-ordered UUIDs, lower-case hex): "before it" is every message. */
+export const NEWEST_ID = "~";
+
+/**
+ * Two lists of a person's mentions, each newest first by id — the messages
+ * naming them, and those calling everyone (`@room`/`@here`) — as one, each
+ * message once.
+ */
+export function newestFirst<R extends { id: string }>(a: readonly R[], b: readonly R[]): R[] {
+  const byId = new Map<string, R>();
+  for (const row of [...a, ...b]) if (!byId.has(row.id)) byId.set(row.id, row);
+  return [...byId.values()].sort((x, y) => (x.id < y.id ? 1 : x.id > y.id ? -1 : 0));
+}
+
+/** The newest `limit` of two lists of seqs, descending, each once. */
+export function newestSeqs(a: readonly number[], b: readonly number[], limit: number): number[] {
+  return [...new Set([...a, ...b])].sort((x, y) => y - x).slice(0, limit);
+}

@@ -152,6 +152,40 @@ export function describeMentionsContract(
       expect(ids(await store.messages.mentionsOf(cai.id, undefined, 10))).toEqual([]);
     });
 
+    it("counts @room and @here by others for the room's current members, in the list and the seqs", async () => {
+      await store.rooms.create({ name: "club", visibility: "private", topic: "", owner: ana });
+      await store.members.change({ room: "club", user: bea, kind: "joined", by: null });
+      await send("club", "plain");
+      await tick();
+      const everyone = await send("club", "@room news", names([], "room"));
+      await tick();
+      const named = await send("club", "@Bea Ng and @here", names([bea.id], "here"));
+      // Bea is named and called: listed once.
+      expect(ids(await store.messages.mentionsOf(bea.id, undefined, 10))).toEqual([
+        "@Bea Ng and @here",
+        "@room news",
+      ]);
+      const first = await store.messages.mentionsOf(bea.id, undefined, 1);
+      expect(ids(first)).toEqual(["@Bea Ng and @here"]);
+      expect(first.hasMore).toBe(true);
+      expect(ids(await store.messages.mentionsOf(bea.id, named.id, 5))).toEqual(["@room news"]);
+      expect(await store.messages.mentionSeqs(bea.id, ["club"], 5)).toEqual({ club: [3, 2] });
+      // Not the author's own call, and no one who is not a member (any more).
+      expect(ids(await store.messages.mentionsOf(ana.id, undefined, 10))).toEqual([]);
+      expect(await store.messages.mentionSeqs(cai.id, ["club"], 5)).toEqual({});
+      await store.members.change({ room: "club", user: bea, kind: "left", by: null });
+      expect(ids(await store.messages.mentionsOf(bea.id, undefined, 10))).toEqual([
+        "@Bea Ng and @here",
+      ]);
+      await store.messages.change({
+        room: "club",
+        id: everyone.id,
+        actor: ana,
+        change: { kind: "delete" },
+      });
+      expect(await store.messages.mentionSeqs(ana.id, ["club"], 5)).toEqual({});
+    });
+
     it("finds a room's current members by the start of their name, case-insensitively", async () => {
       await store.rooms.create({ name: "club", visibility: "private", topic: "", owner: ana });
       await store.members.change({ room: "club", user: bea, kind: "joined", by: null });

@@ -304,6 +304,10 @@ const MIGRATIONS: readonly Migration[] = [
       );
       CREATE INDEX message_mentions_in_room ON message_mentions (user_id, room, seq);
       CREATE INDEX message_mentions_of_message ON message_mentions (room, seq);
+      -- @room and @here call every member: found from the messages themselves
+      -- (few, and only moderators write them), not fanned out into rows.
+      CREATE INDEX messages_calling_all ON messages (room, seq) WHERE mentions_all IS NOT NULL;
+      CREATE INDEX messages_calling_all_by_id ON messages (id) WHERE mentions_all IS NOT NULL;
     `,
   },
 ];

@@ -9,7 +9,14 @@ import type {
 } from "../../../shared/protocol";
 import { takeChanges } from "../changes-page";
 import { MEMBER_SELECT, type MemberRow, toMemberChange } from "../member-rows";
-import { encodeMentions, type MessageMentions, mentionsOfMessage } from "../mention-rows";
+import {
+  encodeMentions,
+  type MessageMentions,
+  mentionsOfMessage,
+  NEWEST_ID,
+  newestFirst,
+  newestSeqs,
+} from "../mention-rows";
 import { countReactions, decideChange, decodeReactions, encodeReactions } from "../message-changes";
 import { classifyPostgresError } from "../storage-faults";
 import { timeOrderedId } from "../time-ordered-id";
@@ -578,14 +585,24 @@ export class PostgresMessages implements MessageStore {
   }
 
   async mentionsOf(userId: string, before: string | undefined, limit: number): Promise<Page> {
-    const rows = await this.database.query<MessageRow>(
-      `SELECT ${MENTION_COLUMNS} FROM message_mentions mm
-       JOIN messages m ON m.room = mm.room AND m.seq = mm.seq
-       WHERE mm.user_id = $1 AND ($2::text IS NULL OR mm.message_id < $2)
-       ORDER BY mm.message_id DESC LIMIT $3`,
-      [userId, before ?? null, limit + 1],
-    );
-    return toPage(rows, limit, false);
+    const [named, calling] = await Promise.all([
+      this.database.query<MessageRow>(
+        `SELECT ${MENTION_COLUMNS} FROM message_mentions mm
+         JOIN messages m ON m.room = mm.room AND m.seq = mm.seq
+         WHERE mm.user_id = $1 AND ($2::text IS NULL OR mm.message_id < $2)
+         ORDER BY mm.message_id DESC LIMIT $3`,
+        [userId, before ?? null, limit + 1],
+      ),
+      // @room/@here by someone else, in rooms the person is a member of now.
+      this.database.query<MessageRow>(
+        `SELECT ${MENTION_COLUMNS} FROM messages m
+         WHERE m.mentions_all IS NOT NULL AND m.author_id <> $1 AND m.id < $2
+           AND m.room IN (SELECT room FROM room_members WHERE user_id = $1 AND role IS NOT NULL)
+         ORDER BY m.id DESC LIMIT $3`,
+        [userId, before ?? NEWEST_ID, limit + 1],
+      ),
+    ]);
+    return toPage(newestFirst(named, calling), limit, false);
   }
 
   async mentionSeqs(
@@ -594,16 +611,27 @@ export class PostgresMessages implements MessageStore {
     perRoom: number,
   ): Promise<Record<string, number[]>> {
     if (rooms.length === 0) return {};
-    // One index range per room (user_id, room, seq), in one round trip.
+    // One index range per room (user_id, room, seq), in one round trip; and
+    // the room's @room/@here by others where the person is a member.
     const rows = await this.database.query<{ room: string; seq: string }>(
       `SELECT r.room, x.seq FROM unnest($2::text[]) AS r(room)
        CROSS JOIN LATERAL (
          SELECT seq FROM message_mentions WHERE user_id = $1 AND room = r.room ORDER BY seq DESC LIMIT $3
-       ) x ORDER BY r.room, x.seq DESC`,
+       ) x
+       UNION ALL
+       SELECT r.room, y.seq FROM unnest($2::text[]) AS r(room)
+       CROSS JOIN LATERAL (
+         SELECT seq FROM messages
+         WHERE room = r.room AND mentions_all IS NOT NULL AND author_id <> $1
+           AND EXISTS (SELECT 1 FROM room_members WHERE room = r.room AND user_id = $1 AND role IS NOT NULL)
+         ORDER BY seq DESC LIMIT $3
+       ) y`,
       [userId, [...rooms], perRoom],
     );
+    const found = new Map<string, number[]>();
+    for (const row of rows) found.set(row.room, [...(found.get(row.room) ?? []), Number(row.seq)]);
     const seqs: Record<string, number[]> = {};
-    for (const row of rows) seqs[row.room] = [...(seqs[row.room] ?? []), Number(row.seq)];
+    for (const [room, list] of found) seqs[room] = newestSeqs(list, [], perRoom);
     return seqs;
   }
 

@@ -9,7 +9,14 @@ import type {
 } from "../../../shared/protocol";
 import { takeChanges } from "../changes-page";
 import { MEMBER_SELECT, type MemberRow, toMemberChange } from "../member-rows";
-import { encodeMentions, type MessageMentions, mentionsOfMessage } from "../mention-rows";
+import {
+  encodeMentions,
+  type MessageMentions,
+  mentionsOfMessage,
+  NEWEST_ID,
+  newestFirst,
+  newestSeqs,
+} from "../mention-rows";
 import { countReactions, decideChange, decodeReactions, encodeReactions } from "../message-changes";
 import { timeOrderedId } from "../time-ordered-id";
 import {
@@ -206,6 +213,18 @@ function prepareMentions(db: Database.Database) {
     ),
     mentionSeqs: db.prepare<[string, string, number], { seq: number }>(
       "SELECT seq FROM message_mentions WHERE user_id = ? AND room = ? ORDER BY seq DESC LIMIT ?",
+    ),
+    // @room/@here by someone else, in a room the person is a member of now.
+    callingAllSeqs: db.prepare<{ user: string; room: string; limit: number }, { seq: number }>(
+      `SELECT seq FROM messages WHERE room = @room AND mentions_all IS NOT NULL AND author_id <> @user
+         AND EXISTS (SELECT 1 FROM room_members WHERE room = @room AND user_id = @user AND role IS NOT NULL)
+       ORDER BY seq DESC LIMIT @limit`,
+    ),
+    callingAllBefore: db.prepare<{ user: string; before: string; limit: number }, MessageRow>(
+      `SELECT ${columns} FROM messages m
+       WHERE m.mentions_all IS NOT NULL AND m.author_id <> @user AND m.id < @before
+         AND m.room IN (SELECT room FROM room_members WHERE user_id = @user AND role IS NOT NULL)
+       ORDER BY m.id DESC LIMIT @limit`,
     ),
   };
 }
@@ -488,11 +507,16 @@ export class SqliteMessages implements MessageStore {
 
   async mentionsOf(userId: string, before: string | undefined, limit: number): Promise<Page> {
     return this.database.read(() => {
-      const rows =
+      const named =
         before === undefined
-          ? this.statements.newestMentions.iterate(userId, limit + 1)
-          : this.statements.mentionsBefore.iterate(userId, before, limit + 1);
-      return toPage(rows, limit, false);
+          ? this.statements.newestMentions.all(userId, limit + 1)
+          : this.statements.mentionsBefore.all(userId, before, limit + 1);
+      const calling = this.statements.callingAllBefore.all({
+        user: userId,
+        before: before ?? NEWEST_ID,
+        limit: limit + 1,
+      });
+      return toPage(newestFirst(named, calling), limit, false);
     });
   }
 
@@ -504,7 +528,11 @@ export class SqliteMessages implements MessageStore {
     return this.database.read(() => {
       const seqs: Record<string, number[]> = {};
       for (const room of rooms) {
-        const found = this.statements.mentionSeqs.all(userId, room, perRoom).map((r) => r.seq);
+        const named = this.statements.mentionSeqs.all(userId, room, perRoom).map((r) => r.seq);
+        const calling = this.statements.callingAllSeqs
+          .all({ user: userId, room, limit: perRoom })
+          .map((r) => r.seq);
+        const found = newestSeqs(named, calling, perRoom);
         if (found.length > 0) seqs[room] = found;
       }
       return seqs;
