@@ -7,6 +7,7 @@ import type { IdentityClaim } from "./identity/identities";
 import { identityCookieOf, shadowCookieRemovals } from "./identity/identity-cookie";
 import { registerRenameHandler } from "./identity/rename-handler";
 import { announceUser, renamedElsewhere, sessionOf } from "./identity/user-sessions";
+import { registerMentionHandlers } from "./mentions/mention-handlers";
 import { registerChangeHandlers } from "./messages/change-handlers";
 import { registerMessageHandlers } from "./messages/message-handlers";
 import { type Presence, type PresenceOptions, trackPresence } from "./presence/presence";
@@ -153,6 +154,7 @@ export function createChatServer(
     registerChangeHandlers(context, deps.metrics);
     registerRenameHandler(io, socket, deps, defences.chat, log);
     registerReadHandlers(context);
+    registerMentionHandlers(context);
     registerSearchHandlers(context);
     registerTyping(
       socket,

@@ -47,6 +47,41 @@ describe("copying a SQLite history into Postgres", () => {
     await source.close();
   }
 
+  it("carries whom each message names, and the target lists each person's mentions", async () => {
+    const source = new SqliteStore(sqlitePath);
+    const ana = await source.users.create({ id: "user-ana", name: "Ana" });
+    const named = await source.messages.append({
+      room: "general",
+      clientId: "m1",
+      author: ana,
+      text: "@Bea @room",
+      mentions: { userIds: ["user-bea"], all: "room" },
+    });
+    const withdrawn = await source.messages.append({
+      room: "general",
+      clientId: "m2",
+      author: ana,
+      text: "@Bea",
+      mentions: { userIds: ["user-bea"], all: null },
+    });
+    await source.messages.change({
+      room: "general",
+      id: withdrawn.message.id,
+      actor: ana,
+      change: { kind: "delete" },
+    });
+    await source.close();
+    await copySqliteToPostgres(sqlitePath, schema.url);
+    const target = await PostgresStore.open(schema.url);
+    try {
+      const page = await target.messages.mentionsOf("user-bea", undefined, 10);
+      expect(page.messages).toEqual([named.message]);
+      expect(page.messages[0]).toMatchObject({ mentions: ["user-bea"], mentionsAll: "room" });
+    } finally {
+      await target.close();
+    }
+  });
+
   it("moves every message with its id, seq, clientId, author and time; the sequence continues in Postgres", async () => {
     await seedSqlite();
     const progress: number[] = [];
