@@ -26,7 +26,7 @@ const NO_WORD = /^[^\p{L}\p{N}]*$/u;
  * million matches a hundred thousand. Among the newest matches is where
  * people look in a chat.
  */
-export const BEST_WINDOW = 3_000;
+export const BEST_WINDOW = 1_000;
 
 /** A query's text, sorted by how each engine finds it. */
 export type SearchTerms = {
