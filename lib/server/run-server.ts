@@ -4,6 +4,7 @@ import { type Config, checkListenHost, loadConfig } from "./config";
 import { loadSessionSecret } from "./identity/session-secret";
 import { createTokenSigner } from "./identity/tokens";
 import { createLogger } from "./logger";
+import { notificationsConfig } from "./notifications/notifications-config";
 import { readyLine } from "./ready-line";
 import { provideServices } from "./services";
 import { startupFailure } from "./startup-failure";
@@ -39,6 +40,11 @@ export async function startServer(pages: ServePages): Promise<AppServer> {
     redisPrefix: config.redisPrefix,
     metricsToken: config.metricsToken,
     rooms: config.rooms,
+    notifications: notificationsConfig(
+      config.notifications,
+      config.dataDir,
+      config.accounts.publicUrl,
+    ),
     pages: (httpServer) => pages(config, httpServer),
   });
   if (!app.accounts) throw new Error("accounts were not set up");
