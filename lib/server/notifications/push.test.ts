@@ -9,7 +9,7 @@ import {
   settle,
 } from "../testing/chat-test-server";
 import { PushReceiver, type TestSubscription } from "../testing/push-receiver";
-import { guest, type RoomPerson } from "../testing/room-people";
+import { guest, member, type RoomPerson } from "../testing/room-people";
 import { TEST_PUSH_DELAY_MS, testNotifications } from "./push-testing";
 
 /*
@@ -175,6 +175,24 @@ describe("a message that no longer stands", () => {
         tag: `msg:${message.id}`,
       }),
     );
+  });
+});
+
+describe("a message already read", () => {
+  it("is not pushed when the person read it on another device before the delay", async () => {
+    people += 1;
+    const ana = await guest(server, `Ana${people}`);
+    const bea = await member(server, `Bea${people}`);
+    const push = receiver.subscription();
+    await bea.must("push:subscribe", { endpoint: push.endpoint, keys: push.keys });
+    const { room } = await ana.must("dm:open", { userId: bea.user.id });
+    await ana.must("room:join", { room: room.name });
+    rawEmit(bea.socket, "notifications:visibility", { visible: false });
+    await settle(bea.socket);
+    const message = await send(ana, room.name, "read me elsewhere");
+    await bea.must("read:mark", { room: room.name, seq: message.seq });
+    await pastTheDelay();
+    expect(receiver.to(push.path)).toEqual([]);
   });
 });
 
