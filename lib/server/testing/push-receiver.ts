@@ -41,6 +41,7 @@ export class PushReceiver {
   private readonly keys = new Map<string, { ecdh: ReturnType<typeof createECDH>; auth: Buffer }>();
   private readonly expired = new Set<string>();
   private readonly waiters = new Set<() => void>();
+  private readonly listeners = new Set<(at: number) => void>();
   private next = 0;
 
   private constructor(
@@ -78,6 +79,12 @@ export class PushReceiver {
       keys: { p256dh: ecdh.getPublicKey().toString("base64url"), auth: auth.toString("base64url") },
       path,
     };
+  }
+
+  /** Calls `listener` with the time (performance.now()) of each push as it arrives, until stopped. */
+  onPush(listener: (at: number) => void): { stop(): void } {
+    this.listeners.add(listener);
+    return { stop: () => this.listeners.delete(listener) };
   }
 
   /** From now on, pushes to this subscription are answered 410 Gone. */
@@ -121,6 +128,8 @@ export class PushReceiver {
     if (request.method !== "POST" || !keys) return 404;
     if (this.expired.has(path)) return 410;
     this.count += 1;
+    const at = performance.now();
+    for (const listener of this.listeners) listener(at);
     for (const waiter of [...this.waiters]) waiter();
     if (!this.decrypt) return 201;
     try {
