@@ -171,11 +171,12 @@ export function NotificationsDialog({
           <p className="text-sm text-zinc-600 dark:text-zinc-400">
             This browser cannot show notifications.
           </p>
-        ) : support === "granted" ? (
+        ) : support === "denied" ? (
           <p className="text-sm text-zinc-600 dark:text-zinc-400">
-            Desktop notifications are allowed in this browser.
+            Notifications are blocked for this site; allow them in the browser&apos;s site settings.
           </p>
         ) : (
+          // Also once permission is granted: the click subscribes this browser to pushes.
           <button
             type="button"
             onClick={() => void enable()}

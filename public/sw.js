@@ -71,19 +71,29 @@ self.addEventListener("push", (event) => {
 
 self.addEventListener("notificationclick", (event) => {
   event.notification.close();
-  const url = new URL(event.notification.data?.url ?? "/", self.location.origin);
-  event.waitUntil(
-    (async () => {
-      const windows = await self.clients.matchAll({ type: "window", includeUncontrolled: true });
-      // A tab already on the room is brought forward and taken to the message.
-      const same = windows.find((client) => new URL(client.url).pathname === url.pathname);
-      const chosen = same ?? windows[0];
-      if (chosen) {
-        await chosen.focus();
-        if ("navigate" in chosen) return chosen.navigate(url.href);
-        return undefined;
-      }
-      return self.clients.openWindow(url.href);
-    })(),
-  );
+  const work = openAt(event.notification.data?.url ?? "/");
+  // A trusted click keeps the worker alive until the room is open; the
+  // end-to-end test dispatches its own click, which cannot be extended.
+  try {
+    event.waitUntil(work);
+  } catch {}
 });
+
+/** Brings a tab of this site forward at `path`: the room's tab if one is open, else any, else a new one. */
+async function openAt(path) {
+  const url = new URL(path, self.location.origin);
+  const windows = await self.clients.matchAll({ type: "window", includeUncontrolled: true });
+  const chosen =
+    windows.find((client) => new URL(client.url).pathname === url.pathname) ?? windows[0];
+  if (!chosen) return self.clients.openWindow(url.href);
+  let opened = null;
+  try {
+    opened = await chosen.navigate(url.href);
+  } catch {
+    // A tab this worker does not control cannot be navigated: open the room beside it.
+    return self.clients.openWindow(url.href);
+  }
+  // Focusing needs the click's user activation; without it the tab is still at the message.
+  await (opened ?? chosen).focus().catch(() => {});
+  return opened;
+}
