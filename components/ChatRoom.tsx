@@ -25,6 +25,7 @@ import { useNow } from "@/lib/client/use-now";
 import { usePageVisible } from "@/lib/client/use-page-visible";
 import { useReadPositions, useReadPositionsReady } from "@/lib/client/use-read-positions";
 import { useRoom } from "@/lib/client/use-room";
+import { useRoomMembers } from "@/lib/client/use-room-members";
 import { useSessionEnded } from "@/lib/client/use-session-ended";
 import type { RoomInfo, RoomListing, User } from "@/lib/shared/protocol";
 import { AuditLogDialog } from "./AuditLogDialog";
@@ -34,6 +35,7 @@ import { ConnectionStatus, OfflineNotice } from "./ConnectionStatus";
 import { DeleteDialog } from "./DeleteDialog";
 import { InviteDialog } from "./InviteDialog";
 import { MembersDialog } from "./MembersDialog";
+import { MentionsDialog } from "./MentionsDialog";
 import type { MessageItemActions } from "./MessageItem";
 import { MessageList } from "./MessageList";
 import { preloadFormatting } from "./MessageText";
@@ -92,7 +94,21 @@ export function ChatRoom({
   const visible = usePageVisible();
   const now = useNow(CLOCK_TICK_MS);
   const me = user?.id;
+  const [mentionsWanted, setMentionsWanted] = useState(false);
+  const [mentionsOpen, setMentionsOpen] = useState(false);
   const { shown, hasNewer, refused } = snapshot;
+  // Members are read for the composer's suggestions, and to style the names messages mention.
+  const roomMembers = useRoomMembers(
+    client,
+    room,
+    snapshot.membersRev,
+    mentionsWanted || shown.some((m) => m.mentions !== undefined),
+  );
+  const mentionNames = useMemo(() => {
+    const names = new Map(roomMembers.members.map((m) => [m.id, m.name]));
+    if (user) names.set(user.id, user.name);
+    return names;
+  }, [roomMembers, user]);
   const changes: MessageChanges | null = client;
   const loadNewer = useCallback(async () => client?.loadNewer(), [client]);
   const signedOut = useSessionEnded(account !== null, status);
@@ -430,6 +446,13 @@ export function ChatRoom({
           <div className="sm:hidden">
             <RoomMenu labelled tools={menuTools} onChoose={(chosen) => void chooseTool(chosen)} />
           </div>
+          <button
+            type="button"
+            onClick={() => setMentionsOpen(true)}
+            className="w-full rounded-md border border-zinc-300 px-2 py-1 text-left font-medium text-sm hover:bg-zinc-200/70 focus-visible:outline-2 focus-visible:outline-indigo-500 dark:border-zinc-700 dark:hover:bg-zinc-800/70"
+          >
+            <span aria-hidden="true">@ </span>Mentions
+          </button>
           <RoomSwitcher current={room} currentInfo={info} rooms={rooms} />
           <OnlineList
             online={activity.online}
@@ -463,6 +486,7 @@ export function ChatRoom({
             empty={<EmptyRoom room={room} info={info} />}
             actions={actions}
             editingId={editing?.id ?? null}
+            mentionNames={mentionNames}
             jump={jump}
           />
           <TypingIndicator typists={activity.typing} tags={tags} />
@@ -500,6 +524,13 @@ export function ChatRoom({
             }}
             onStopTyping={() => roomActivity?.stopTyping()}
             mode={composerMode}
+            mentions={{
+              members: roomMembers.members,
+              more: roomMembers.more,
+              mentionAll: powers.moderate,
+              selfId: me,
+              onWanted: () => setMentionsWanted(true),
+            }}
             onCancelMode={() => {
               setEditing(null);
               setReplyingTo(null);
@@ -517,6 +548,9 @@ export function ChatRoom({
             <NotificationsDialog room={room} client={client} onClose={closeTool} />
           )}
           {tool === "invite" && <InviteDialog room={room} client={client} onClose={closeTool} />}
+          {mentionsOpen && (
+            <MentionsDialog client={client} onClose={() => setMentionsOpen(false)} />
+          )}
           {tool === "members" && (
             <MembersDialog
               room={room}

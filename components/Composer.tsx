@@ -1,9 +1,27 @@
 "use client";
 
-import { type FormEvent, type KeyboardEvent, type Ref, useId } from "react";
+import {
+  type FormEvent,
+  type KeyboardEvent,
+  type Ref,
+  useId,
+  useImperativeHandle,
+  useRef,
+  useState,
+} from "react";
 import { checkDraft, draftNote } from "@/lib/client/draft-rules";
+import {
+  insertMention,
+  type MentionQuery,
+  mentionQueryAt,
+  moveHighlight,
+  type Suggestion,
+  suggestMentions,
+} from "@/lib/client/mention-autocomplete";
 import { MAX_MESSAGE_CODE_POINTS } from "@/lib/shared/limits";
+import type { MentionCandidate } from "@/lib/shared/mentions";
 import { hasVisibleText } from "@/lib/shared/text";
+import { MentionSuggestions, suggestionId } from "./MentionSuggestions";
 
 /** The counter appears near the limit rather than distracting from ordinary messages. */
 const COUNTER_FROM = MAX_MESSAGE_CODE_POINTS - 500;
@@ -24,6 +42,20 @@ type Props = {
   onCancelMode?: () => void;
   /** Up-arrow in an empty box: edit the person's last message. */
   onEditLast?: () => void;
+  /** Whom `@` suggests; absent: no suggestions. */
+  mentions?: MentionSource;
+};
+
+/** The people `@` suggests, and what the person may mention. */
+export type MentionSource = {
+  members: readonly MentionCandidate[];
+  /** Only the first page of a big room's members was read. */
+  more: boolean;
+  /** `@room` and `@here` (moderators, owners, admins). */
+  mentionAll: boolean;
+  selfId: string | undefined;
+  /** The person started typing a mention: the members are wanted. */
+  onWanted: () => void;
 };
 
 export type ComposerMode = { kind: "edit" } | { kind: "reply"; name: string };
@@ -44,8 +76,44 @@ export function Composer({
   mode = null,
   onCancelMode,
   onEditLast,
+  mentions,
 }: Props) {
   const bannerId = useId();
+  const listId = useId();
+  const liveId = useId();
+  const box = useRef<HTMLTextAreaElement>(null);
+  useImperativeHandle(inputRef, () => box.current as HTMLTextAreaElement);
+  const [query, setQuery] = useState<MentionQuery | null>(null);
+  const [highlight, setHighlight] = useState(0);
+  const suggestions: Suggestion[] =
+    query && mentions
+      ? suggestMentions(query.query, mentions.members, {
+          selfId: mentions.selfId,
+          mentionAll: mentions.mentionAll,
+        })
+      : [];
+  const open = suggestions.length > 0;
+  const shown = open ? Math.min(highlight, suggestions.length - 1) : 0;
+
+  /** What the caret is in now: a mention being typed, or nothing. */
+  function track(text: string, caret: number | null) {
+    const next = caret === null ? null : mentionQueryAt(text, caret);
+    if (next && !query) mentions?.onWanted();
+    if (next?.start !== query?.start) setHighlight(0);
+    setQuery(next);
+  }
+
+  function pick(suggestion: Suggestion) {
+    if (!query) return;
+    const { text, caret } = insertMention(value, query, suggestion.name);
+    onChange(text);
+    setQuery(null);
+    // The box keeps the focus, caret after the inserted name.
+    requestAnimationFrame(() => {
+      box.current?.focus();
+      box.current?.setSelectionRange(caret, caret);
+    });
+  }
   const counterId = useId();
   const noteId = useId();
   const check = checkDraft(value);
@@ -66,6 +134,28 @@ export function Composer({
 
   function onKeyDown(event: KeyboardEvent<HTMLTextAreaElement>) {
     if (event.nativeEvent.isComposing) return;
+    if (open) {
+      if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+        event.preventDefault();
+        setHighlight(moveHighlight(shown, event.key === "ArrowDown" ? 1 : -1, suggestions.length));
+        return;
+      }
+      if ((event.key === "Enter" && !event.shiftKey) || event.key === "Tab") {
+        const chosen = suggestions[shown];
+        if (chosen) {
+          event.preventDefault();
+          pick(chosen);
+          return;
+        }
+      }
+      // Closes the suggestions only: the draft, an edit or a reply stay as they are.
+      if (event.key === "Escape") {
+        event.preventDefault();
+        event.stopPropagation();
+        setQuery(null);
+        return;
+      }
+    }
     if (event.key === "Escape" && mode) {
       event.preventDefault();
       onCancelMode?.();
@@ -114,20 +204,49 @@ export function Composer({
       )}
       <div className="flex items-end gap-2">
         <div className="relative min-w-0 flex-1">
+          {open && (
+            <MentionSuggestions
+              id={listId}
+              suggestions={suggestions}
+              highlight={shown}
+              onPick={pick}
+              onHighlight={setHighlight}
+              note={
+                mentions?.more
+                  ? "Suggesting from this room's first 200 members; type a full name to mention anyone else."
+                  : undefined
+              }
+            />
+          )}
+          <span id={liveId} className="sr-only" aria-live="polite">
+            {open
+              ? `${suggestions.length} ${suggestions.length === 1 ? "person" : "people"} to mention; arrow keys to choose, Enter or Tab to insert, Escape to close.`
+              : ""}
+          </span>
           <textarea
-            ref={inputRef}
+            ref={box}
             id="composer"
             aria-label="Message"
             aria-describedby={describedBy}
+            aria-autocomplete={mentions ? "list" : undefined}
+            aria-controls={open ? listId : undefined}
+            aria-activedescendant={open ? suggestionId(listId, shown) : undefined}
             aria-invalid={check.problem === "too_long" || undefined}
             value={value}
             onChange={(event) => {
               const next = event.target.value;
               onChange(next);
+              track(next, event.target.selectionStart);
               if (hasVisibleText(next)) onTyping();
               else onStopTyping();
             }}
             onKeyDown={onKeyDown}
+            onSelect={(event) => {
+              const target = event.currentTarget;
+              if (target.selectionStart !== target.selectionEnd) setQuery(null);
+              else if (query) track(target.value, target.selectionStart);
+            }}
+            onBlur={() => setQuery(null)}
             rows={1}
             placeholder="Write a message"
             className={`field-sizing-content block max-h-48 min-h-10 w-full resize-none rounded-lg border border-zinc-400 bg-white px-3 py-2 text-base ${showCounter ? "pb-5" : ""} outline-none placeholder:text-zinc-500 focus-visible:ring-2 focus-visible:ring-indigo-500 dark:border-zinc-600 dark:bg-zinc-900 dark:placeholder:text-zinc-400`}

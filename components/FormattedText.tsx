@@ -7,6 +7,8 @@ import remarkGfm from "remark-gfm";
 import { ALLOWED_ELEMENTS } from "@/lib/client/markdown/allowed-elements";
 import { rehypeLinkify } from "@/lib/client/markdown/linkify-text";
 import { remarkLiteralSyntax } from "@/lib/client/markdown/literal-syntax";
+import { rehypeMentions } from "@/lib/client/markdown/mention-text";
+import { MENTION_CLASSES, type MentionKind, type MentionMarks } from "@/lib/client/mention-marks";
 
 function textOf(node: ElementContent | Element | undefined): string {
   if (!node) return "";
@@ -96,6 +98,11 @@ const components: Components = {
   del({ children }) {
     return <del>{children}</del>;
   },
+  // Spans come only from rehypeMentions: a mention, styled by whom it names.
+  span({ node, children }) {
+    const kind = node?.properties.dataMention as MentionKind | undefined;
+    return <span className={kind ? MENTION_CLASSES[kind] : undefined}>{children}</span>;
+  },
 };
 
 /**
@@ -114,16 +121,22 @@ const components: Components = {
 const FormattedText = memo(function FormattedText({
   text,
   origin,
+  mentions,
 }: {
   text: string;
   /** Whose links are this app's own (same tab). */
   origin: string | undefined;
+  /** The message's mentions, to style; absent: none. */
+  mentions?: MentionMarks | undefined;
 }) {
   return (
     <div className="space-y-1 break-words [overflow-wrap:anywhere]">
       <Markdown
         remarkPlugins={[[remarkGfm, { singleTilde: false }], remarkLiteralSyntax]}
-        rehypePlugins={[[rehypeLinkify, { ownOrigin: origin }]]}
+        rehypePlugins={[
+          [rehypeLinkify, { ownOrigin: origin }],
+          [rehypeMentions, { marks: mentions }],
+        ]}
         components={components}
         allowedElements={ALLOWED_ELEMENTS}
         unwrapDisallowed

@@ -10,6 +10,7 @@ import {
   useState,
 } from "react";
 import { errorText } from "@/lib/client/error-text";
+import { type MentionMarks, mentionsReader } from "@/lib/client/mention-marks";
 import { canChange, type QuoteView } from "@/lib/client/message-actions";
 import { canRetry, type OutboxEntry } from "@/lib/client/outbox";
 import { exactTime, relativeTime } from "@/lib/client/relative-time";
@@ -67,6 +68,8 @@ type MessageProps = {
   highlighted: boolean;
   /** Being edited in the message box. */
   editing: boolean;
+  /** Names of the room's members by id, for styling the people a message mentions. */
+  mentionNames?: ReadonlyMap<string, string> | undefined;
 };
 
 /** A press this long on a touch screen shows the actions, as hovering does with a mouse. */
@@ -82,8 +85,21 @@ export const MessageItem = memo(function MessageItem({
   actions,
   highlighted,
   editing,
+  mentionNames,
 }: MessageProps) {
   const mine = message.author.id === me;
+  const callsMe = mentionsReader(message, me);
+  const marks: MentionMarks | undefined =
+    message.mentions || message.mentionsAll
+      ? {
+          people: (message.mentions ?? []).flatMap((id) => {
+            const name = mentionNames?.get(id);
+            return name ? [{ id, name }] : [];
+          }),
+          selfId: me,
+          all: message.mentionsAll !== undefined,
+        }
+      : undefined;
   const [picking, setPicking] = useState<false | "above" | "below">(false);
   const [pressed, setPressed] = useState(false);
   const press = useRef<ReturnType<typeof setTimeout> | null>(null);
@@ -138,7 +154,7 @@ export const MessageItem = memo(function MessageItem({
       onBlur={(event) => {
         if (!event.currentTarget.contains(event.relatedTarget as Node | null)) setPressed(false);
       }}
-      className={`group relative flex gap-3 px-4 transition-colors duration-700 outline-none hover:bg-zinc-100/70 focus-within:bg-zinc-100/70 dark:focus-within:bg-zinc-900/70 dark:hover:bg-zinc-900/70 ${continued && !message.replyTo ? "py-0.5" : "mt-2 pt-1 pb-0.5"} ${highlighted ? "bg-amber-100 dark:bg-amber-900/40" : ""} ${editing ? "bg-indigo-50 dark:bg-indigo-950/50" : ""}`}
+      className={`group relative flex gap-3 px-4 transition-colors duration-700 outline-none hover:bg-zinc-100/70 focus-within:bg-zinc-100/70 dark:focus-within:bg-zinc-900/70 dark:hover:bg-zinc-900/70 ${continued && !message.replyTo ? "py-0.5" : "mt-2 pt-1 pb-0.5"} ${highlighted ? "bg-amber-100 dark:bg-amber-900/40" : ""} ${callsMe ? "border-amber-400 border-l-4 bg-amber-50/70 pl-3 dark:bg-amber-950/30" : ""} ${editing ? "bg-indigo-50 dark:bg-indigo-950/50" : ""}`}
     >
       <div className="w-9 shrink-0">
         {continued && !message.replyTo ? (
@@ -165,6 +181,11 @@ export const MessageItem = memo(function MessageItem({
         >
           {name}
           <Timestamp iso={message.createdAt} now={now} />
+          {callsMe && (
+            <span className="font-semibold text-amber-800 text-xs dark:text-amber-300">
+              Mentions you
+            </span>
+          )}
         </header>
         {message.deleted ? (
           <p className="text-zinc-600 italic dark:text-zinc-400">
@@ -173,7 +194,7 @@ export const MessageItem = memo(function MessageItem({
               : "This message was deleted"}
           </p>
         ) : (
-          <MessageText text={message.text} />
+          <MessageText text={message.text} mentions={marks} />
         )}
         {(message.editedAt || message.pending) && !message.deleted && (
           <div className="flex gap-2 text-xs text-zinc-600 dark:text-zinc-400">

@@ -69,6 +69,8 @@ type Props = {
   actions: MessageItemActions | null;
   /** The message being edited in the message box. */
   editingId: string | null;
+  /** The room's members' names by id: the people messages mention are styled. */
+  mentionNames?: ReadonlyMap<string, string>;
   /** A message to bring into view and mark (a reply's quote was clicked); a new `key` jumps again. */
   jump: { seq: number; key: number } | null;
 };
@@ -321,6 +323,7 @@ export function MessageList(props: Props) {
                   actions={props.actions}
                   highlighted={message.seq === highlightSeq}
                   editing={message.id === props.editingId}
+                  mentionNames={props.mentionNames}
                 />
               </div>
             );

@@ -63,3 +63,40 @@ describe("mayBeFormatted", () => {
     );
   });
 });
+
+describe("mentions in a message", () => {
+  const marks = {
+    people: [
+      { id: "me", name: "Mia" },
+      { id: "ben", name: "Ben Li" },
+    ],
+    selfId: "me",
+    all: true,
+  };
+  const spans = (html: string) =>
+    [...html.matchAll(/<span class="([^"]*)">([^<]*)<\/span>/g)].map((m) => ({
+      self: (m[1] as string).includes("bg-amber-200"),
+      text: m[2],
+    }));
+
+  it("styles the reader's own mention apart from others', plain or formatted, and the same text either way", () => {
+    const text = "hi @Mia and @Ben Li";
+    const plain = renderToStaticMarkup(<PlainText text={text} origin={ORIGIN} mentions={marks} />);
+    const formatted = renderToStaticMarkup(
+      <FormattedText text={`**${text}**`} origin={ORIGIN} mentions={marks} />,
+    );
+    for (const html of [plain, formatted])
+      expect(spans(html)).toEqual([
+        { self: true, text: "@Mia" },
+        { self: false, text: "@Ben Li" },
+      ]);
+    expect(reading(plain).text).toBe(text);
+  });
+
+  it("leaves mentions in code and links as they are", () => {
+    const html = renderToStaticMarkup(
+      <FormattedText text={"`@Mia` https://a.example/@Mia"} origin={ORIGIN} mentions={marks} />,
+    );
+    expect(spans(html)).toEqual([]);
+  });
+});

@@ -3,6 +3,7 @@
 import { lazy, memo, Suspense } from "react";
 import { linkify } from "@/lib/client/linkify";
 import { mayBeFormatted } from "@/lib/client/markdown/may-be-formatted";
+import { MENTION_CLASSES, type MentionMarks, markMentions } from "@/lib/client/mention-marks";
 
 /** The Markdown renderer is a chunk of its own: the chat's first load does not carry the parser. */
 const loadFormattedText = () => import("./FormattedText");
@@ -27,7 +28,15 @@ function ownOrigin(): string | undefined {
  * override in the message cannot reorder it. Lines are kept, and long words
  * and runs of emoji wrap instead of widening the page.
  */
-export function PlainText({ text, origin }: { text: string; origin: string | undefined }) {
+export function PlainText({
+  text,
+  origin,
+  mentions,
+}: {
+  text: string;
+  origin: string | undefined;
+  mentions?: MentionMarks | undefined;
+}) {
   return (
     <div className="space-y-1 break-words [overflow-wrap:anywhere]">
       <p className="whitespace-pre-wrap">
@@ -44,7 +53,16 @@ export function PlainText({ text, origin }: { text: string; origin: string | und
               {part.display}
             </a>
           ) : (
-            part.text
+            markMentions(part.text, mentions).map((piece, j) =>
+              piece.kind === "text" ? (
+                piece.text
+              ) : (
+                // biome-ignore lint/suspicious/noArrayIndexKey: the parts of one text never reorder.
+                <span key={`${i}-${j}`} className={MENTION_CLASSES[piece.kind]}>
+                  {piece.text}
+                </span>
+              ),
+            )
           ),
         )}
       </p>
@@ -61,15 +79,18 @@ export function PlainText({ text, origin }: { text: string; origin: string | und
 export const MessageText = memo(function MessageText({
   text,
   origin = ownOrigin(),
+  mentions,
 }: {
   text: string;
   /** Whose links are this app's own (same tab); the page's origin unless told. */
   origin?: string | undefined;
+  /** The message's mentions, styled (the reader's own stand out); absent: none. */
+  mentions?: MentionMarks | undefined;
 }) {
-  if (!mayBeFormatted(text)) return <PlainText text={text} origin={origin} />;
+  if (!mayBeFormatted(text)) return <PlainText text={text} origin={origin} mentions={mentions} />;
   return (
-    <Suspense fallback={<PlainText text={text} origin={origin} />}>
-      <FormattedText text={text} origin={origin} />
+    <Suspense fallback={<PlainText text={text} origin={origin} mentions={mentions} />}>
+      <FormattedText text={text} origin={origin} mentions={mentions} />
     </Suspense>
   );
 });

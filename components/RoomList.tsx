@@ -3,13 +3,13 @@
 import Link from "next/link";
 import type { ReactNode } from "react";
 import { visitedRooms } from "@/lib/client/landing-rooms";
-import { unreadInRoom } from "@/lib/client/unread";
+import { unreadInRoom, unreadMentions } from "@/lib/client/unread";
 import { useAccountReads } from "@/lib/client/use-account-reads";
 import { useReadPositions } from "@/lib/client/use-read-positions";
 import { useRoomListings } from "@/lib/client/use-room-listings";
-import type { RoomListing } from "@/lib/shared/protocol";
+import { MAX_MENTION_SEQS_LISTED, type RoomListing } from "@/lib/shared/protocol";
 import { PrivateMark } from "./RoomBadges";
-import { UnreadBadge } from "./UnreadBadge";
+import { MentionBadge, UnreadBadge } from "./UnreadBadge";
 
 /**
  * The landing page's two lists: the rooms the person has opened (with what
@@ -49,6 +49,7 @@ export function LandingRooms({
               name={room.name}
               listing={room}
               unread={unreadInRoom(room.latestSeq, read.get(room.name))}
+              mentions={unreadMentions(room.mentionSeqs, read.get(room.name))}
             />
           ))}
         />
@@ -64,6 +65,7 @@ export function LandingRooms({
               name={name}
               listing={listing}
               unread={listing ? unreadInRoom(listing.latestSeq, read.get(name)) : 0}
+              mentions={unreadMentions(listing?.mentionSeqs, read.get(name))}
             />
           ))}
         />
@@ -73,7 +75,13 @@ export function LandingRooms({
         title="Active rooms"
         about={`${mine.length > 0 ? "Other rooms" : "Rooms"} on this server with the latest messages; anyone may read and join the public ones.`}
         rows={others.map((room) => (
-          <RoomRow key={room.name} name={room.name} listing={room} unread={0} />
+          <RoomRow
+            key={room.name}
+            name={room.name}
+            listing={room}
+            unread={0}
+            mentions={unreadMentions(room.mentionSeqs, undefined)}
+          />
         ))}
         empty={
           rooms.length > 0
@@ -116,10 +124,13 @@ function RoomRow({
   name,
   listing,
   unread,
+  mentions,
 }: {
   name: string;
   listing: RoomListing | undefined;
   unread: number;
+  /** Unread mentions of the person: a badge of their own. */
+  mentions: number;
 }) {
   return (
     <li>
@@ -132,6 +143,7 @@ function RoomRow({
             {listing?.directWith ? listing.directWith.name : `#${name}`}
           </span>
           <PrivateMark visibility={listing?.visibility} showLabel />
+          <MentionBadge count={mentions} capped={mentions >= MAX_MENTION_SEQS_LISTED} />
           <UnreadBadge count={unread} />
         </span>
         {listing?.topic && (

@@ -2,12 +2,12 @@
 
 import Link from "next/link";
 import { roomTitle } from "@/lib/client/room-membership";
-import { unreadInRoom } from "@/lib/client/unread";
+import { unreadInRoom, unreadMentions } from "@/lib/client/unread";
 import { useReadPositions } from "@/lib/client/use-read-positions";
 import { useRoomListings } from "@/lib/client/use-room-listings";
-import type { RoomInfo, RoomListing } from "@/lib/shared/protocol";
+import { MAX_MENTION_SEQS_LISTED, type RoomInfo, type RoomListing } from "@/lib/shared/protocol";
 import { PrivateMark } from "./RoomBadges";
-import { UnreadBadge } from "./UnreadBadge";
+import { MentionBadge, UnreadBadge } from "./UnreadBadge";
 
 /** Enough to find your rooms, few enough to scan; the landing page lists the active ones too. */
 const MAX_ROOMS_LISTED = 30;
@@ -51,6 +51,7 @@ export function RoomSwitcher({
   const row = ({ name, listing }: Entry) => {
     const isCurrent = name === current;
     const unread = isCurrent ? 0 : unreadInRoom(listing?.latestSeq ?? 0, read.get(name));
+    const mentions = isCurrent ? 0 : unreadMentions(listing?.mentionSeqs, read.get(name));
     const info = isCurrent && currentInfo ? currentInfo : listing;
     return (
       <li key={name}>
@@ -67,7 +68,10 @@ export function RoomSwitcher({
             <span className="truncate">{roomTitle(name, info ?? null)}</span>
             <PrivateMark visibility={info?.visibility} />
           </span>
-          <UnreadBadge count={unread} />
+          <span className="flex shrink-0 items-center gap-1">
+            <MentionBadge count={mentions} capped={mentions >= MAX_MENTION_SEQS_LISTED} />
+            <UnreadBadge count={unread} />
+          </span>
         </Link>
       </li>
     );

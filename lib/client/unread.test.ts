@@ -1,6 +1,12 @@
 import { describe, expect, it } from "vitest";
 import type { ChatMessage } from "../shared/protocol";
-import { firstUnreadSeq, titleWithUnread, unreadCount, unreadInRoom } from "./unread";
+import {
+  firstUnreadSeq,
+  titleWithUnread,
+  unreadCount,
+  unreadInRoom,
+  unreadMentions,
+} from "./unread";
 
 const ME = "me";
 /** Messages by seq; the letter says who wrote it: m = me, o = someone else. */
@@ -68,5 +74,16 @@ describe("titleWithUnread", () => {
     ["(99+) #general · Scrollback", 2, "(2) #general · Scrollback"],
   ])("%s with %i unread → %s", (title, unread, expected) => {
     expect(titleWithUnread(title, unread)).toBe(expected);
+  });
+});
+
+describe("unreadMentions", () => {
+  it.each<[string, number[] | undefined, number | undefined, number]>([
+    ["none listed", undefined, 3, 0],
+    ["those after the read position", [9, 7, 4], 5, 2],
+    ["none after it", [4, 2], 4, 0],
+    ["every one in a room never opened", [4, 2], undefined, 2],
+  ])("%s", (_name, seqs, read, expected) => {
+    expect(unreadMentions(seqs, read)).toBe(expected);
   });
 });

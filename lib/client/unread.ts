@@ -52,3 +52,17 @@ export function titleWithUnread(title: string, unread: number): string {
   const bare = title.replace(/^\(\d+\+?\) /, "");
   return unread > 0 ? `(${unread > 99 ? "99+" : unread}) ${bare}` : bare;
 }
+
+/**
+ * Unread mentions of the reader in a room, from the seqs of their newest
+ * mentions there (RoomListing.mentionSeqs, bounded): those after the read
+ * position. A room never opened here counts every one — a mention is
+ * addressed to the reader, wherever they have or have not been.
+ */
+export function unreadMentions(
+  mentionSeqs: readonly number[] | undefined,
+  readSeq: number | undefined,
+): number {
+  if (!mentionSeqs) return 0;
+  return mentionSeqs.filter((seq) => readSeq === undefined || seq > readSeq).length;
+}

@@ -7,6 +7,7 @@ import type { IdentityClaim } from "./identity/identities";
 import { identityCookieOf, shadowCookieRemovals } from "./identity/identity-cookie";
 import { registerRenameHandler } from "./identity/rename-handler";
 import { announceUser, renamedElsewhere, sessionOf } from "./identity/user-sessions";
+import { registerMentionHandlers } from "./mentions/mention-handlers";
 import { registerChangeHandlers } from "./messages/change-handlers";
 import { registerMessageHandlers } from "./messages/message-handlers";
 import { registerNotificationHandlers } from "./notifications/notification-handlers";
@@ -163,6 +164,7 @@ export function createChatServer(
       notifier,
       deps.notifications?.allowLoopbackEndpoints ?? false,
     );
+    registerMentionHandlers(context);
     registerTyping(
       socket,
       async (typist, room) => {

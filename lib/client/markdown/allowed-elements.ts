@@ -1,7 +1,8 @@
 /**
  * The HTML a message may render to; anything else the parser produces is
  * dropped and its content kept. No images, no inputs (GFM task lists), no
- * tables, no headings: links only through ./linkify-text.ts.
+ * tables, no headings: links only through ./linkify-text.ts, spans only
+ * through ./mention-text.ts (raw HTML is never parsed, so none is typed).
  */
 export const ALLOWED_ELEMENTS: readonly string[] = [
   "p",
@@ -16,4 +17,5 @@ export const ALLOWED_ELEMENTS: readonly string[] = [
   "ol",
   "li",
   "a",
+  "span",
 ];

@@ -9,6 +9,7 @@ import {
   type ReactionChange,
   reactionSchema,
 } from "../../shared/protocol";
+import { resolveMentions } from "../mentions/resolve-mentions";
 import type { ChatMetrics } from "../ops/metrics";
 import type { RoomAction } from "../rooms/permissions";
 import { allowed, type RoomContext } from "../rooms/room-context";
@@ -105,9 +106,30 @@ export function registerChangeHandlers(
     }
   }
 
-  function apply(room: string, id: string, what: MessageChange): Promise<ChangeResult> {
-    const request: ChangeRequest = { room, id, actor: socket.data.user, change: what };
+  async function apply(room: string, id: string, what: MessageChange): Promise<ChangeResult> {
+    const request: ChangeRequest = {
+      room,
+      id,
+      actor: socket.data.user,
+      change: what.kind === "edit" ? await withMentions(room, what) : what,
+    };
     return store.messages.change(request);
+  }
+
+  /**
+   * An edit's mentions, recomputed from its new text (only the author edits,
+   * so theirs is the say on `@room`); never from the payload.
+   */
+  async function withMentions(
+    room: string,
+    edit: Extract<MessageChange, { kind: "edit" }>,
+  ): Promise<MessageChange> {
+    const mentions = await resolveMentions(
+      store.members,
+      { room, text: edit.text, authorId: socket.data.user.id },
+      async () => (await membership.authorize(socket, "mention-all", room)).decision.allowed,
+    );
+    return { kind: "edit", text: edit.text, ...(mentions ? { mentions } : {}) };
   }
 
   /**

@@ -6,6 +6,7 @@ import {
   historyBeforeSchema,
   messageSendSchema,
 } from "../../shared/protocol";
+import { resolveMentions } from "../mentions/resolve-mentions";
 import type { ChatMetrics } from "../ops/metrics";
 import { allowed, type RoomContext } from "../rooms/room-context";
 import { joinPublicRoom, makeRoomByFirstMessage } from "../rooms/room-making";
@@ -79,12 +80,19 @@ export function registerMessageHandlers(
             const made = await makeRoomByFirstMessage(context, socket, room);
             if (!made.made && !allowed(made.again.decision, reply)) return;
           }
+          // Whom it names: from the text and the room's members, never from the payload.
+          const mentions = await resolveMentions(
+            store.members,
+            { room, text, authorId: socket.data.user.id },
+            async () => (await membership.authorize(socket, "mention-all", room)).decision.allowed,
+          );
           const { message, duplicate } = await store.messages.append({
             room,
             clientId,
             text,
             author: socket.data.user,
             ...(replyTo === undefined ? {} : { replyTo }),
+            ...(mentions === undefined ? {} : { mentions }),
           });
           // A reader who subscribed before the room was made has written in it: now a member.
           if (asked.room?.visibility === "public" && !asked.facts.member)

@@ -332,3 +332,50 @@ describe("edits and mentions", () => {
     expect(cai.heard("notification")).toHaveLength(1);
   });
 });
+
+describe("mentions typed by people", () => {
+  it("@name and @room notify through the send and edit paths, once per person", async () => {
+    people += 1;
+    const owner = await guest(server, `Owner${people}`);
+    const bea = await guest(server, `Bea${people}`);
+    const cai = await guest(server, `Cai${people}`);
+    const room = `notify-typed-${people}`;
+    await owner.must("room:create", { room, visibility: "public" });
+    for (const person of [bea, cai, owner]) await person.must("room:join", { room });
+
+    const hello = await send(owner, room, `hello @${bea.user.name}`);
+    await eventually(() =>
+      expect(bea.heard("notification")).toEqual([
+        expect.objectContaining({ messageId: hello.id, reason: "mention" }),
+      ]),
+    );
+    await owner.must("message:edit", {
+      room,
+      id: hello.id,
+      text: `hello @${bea.user.name} and @${cai.user.name}`,
+    });
+    await eventually(() =>
+      expect(cai.heard("notification")).toEqual([
+        expect.objectContaining({ messageId: hello.id, reason: "mention" }),
+      ]),
+    );
+    await owner.must("message:edit", { room, id: hello.id, text: `hello @${cai.user.name}` });
+    await eventually(() =>
+      expect(bea.heard("notification:withdrawn")).toEqual([
+        expect.objectContaining({ messageId: hello.id }),
+      ]),
+    );
+    await server.app.notifier.idle();
+    await settle(bea.socket);
+    expect(bea.heard("notification")).toHaveLength(1);
+
+    const everyone = await send(owner, room, "@room meeting in five");
+    await eventually(() => {
+      for (const person of [bea, cai])
+        expect(person.heard("notification")).toContainEqual(
+          expect.objectContaining({ messageId: everyone.id, reason: "room" }),
+        );
+    });
+    expect(owner.heard("notification")).toEqual([]);
+  });
+});

@@ -259,6 +259,24 @@ class World {
       ownerAsk,
       othersMessage: () => append(other.user),
       ownMessage: () => append(me.user),
+      mentionOfPersona: async () =>
+        (
+          await store.messages.append({
+            room: room.name,
+            author: other.user,
+            clientId: world.nextName("mention"),
+            text: `@${me.user.name} look`,
+            mentions: { userIds: [me.user.id], all: null },
+          })
+        ).message,
+      async mentionsListed(id) {
+        const result = await request(me.socket, "mentions:list", { limit: 50 });
+        if (!result.ok) {
+          refused(result.error.message);
+          return result.error.code;
+        }
+        return result.messages.some((m) => m.id === id) ? "listed" : "not listed";
+      },
       async target(standing) {
         if (visibility === "direct" && standing !== "none") return other.user.id;
         const newcomer = await world.newcomer();

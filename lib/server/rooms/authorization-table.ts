@@ -149,6 +149,14 @@ export type Cell = {
   othersMessage(): Promise<ChatMessage>;
   /** A new message in the room by the persona (stored directly, whatever they may do). */
   ownMessage(): Promise<ChatMessage>;
+  /**
+   * A new message in the room by someone else that names the persona
+   * (stored directly with the mention, whatever the persona's standing now:
+   * as if written while they were a member).
+   */
+  mentionOfPersona(): Promise<ChatMessage>;
+  /** Whether the persona's `mentions:list` (first page) holds this message: "listed", "not listed", or the refusal. */
+  mentionsListed(id: string): Promise<Outcome>;
   /** A new person (a guest identity, connected) with this standing in the room, made by its owner. */
   target(standing: "member" | "banned" | "muted" | "none"): Promise<string>;
   /** A new invite to the room made by its owner; null for a direct room (none can be made). */
@@ -413,6 +421,12 @@ export const AUTHORIZATION_TABLE: readonly Row[] = [
     },
   },
   {
+    name: "mentions:list holds a mention of the persona only where they may read now",
+    covers: "mentions:list",
+    expected: (p, v) => (readable(p, v) ? "listed" : "not listed"),
+    run: async (c) => c.mentionsListed((await c.mentionOfPersona()).id),
+  },
+  {
     name: "audit:list",
     covers: "audit:list",
     expected: (p, v) => okIf(owns(p, v)),
@@ -568,6 +582,7 @@ export const COVERAGE: Record<RequestEvent | NoticeEvent, string> = {
   "invite:revoke": "row",
   "invite:accept": "row",
   "audit:list": "row",
+  "mentions:list": "row",
   "typing:start": "row",
   "typing:stop": "relayed only after a typing:start the same connection had relayed",
   "user:rename": "about the person, not a room",

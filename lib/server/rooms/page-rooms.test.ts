@@ -47,6 +47,22 @@ describe("PageRooms.list", () => {
     expect(den).toMatchObject({ visibility: "private", topic: "Ana's den" });
   });
 
+  it("gives each viewer the seqs of their own newest mentions per room, and nobody else's", async () => {
+    const { ana, bea, eve, dm } = await rooms();
+    await bea.must("room:join", { room: "lobby" });
+    await ana.must("message:send", { room: "lobby", text: "@Bea look", clientId: "m1" });
+    await ana.must("room:join", { room: dm });
+    await ana.must("message:send", { room: dm, text: "@Bea here too", clientId: "m2" });
+    const forBea = await server.app.rooms.list(headers(bea.cookie));
+    expect(forBea.find((room) => room.name === "lobby")?.mentionSeqs).toEqual([2]);
+    expect(forBea.find((room) => room.name === dm)?.mentionSeqs).toEqual([1]);
+    const forEve = await server.app.rooms.list(headers(eve.cookie));
+    expect(forEve.find((room) => room.name === "lobby")).not.toHaveProperty("mentionSeqs");
+    expect(await server.app.rooms.list(headers())).toEqual([
+      expect.not.objectContaining({ mentionSeqs: expect.anything() }),
+    ]);
+  });
+
   it("leaves out a public room its viewer is banned from", async () => {
     const { ana, eve } = await rooms();
     await eve.must("room:join", { room: "lobby" });

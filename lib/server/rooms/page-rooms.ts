@@ -1,4 +1,4 @@
-import { inviteTokenSchema } from "../../shared/protocol";
+import { inviteTokenSchema, MAX_MENTION_SEQS_LISTED } from "../../shared/protocol";
 import type { PageAccounts } from "../accounts/account-types";
 import { presentedIdentityCookie } from "../identity/cookies";
 import type { Identities } from "../identity/identities";
@@ -70,7 +70,17 @@ export function createPageRooms(deps: PageRoomsDeps): PageRooms {
       const standings = await Promise.all(
         rooms.map((room) => membership.cache.standing(room.name, viewer.userId)),
       );
-      return rooms.filter((_, i) => standings[i]?.banned !== true);
+      const listed = rooms.filter((_, i) => standings[i]?.banned !== true);
+      // The viewer's newest mentions per listed room (one index range each), for the `@ 1` badge.
+      const mentioned = await store.messages.mentionSeqs(
+        viewer.userId,
+        listed.map((room) => room.name),
+        MAX_MENTION_SEQS_LISTED,
+      );
+      return listed.map((room) => {
+        const seqs = mentioned[room.name];
+        return seqs ? { ...room, mentionSeqs: seqs } : room;
+      });
     },
 
     async access(headers, room) {

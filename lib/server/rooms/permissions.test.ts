@@ -190,6 +190,41 @@ const rows: Row[] = [
     {},
     "forbidden",
   ],
+  ["a member cannot mention everyone", person(), "mention-all", as("member"), {}, "forbidden"],
+  ["a moderator mentions everyone", person(), "mention-all", as("moderator"), {}, "allowed"],
+  ["an owner mentions everyone", person(), "mention-all", as("owner"), {}, "allowed"],
+  [
+    "an admin mentions everyone without being a member",
+    person({ admin: true }),
+    "mention-all",
+    as(null),
+    {},
+    "allowed",
+  ],
+  [
+    "a non-member cannot mention everyone in a public room",
+    person(),
+    "mention-all",
+    as(null),
+    {},
+    "forbidden",
+  ],
+  [
+    "nobody mentions everyone in a direct room",
+    person({ admin: true }),
+    "mention-all",
+    as("owner", { visibility: "direct" }),
+    {},
+    "forbidden",
+  ],
+  [
+    "a banned moderator cannot mention everyone",
+    person(),
+    "mention-all",
+    as("moderator", { banned: true }),
+    {},
+    "forbidden",
+  ],
   [
     "a moderator kicks a member",
     person(),
@@ -402,6 +437,20 @@ describe("can", () => {
           if (action === "set-role") expect(rank(newRole ?? "member", false)).toBeLessThan(mine);
         },
       ),
+    );
+  });
+
+  it("lets only moderators, owners and admins mention everyone, and never in a direct room", () => {
+    fc.assert(
+      fc.property(people, facts, (who, room) => {
+        const decision = can(who, "mention-all", room);
+        const acting = who.admin && room.visibility !== "direct";
+        const role = room.member?.role;
+        const ranked = acting || role === "moderator" || role === "owner";
+        expect(decision.allowed).toBe(
+          room.exists && room.visibility !== "direct" && ranked && (!room.banned || acting),
+        );
+      }),
     );
   });
 

@@ -56,6 +56,8 @@ export type RoomAction =
   | "type"
   /** Delete someone else's message (one's own: the store's author rule). */
   | "delete-any-message"
+  /** `@room` and `@here` take effect (reach every member); for anyone else they are text. */
+  | "mention-all"
   /** Make, list and revoke invite links; add a person. */
   | "invite"
   | "kick"
@@ -188,6 +190,13 @@ export function can(
       return rank >= RANK.moderator
         ? ALLOWED
         : refuse("Only moderators and owners may remove others' messages.");
+
+    case "mention-all":
+      // A direct room's two people already hear each other; there is no "everyone" to call.
+      if (room.visibility === "direct") return refuse(DIRECT_IS_TWO);
+      return rank >= RANK.moderator
+        ? ALLOWED
+        : refuse("Only moderators and owners may mention everyone in the room.");
 
     case "invite":
       if (room.visibility === "direct") return refuse(DIRECT_IS_TWO);

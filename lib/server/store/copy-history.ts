@@ -71,9 +71,13 @@ export async function copySqliteToPostgres(
     const moderation = has("messages", "removed_by_moderator")
       ? "removed_by_moderator"
       : "0 AS removed_by_moderator";
+    // Whom each message names comes along (schema 11 on); the target rebuilds its message_mentions from it.
+    const mentions = has("messages", "mentions")
+      ? "mentions, mentions_all"
+      : "NULL AS mentions, NULL AS mentions_all";
     const columns = changeLog
-      ? `room, seq, id, client_id, author_id, author_name, text, created_at, rev, edited_at, deleted, reply_to_id, reply_to_seq, reactions, ${moderation}`
-      : "room, seq, id, client_id, author_id, author_name, text, created_at, seq AS rev, NULL AS edited_at, 0 AS deleted, NULL AS reply_to_id, NULL AS reply_to_seq, NULL AS reactions, 0 AS removed_by_moderator";
+      ? `room, seq, id, client_id, author_id, author_name, text, created_at, rev, edited_at, deleted, reply_to_id, reply_to_seq, reactions, ${moderation}, ${mentions}`
+      : "room, seq, id, client_id, author_id, author_name, text, created_at, seq AS rev, NULL AS edited_at, 0 AS deleted, NULL AS reply_to_id, NULL AS reply_to_seq, NULL AS reactions, 0 AS removed_by_moderator, NULL AS mentions, NULL AS mentions_all";
     const rows = source
       .prepare(`SELECT ${columns} FROM messages ORDER BY room, seq`)
       .iterate() as IterableIterator<SqliteMessage>;

@@ -28,6 +28,8 @@ const OPERATIONS = {
     latest: "latestMessages",
     before: "messagesBefore",
     after: "messagesAfter",
+    mentionsOf: "mentionsOf",
+    mentionSeqs: "mentionSeqs",
   },
   rooms: {
     latestSeq: "latestSeq",
@@ -61,6 +63,7 @@ const OPERATIONS = {
     standing: "memberStanding",
     list: "listMembers",
     count: "countMembers",
+    findByName: "findMembersByName",
     change: "changeMember",
   },
   invites: {

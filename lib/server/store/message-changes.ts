@@ -1,5 +1,6 @@
 import { MAX_REACTIONS_PER_MESSAGE } from "../../shared/limits";
 import type { ReactionCount } from "../../shared/protocol";
+import type { MessageMentions } from "./mention-rows";
 
 /**
  * The rules of changing a stored message, apart from any engine: both
@@ -9,7 +10,8 @@ import type { ReactionCount } from "../../shared/protocol";
  */
 
 export type MessageChange =
-  | { kind: "edit"; text: string }
+  /** `mentions`: whom the new text names, resolved by the server; absent: no one. */
+  | { kind: "edit"; text: string; mentions?: MessageMentions }
   /** `byModerator`: someone allowed to delete any message (can "delete-any-message") asks. */
   | { kind: "delete"; byModerator?: boolean }
   | { kind: "reaction"; emoji: string; added: boolean };

@@ -238,6 +238,27 @@ const MIGRATIONS: readonly Migration[] = [
     `,
   },
   {
+    version: 11,
+    name: "mentions: who each message names, and a per-person index of them",
+    // As in the SQLite migration: mentions as a JSON array of ids (NULL for
+    // none), mentions_all 'room' | 'here', and message_mentions kept with the
+    // message's writes. Messages from before keep no mentions.
+    sql: `
+      ALTER TABLE messages ADD COLUMN mentions text;
+      ALTER TABLE messages ADD COLUMN mentions_all text;
+
+      CREATE TABLE message_mentions (
+        user_id    text   NOT NULL,
+        room       text   NOT NULL,
+        seq        bigint NOT NULL,
+        message_id text   NOT NULL,
+        PRIMARY KEY (user_id, message_id)
+      );
+      CREATE INDEX message_mentions_in_room ON message_mentions (user_id, room, seq);
+      CREATE INDEX message_mentions_of_message ON message_mentions (room, seq);
+    `,
+  },
+  {
     version: 12,
     name: "notifications: levels per room and person, push subscriptions, one claim per person and message",
     // As in the SQLite migration: no level row is the default level; the

@@ -239,6 +239,32 @@ const MIGRATIONS: readonly Migration[] = [
     `,
   },
   {
+    version: 11,
+    name: "mentions: who each message names, and a per-person index of them",
+    // mentions: a JSON array of user ids, NULL when the message names no one;
+    // mentions_all: 'room' or 'here' when a moderator or owner wrote one.
+    // message_mentions holds one row per person a current message names, kept
+    // in the transaction that writes the message (append, edit, delete), for
+    // "my newest mentions" (user_id, message_id: ids are time-ordered) and "my
+    // mentions in this room after my read position" (user_id, room, seq).
+    // Messages from before keep no mentions: they were computed from the
+    // room's members when written, which a migration cannot know.
+    sql: `
+      ALTER TABLE messages ADD COLUMN mentions TEXT;
+      ALTER TABLE messages ADD COLUMN mentions_all TEXT;
+
+      CREATE TABLE message_mentions (
+        user_id    TEXT    NOT NULL,
+        room       TEXT    NOT NULL,
+        seq        INTEGER NOT NULL,
+        message_id TEXT    NOT NULL,
+        PRIMARY KEY (user_id, message_id)
+      ) WITHOUT ROWID;
+      CREATE INDEX message_mentions_in_room ON message_mentions (user_id, room, seq);
+      CREATE INDEX message_mentions_of_message ON message_mentions (room, seq);
+    `,
+  },
+  {
     version: 12,
     name: "notifications: levels per room and person, push subscriptions, one claim per person and message",
     // A room without a level row is at the default (mentions and direct

@@ -8,6 +8,7 @@ import { damageTablePages } from "../testing/damage-database";
 import { describeChangeLogContract } from "./change-log-contract";
 import { describeMembershipContract } from "./membership-contract";
 import { describeNotificationsContract } from "./notifications-contract";
+import { describeMentionsContract } from "./mentions-contract";
 import { LATEST_SQLITE_SCHEMA_VERSION } from "./sqlite-migrations";
 import { SqliteStore } from "./sqlite-store";
 import { describeStoreContract } from "./store-contract";
@@ -60,6 +61,15 @@ describeMembershipContract("SQLite", async () => {
 });
 
 describeNotificationsContract("SQLite", async () => {
+  const database = tempDatabase();
+  return {
+    store: database.open(),
+    reopen: async () => database.open(),
+    destroy: database.destroy,
+  };
+});
+
+describeMentionsContract("SQLite", async () => {
   const database = tempDatabase();
   return {
     store: database.open(),

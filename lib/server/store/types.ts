@@ -18,6 +18,7 @@ import type {
   User,
 } from "../../shared/protocol";
 import type { SearchQuery } from "../../shared/search-query";
+import type { MessageMentions } from "./mention-rows";
 import type { ChangeRefusal, MessageChange } from "./message-changes";
 import { RETRY_AFTER_MS, type StorageFault } from "./storage-faults";
 import type { StoreHealth } from "./store-health";
@@ -31,11 +32,13 @@ export type NewMessage = {
   text: string;
   /** The id of the message this one answers, which must be in the same room. */
   replyTo?: string;
+  /** Whom its text names, resolved by the server (lib/server/mentions/); absent: no one. */
+  mentions?: MessageMentions;
 };
 
 export type AppendResult = { message: ChatMessage; duplicate: boolean };
 
-export type { MessageChange };
+export type { MessageChange, MessageMentions };
 
 /** One change to a stored message, made by `actor` (who is authorised by the store's rules). */
 export type ChangeRequest = { room: string; id: string; actor: User; change: MessageChange };
@@ -222,6 +225,18 @@ export interface MessageStore {
    * come from the engine (FTS5 `highlight`, Postgres `ts_headline`).
    */
   search(input: SearchInput): Promise<{ hits: SearchHit[]; hasMore: boolean }>;
+  /**
+   * The messages that name `userId` now (an edit that drops the name, or a
+   * delete, removes them), newest first, older than the message id `before`,
+   * in every room: the caller asks `can(read)` of each room it reveals.
+   */
+  mentionsOf(userId: string, before: string | undefined, limit: number): Promise<Page>;
+  /** For each of these rooms, the seqs of the newest `perRoom` messages that name `userId`, descending. */
+  mentionSeqs(
+    userId: string,
+    rooms: readonly string[],
+    perRoom: number,
+  ): Promise<Record<string, number[]>>;
 }
 
 /** One search as the store runs it: the parsed query, with names resolved by the caller. */
@@ -370,6 +385,12 @@ export interface MemberStore {
   ): Promise<{ members: (StoredMember & { user: User })[]; hasMore: boolean }>;
   /** How many current members the room has. */
   count(room: string): Promise<number>;
+  /**
+   * Up to `limit` current members whose name starts with `prefix`
+   * (case-insensitive as users.findByName is), by name: the people an
+   * `@prefix…` may mention, without listing the room.
+   */
+  findByName(room: string, prefix: string, limit: number): Promise<User[]>;
   /**
    * Applies one change with the room's next rev and resolves with it as
    * `member:changed` carries it. A change that changes nothing (joining as a

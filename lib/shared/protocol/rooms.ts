@@ -21,7 +21,16 @@ export type RoomListing = RoomSummary & {
   topic: string;
   /** A direct room: the other person. */
   directWith?: User;
+  /**
+   * The seqs of the newest messages in it that mention the viewer by name
+   * (at most MAX_MENTION_SEQS_LISTED, descending); absent when none. The
+   * client counts those after its read position: the `@ 1` badge.
+   */
+  mentionSeqs?: number[];
 };
+
+/** Mention seqs a listing carries per room: the badge says "20+" beyond. */
+export const MAX_MENTION_SEQS_LISTED = 20;
 
 /**
  * `latestSeq` is the room's newest message, `latestRev` its newest change:

@@ -166,6 +166,18 @@ export class PostgresMembers implements MemberStore {
     return Number(rows[0]?.n ?? 0);
   }
 
+  async findByName(room: string, prefix: string, limit: number): Promise<User[]> {
+    // As users.findByName: % and _ in the text are plain characters.
+    const pattern = prefix.replace(/[\\%_]/g, (c) => `\\${c}`);
+    return this.database.query<User>(
+      `SELECT u.id, u.name FROM users u
+       JOIN room_members m ON m.room = $1 AND m.user_id = u.id AND m.role IS NOT NULL
+       WHERE lower(u.name) LIKE lower($2) || '%' ESCAPE '\\'
+       ORDER BY lower(u.name) COLLATE "C", u.name COLLATE "C", u.id LIMIT $3`,
+      [room, pattern, limit],
+    );
+  }
+
   async change(input: MembershipChangeInput): Promise<ChangeOutcome> {
     try {
       return await this.database.run("write", () =>

@@ -1,5 +1,6 @@
 import { MAX_PAGE_BYTES, MESSAGE_OVERHEAD_BYTES } from "../../../shared/limits";
 import type { ChatMessage, Page } from "../../../shared/protocol";
+import { mentionFields } from "../mention-rows";
 import { decodeReactions } from "../message-changes";
 import { takePage } from "../page-bytes";
 
@@ -21,10 +22,14 @@ export type MessageRow = {
   reactions: string | null;
   /** When a moderator (not the author) deleted it. */
   removed_by_moderator: boolean;
+  /** A JSON array of the user ids it names; null for none. */
+  mentions: string | null;
+  /** "room" or "here" when its `@room`/`@here` took effect. */
+  mentions_all: string | null;
 };
 
 export const MESSAGE_COLUMNS =
-  "room, seq, id, client_id, author_id, author_name, text, created_at, rev, edited_at, deleted, reply_to_id, reply_to_seq, reactions, removed_by_moderator";
+  "room, seq, id, client_id, author_id, author_name, text, created_at, rev, edited_at, deleted, reply_to_id, reply_to_seq, reactions, removed_by_moderator, mentions, mentions_all";
 
 export function toMessage(row: MessageRow): ChatMessage {
   return {
@@ -45,6 +50,7 @@ export function toMessage(row: MessageRow): ChatMessage {
         ? null
         : { id: row.reply_to_id, seq: Number(row.reply_to_seq) },
     reactions: decodeReactions(row.reactions),
+    ...mentionFields(row.mentions, row.mentions_all),
   };
 }
 

@@ -8,6 +8,7 @@ import type {
 } from "../../../shared/protocol";
 import { takeChanges } from "../changes-page";
 import { MEMBER_SELECT, type MemberRow, toMemberChange } from "../member-rows";
+import { encodeMentions, type MessageMentions, mentionsOfMessage } from "../mention-rows";
 import { countReactions, decideChange, decodeReactions, encodeReactions } from "../message-changes";
 import { classifyPostgresError } from "../storage-faults";
 import { timeOrderedId } from "../time-ordered-id";
@@ -83,7 +84,15 @@ async function importBatch(client: pg.PoolClient, batch: HistoryBatch): Promise<
       m.replyTo?.seq ?? null,
       encodeReactions(m.reactions),
       m.removedByModerator === true,
+      encodeMentions(mentionsOfMessage(m)),
+      mentionsOfMessage(m).all,
     ]),
+  );
+  // Rebuilt from the messages themselves: the copy carries whom each names.
+  await insertRows(
+    client,
+    "INSERT INTO message_mentions (user_id, room, seq, message_id) VALUES %VALUES% ON CONFLICT DO NOTHING",
+    messages.flatMap((m) => mentionsOfMessage(m).userIds.map((u) => [u, m.room, m.seq, m.id])),
   );
   // A row skipped on conflict is fine only if it is this very message from an
   // earlier run; other messages at the same seqs mean the target is not a copy.
@@ -211,6 +220,44 @@ async function importRoomsOf(client: pg.PoolClient, batch: HistoryBatch): Promis
   );
 }
 
+/** message_mentions for one message: its rows replaced by these (none: removed). */
+async function writeMentionRows(
+  client: pg.PoolClient,
+  room: string,
+  seq: string | number,
+  id: string,
+  mentions: MessageMentions | undefined,
+): Promise<void> {
+  await client.query("DELETE FROM message_mentions WHERE room = $1 AND seq = $2", [room, seq]);
+  const ids = mentions?.userIds ?? [];
+  if (ids.length === 0) return;
+  await client.query(
+    `INSERT INTO message_mentions (user_id, room, seq, message_id)
+     SELECT unnest($1::text[]), $2, $3, $4 ON CONFLICT DO NOTHING`,
+    [ids, room, seq, id],
+  );
+}
+
+/** A changed message's mentions, in its columns and in message_mentions; resolves with its row. */
+async function setMentions(
+  client: pg.PoolClient,
+  room: string,
+  seq: string,
+  id: string,
+  mentions: MessageMentions | undefined,
+): Promise<pg.QueryResult<MessageRow>> {
+  await writeMentionRows(client, room, seq, id, mentions);
+  return client.query<MessageRow>(
+    `UPDATE messages SET mentions = $1, mentions_all = $2 WHERE room = $3 AND seq = $4
+     RETURNING ${MESSAGE_COLUMNS}`,
+    [encodeMentions(mentions), mentions?.all ?? null, room, seq],
+  );
+}
+
+const MENTION_COLUMNS = MESSAGE_COLUMNS.split(", ")
+  .map((column) => `m.${column}`)
+  .join(", ");
+
 /**
  * Messages, their reactions and the room's change log. Each append is one
  * transaction: the room row's `latest_seq` is bumped with
@@ -278,7 +325,7 @@ export class PostgresMessages implements MessageStore {
       if (!bump) throw new Error("room sequence was not returned");
       const inserted = await client.query<MessageRow>(
         `INSERT INTO messages (${MESSAGE_COLUMNS})
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, NULL, false, $10, $11, NULL, false) RETURNING ${MESSAGE_COLUMNS}`,
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, NULL, false, $10, $11, NULL, false, $12, $13) RETURNING ${MESSAGE_COLUMNS}`,
         [
           input.room,
           bump.latest_seq,
@@ -291,11 +338,14 @@ export class PostgresMessages implements MessageStore {
           bump.latest_rev,
           answered?.id ?? null,
           answered?.seq ?? null,
+          encodeMentions(input.mentions),
+          input.mentions?.all ?? null,
         ],
       );
-      await client.query("COMMIT");
       const row = inserted.rows[0];
       if (!row) throw new Error("inserted message was not returned");
+      await writeMentionRows(client, row.room, row.seq, row.id, input.mentions);
+      await client.query("COMMIT");
       return { message: toMessage(row), duplicate: false };
     } catch (error) {
       broken = classifyPostgresError(error)?.kind === "connection";
@@ -376,6 +426,7 @@ export class PostgresMessages implements MessageStore {
            WHERE room = $3 AND seq = $4 RETURNING ${MESSAGE_COLUMNS}`,
           [change.text, rev, room, row.seq],
         );
+        updated = await setMentions(client, room, row.seq, row.id, change.mentions);
         break;
       case "delete":
         await client.query("DELETE FROM reactions WHERE room = $1 AND seq = $2", [room, row.seq]);
@@ -385,6 +436,7 @@ export class PostgresMessages implements MessageStore {
            WHERE room = $2 AND seq = $3 RETURNING ${MESSAGE_COLUMNS}`,
           [rev, room, row.seq, change.byModerator === true && actor.id !== row.author_id],
         );
+        updated = await setMentions(client, room, row.seq, row.id, undefined);
         break;
       case "reaction":
         if (change.added) {
@@ -516,6 +568,36 @@ export class PostgresMessages implements MessageStore {
       own.set(id, [...(own.get(id) ?? []), row.emoji]);
     }
     return own;
+  }
+
+  async mentionsOf(userId: string, before: string | undefined, limit: number): Promise<Page> {
+    const rows = await this.database.query<MessageRow>(
+      `SELECT ${MENTION_COLUMNS} FROM message_mentions mm
+       JOIN messages m ON m.room = mm.room AND m.seq = mm.seq
+       WHERE mm.user_id = $1 AND ($2::text IS NULL OR mm.message_id < $2)
+       ORDER BY mm.message_id DESC LIMIT $3`,
+      [userId, before ?? null, limit + 1],
+    );
+    return toPage(rows, limit, false);
+  }
+
+  async mentionSeqs(
+    userId: string,
+    rooms: readonly string[],
+    perRoom: number,
+  ): Promise<Record<string, number[]>> {
+    if (rooms.length === 0) return {};
+    // One index range per room (user_id, room, seq), in one round trip.
+    const rows = await this.database.query<{ room: string; seq: string }>(
+      `SELECT r.room, x.seq FROM unnest($2::text[]) AS r(room)
+       CROSS JOIN LATERAL (
+         SELECT seq FROM message_mentions WHERE user_id = $1 AND room = r.room ORDER BY seq DESC LIMIT $3
+       ) x ORDER BY r.room, x.seq DESC`,
+      [userId, [...rooms], perRoom],
+    );
+    const seqs: Record<string, number[]> = {};
+    for (const row of rows) seqs[row.room] = [...(seqs[row.room] ?? []), Number(row.seq)];
+    return seqs;
   }
 
   async latest(room: string, limit: number): Promise<Page> {

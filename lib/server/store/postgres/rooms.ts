@@ -165,7 +165,14 @@ export class PostgresRooms implements RoomStore {
       this.database.inTransaction(async (client) => {
         // The room's row first: writers to the room wait for it, then find no room.
         const removed = await client.query("DELETE FROM rooms WHERE name = $1", [room]);
-        for (const table of ["messages", "reactions", "room_members", "invites", "read_positions"])
+        for (const table of [
+          "messages",
+          "reactions",
+          "message_mentions",
+          "room_members",
+          "invites",
+          "read_positions",
+        ])
           await client.query(`DELETE FROM ${table} WHERE room = $1`, [room]);
         await client.query("DELETE FROM direct_rooms WHERE room = $1", [room]);
         return (removed.rowCount ?? 0) > 0;

@@ -28,6 +28,14 @@ function prepare(db: Database.Database) {
       `${MEMBER_SELECT} WHERE m.room = ? AND m.user_id > ? AND m.role IS NOT NULL
        ORDER BY m.user_id LIMIT ?`,
     ),
+    // A range of users' lower(name) index, each checked for a place in the
+    // room: as users.findByName, SQLite's lower() folds ASCII letters only.
+    findByName: db.prepare<[string, string, string, number], User>(
+      `SELECT u.id, u.name FROM users u
+       JOIN room_members m ON m.room = ? AND m.user_id = u.id AND m.role IS NOT NULL
+       WHERE lower(u.name) >= lower(?) AND lower(u.name) < lower(?) || char(1114111)
+       ORDER BY lower(u.name), u.name, u.id LIMIT ?`,
+    ),
     count: db.prepare<[string], { n: number }>(
       "SELECT count(*) AS n FROM room_members WHERE room = ? AND role IS NOT NULL",
     ),
@@ -84,6 +92,10 @@ export class SqliteMembers implements MemberStore {
 
   async count(room: string): Promise<number> {
     return this.database.read(() => this.statements.count.get(room)?.n ?? 0);
+  }
+
+  async findByName(room: string, prefix: string, limit: number): Promise<User[]> {
+    return this.database.read(() => this.statements.findByName.all(room, prefix, prefix, limit));
   }
 
   change(input: MembershipChangeInput): Promise<{ change: MemberChange; changed: boolean }> {

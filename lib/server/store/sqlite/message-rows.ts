@@ -1,4 +1,5 @@
 import type { ChatMessage, Page } from "../../../shared/protocol";
+import { encodeMentions, mentionFields, mentionsOfMessage } from "../mention-rows";
 import { decodeReactions, encodeReactions } from "../message-changes";
 import { takePage } from "../page-bytes";
 
@@ -20,10 +21,14 @@ export type MessageRow = {
   reactions: string | null;
   /** 1 when a moderator (not the author) deleted it. */
   removed_by_moderator: number;
+  /** A JSON array of the user ids it names; null for none. */
+  mentions: string | null;
+  /** "room" or "here" when its `@room`/`@here` took effect. */
+  mentions_all: string | null;
 };
 
 export const MESSAGE_COLUMNS =
-  "room, seq, id, client_id, author_id, author_name, text, created_at, rev, edited_at, deleted, reply_to_id, reply_to_seq, reactions, removed_by_moderator";
+  "room, seq, id, client_id, author_id, author_name, text, created_at, rev, edited_at, deleted, reply_to_id, reply_to_seq, reactions, removed_by_moderator, mentions, mentions_all";
 
 export function toMessage(row: MessageRow): ChatMessage {
   return {
@@ -44,6 +49,7 @@ export function toMessage(row: MessageRow): ChatMessage {
         ? null
         : { id: row.reply_to_id, seq: row.reply_to_seq },
     reactions: decodeReactions(row.reactions),
+    ...mentionFields(row.mentions, row.mentions_all),
   };
 }
 
@@ -75,5 +81,7 @@ export function toRow(message: ChatMessage): MessageRow {
     reply_to_seq: message.replyTo?.seq ?? null,
     reactions: encodeReactions(message.reactions),
     removed_by_moderator: message.removedByModerator ? 1 : 0,
+    mentions: encodeMentions(mentionsOfMessage(message)),
+    mentions_all: message.deleted ? null : (message.mentionsAll ?? null),
   };
 }

@@ -8,6 +8,7 @@ import type {
 } from "../../../shared/protocol";
 import { takeChanges } from "../changes-page";
 import { MEMBER_SELECT, type MemberRow, toMemberChange } from "../member-rows";
+import { encodeMentions, type MessageMentions, mentionsOfMessage } from "../mention-rows";
 import { countReactions, decideChange, decodeReactions, encodeReactions } from "../message-changes";
 import { timeOrderedId } from "../time-ordered-id";
 import {
@@ -45,7 +46,7 @@ function prepare(db: Database.Database) {
        RETURNING latest_seq, latest_rev`,
     ),
     insert: db.prepare(
-      `INSERT INTO messages (${MESSAGE_COLUMNS}) VALUES (@room, @seq, @id, @client_id, @author_id, @author_name, @text, @created_at, @rev, @edited_at, @deleted, @reply_to_id, @reply_to_seq, @reactions, @removed_by_moderator)`,
+      `INSERT INTO messages (${MESSAGE_COLUMNS}) VALUES (@room, @seq, @id, @client_id, @author_id, @author_name, @text, @created_at, @rev, @edited_at, @deleted, @reply_to_id, @reply_to_seq, @reactions, @removed_by_moderator, @mentions, @mentions_all)`,
     ),
     byId: db.prepare<[string, string], MessageRow>(
       `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE id = ? AND room = ?`,
@@ -97,7 +98,7 @@ function prepare(db: Database.Database) {
       `${MEMBER_SELECT} WHERE m.room = ? AND m.rev > ? ORDER BY m.rev ASC LIMIT ?`,
     ),
     importMessage: db.prepare(
-      `INSERT INTO messages (${MESSAGE_COLUMNS}) VALUES (@room, @seq, @id, @client_id, @author_id, @author_name, @text, @created_at, @rev, @edited_at, @deleted, @reply_to_id, @reply_to_seq, @reactions, @removed_by_moderator)
+      `INSERT INTO messages (${MESSAGE_COLUMNS}) VALUES (@room, @seq, @id, @client_id, @author_id, @author_name, @text, @created_at, @rev, @edited_at, @deleted, @reply_to_id, @reply_to_seq, @reactions, @removed_by_moderator, @mentions, @mentions_all)
        ON CONFLICT DO NOTHING`,
     ),
     idAtSeq: db.prepare<[string, number], { id: string }>(
@@ -172,6 +173,36 @@ function prepare(db: Database.Database) {
     insertUser: db.prepare(
       "INSERT INTO users (id, name, created_at) VALUES (?, ?, ?) ON CONFLICT (id) DO NOTHING",
     ),
+    ...prepareMentions(db),
+  };
+}
+
+/** The messages' mentions, kept in step with their text (migration 11). */
+function prepareMentions(db: Database.Database) {
+  const columns = MESSAGE_COLUMNS.split(", ")
+    .map((column) => `m.${column}`)
+    .join(", ");
+  return {
+    setMentions: db.prepare<[string | null, string | null, string, number]>(
+      "UPDATE messages SET mentions = ?, mentions_all = ? WHERE room = ? AND seq = ?",
+    ),
+    dropMentionRows: db.prepare<[string, number]>(
+      "DELETE FROM message_mentions WHERE room = ? AND seq = ?",
+    ),
+    addMentionRow: db.prepare<[string, string, number, string]>(
+      "INSERT INTO message_mentions (user_id, room, seq, message_id) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+    ),
+    newestMentions: db.prepare<[string, number], MessageRow>(
+      `SELECT ${columns} FROM message_mentions mm JOIN messages m ON m.room = mm.room AND m.seq = mm.seq
+       WHERE mm.user_id = ? ORDER BY mm.message_id DESC LIMIT ?`,
+    ),
+    mentionsBefore: db.prepare<[string, string, number], MessageRow>(
+      `SELECT ${columns} FROM message_mentions mm JOIN messages m ON m.room = mm.room AND m.seq = mm.seq
+       WHERE mm.user_id = ? AND mm.message_id < ? ORDER BY mm.message_id DESC LIMIT ?`,
+    ),
+    mentionSeqs: db.prepare<[string, string, number], { seq: number }>(
+      "SELECT seq FROM message_mentions WHERE user_id = ? AND room = ? ORDER BY seq DESC LIMIT ?",
+    ),
   };
 }
 
@@ -221,9 +252,35 @@ export class SqliteMessages implements MessageStore {
       reply_to_seq: answered?.seq ?? null,
       reactions: null,
       removed_by_moderator: 0,
+      mentions: encodeMentions(input.mentions),
+      mentions_all: input.mentions?.all ?? null,
     };
     insert.run(row);
+    this.writeMentionRows(row.room, row.seq, row.id, input.mentions);
     return { value: { message: toMessage(row), duplicate: false } };
+  }
+
+  /** message_mentions for one message: its rows replaced by these (none: removed). */
+  private writeMentionRows(
+    room: string,
+    seq: number,
+    id: string,
+    mentions: MessageMentions | undefined,
+  ): void {
+    const s = this.statements;
+    s.dropMentionRows.run(room, seq);
+    for (const userId of mentions?.userIds ?? []) s.addMentionRow.run(userId, room, seq, id);
+  }
+
+  /** A changed message's mentions, in its columns and in message_mentions. */
+  private setMentions(
+    room: string,
+    seq: number,
+    id: string,
+    mentions: MessageMentions | undefined,
+  ) {
+    this.statements.setMentions.run(encodeMentions(mentions), mentions?.all ?? null, room, seq);
+    this.writeMentionRows(room, seq, id, mentions);
   }
 
   async importHistory(
@@ -259,8 +316,11 @@ export class SqliteMessages implements MessageStore {
       string,
       { latest_seq: number; latest_rev: number; last_message_at: number; created_at: number }
     >();
-    for (const row of rows) {
+    for (const [i, row] of rows.entries()) {
       s.importMessage.run(row);
+      // Rebuilt from the message itself: the copy carries whom it names.
+      const message = batch.messages?.[i];
+      if (message) this.writeMentionRows(row.room, row.seq, row.id, mentionsOfMessage(message));
       const room = rooms.get(row.room) ?? {
         latest_seq: 0,
         latest_rev: 0,
@@ -367,11 +427,13 @@ export class SqliteMessages implements MessageStore {
     switch (change.kind) {
       case "edit":
         s.edit.run(change.text, Date.now(), rev, room, row.seq);
+        this.setMentions(room, row.seq, row.id, change.mentions);
         break;
       case "delete":
         // Marked only when someone other than the author removed it.
         s.erase.run(rev, change.byModerator && actor.id !== row.author_id ? 1 : 0, room, row.seq);
         s.eraseReactions.run(room, row.seq);
+        this.setMentions(room, row.seq, row.id, undefined);
         this.database.scrubAfterThisCommit();
         break;
       case "reaction":
@@ -412,6 +474,31 @@ export class SqliteMessages implements MessageStore {
     return this.database.read(() =>
       toPage(this.statements.after.iterate(room, after, limit + 1), limit, false),
     );
+  }
+
+  async mentionsOf(userId: string, before: string | undefined, limit: number): Promise<Page> {
+    return this.database.read(() => {
+      const rows =
+        before === undefined
+          ? this.statements.newestMentions.iterate(userId, limit + 1)
+          : this.statements.mentionsBefore.iterate(userId, before, limit + 1);
+      return toPage(rows, limit, false);
+    });
+  }
+
+  async mentionSeqs(
+    userId: string,
+    rooms: readonly string[],
+    perRoom: number,
+  ): Promise<Record<string, number[]>> {
+    return this.database.read(() => {
+      const seqs: Record<string, number[]> = {};
+      for (const room of rooms) {
+        const found = this.statements.mentionSeqs.all(userId, room, perRoom).map((r) => r.seq);
+        if (found.length > 0) seqs[room] = found;
+      }
+      return seqs;
+    });
   }
 
   async changesAfter(room: string, after: number, limit: number): Promise<ChangesPage> {

@@ -92,6 +92,7 @@ function prepare(db: Database.Database) {
     ),
     removeMessages: db.prepare<[string]>("DELETE FROM messages WHERE room = ?"),
     removeReactions: db.prepare<[string]>("DELETE FROM reactions WHERE room = ?"),
+    removeMentions: db.prepare<[string]>("DELETE FROM message_mentions WHERE room = ?"),
     removeMembers: db.prepare<[string]>("DELETE FROM room_members WHERE room = ?"),
     removeInvites: db.prepare<[string]>("DELETE FROM invites WHERE room = ?"),
     removeReads: db.prepare<[string]>("DELETE FROM read_positions WHERE room = ?"),
@@ -201,6 +202,7 @@ export class SqliteRooms implements RoomStore {
       const existed = s.removeRoom.run(room).changes > 0;
       s.removeMessages.run(room);
       s.removeReactions.run(room);
+      s.removeMentions.run(room);
       s.removeMembers.run(room);
       s.removeInvites.run(room);
       s.removeReads.run(room);
