@@ -122,6 +122,15 @@ export function describeNotificationsContract(
       expect(await store.notifications.claim([claim("user-cai", "m1")])).toHaveLength(1);
     });
 
+    it("forgets a deleted room's levels and claims, so a new room of its name starts afresh", async () => {
+      await store.rooms.create({ name: "gone", visibility: "public", topic: "", owner: ana });
+      await store.notifications.setLevel("user-bea", "gone", "all");
+      await store.notifications.claim([{ ...claim("user-bea", "m9"), room: "gone" }]);
+      expect(await store.rooms.remove("gone")).toBe(true);
+      expect(await store.notifications.levels("user-bea")).toEqual({});
+      expect(await store.notifications.claimsOf("m9")).toEqual([]);
+    });
+
     it("reads how far people have read a room", async () => {
       for (let i = 0; i < 3; i++)
         await store.messages.append({ room: "lobby", clientId: `c${i}`, author: ana, text: "hi" });

@@ -296,6 +296,7 @@ const MIGRATIONS: readonly Migration[] = [
         PRIMARY KEY (user_id, message_id)
       );
       CREATE INDEX notification_claims_by_message ON notification_claims (message_id);
+      CREATE INDEX notification_claims_by_room ON notification_claims (room, seq);
     `,
   },
 ];

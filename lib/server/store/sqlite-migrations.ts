@@ -303,6 +303,7 @@ const MIGRATIONS: readonly Migration[] = [
         PRIMARY KEY (user_id, message_id)
       ) WITHOUT ROWID;
       CREATE INDEX notification_claims_by_message ON notification_claims (message_id);
+      CREATE INDEX notification_claims_by_room ON notification_claims (room, seq);
     `,
   },
 ];

@@ -299,7 +299,8 @@ export interface RoomStore {
   ): Promise<StoredRoom | null>;
   /**
    * Deletes the room and everything of it — messages, reactions, memberships,
-   * bans, invites, read positions, its direct-room pairing — in one
+   * bans, invites, read positions, notification levels and claims, its
+   * direct-room pairing — in one
    * transaction; its audit log stays. False when there was no such room.
    */
   remove(room: string): Promise<boolean>;
