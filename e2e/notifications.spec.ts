@@ -42,7 +42,7 @@ async function chooseLevel(chat: ChatPage, level: "All messages" | "Nothing"): P
   await dialog.getByRole("button", { name: "Close" }).click();
 }
 
-test("a message in a hidden tab raises a desktop notification and the sidebar badge", async ({
+test("a mention in a hidden tab raises a desktop notification and the sidebar badges", async ({
   app,
   browser,
   person,
@@ -53,9 +53,11 @@ test("a message in a hidden tab raises a desktop notification and the sidebar ba
   const ana = await person("notify-news");
   // Ana's first message makes the room; Bea, opening it, becomes a member.
   await ana.send("welcome to the news");
+  let beaName = "";
 
   await test.step("the dialog sets the level, and is accessible", async () => {
     await bea.goto("notify-news");
+    beaName = await bea.name();
     await bea.header.getByRole("button", { name: "Room menu" }).click();
     await bea.page.getByRole("menuitem", { name: "Notifications" }).click();
     const dialog = bea.page.getByRole("dialog", { name: "Notifications" });
@@ -85,10 +87,12 @@ test("a message in a hidden tab raises a desktop notification and the sidebar ba
     const state = await bea.page.evaluate(() => document.visibilityState);
     if (state !== "hidden") await bea.setVisible(false);
     await other.close();
-    await ana.send("the news is out");
+    await ana.send(`@${beaName} the news is out`);
     await expect
       .poll(() => shownNotifications(bea.page))
-      .toEqual([expect.objectContaining({ title: "New message in #notify-news", body: "" })]);
+      .toEqual([
+        expect.objectContaining({ title: "You were mentioned in #notify-news", body: "" }),
+      ]);
     const [shown] = await shownNotifications(bea.page);
     expect(shown?.data.url).toMatch(/^\/chat\/notify-news\?at=\d+$/);
     // Back at the tab (the list does not refresh behind a hidden one), the switcher counts it.
@@ -97,6 +101,7 @@ test("a message in a hidden tab raises a desktop notification and the sidebar ba
       "1 unread",
       { timeout: 30_000 },
     );
+    await expect(bea.switcher.getByRole("link", { name: /#notify-news/ })).toContainText("@ 1");
   });
 });
 

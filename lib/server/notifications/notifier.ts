@@ -334,7 +334,18 @@ export class Notifier {
 
   /** People (of these) with a connection whose page is visible, on any instance. */
   private async visibleUsers(userIds: readonly string[]): Promise<Set<string>> {
-    const sockets = await this.io.in([...new Set(userIds)].map(userRoom)).fetchSockets();
+    const rooms = [...new Set(userIds)].map(userRoom);
+    let sockets: { data: { user: { id: string }; visible?: boolean } }[];
+    try {
+      sockets = await this.io.in(rooms).fetchSockets();
+    } catch (error) {
+      // An instance did not answer in time: judge by this one's connections
+      // rather than drop the pushes (a push too many beats a message missed).
+      this.logger.warn({ err: error }, "visibility check across instances failed");
+      sockets = [...this.io.of("/").sockets.values()].filter((socket) =>
+        rooms.some((room) => socket.rooms.has(room)),
+      );
+    }
     return new Set(
       sockets
         .filter((socket) => socket.data.visible !== false)
