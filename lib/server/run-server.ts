@@ -29,6 +29,10 @@ export async function startServer(pages: ServePages): Promise<AppServer> {
   const store = await openStore(config.database);
 
   const secret = loadSessionSecret(config.sessionSecret, config.dataDir);
+  if (config.notifications.allowLoopbackEndpoints)
+    logger.warn(
+      "PUSH_ALLOW_LOOPBACK is on: push endpoints on this machine are accepted (tests only)",
+    );
   const app = await createAppServer({
     store,
     signer: createTokenSigner(secret),
