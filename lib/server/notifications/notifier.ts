@@ -144,26 +144,37 @@ export class Notifier {
     this.notify(message, claimed);
   }
 
-  /** Everyone who may hear of the message: members, and the mentioned (who may read a public room unjoined). */
+  /**
+   * Everyone who may hear of the message. A plain message in a shared room
+   * concerns only those who set the room to All messages and those it
+   * mentions, so only they are looked up (a busy room's every message would
+   * otherwise read its whole member list); a direct room, @room and @here
+   * concern every member. The mentioned may read a public room unjoined.
+   */
   private async recipients(message: ChatMessage): Promise<Recipient[]> {
     const room = await this.membership.cache.room(message.room);
-    const standings = new Map<string, StoredMember>();
-    let after: string | undefined;
-    for (;;) {
-      const page = await this.store.members.list(message.room, after, MEMBER_PAGE);
-      for (const member of page.members) standings.set(member.userId, member);
-      after = page.members.at(-1)?.userId;
-      if (!page.hasMore || after === undefined) break;
-    }
+    const levels = await this.store.notifications.roomLevels(message.room);
     const mentions = message.mentions ?? [];
-    for (const userId of mentions) {
-      if (standings.has(userId)) continue;
+    const everyone = room?.visibility === "direct" || message.mentionsAll !== undefined;
+    const standings = new Map<string, StoredMember>();
+    if (everyone) {
+      let after: string | undefined;
+      for (;;) {
+        const page = await this.store.members.list(message.room, after, MEMBER_PAGE);
+        for (const member of page.members) standings.set(member.userId, member);
+        after = page.members.at(-1)?.userId;
+        if (!page.hasMore || after === undefined) break;
+      }
+    }
+    const named = new Set(mentions);
+    if (!everyone) for (const [userId, level] of levels) if (level === "all") named.add(userId);
+    for (const userId of named) {
+      if (standings.has(userId) || userId === message.author.id) continue;
       const standing = await this.membership.cache.standing(message.room, userId);
       if (standing) standings.set(userId, standing);
     }
     const online =
       message.mentionsAll === "here" ? await this.onlineIn(message.room) : new Set<string>();
-    const levels = await this.store.notifications.roomLevels(message.room);
     const candidates: Candidate[] = [...standings.values()].map((standing) => ({
       userId: standing.userId,
       level: levels.get(standing.userId) ?? DEFAULT_NOTIFICATION_LEVEL,
