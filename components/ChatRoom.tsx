@@ -18,6 +18,7 @@ import { ask } from "@/lib/client/socket-request";
 import { hasOlder } from "@/lib/client/timeline";
 import { firstUnreadSeq, titleWithUnread, unreadCount } from "@/lib/client/unread";
 import { useAccountReads } from "@/lib/client/use-account-reads";
+import { useDesktopNotifications } from "@/lib/client/use-desktop-notifications";
 import { useDraft } from "@/lib/client/use-draft";
 import { useNameSkeleton } from "@/lib/client/use-name-skeleton";
 import { useNow } from "@/lib/client/use-now";
@@ -40,6 +41,7 @@ import type { MessageItemActions } from "./MessageItem";
 import { MessageList } from "./MessageList";
 import { preloadFormatting } from "./MessageText";
 import { NameEditor } from "./NameEditor";
+import { NotificationsDialog } from "./NotificationsDialog";
 import { OnlineList } from "./OnlineList";
 import { LockIcon } from "./RoomBadges";
 import { RoomMenu, type RoomTool } from "./RoomMenu";
@@ -71,6 +73,7 @@ export function ChatRoom({
 }) {
   const { snapshot, activity, client, roomActivity } = useRoom(room);
   useAccountReads(signedIn);
+  useDesktopNotifications();
   const { timeline, user, outbox, status, joined } = snapshot;
   const router = useRouter();
   const info = snapshot.info ?? pageInfo;
@@ -78,6 +81,8 @@ export function ChatRoom({
   const [tool, setTool] = useState<Exclude<RoomTool, "leave" | "claim"> | null>(null);
   const [toolError, setToolError] = useState<string | null>(null);
   const menuTools: RoomTool[] = [
+    // Members are notified; a reader of a public room who never joined is not.
+    ...(powers.leave ? (["notifications"] as const) : []),
     ...(powers.invite ? (["invite"] as const) : []),
     ...(powers.members ? (["members"] as const) : []),
     ...(powers.settings ? (["settings"] as const) : []),
@@ -564,6 +569,9 @@ export function ChatRoom({
                 : undefined
             }
           />
+          {tool === "notifications" && (
+            <NotificationsDialog room={room} client={client} onClose={closeTool} />
+          )}
           {tool === "invite" && <InviteDialog room={room} client={client} onClose={closeTool} />}
           {mentionsOpen && (
             <MentionsDialog client={client} onClose={() => setMentionsOpen(false)} />

@@ -2,9 +2,17 @@
 
 import { type KeyboardEvent, useEffect, useRef, useState } from "react";
 
-export type RoomTool = "invite" | "members" | "settings" | "audit" | "claim" | "leave";
+export type RoomTool =
+  | "notifications"
+  | "invite"
+  | "members"
+  | "settings"
+  | "audit"
+  | "claim"
+  | "leave";
 
 const LABELS: Record<RoomTool, string> = {
+  notifications: "Notifications",
   invite: "Invite people",
   members: "Members",
   settings: "Room settings",

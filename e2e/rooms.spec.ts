@@ -212,17 +212,24 @@ test("someone kicked from a public room may join again; the owner's tools are th
     await owner.send("the meeting starts");
     await expect(visitor.stored("the meeting starts")).toBeVisible();
 
-    // A member of a public room has Members and Leave room, nothing of the owner's.
+    // A member of a public room has Notifications, Members and Leave room, nothing of the owner's.
     await visitor.header.getByRole("button", { name: "Room menu" }).click();
     const menu = visitor.page.getByRole("menu", { name: "Room menu" });
-    await expect(menu.getByRole("menuitem")).toHaveText(["Members", "Leave room"]);
+    await expect(menu.getByRole("menuitem")).toHaveText(["Notifications", "Members", "Leave room"]);
     await visitor.page.keyboard.press("Escape");
     await expect(menu).toHaveCount(0);
 
     await owner.header.getByRole("button", { name: "Room menu" }).click();
     await expect(
       owner.page.getByRole("menu", { name: "Room menu" }).getByRole("menuitem"),
-    ).toHaveText(["Invite people", "Members", "Room settings", "Audit log", "Leave room"]);
+    ).toHaveText([
+      "Notifications",
+      "Invite people",
+      "Members",
+      "Room settings",
+      "Audit log",
+      "Leave room",
+    ]);
     await owner.page.keyboard.press("Escape");
 
     const visitorName = await visitor.name();

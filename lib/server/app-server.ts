@@ -15,6 +15,8 @@ import { createHttpHandler } from "./http-handler";
 import { createIdentities, type Identities } from "./identity/identities";
 import type { TokenSigner } from "./identity/tokens";
 import type { Logger } from "./logger";
+import type { NotificationsConfig } from "./notifications/notifications-config";
+import type { Notifier } from "./notifications/notifier";
 import { createMetrics, type Metrics } from "./ops/metrics";
 import { attachRedisFanout, type RedisFanout } from "./ops/redis-fanout";
 import type { Presence, PresenceOptions } from "./presence/presence";
@@ -55,6 +57,8 @@ export type AppServerOptions = {
   accounts?: AccountsSetup;
   /** Who may make public rooms (PUBLIC_ROOM_CREATION); anyone when absent. */
   rooms?: RoomsConfig;
+  /** Web Push and its delay; without it, only open tabs hear of messages. */
+  notifications?: NotificationsConfig;
 };
 
 export type AppServer = {
@@ -67,6 +71,8 @@ export type AppServer = {
   redis: RedisFanout | null;
   /** Who is online, across every instance. */
   presence: Pick<Presence, "onlineCounts">;
+  /** Tells people of messages: their tabs, and Web Push. */
+  notifier: Notifier;
   /** What pages ask about rooms, by the same rules and cache as the chat. */
   rooms: PageRooms;
   /** Requests received and not yet answered. */
@@ -247,6 +253,7 @@ export async function createAppServer(options: AppServerOptions): Promise<AppSer
       metrics,
       servedHosts,
       ...(options.rooms ? { rooms: options.rooms } : {}),
+      ...(options.notifications ? { notifications: options.notifications } : {}),
       accounts: accounts
         ? {
             guestAccess: accounts.config.guestAccess,
@@ -270,6 +277,7 @@ export async function createAppServer(options: AppServerOptions): Promise<AppSer
     metrics,
     redis,
     presence: chat.presence,
+    notifier: chat.notifier,
     rooms: createPageRooms({
       store,
       presence: chat.presence,

@@ -1,6 +1,7 @@
 import type { HandshakeAccounts } from "./accounts/account-handshake";
 import type { Identities } from "./identity/identities";
 import type { Logger } from "./logger";
+import type { NotificationsConfig } from "./notifications/notifications-config";
 import type { ChatMetrics } from "./ops/metrics";
 import type { RoomsConfig } from "./rooms/rooms-config";
 import type { SecurityLimits } from "./security/security-config";
@@ -25,4 +26,6 @@ export type ChatServerDeps = {
   servedHosts?: ServedHosts;
   /** Who may make public rooms (PUBLIC_ROOM_CREATION); anyone when absent. */
   rooms?: RoomsConfig;
+  /** Web Push and its delay; without it, only open tabs hear of messages. */
+  notifications?: NotificationsConfig;
 };

@@ -10,6 +10,8 @@ import { announceUser, renamedElsewhere, sessionOf } from "./identity/user-sessi
 import { registerMentionHandlers } from "./mentions/mention-handlers";
 import { registerChangeHandlers } from "./messages/change-handlers";
 import { registerMessageHandlers } from "./messages/message-handlers";
+import { registerNotificationHandlers } from "./notifications/notification-handlers";
+import { Notifier } from "./notifications/notifier";
 import { type Presence, type PresenceOptions, trackPresence } from "./presence/presence";
 import { registerTyping } from "./presence/typing";
 import { registerReadHandlers } from "./reads/read-handlers";
@@ -43,6 +45,8 @@ export type ChatServer = {
   presence: Pick<Presence, "onlineCounts">;
   /** Rooms and memberships as this instance knows them (its cache), for pages too. */
   membership: Membership;
+  /** Tells people of messages: their tabs, and Web Push. */
+  notifier: Notifier;
   /** Resolves once no request is being served (true), or when the time is up (false). */
   drain(timeoutMs: number): Promise<boolean>;
   inFlightRequests(): number;
@@ -72,6 +76,7 @@ export function createChatServer(
     syncMembership(io, cache),
     deps.rooms ?? DEFAULT_ROOMS_CONFIG,
   );
+  const notifier = new Notifier(io, deps.store, membership, logger, deps.notifications);
   io.engine.on("connection_error", (error: { code?: number }) => {
     // Engine.IO's FORBIDDEN: a handshake refused by origin or per-address limits.
     if (error.code === 4) deps.metrics?.rateLimited("handshake");
@@ -144,6 +149,7 @@ export function createChatServer(
       limits: defences.chat,
       membership,
       logger: log,
+      notifier,
     };
     registerRoomHandlers(context);
     registerRoomSettingsHandlers(context);
@@ -154,6 +160,11 @@ export function createChatServer(
     registerChangeHandlers(context, deps.metrics);
     registerRenameHandler(io, socket, deps, defences.chat, log);
     registerReadHandlers(context);
+    registerNotificationHandlers(
+      context,
+      notifier,
+      deps.notifications?.allowLoopbackEndpoints ?? false,
+    );
     registerMentionHandlers(context);
     registerSearchHandlers(context);
     registerTyping(
@@ -170,10 +181,12 @@ export function createChatServer(
   return {
     presence,
     membership,
+    notifier,
     drain: (timeoutMs) => inFlight.whenIdle(timeoutMs),
     inFlightRequests: () => inFlight.size,
     async close() {
       presence.close();
+      await notifier.close();
       defences.stop();
       await closeConnectionsGently(io);
       await new Promise<void>((resolve) => {

@@ -22,6 +22,13 @@ describe("loadConfig", () => {
       security: expect.any(Object),
       accounts: DEFAULT_ACCOUNTS_CONFIG,
       rooms: { publicRoomCreation: "anyone" },
+      notifications: {
+        vapidPublicKey: undefined,
+        vapidPrivateKey: undefined,
+        vapidSubject: undefined,
+        pushDelayMs: 5_000,
+        allowLoopbackEndpoints: false,
+      },
     });
   });
 
@@ -52,6 +59,11 @@ describe("loadConfig", () => {
         SIGN_IN_ATTEMPTS_PER_ACCOUNT: "5",
         SIGN_IN_ATTEMPTS_PER_ADDRESS: "50",
         PUBLIC_ROOM_CREATION: "members",
+        VAPID_PUBLIC_KEY: "BPublicKey_-base64url",
+        VAPID_PRIVATE_KEY: "privateKey_-base64url",
+        VAPID_SUBJECT: "mailto:ops@example.com",
+        PUSH_DELAY_MS: "2000",
+        PUSH_ALLOW_LOOPBACK: "true",
       }),
     ).toEqual({
       env: "development",
@@ -81,6 +93,13 @@ describe("loadConfig", () => {
         signInLimits: { perAccount: 5, perAddress: 50, windowMs: 15 * 60_000 },
       },
       rooms: { publicRoomCreation: "members" },
+      notifications: {
+        vapidPublicKey: "BPublicKey_-base64url",
+        vapidPrivateKey: "privateKey_-base64url",
+        vapidSubject: "mailto:ops@example.com",
+        pushDelayMs: 2_000,
+        allowLoopbackEndpoints: true,
+      },
     });
   });
 

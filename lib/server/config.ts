@@ -8,6 +8,12 @@ import {
   accountsConfigProblems,
   accountsEnvSchema,
 } from "./accounts/accounts-config";
+import {
+  type NotificationsEnv,
+  notificationsConfigProblems,
+  notificationsEnvFrom,
+  notificationsEnvSchema,
+} from "./notifications/notifications-config";
 import { type RoomsConfig, roomsConfigFromEnv, roomsEnvSchema } from "./rooms/rooms-config";
 import { normalizeHost } from "./security/host-names";
 import {
@@ -62,7 +68,10 @@ const fullEnvSchema = envSchema
   .extend(securityEnvSchema.shape)
   .extend(accountsEnvSchema.shape)
   .extend(roomsEnvSchema.shape)
+  .extend(notificationsEnvSchema.shape)
   .superRefine((env, ctx) => {
+    for (const { setting, message } of notificationsConfigProblems(env))
+      ctx.addIssue({ code: "custom", path: [setting], message });
     for (const { setting, message } of accountsConfigProblems(env))
       ctx.addIssue({ code: "custom", path: [setting], message });
     if (env.MAX_BUFFERED_BYTES_TOTAL < env.MAX_BUFFERED_BYTES_PER_CONNECTION)
@@ -99,6 +108,8 @@ export type Config = {
   accounts: AccountsConfig;
   /** Who may make public rooms. */
   rooms: RoomsConfig;
+  /** VAPID keys, the push delay, loopback endpoints for tests. */
+  notifications: NotificationsEnv;
 };
 
 export function parseDatabaseUrl(url: string | undefined, dataDir: string): DatabaseTarget {
@@ -161,6 +172,7 @@ export function loadConfig(env: Environment = process.env): Config {
     security: securityLimitsFromEnv(e, e.TRUST_PROXY),
     accounts: accountsConfigFromEnv(e),
     rooms: roomsConfigFromEnv(e),
+    notifications: notificationsEnvFrom(e),
   };
 }
 

@@ -4,6 +4,7 @@ import { type Config, checkListenHost, loadConfig } from "./config";
 import { loadSessionSecret } from "./identity/session-secret";
 import { createTokenSigner } from "./identity/tokens";
 import { createLogger } from "./logger";
+import { notificationsConfig } from "./notifications/notifications-config";
 import { readyLine } from "./ready-line";
 import { provideServices } from "./services";
 import { startupFailure } from "./startup-failure";
@@ -28,6 +29,10 @@ export async function startServer(pages: ServePages): Promise<AppServer> {
   const store = await openStore(config.database);
 
   const secret = loadSessionSecret(config.sessionSecret, config.dataDir);
+  if (config.notifications.allowLoopbackEndpoints)
+    logger.warn(
+      "PUSH_ALLOW_LOOPBACK is on: push endpoints on this machine are accepted (tests only)",
+    );
   const app = await createAppServer({
     store,
     signer: createTokenSigner(secret),
@@ -39,6 +44,11 @@ export async function startServer(pages: ServePages): Promise<AppServer> {
     redisPrefix: config.redisPrefix,
     metricsToken: config.metricsToken,
     rooms: config.rooms,
+    notifications: notificationsConfig(
+      config.notifications,
+      config.dataDir,
+      config.accounts.publicUrl,
+    ),
     pages: (httpServer) => pages(config, httpServer),
   });
   if (!app.accounts) throw new Error("accounts were not set up");

@@ -57,7 +57,7 @@ export function registerChangeHandlers(
   context: RoomContext,
   metrics: ChatMetrics | undefined,
 ): void {
-  const { io, socket, store, limits, membership, logger } = context;
+  const { io, socket, store, limits, membership, logger, notifier } = context;
 
   /** Spends a change from the same budgets as a send (it is a write that reaches the whole room). */
   async function admitChange(room: string, reply: Reply<object>): Promise<(() => void) | null> {
@@ -99,6 +99,8 @@ export function registerChangeHandlers(
           ? { ...result.message, reaction: reactionChange(what, socket.data.user.id) }
           : result.message;
       io.to(room).emit("message:updated", update);
+      // An edit may add or take away a mention; a delete withdraws its notifications.
+      if (what.kind !== "reaction") notifier.messageChanged(result.message);
     } finally {
       answered();
     }

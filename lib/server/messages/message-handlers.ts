@@ -27,7 +27,7 @@ export function registerMessageHandlers(
   context: RoomContext,
   metrics: ChatMetrics | undefined,
 ): void {
-  const { io, socket, store, limits, membership, logger } = context;
+  const { io, socket, store, limits, membership, logger, notifier } = context;
 
   socket.on(
     "message:send",
@@ -99,7 +99,9 @@ export function registerMessageHandlers(
             await joinPublicRoom(context, socket, room);
           reply({ ok: true, message, duplicate });
           // Only what was committed is broadcast, and a retried send is not news.
-          if (!duplicate) io.to(room).emit("message:created", message);
+          if (duplicate) return;
+          io.to(room).emit("message:created", message);
+          notifier.messageStored(message);
         } finally {
           answered();
         }

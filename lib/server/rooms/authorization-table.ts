@@ -258,6 +258,13 @@ export const AUTHORIZATION_TABLE: readonly Row[] = [
     run: (c) => c.ask("members:list", { room: c.room }),
   },
   {
+    name: "notifications:set (a level names the room: readers only)",
+    covers: "notifications:set",
+    refusal: readerRefusal,
+    expected: (p, v) => okIf(readable(p, v)),
+    run: (c) => c.ask("notifications:set", { room: c.room, level: "all" }),
+  },
+  {
     name: "read:mark (guests keep theirs in the browser)",
     covers: "read:mark",
     refusal: (p, v) => (p === "guest" ? undefined : readerRefusal(p, v)),
@@ -614,4 +621,10 @@ export const COVERAGE: Record<RequestEvent | NoticeEvent, string> = {
   "dm:open": "names a person, not a room (rooms-hostile.test.ts: squatted dm- names)",
   "users:find": "names people, not rooms",
   search: "row",
+  "notifications:set": "row",
+  "notifications:get":
+    "the person's own levels, for rooms they could set them in (notifications:set's row)",
+  "push:subscribe": "the person's own browser subscription, naming no room",
+  "push:unsubscribe": "the person's own browser subscription, naming no room",
+  "notifications:visibility": "the connection's own state, relayed to no one",
 };

@@ -1,5 +1,6 @@
 import { fail } from "../../shared/errors";
 import type { Logger } from "../logger";
+import type { Notifier } from "../notifications/notifier";
 import type { ChatLimits } from "../security/chat-limits";
 import type { ChatStore } from "../store/types";
 import type { Reply } from "../transport/request-handler";
@@ -15,6 +16,8 @@ export type RoomContext = {
   limits: ChatLimits;
   membership: Membership;
   logger: () => Logger;
+  /** Tells people of stored and changed messages (notifications/notifier.ts). */
+  notifier: Notifier;
 };
 
 /** True when `can` allowed the request; else answers its refusal (its code and reason). */

@@ -14,6 +14,8 @@ export function contentSecurityPolicy(nonce: string, dev: boolean): string {
     "img-src 'self' blob: data:",
     "font-src 'self'",
     "connect-src 'self'",
+    // The notifications' service worker (public/sw.js); 'strict-dynamic' would not admit it by origin.
+    "worker-src 'self'",
     "object-src 'none'",
     "base-uri 'self'",
     "form-action 'self'",

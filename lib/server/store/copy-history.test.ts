@@ -149,6 +149,34 @@ describe("copying a SQLite history into Postgres", () => {
     }
   });
 
+  it("moves notification levels and push subscriptions, and again without doubling them", async () => {
+    await seedSqlite();
+    const source = new SqliteStore(sqlitePath);
+    await source.notifications.setLevel("user-bea", "general", "all");
+    await source.notifications.subscribe({
+      endpoint: "https://push.example.com/bea",
+      userId: "user-bea",
+      p256dh: "B".repeat(87),
+      auth: "A".repeat(22),
+      previews: true,
+    });
+    await source.close();
+    await copySqliteToPostgres(sqlitePath, schema.url);
+    await copySqliteToPostgres(sqlitePath, schema.url);
+    const target = await PostgresStore.open(schema.url);
+    try {
+      expect(await target.notifications.levels("user-bea")).toEqual({ general: "all" });
+      expect(
+        (await target.notifications.subscriptions(["user-bea"])).map((s) => [
+          s.endpoint,
+          s.previews,
+        ]),
+      ).toEqual([["https://push.example.com/bea", true]]);
+    } finally {
+      await target.close();
+    }
+  });
+
   it("refuses a target that holds other messages at the same seqs, and leaves it untouched", async () => {
     await seedSqlite();
     const target = await PostgresStore.open(schema.url);

@@ -3,6 +3,7 @@ import Database from "better-sqlite3";
 import type {
   ChatMessage,
   MemberChangeKind,
+  NotificationLevel,
   RoomRole,
   RoomVisibility,
   User,
@@ -13,6 +14,7 @@ import { PostgresStore } from "./postgres-store";
 import { type MessageRow as SqliteMessage, toMessage } from "./sqlite/message-rows";
 import { accountsDatabasePath } from "./sqlite-auth-migrations";
 import type {
+  ChatStore,
   HistoryBatch,
   StoredInvite,
   StoredMembership,
@@ -107,6 +109,7 @@ export async function copySqliteToPostgres(
       yield { reactions, ...settings };
     }
     await target.messages.importHistory(batches());
+    await copyNotifications(source, target);
     // Accounts after the history: a failure here leaves a history that a
     // second run completes (both copies skip what is already there).
     const accountsPath = accountsDatabasePath(sqlitePath);
@@ -233,4 +236,44 @@ function readRoomsOf(source: Database.Database): HistoryBatch {
     )
     .all();
   return { rooms, memberships, invites, audit, directRooms };
+}
+
+/**
+ * Notification levels and push subscriptions (schema 12 on), written after
+ * the history through the target's own upserts: running the copy again
+ * writes the same rows. Claims stay behind: they are about messages already
+ * notified, and a claim missing only lets an edit notify once more.
+ */
+export async function copyNotifications(
+  source: Database.Database,
+  target: Pick<ChatStore, "notifications">,
+): Promise<{ levels: number; subscriptions: number }> {
+  const exists = (table: string) =>
+    source.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(table) !==
+    undefined;
+  if (!exists("notification_levels")) return { levels: 0, subscriptions: 0 };
+  const levels = source.prepare("SELECT user_id, room, level FROM notification_levels").all() as {
+    user_id: string;
+    room: string;
+    level: NotificationLevel;
+  }[];
+  for (const row of levels) await target.notifications.setLevel(row.user_id, row.room, row.level);
+  const subscriptions = source
+    .prepare("SELECT endpoint, user_id, p256dh, auth, previews FROM push_subscriptions")
+    .all() as {
+    endpoint: string;
+    user_id: string;
+    p256dh: string;
+    auth: string;
+    previews: number;
+  }[];
+  for (const row of subscriptions)
+    await target.notifications.subscribe({
+      endpoint: row.endpoint,
+      userId: row.user_id,
+      p256dh: row.p256dh,
+      auth: row.auth,
+      previews: row.previews === 1,
+    });
+  return { levels: levels.length, subscriptions: subscriptions.length };
 }

@@ -5,6 +5,7 @@ import type {
   InviteStore,
   MemberStore,
   MessageStore,
+  NotificationStore,
   ReadPositionStore,
   RoomStore,
   UserStore,
@@ -74,6 +75,21 @@ const OPERATIONS = {
     revoke: "revokeInvite",
   },
   audit: { record: "recordAudit", list: "listAudit" },
+  notifications: {
+    levels: "notificationLevels",
+    roomLevels: "roomNotificationLevels",
+    setLevel: "setNotificationLevel",
+    subscribe: "subscribePush",
+    unsubscribe: "unsubscribePush",
+    removeSubscription: "removePushSubscription",
+    subscriptions: "pushSubscriptions",
+    pushSucceeded: "pushSucceeded",
+    claim: "claimNotifications",
+    claimsOf: "notificationClaims",
+    markPushed: "markNotificationsPushed",
+    withdraw: "withdrawNotifications",
+    readSeqs: "notificationReadSeqs",
+  },
 } satisfies {
   messages: Record<keyof MessageStore, string>;
   rooms: Record<keyof RoomStore, string>;
@@ -83,6 +99,7 @@ const OPERATIONS = {
   members: Record<keyof MemberStore, string>;
   invites: Record<keyof InviteStore, string>;
   audit: Record<keyof AuditStore, string>;
+  notifications: Record<keyof NotificationStore, string>;
 };
 
 async function time<T>(observe: Observe, operation: string, call: () => Promise<T>): Promise<T> {
@@ -119,6 +136,7 @@ export class InstrumentedStore implements ChatStore {
   readonly members: MemberStore;
   readonly invites: InviteStore;
   readonly audit: AuditStore;
+  readonly notifications: NotificationStore;
 
   constructor(
     private readonly inner: ChatStore,
@@ -132,6 +150,7 @@ export class InstrumentedStore implements ChatStore {
     this.members = timed(inner.members, OPERATIONS.members, observe);
     this.invites = timed(inner.invites, OPERATIONS.invites, observe);
     this.audit = timed(inner.audit, OPERATIONS.audit, observe);
+    this.notifications = timed(inner.notifications, OPERATIONS.notifications, observe);
   }
 
   get health() {

@@ -310,6 +310,47 @@ const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX messages_calling_all_by_id ON messages (id) WHERE mentions_all IS NOT NULL;
     `,
   },
+  {
+    version: 12,
+    name: "notifications: levels per room and person, push subscriptions, one claim per person and message",
+    // As in the SQLite migration: no level row is the default level; the
+    // claim's primary key makes one notification per person and message
+    // across instances (INSERT … ON CONFLICT DO NOTHING RETURNING).
+    sql: `
+      CREATE TABLE notification_levels (
+        user_id    text        NOT NULL,
+        room       text        NOT NULL,
+        level      text        NOT NULL CHECK (level IN ('all', 'mentions', 'nothing')),
+        updated_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (user_id, room)
+      );
+      CREATE INDEX notification_levels_by_room ON notification_levels (room, user_id);
+
+      CREATE TABLE push_subscriptions (
+        endpoint        text        PRIMARY KEY,
+        user_id         text        NOT NULL,
+        p256dh          text        NOT NULL,
+        auth            text        NOT NULL,
+        previews        boolean     NOT NULL DEFAULT false,
+        created_at      timestamptz NOT NULL DEFAULT now(),
+        last_success_at timestamptz
+      );
+      CREATE INDEX push_subscriptions_by_user ON push_subscriptions (user_id);
+
+      CREATE TABLE notification_claims (
+        user_id    text        NOT NULL,
+        message_id text        NOT NULL,
+        room       text        NOT NULL,
+        seq        bigint      NOT NULL,
+        reason     text        NOT NULL,
+        pushed     boolean     NOT NULL DEFAULT false,
+        claimed_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (user_id, message_id)
+      );
+      CREATE INDEX notification_claims_by_message ON notification_claims (message_id);
+      CREATE INDEX notification_claims_by_room ON notification_claims (room, seq);
+    `,
+  },
 ];
 
 /** Any constant works; it only has to be the same for every instance of the app. */

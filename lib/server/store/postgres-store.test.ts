@@ -4,6 +4,7 @@ import { createTestSchema } from "../testing/postgres";
 import { describeChangeLogContract } from "./change-log-contract";
 import { describeMembershipContract } from "./membership-contract";
 import { describeMentionsContract } from "./mentions-contract";
+import { describeNotificationsContract } from "./notifications-contract";
 import { PostgresStore } from "./postgres-store";
 import { describeStoreContract } from "./store-contract";
 import { type ChatStore, StoreUnavailableError } from "./types";
@@ -29,6 +30,24 @@ describeStoreContract("Postgres", async () => {
 });
 
 describeMembershipContract("Postgres", async () => {
+  const schema = await createTestSchema();
+  const stores: ChatStore[] = [];
+  const open = async () => {
+    const store = await PostgresStore.open(schema.url, { poolSize: 4 });
+    stores.push(store);
+    return store;
+  };
+  return {
+    store: await open(),
+    reopen: open,
+    async destroy() {
+      for (const store of stores) await store.close();
+      await schema.drop();
+    },
+  };
+});
+
+describeNotificationsContract("Postgres", async () => {
   const schema = await createTestSchema();
   const stores: ChatStore[] = [];
   const open = async () => {

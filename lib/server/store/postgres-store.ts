@@ -4,6 +4,7 @@ import { PostgresDatabase, type PostgresDatabaseOptions } from "./postgres/datab
 import { PostgresInvites } from "./postgres/invites";
 import { PostgresMembers } from "./postgres/members";
 import { PostgresMessages } from "./postgres/messages";
+import { PostgresNotifications } from "./postgres/notifications";
 import { PostgresReads } from "./postgres/reads";
 import { PostgresRooms } from "./postgres/rooms";
 import { PostgresUsers } from "./postgres/users";
@@ -15,6 +16,7 @@ import type {
   InviteStore,
   MemberStore,
   MessageStore,
+  NotificationStore,
   ReadPositionStore,
   RoomStore,
   UserStore,
@@ -46,6 +48,7 @@ export class PostgresStore implements ChatStore {
   readonly members: MemberStore;
   readonly invites: InviteStore;
   readonly audit: AuditStore;
+  readonly notifications: NotificationStore;
 
   private constructor(private readonly database: PostgresDatabase) {
     this.rooms = new PostgresRooms(database);
@@ -56,6 +59,7 @@ export class PostgresStore implements ChatStore {
     this.members = new PostgresMembers(database);
     this.invites = new PostgresInvites(database);
     this.audit = new PostgresAudit(database);
+    this.notifications = new PostgresNotifications(database);
   }
 
   /** Connects and migrates the schema (instances starting together wait for each other). */

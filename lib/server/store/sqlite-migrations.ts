@@ -336,6 +336,48 @@ const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX messages_calling_all_by_id ON messages (id) WHERE mentions_all IS NOT NULL;
     `,
   },
+  {
+    version: 12,
+    name: "notifications: levels per room and person, push subscriptions, one claim per person and message",
+    // A room without a level row is at the default (mentions and direct
+    // messages), so nothing needs a backfill. A claim is made before anyone is
+    // told of a message: its primary key is what makes it one notification per
+    // person and message, whichever instance (or edit) gets there first.
+    sql: `
+      CREATE TABLE notification_levels (
+        user_id    TEXT    NOT NULL,
+        room       TEXT    NOT NULL,
+        level      TEXT    NOT NULL CHECK (level IN ('all', 'mentions', 'nothing')),
+        updated_at INTEGER NOT NULL,
+        PRIMARY KEY (user_id, room)
+      ) WITHOUT ROWID;
+      CREATE INDEX notification_levels_by_room ON notification_levels (room, user_id);
+
+      CREATE TABLE push_subscriptions (
+        endpoint        TEXT    PRIMARY KEY,
+        user_id         TEXT    NOT NULL,
+        p256dh          TEXT    NOT NULL,
+        auth            TEXT    NOT NULL,
+        previews        INTEGER NOT NULL DEFAULT 0,
+        created_at      INTEGER NOT NULL,
+        last_success_at INTEGER
+      );
+      CREATE INDEX push_subscriptions_by_user ON push_subscriptions (user_id);
+
+      CREATE TABLE notification_claims (
+        user_id    TEXT    NOT NULL,
+        message_id TEXT    NOT NULL,
+        room       TEXT    NOT NULL,
+        seq        INTEGER NOT NULL,
+        reason     TEXT    NOT NULL,
+        pushed     INTEGER NOT NULL DEFAULT 0,
+        claimed_at INTEGER NOT NULL,
+        PRIMARY KEY (user_id, message_id)
+      ) WITHOUT ROWID;
+      CREATE INDEX notification_claims_by_message ON notification_claims (message_id);
+      CREATE INDEX notification_claims_by_room ON notification_claims (room, seq);
+    `,
+  },
 ];
 
 export const LATEST_SQLITE_SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;

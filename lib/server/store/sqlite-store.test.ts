@@ -8,6 +8,7 @@ import { damageTablePages } from "../testing/damage-database";
 import { describeChangeLogContract } from "./change-log-contract";
 import { describeMembershipContract } from "./membership-contract";
 import { describeMentionsContract } from "./mentions-contract";
+import { describeNotificationsContract } from "./notifications-contract";
 import { LATEST_SQLITE_SCHEMA_VERSION } from "./sqlite-migrations";
 import { SqliteStore } from "./sqlite-store";
 import { describeStoreContract } from "./store-contract";
@@ -51,6 +52,15 @@ describeChangeLogContract("SQLite", async () => {
 });
 
 describeMembershipContract("SQLite", async () => {
+  const database = tempDatabase();
+  return {
+    store: database.open(),
+    reopen: async () => database.open(),
+    destroy: database.destroy,
+  };
+});
+
+describeNotificationsContract("SQLite", async () => {
   const database = tempDatabase();
   return {
     store: database.open(),

@@ -4,6 +4,7 @@ import { SqliteDatabase, type SqliteDatabaseOptions } from "./sqlite/database";
 import { SqliteInvites } from "./sqlite/invites";
 import { SqliteMembers } from "./sqlite/members";
 import { SqliteMessages } from "./sqlite/messages";
+import { SqliteNotifications } from "./sqlite/notifications";
 import { SqliteReads } from "./sqlite/reads";
 import { SqliteRooms } from "./sqlite/rooms";
 import { SqliteUsers } from "./sqlite/users";
@@ -15,6 +16,7 @@ import type {
   InviteStore,
   MemberStore,
   MessageStore,
+  NotificationStore,
   ReadPositionStore,
   RoomStore,
   UserStore,
@@ -36,6 +38,7 @@ export class SqliteStore implements ChatStore {
   readonly members: MemberStore;
   readonly invites: InviteStore;
   readonly audit: AuditStore;
+  readonly notifications: NotificationStore;
 
   /**
    * Opens the database for serving, after its integrity check (see
@@ -63,6 +66,7 @@ export class SqliteStore implements ChatStore {
     this.reads = new SqliteReads(this.database);
     this.invites = new SqliteInvites(this.database);
     this.audit = new SqliteAudit(this.database);
+    this.notifications = new SqliteNotifications(this.database);
   }
 
   get health(): StoreHealth {

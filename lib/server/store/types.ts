@@ -6,6 +6,8 @@ import type {
   Invite,
   MemberChange,
   MemberChangeKind,
+  NotificationLevel,
+  NotificationReason,
   Page,
   ReactionUsersResult,
   RoomRole,
@@ -139,6 +141,8 @@ export interface ChatStore {
   readonly invites: InviteStore;
   /** What moderators and owners did, per room; kept when the message it names is gone. */
   readonly audit: AuditStore;
+  /** Notification levels, push subscriptions, and who was notified of which message. */
+  readonly notifications: NotificationStore;
   /**
    * Whether the store's writes are succeeding, fed by its own write results
    * (and a probe write while they fail); read by readiness checks and metrics.
@@ -295,7 +299,8 @@ export interface RoomStore {
   ): Promise<StoredRoom | null>;
   /**
    * Deletes the room and everything of it — messages, reactions, memberships,
-   * bans, invites, read positions, its direct-room pairing — in one
+   * bans, invites, read positions, notification levels and claims, its
+   * direct-room pairing — in one
    * transaction; its audit log stays. False when there was no such room.
    */
   remove(room: string): Promise<boolean>;
@@ -566,4 +571,79 @@ export class StoreCorruptError extends StoreUnavailableError {
  */
 export class StoreOpenError extends Error {
   override name = "StoreOpenError";
+}
+
+/** One browser's push subscription, as stored (its keys are the browser's public ones). */
+export type PushSubscriptionRecord = {
+  endpoint: string;
+  userId: string;
+  p256dh: string;
+  auth: string;
+  /** Pushes to it may carry the message's text and author. */
+  previews: boolean;
+  createdAt: Date;
+  lastSuccessAt: Date | null;
+};
+
+/** That a person is (to be) notified of a message: at most one per person and message. */
+export type NotificationClaim = {
+  userId: string;
+  messageId: string;
+  room: string;
+  seq: number;
+  reason: NotificationReason;
+};
+
+/**
+ * Notifications: each person's level per room (no row: the default), their
+ * browsers' push subscriptions (an endpoint belongs to one person: the last
+ * to subscribe it), and claims — one row per person and message, made before
+ * they are told, so that no instance, retry or edit tells them twice.
+ */
+export interface NotificationStore {
+  /** The person's levels, by room; rooms at the default are absent. */
+  levels(userId: string): Promise<Record<string, NotificationLevel>>;
+  /** The levels set in a room, by person; people at the default are absent. */
+  roomLevels(room: string): Promise<Map<string, NotificationLevel>>;
+  setLevel(userId: string, room: string, level: NotificationLevel): Promise<void>;
+
+  /** Stores (or replaces: same endpoint, new keys or person) a subscription. */
+  subscribe(input: {
+    endpoint: string;
+    userId: string;
+    p256dh: string;
+    auth: string;
+    previews: boolean;
+  }): Promise<void>;
+  /** Forgets the person's subscription of that endpoint; false when they had none. */
+  unsubscribe(userId: string, endpoint: string): Promise<boolean>;
+  /** Forgets a subscription whoever holds it (its push service answered 404 or 410). */
+  removeSubscription(endpoint: string): Promise<void>;
+  /** The subscriptions of these people. */
+  subscriptions(userIds: readonly string[]): Promise<PushSubscriptionRecord[]>;
+  /** A push to it was accepted by its push service. */
+  pushSucceeded(endpoint: string, at: Date): Promise<void>;
+
+  /** Makes the claims not yet made; resolves with those this call made (the others were made before). */
+  claim(claims: readonly NotificationClaim[]): Promise<NotificationClaim[]>;
+  /** The claims made on a message. */
+  claimsOf(messageId: string): Promise<NotificationClaim[]>;
+  /**
+   * Marks these claims pushed, and resolves with the ones this call marked:
+   * a claim is pushed once, whichever instance asks first.
+   */
+  markPushed(
+    claims: readonly { userId: string; messageId: string }[],
+  ): Promise<NotificationClaim[]>;
+  /**
+   * Removes the message's claims of these people (all, when absent) and
+   * resolves with them and whether each had been pushed (a withdrawal is
+   * pushed only where a notification was).
+   */
+  withdraw(
+    messageId: string,
+    userIds?: readonly string[],
+  ): Promise<(NotificationClaim & { pushed: boolean })[]>;
+  /** How far each of these people has read in the room (absent: never marked). */
+  readSeqs(room: string, userIds: readonly string[]): Promise<Map<string, number>>;
 }

@@ -21,6 +21,7 @@ import type { DatabaseTarget } from "../config";
 import type { Identities } from "../identity/identities";
 import { createTokenSigner } from "../identity/tokens";
 import { type Logger, silentLogger } from "../logger";
+import type { NotificationsConfig } from "../notifications/notifications-config";
 import type { RoomsConfig } from "../rooms/rooms-config";
 import { DEFAULT_SECURITY_LIMITS, type SecurityLimits } from "../security/security-config";
 import { SqliteStore } from "../store/sqlite-store";
@@ -89,6 +90,8 @@ export type ChatTestServerOptions = {
   sessionSweepMs?: number;
   /** Who may make public rooms (PUBLIC_ROOM_CREATION); anyone unless set. */
   rooms?: RoomsConfig;
+  /** Web Push (to a test receiver) and its delay; off unless set. */
+  notifications?: NotificationsConfig;
 };
 
 /** Sign-in limits out of the way of tests that sign in often; tests of the limits set their own. */
@@ -147,6 +150,7 @@ export class ChatTestServer {
       redisPrefix: this.options.redisPrefix,
       metricsToken: this.options.metricsToken,
       ...(this.options.rooms ? { rooms: this.options.rooms } : {}),
+      ...(this.options.notifications ? { notifications: this.options.notifications } : {}),
       pages: async () => async (_req, res) => {
         res.writeHead(200, { "content-type": "text/html" });
         res.end("<!doctype html><title>page</title>");

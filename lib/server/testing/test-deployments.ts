@@ -43,11 +43,14 @@ export async function postgresDeployment(
 }
 
 /** Two instances on one Postgres schema, fanning out through one Redis. */
-export async function redisDeployment(): Promise<TestDeployment> {
+export async function redisDeployment(
+  options: ChatTestServerOptions = {},
+): Promise<TestDeployment> {
   const schema = await createTestSchema();
   const prefix = `test-${randomBytes(4).toString("hex")}`;
   const start = () =>
     ChatTestServer.start({
+      ...options,
       openStore: () => PostgresStore.open(schema.url),
       database: { engine: "postgres", url: schema.url },
       redisUrl: TEST_REDIS_URL,

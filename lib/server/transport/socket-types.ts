@@ -25,6 +25,8 @@ export type SocketData = {
   botToken: string | undefined;
   /** The account the connection is signed in to; absent for a guest. */
   account?: ConnectionAccount;
+  /** Whether its page is visible (`notifications:visibility`); unsaid counts as visible. */
+  visible?: boolean;
 };
 
 /** Which account, through which session (none for a bot token), with what role. */

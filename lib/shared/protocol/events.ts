@@ -41,6 +41,19 @@ import type {
   ReactionRequest,
   ReactionUsersResult,
 } from "./messages";
+import type {
+  NotificationEvent,
+  NotificationsChanged,
+  NotificationsGetRequest,
+  NotificationsGetResult,
+  NotificationsSetRequest,
+  NotificationsSetResult,
+  NotificationWithdrawn,
+  PushSubscribeRequest,
+  PushSubscribeResult,
+  PushUnsubscribeRequest,
+  VisibilityNotice,
+} from "./notifications";
 import type { PresenceChange, PresenceList, Typing, TypingNotice } from "./presence";
 import type {
   ReadMarked,
@@ -49,13 +62,13 @@ import type {
   ReadPositionsRequest,
   ReadPositionsResult,
 } from "./reads";
+import type { RoomJoinRequest, RoomJoinResult, RoomLeaveRequest } from "./rooms";
 import type {
   MentionsListRequest,
   MentionsListResult,
   SearchRequest,
   SearchResult,
 } from "./search";
-import type { RoomJoinRequest, RoomJoinResult, RoomLeaveRequest } from "./rooms";
 import type { SessionInfo, UserRenameRequest, UserRenameResult } from "./users";
 
 /** The Socket.IO contract between browsers, bots and the server (see docs/protocol.md). */
@@ -101,6 +114,11 @@ export type Requests = {
   /** Search and mentions (docs/protocol.md, "Search"). */
   search: { request: SearchRequest; result: SearchResult };
   "mentions:list": { request: MentionsListRequest; result: MentionsListResult };
+  /** Notifications and Web Push (docs/protocol.md, "Notifications"). */
+  "notifications:get": { request: NotificationsGetRequest; result: NotificationsGetResult };
+  "notifications:set": { request: NotificationsSetRequest; result: NotificationsSetResult };
+  "push:subscribe": { request: PushSubscribeRequest; result: PushSubscribeResult };
+  "push:unsubscribe": { request: PushUnsubscribeRequest; result: object };
 };
 
 export type RequestEvent = keyof Requests;
@@ -114,6 +132,8 @@ export type ResultOf<E extends RequestEvent> = Requests[E]["result"];
 export type Notices = {
   "typing:start": TypingNotice;
   "typing:stop": TypingNotice;
+  /** Whether this connection's page is visible (decides whether a push is needed). */
+  "notifications:visibility": VisibilityNotice;
 };
 
 export type NoticeEvent = keyof Notices;
@@ -144,4 +164,10 @@ export interface ServerToClientEvents {
   "member:changed": (change: MemberChange) => void;
   /** A room's settings changed, or it was deleted; sent to its members' connections. */
   "room:updated": (room: RoomUpdate) => void;
+  /** A message this person should hear of (their level and the message decide). */
+  notification: (notification: NotificationEvent) => void;
+  /** A notification no longer stands: its message was deleted, or lost the mention. */
+  "notification:withdrawn": (withdrawn: NotificationWithdrawn) => void;
+  /** Another connection of this person set a room's level. */
+  "notifications:changed": (changed: NotificationsChanged) => void;
 }

@@ -3,6 +3,7 @@ export * from "./common";
 export * from "./events";
 export * from "./membership";
 export * from "./messages";
+export * from "./notifications";
 export * from "./presence";
 export * from "./reads";
 export * from "./rooms";

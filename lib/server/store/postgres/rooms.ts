@@ -172,6 +172,8 @@ export class PostgresRooms implements RoomStore {
           "room_members",
           "invites",
           "read_positions",
+          "notification_levels",
+          "notification_claims",
         ])
           await client.query(`DELETE FROM ${table} WHERE room = $1`, [room]);
         await client.query("DELETE FROM direct_rooms WHERE room = $1", [room]);

@@ -96,6 +96,8 @@ function prepare(db: Database.Database) {
     removeMembers: db.prepare<[string]>("DELETE FROM room_members WHERE room = ?"),
     removeInvites: db.prepare<[string]>("DELETE FROM invites WHERE room = ?"),
     removeReads: db.prepare<[string]>("DELETE FROM read_positions WHERE room = ?"),
+    removeLevels: db.prepare<[string]>("DELETE FROM notification_levels WHERE room = ?"),
+    removeClaims: db.prepare<[string]>("DELETE FROM notification_claims WHERE room = ?"),
     removeDirect: db.prepare<[string]>("DELETE FROM direct_rooms WHERE room = ?"),
     removeRoom: db.prepare<[string]>("DELETE FROM rooms WHERE name = ?"),
     directRoom: db.prepare<[string, string], { room: string }>(
@@ -206,6 +208,8 @@ export class SqliteRooms implements RoomStore {
       s.removeMembers.run(room);
       s.removeInvites.run(room);
       s.removeReads.run(room);
+      s.removeLevels.run(room);
+      s.removeClaims.run(room);
       s.removeDirect.run(room);
       // The room's texts must not linger in the write-ahead log either.
       this.database.scrubAfterThisCommit();
