@@ -61,7 +61,11 @@ export function utcDay(date: string): { start: number; end: number } | null {
   const start = Date.UTC(year, month - 1, day);
   const back = new Date(start);
   // 2026-02-30 would roll over to March: not a day anyone meant.
-  if (back.getUTCFullYear() !== year || back.getUTCMonth() !== month - 1 || back.getUTCDate() !== day)
+  if (
+    back.getUTCFullYear() !== year ||
+    back.getUTCMonth() !== month - 1 ||
+    back.getUTCDate() !== day
+  )
     return null;
   return { start, end: start + 86_400_000 };
 }
