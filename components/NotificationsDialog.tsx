@@ -11,7 +11,10 @@ import {
 } from "@/lib/client/desktop-notifications";
 import { connectChatSocket, releaseChatSocket } from "@/lib/client/socket";
 import { ask, type Requester } from "@/lib/client/socket-request";
-import { DEFAULT_NOTIFICATION_LEVEL, type NotificationLevel } from "@/lib/shared/protocol";
+import {
+  DEFAULT_NOTIFICATION_LEVEL,
+  type NotificationLevel,
+} from "@/lib/shared/notification-levels";
 import { PRIMARY_BUTTON, RoomDialog, ToolNote } from "./RoomDialog";
 
 type Note = { text: string; error: boolean } | null;

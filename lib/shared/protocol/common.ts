@@ -10,6 +10,12 @@ import {
 import { isRoomName } from "../room-name";
 import { codePointLength, hasVisibleText } from "../text";
 
+// Zod compiles object schemas with `new Function` when it may, and probes
+// for that the first time one is made; in the browser the probe is refused
+// by the Content-Security-Policy (no 'unsafe-eval') and reported as a
+// violation. This module is evaluated before any protocol schema is made.
+if (typeof window !== "undefined") z.config({ jitless: true });
+
 /*
  * Inbound payloads are validated in one pass; each refinement names the protocol
  * error it stands for, and `toProtocolError` reports the one that comes first in

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { NOTIFICATION_LEVELS, type NotificationLevel } from "../notification-levels";
 import { roomSchema, wellFormedString } from "./common";
 import type { User } from "./users";
 
@@ -10,12 +11,15 @@ import type { User } from "./users";
  * stored message.
  */
 
-/** `all`: every message; `mentions`: direct rooms, mentions, @room, @here; `nothing`: none. */
-export const NOTIFICATION_LEVELS = ["all", "mentions", "nothing"] as const;
+export {
+  burstTag,
+  DEFAULT_NOTIFICATION_LEVEL,
+  NOTIFICATION_LEVELS,
+  type NotificationLevel,
+  notificationTag,
+} from "../notification-levels";
+
 export const notificationLevelSchema = z.enum(NOTIFICATION_LEVELS);
-export type NotificationLevel = z.infer<typeof notificationLevelSchema>;
-/** The level of a room the person never set one for. */
-export const DEFAULT_NOTIFICATION_LEVEL: NotificationLevel = "mentions";
 
 /** Why a person is notified of a message, the most specific first. */
 export type NotificationReason = "direct" | "mention" | "room" | "here" | "message";
@@ -119,8 +123,3 @@ export type PushPayload =
       text?: string;
     }
   | { type: "withdraw"; room: string; messageId: string; tag: string };
-
-/** The tag of a message's notification: one per message, so a withdrawal finds it. */
-export const notificationTag = (messageId: string) => `msg:${messageId}`;
-/** The tag of a burst's notification in a room: later bursts replace it. */
-export const burstTag = (room: string) => `room:${room}`;
