@@ -1,7 +1,7 @@
 "use client";
 
 import Link from "next/link";
-import { useRouter } from "next/navigation";
+import { useRouter, useSearchParams } from "next/navigation";
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
 import { withRestored } from "@/lib/client/draft-rules";
 import { errorText, NO_ANSWER_TEXT, NOT_CONNECTED_TEXT } from "@/lib/client/error-text";
@@ -22,6 +22,7 @@ import { useDesktopNotifications } from "@/lib/client/use-desktop-notifications"
 import { useDraft } from "@/lib/client/use-draft";
 import { useNameSkeleton } from "@/lib/client/use-name-skeleton";
 import { useNow } from "@/lib/client/use-now";
+import { AT_PARAM, parseAt } from "@/lib/client/open-at";
 import { useOpenAt } from "@/lib/client/use-open-at";
 import { usePageVisible } from "@/lib/client/use-page-visible";
 import { useReadPositions, useReadPositionsReady } from "@/lib/client/use-read-positions";
@@ -150,6 +151,10 @@ export function ChatRoom({
   const [leftAt, setLeftAt] = useState<number | undefined>(undefined);
   const arrived = useRef(false);
   const newestSeq = timeline.messages.at(-1)?.seq ?? 0;
+  // Arriving by a link to a message (a notification, a mention, a search result), the
+  // room first joins at its newest messages and then jumps: those were not read by
+  // arriving, so nothing is marked until the jump has been made.
+  const openingAt = useRef(parseAt(useSearchParams().get(AT_PARAM)) !== null);
 
   // Before paint: whatever the person can see has already been counted as read.
   useLayoutEffect(() => {
@@ -158,7 +163,7 @@ export function ChatRoom({
       arrived.current = true;
       setLeftAt(readSeq);
     }
-    if (visible && atBottom) pageReadPositions().markRead(room, newestSeq);
+    if (visible && atBottom && !openingAt.current) pageReadPositions().markRead(room, newestSeq);
   }, [joined, positionsReady, visible, atBottom, room, newestSeq, readSeq]);
 
   useEffect(() => {
@@ -252,6 +257,7 @@ export function ChatRoom({
   const openAt = useCallback(
     async (seq: number) => {
       const found = (await changes?.jumpTo(seq)) ?? false;
+      openingAt.current = false;
       if (found) setJump((last) => ({ seq, key: (last?.key ?? 0) + 1 }));
       return found;
     },

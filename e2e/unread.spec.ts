@@ -1,4 +1,5 @@
 import { expect, test } from "./support/fixtures";
+import { seedHistory } from "./support/seed";
 
 /** The room list refreshes itself every few seconds; allow a couple of rounds on a busy machine. */
 const REFRESH = { timeout: 30_000 };
@@ -77,4 +78,48 @@ test("while the tab is in the background its title counts new messages, and a di
   const divider = ana.log.getByRole("separator", { name: "Unread messages" });
   await expect(divider.locator("xpath=following::article[1]")).toContainText("while away 3");
   await expect(ana.log.getByRole("separator")).toHaveCount(1);
+});
+
+test("arriving by a link to an older message leaves the newer ones unread until they are seen", async ({
+  app,
+  person,
+}) => {
+  const ana = await person("linked");
+  await ana.send("before the rest");
+  await expect(ana.stored("before the rest")).toBeVisible();
+  await ana.goto("beta");
+  await seedHistory(app.dataDir, "linked", 60);
+  const switcher = ana.page.getByRole("navigation", { name: "Rooms" });
+  await expect(switcher.getByRole("link", { name: /#linked/ })).toContainText("60 unread", REFRESH);
+
+  await test.step("a link (a notification's, a search result's) opens the room at seq 10", async () => {
+    await ana.page.goto("/chat/linked?at=10");
+    const target = ana.log.locator('article[data-seq="10"]');
+    await expect(target).toBeFocused({ timeout: 20_000 });
+    await expect(ana.page).toHaveURL(/\/chat\/linked$/);
+  });
+
+  await test.step("the room joined at its newest messages before jumping, but they were not read", async () => {
+    await ana.goto("beta");
+    await expect(switcher.getByRole("link", { name: /#linked/ })).toContainText(
+      "60 unread",
+      REFRESH,
+    );
+  });
+
+  await test.step("scrolling to the end reads them", async () => {
+    await ana.page.goto("/chat/linked?at=10");
+    await expect(ana.log.locator('article[data-seq="10"]')).toBeFocused({ timeout: 20_000 });
+    const scroller = ana.log;
+    await scroller.evaluate((element) => {
+      element.scrollTop = element.scrollHeight;
+    });
+    await expect(ana.said("m61")).toBeInViewport();
+    await ana.goto("beta");
+    await expect(switcher.getByRole("link", { name: /#linked/ })).toBeVisible();
+    await expect(switcher.getByRole("link", { name: /#linked/ })).not.toContainText(
+      "unread",
+      REFRESH,
+    );
+  });
 });
