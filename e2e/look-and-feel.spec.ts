@@ -130,13 +130,14 @@ test("the room works from the keyboard alone, in a sensible order, with visible 
   // From the message box back up to the top of the page, everything in order.
   await ana.composer.focus();
   const order: string[] = [];
-  for (let i = 0; i < 9; i++) {
+  for (let i = 0; i < 10; i++) {
     await page.keyboard.press("Shift+Tab");
     order.push(await focused());
   }
   expect(order).toEqual([
     "div:Messages",
     "a:#keys-only",
+    "button:@ Mentions",
     "a:Sign up",
     "a:Sign in",
     "button:Change name",
@@ -161,8 +162,8 @@ test("the room works from the keyboard alone, in a sensible order, with visible 
   });
 
   await test.step("the skip link goes straight to the message box", async () => {
-    // Back from Send past the box, the log, the room, Sign up, Sign in, Change name, Search, Room menu and Scrollback.
-    for (let i = 0; i < 10; i++) await page.keyboard.press("Shift+Tab");
+    // Back from Send past the box, the log, the room, Mentions, Sign up, Sign in, Change name, Search, Room menu and Scrollback.
+    for (let i = 0; i < 11; i++) await page.keyboard.press("Shift+Tab");
     await expect(page.getByRole("link", { name: "Skip to the message box" })).toBeFocused();
     await page.keyboard.press("Enter");
     await expect(ana.composer).toBeFocused();
