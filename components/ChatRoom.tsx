@@ -8,6 +8,7 @@ import { errorText, NO_ANSWER_TEXT, NOT_CONNECTED_TEXT } from "@/lib/client/erro
 import { shouldFocusOnArrival } from "@/lib/client/focus-on-arrival";
 import { lastEditable, type MessageChanges } from "@/lib/client/message-actions";
 import { nameTags } from "@/lib/client/name-tags";
+import { AT_PARAM, parseAt } from "@/lib/client/open-at";
 import { inDisplayOrder, unconfirmed } from "@/lib/client/outbox";
 import { pageReadPositions } from "@/lib/client/read-positions";
 import { exactTime } from "@/lib/client/relative-time";
@@ -22,7 +23,6 @@ import { useDesktopNotifications } from "@/lib/client/use-desktop-notifications"
 import { useDraft } from "@/lib/client/use-draft";
 import { useNameSkeleton } from "@/lib/client/use-name-skeleton";
 import { useNow } from "@/lib/client/use-now";
-import { AT_PARAM, parseAt } from "@/lib/client/open-at";
 import { useOpenAt } from "@/lib/client/use-open-at";
 import { usePageVisible } from "@/lib/client/use-page-visible";
 import { useReadPositions, useReadPositionsReady } from "@/lib/client/use-read-positions";
