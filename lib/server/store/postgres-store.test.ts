@@ -1,105 +1,26 @@
 import pg from "pg";
 import { describe, expect, it } from "vitest";
 import { createTestSchema } from "../testing/postgres";
+import { postgresStoreFixture } from "../testing/postgres-store-fixture";
 import { describeChangeLogContract } from "./change-log-contract";
 import { describeMembershipContract } from "./membership-contract";
 import { describeMentionsContract } from "./mentions-contract";
 import { describeNotificationsContract } from "./notifications-contract";
 import { PostgresStore } from "./postgres-store";
 import { describeStoreContract } from "./store-contract";
-import { type ChatStore, StoreUnavailableError } from "./types";
+import { StoreUnavailableError } from "./types";
 
 const author = { id: "user-1", name: "Ana" };
 
-describeStoreContract("Postgres", async () => {
-  const schema = await createTestSchema();
-  const stores: ChatStore[] = [];
-  const open = async () => {
-    const store = await PostgresStore.open(schema.url, { poolSize: 4 });
-    stores.push(store);
-    return store;
-  };
-  return {
-    store: await open(),
-    reopen: open,
-    async destroy() {
-      for (const store of stores) await store.close();
-      await schema.drop();
-    },
-  };
-});
+describeStoreContract("Postgres", postgresStoreFixture);
 
-describeMembershipContract("Postgres", async () => {
-  const schema = await createTestSchema();
-  const stores: ChatStore[] = [];
-  const open = async () => {
-    const store = await PostgresStore.open(schema.url, { poolSize: 4 });
-    stores.push(store);
-    return store;
-  };
-  return {
-    store: await open(),
-    reopen: open,
-    async destroy() {
-      for (const store of stores) await store.close();
-      await schema.drop();
-    },
-  };
-});
+describeMembershipContract("Postgres", postgresStoreFixture);
 
-describeNotificationsContract("Postgres", async () => {
-  const schema = await createTestSchema();
-  const stores: ChatStore[] = [];
-  const open = async () => {
-    const store = await PostgresStore.open(schema.url, { poolSize: 4 });
-    stores.push(store);
-    return store;
-  };
-  return {
-    store: await open(),
-    reopen: open,
-    async destroy() {
-      for (const store of stores) await store.close();
-      await schema.drop();
-    },
-  };
-});
+describeNotificationsContract("Postgres", postgresStoreFixture);
 
-describeMentionsContract("Postgres", async () => {
-  const schema = await createTestSchema();
-  const stores: ChatStore[] = [];
-  const open = async () => {
-    const store = await PostgresStore.open(schema.url, { poolSize: 4 });
-    stores.push(store);
-    return store;
-  };
-  return {
-    store: await open(),
-    reopen: open,
-    async destroy() {
-      for (const store of stores) await store.close();
-      await schema.drop();
-    },
-  };
-});
+describeMentionsContract("Postgres", postgresStoreFixture);
 
-describeChangeLogContract("Postgres", async () => {
-  const schema = await createTestSchema();
-  const stores: ChatStore[] = [];
-  const open = async () => {
-    const store = await PostgresStore.open(schema.url, { poolSize: 4 });
-    stores.push(store);
-    return store;
-  };
-  return {
-    store: await open(),
-    reopen: open,
-    async destroy() {
-      for (const store of stores) await store.close();
-      await schema.drop();
-    },
-  };
-});
+describeChangeLogContract("Postgres", postgresStoreFixture);
 
 describe("PostgresStore with several instances on one database", () => {
   it("migrates once when instances start together", async () => {
