@@ -75,7 +75,7 @@ type Props = {
   jump: { seq: number; key: number } | null;
 };
 
-/** How long a jumped-to message stays marked. */
+/** How long a jumped-to message stays marked at least: longer while it keeps the focus. */
 const HIGHLIGHT_MS = 2_000;
 
 type Anchor = { key: string; top: number };
@@ -229,8 +229,20 @@ export function MessageList(props: Props) {
     }
     pendingJump.current = jump.seq;
     setHighlightSeq(jump.seq);
-    const timer = setTimeout(() => setHighlightSeq(null), HIGHLIGHT_MS);
-    return () => clearTimeout(timer);
+    const unmark = () => setHighlightSeq((current) => (current === jump.seq ? null : current));
+    let target: HTMLElement | null = null;
+    const timer = setTimeout(() => {
+      // Still on the message (it was focused on arrival): marked until the reader moves on.
+      target =
+        scroller.current?.querySelector<HTMLElement>(`article[data-seq="${jump.seq}"]`) ?? null;
+      if (target?.contains(document.activeElement))
+        target.addEventListener("focusout", unmark, { once: true });
+      else unmark();
+    }, HIGHLIGHT_MS);
+    return () => {
+      clearTimeout(timer);
+      target?.removeEventListener("focusout", unmark);
+    };
   }, [jump]);
   useLayoutEffect(() => {
     const seq = pendingJump.current;
