@@ -28,4 +28,9 @@ export type ChatServerDeps = {
   rooms?: RoomsConfig;
   /** Web Push and its delay; without it, only open tabs hear of messages. */
   notifications?: NotificationsConfig;
+  /**
+   * Told when a delete released a message's files, so that they go now rather
+   * than at the next periodic sweep; absent in tests without file storage.
+   */
+  files?: { sweepSoon(): void };
 };

@@ -11,6 +11,7 @@ export const ERROR_CODES = [
   "forbidden",
   "room_exists",
   "reaction_limit",
+  "invalid_attachment",
   "unavailable",
   "internal",
 ] as const;

@@ -56,3 +56,10 @@ export const MAX_REACTION_USERS_LISTED = 100;
  * scrolls back to, which are current by construction.
  */
 export const MAX_REPLAYED_CHANGES = 2_000;
+
+/** Files one message may carry (`message:send`'s `attachments`). */
+export const MAX_ATTACHMENTS_PER_MESSAGE = 10;
+/** The default of MAX_UPLOAD_BYTES: the largest file one upload may be. */
+export const DEFAULT_MAX_UPLOAD_BYTES = 25 * 1024 * 1024;
+/** An upload that no message names within this long is removed. */
+export const UNATTACHED_UPLOAD_TTL_MS = 60 * 60 * 1000;

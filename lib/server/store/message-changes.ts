@@ -16,7 +16,7 @@ export type MessageChange =
   | { kind: "delete"; byModerator?: boolean }
   | { kind: "reaction"; emoji: string; added: boolean };
 
-export type ChangeRefusal = "not_found" | "forbidden" | "reaction_limit";
+export type ChangeRefusal = "not_found" | "forbidden" | "reaction_limit" | "invalid_attachment";
 
 /** What the rules need to know about the message as stored. */
 export type ChangeTarget = {

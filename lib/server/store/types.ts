@@ -34,6 +34,13 @@ export type NewMessage = {
   replyTo?: string;
   /** Whom its text names, resolved by the server (lib/server/mentions/); absent: no one. */
   mentions?: MessageMentions;
+  /**
+   * Upload ids (in order) to attach: each must be a finished upload of this
+   * author that no message holds yet, else the append is refused with
+   * ChangeRefusedError("invalid_attachment") and nothing is written. A resend
+   * of a stored clientId answers the stored message without looking at them.
+   */
+  attachments?: readonly string[];
 };
 
 export type AppendResult = { message: ChatMessage; duplicate: boolean };
@@ -143,6 +150,8 @@ export interface ChatStore {
   readonly audit: AuditStore;
   /** Notification levels, push subscriptions, and who was notified of which message. */
   readonly notifications: NotificationStore;
+  /** Finished uploads: what each file is, who sent it, and which message (if any) holds it. */
+  readonly uploads: UploadStore;
   /**
    * Whether the store's writes are succeeding, fed by its own write results
    * (and a probe write while they fail); read by readiness checks and metrics.
@@ -646,4 +655,65 @@ export interface NotificationStore {
   ): Promise<(NotificationClaim & { pushed: boolean })[]>;
   /** How far each of these people has read in the room (absent: never marked). */
   readSeqs(room: string, userIds: readonly string[]): Promise<Map<string, number>>;
+}
+
+/**
+ * A finished upload. Its bytes live in file storage (lib/server/files/) under
+ * `contentKey` — the SHA-256 of the content, so equal files are stored once —
+ * and its image variants under `<contentKey>.<variant>`; the row is written
+ * only once they are durably there.
+ */
+export type StoredUpload = {
+  id: string;
+  uploaderId: string;
+  /** The address it came from (per-address quotas). */
+  address: string;
+  name: string;
+  size: number;
+  /** Sniffed from the content. */
+  type: string;
+  contentKey: string;
+  width: number | null;
+  height: number | null;
+  placeholder: string | null;
+  /** The variants made (`thumb`, `preview`), empty for anything but an image. */
+  variants: string[];
+  createdAt: Date;
+  /** The message holding it and its room; null while unattached. */
+  messageId: string | null;
+  room: string | null;
+  /** Its message was deleted: nobody may read it any more, and the sweeper removes it. */
+  released: boolean;
+};
+
+export type NewUpload = Omit<StoredUpload, "messageId" | "room" | "released">;
+
+/**
+ * Uploads' records. Attaching happens inside `messages.append` (one
+ * transaction with the message); a delete of the message marks its uploads
+ * released in the transaction of the delete. Removing bytes is the file
+ * sweeper's job: it asks `releasable`, removes what `forget` says nothing
+ * refers to any more, and only then are they gone.
+ */
+export interface UploadStore {
+  /** Records a finished upload whose content and variants are already durable in file storage. */
+  add(upload: NewUpload): Promise<void>;
+  find(id: string): Promise<StoredUpload | null>;
+  /** Bytes and files uploaded since `since` by this person or from this address (quotas). */
+  usage(
+    by: { uploaderId: string } | { address: string },
+    since: Date,
+  ): Promise<{ bytes: number; files: number }>;
+  /**
+   * Uploads nobody can reach: never attached and created before
+   * `unattachedBefore`, or released by a delete. At most `limit`, oldest first.
+   */
+  releasable(unattachedBefore: Date, limit: number): Promise<StoredUpload[]>;
+  /**
+   * Forgets these uploads' rows; answers the content keys no remaining row
+   * refers to, which the caller then removes from file storage (with their variants).
+   */
+  forget(ids: readonly string[]): Promise<string[]>;
+  /** Every content key some row refers to, from `after` on, at most `limit` ascending: the sweeper's check of storage for strays. */
+  contentKeys(after: string, limit: number): Promise<string[]>;
 }

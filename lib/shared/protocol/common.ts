@@ -79,6 +79,7 @@ const PRECEDENCE: readonly ErrorCode[] = [
   "invalid_room",
   "empty_message",
   "message_too_long",
+  "invalid_attachment",
 ];
 
 /**

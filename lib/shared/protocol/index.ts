@@ -1,4 +1,5 @@
 /** The protocol: one module per entity, each with its types and the schemas that validate it. */
+export * from "./attachments";
 export * from "./common";
 export * from "./events";
 export * from "./membership";

@@ -1,12 +1,17 @@
 import { z } from "zod";
 import { toEmoji } from "../emoji";
+import { MAX_ATTACHMENTS_PER_MESSAGE, MAX_MESSAGE_CODE_POINTS } from "../limits";
+import { codePointLength, hasVisibleText } from "../text";
+import { type Attachment, attachmentIdSchema } from "./attachments";
 import {
   clientIdSchema,
+  coded,
   messageIdSchema,
   messageTextSchema,
   pageSize,
   roomSchema,
   seqCursor,
+  wellFormedString,
 } from "./common";
 import type { MemberChange } from "./membership";
 import type { User } from "./users";
@@ -52,6 +57,11 @@ export type ChatMessage = {
   mentionsAll?: "room" | "here";
   /** In first-reacted order. */
   reactions: ReactionCount[];
+  /**
+   * The files it carries, in the order the sender named them; absent when
+   * none (and on a deleted message: its files are removed with it).
+   */
+  attachments?: Attachment[];
 };
 
 /** What a reaction change did, so that clients keep their own `me` right. */
@@ -85,12 +95,48 @@ export const emojiSchema = z.string().transform((text, context) => {
   return emoji;
 });
 
-export const messageSendSchema = z.object({
-  room: roomSchema,
-  text: messageTextSchema,
-  clientId: clientIdSchema,
-  replyTo: messageIdSchema.optional(),
-});
+/** A message's text before the blank check: a message of files alone may have none. */
+const sentTextSchema = wellFormedString.refine(
+  (s) => codePointLength(s) <= MAX_MESSAGE_CODE_POINTS,
+  coded("message_too_long", `message text is longer than ${MAX_MESSAGE_CODE_POINTS} characters`),
+);
+
+/**
+ * `text` may be blank (or absent) when the message carries files; a message
+ * with neither is `empty_message`. Parsed, `text` is a string ("" for files
+ * alone) and `attachments` a list (empty for none).
+ */
+export const messageSendSchema = z
+  .object({
+    room: roomSchema,
+    text: sentTextSchema.optional(),
+    clientId: clientIdSchema,
+    replyTo: messageIdSchema.optional(),
+    attachments: z
+      .array(attachmentIdSchema)
+      .max(
+        MAX_ATTACHMENTS_PER_MESSAGE,
+        coded("invalid_attachment", `at most ${MAX_ATTACHMENTS_PER_MESSAGE} files per message`),
+      )
+      .refine(
+        (ids) => new Set(ids).size === ids.length,
+        coded("invalid_attachment", "the same file is named twice"),
+      )
+      .optional(),
+  })
+  .superRefine((payload, context) => {
+    if ((payload.attachments?.length ?? 0) === 0 && !hasVisibleText(payload.text ?? ""))
+      context.addIssue({
+        code: "custom",
+        path: ["text"],
+        ...coded("empty_message", "message text is blank"),
+      });
+  })
+  .transform(({ text = "", attachments = [], ...rest }) => ({
+    ...rest,
+    text: hasVisibleText(text) ? text : "",
+    attachments,
+  }));
 export const messageEditSchema = z.object({
   room: roomSchema,
   id: messageIdSchema,
