@@ -1,5 +1,6 @@
 import { MAX_PAGE_BYTES, MESSAGE_OVERHEAD_BYTES } from "../../../shared/limits";
 import type { ChatMessage, Page } from "../../../shared/protocol";
+import { attachmentFields } from "../attachment-rows";
 import { mentionFields } from "../mention-rows";
 import { decodeReactions } from "../message-changes";
 import { takePage } from "../page-bytes";
@@ -26,10 +27,12 @@ export type MessageRow = {
   mentions: string | null;
   /** "room" or "here" when its `@room`/`@here` took effect. */
   mentions_all: string | null;
+  /** JSON of the Attachment[] it shows; null for none (and once deleted). */
+  attachments: string | null;
 };
 
 export const MESSAGE_COLUMNS =
-  "room, seq, id, client_id, author_id, author_name, text, created_at, rev, edited_at, deleted, reply_to_id, reply_to_seq, reactions, removed_by_moderator, mentions, mentions_all";
+  "room, seq, id, client_id, author_id, author_name, text, created_at, rev, edited_at, deleted, reply_to_id, reply_to_seq, reactions, removed_by_moderator, mentions, mentions_all, attachments";
 
 export function toMessage(row: MessageRow): ChatMessage {
   return {
@@ -51,6 +54,7 @@ export function toMessage(row: MessageRow): ChatMessage {
         : { id: row.reply_to_id, seq: Number(row.reply_to_seq) },
     reactions: decodeReactions(row.reactions),
     ...mentionFields(row.mentions, row.mentions_all),
+    ...attachmentFields(row.attachments),
   };
 }
 
