@@ -44,7 +44,7 @@ import {
   toPage,
 } from "./message-rows";
 import { searchPostgres } from "./search";
-import { toUpload, UPLOAD_COLUMNS, type UploadRow } from "./uploads";
+import { toUpload, UPLOAD_COLUMNS, type UploadRow, uploadValues } from "./uploads";
 
 const UNIQUE_VIOLATION = "23505";
 
@@ -231,6 +231,11 @@ async function importRoomsOf(client: pg.PoolClient, batch: HistoryBatch): Promis
     client,
     "INSERT INTO direct_rooms (user_low, user_high, room) VALUES %VALUES% ON CONFLICT DO NOTHING",
     (batch.directRooms ?? []).map((d) => [d.userLow, d.userHigh, d.room]),
+  );
+  await insertRows(
+    client,
+    `INSERT INTO uploads (${UPLOAD_COLUMNS}) VALUES %VALUES% ON CONFLICT (id) DO NOTHING`,
+    (batch.uploads ?? []).map(uploadValues),
   );
 }
 
