@@ -1,6 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { MAX_PAGE_BYTES } from "../../shared/limits";
 import type { ChatMessage, User } from "../../shared/protocol";
 import { parseSearchQuery } from "../../shared/search-query";
+import { pageBytes } from "./page-bytes";
 import type { StoreUnderTest } from "./store-contract";
 import { ChangeRefusedError, type ChatStore, type NewUpload } from "./types";
 
@@ -297,6 +299,26 @@ export function describeUploadsContract(
         limit: 10,
       });
       expect(hits.map((hit) => hit.message.attachments)).toEqual([expected]);
+    });
+
+    it("counts attachments in a page's bytes: a page of heavily attached messages stays bounded", async () => {
+      // Ten files with long names each: ~10 KiB of attachments a message, none of text.
+      const longName = `${"n".repeat(990)}.png`;
+      for (let m = 0; m < 40; m++) {
+        const ids: string[] = [];
+        for (let f = 0; f < 10; f++) ids.push((await added({ name: longName })).id);
+        await send(ids);
+      }
+      for (const page of [
+        await store.messages.latest("general", 100),
+        await store.messages.after("general", 0, 100),
+        await store.messages.changesAfter("general", 0, 100),
+      ]) {
+        expect(page.hasMore).toBe(true);
+        expect(page.messages.length).toBeGreaterThan(1);
+        expect(page.messages.length).toBeLessThan(40);
+        expect(pageBytes(page.messages)).toBeLessThanOrEqual(MAX_PAGE_BYTES);
+      }
     });
 
     it("keeps attachments across a reopen", async () => {

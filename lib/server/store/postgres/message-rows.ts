@@ -59,7 +59,8 @@ export function toMessage(row: MessageRow): ChatMessage {
 }
 
 export function toPage(rows: MessageRow[], limit: number, newestFirst: boolean): Page {
-  const page = takePage(rows, limit, (row) => row.text);
+  // The stored JSON is what weighedText makes of the message's attachments.
+  const page = takePage(rows, limit, (row) => row.text + (row.attachments ?? ""));
   if (newestFirst) page.rows.reverse();
   return { messages: page.rows.map(toMessage), hasMore: page.hasMore };
 }
@@ -73,7 +74,7 @@ export function toPage(rows: MessageRow[], limit: number, newestFirst: boolean):
  * shipped whole to be trimmed here. `takePage` then applies the same rule.
  */
 export function pageQuery(where: string, order: "ASC" | "DESC", by: "seq" | "rev" = "seq"): string {
-  const weight = `(octet_length(text) + ${MESSAGE_OVERHEAD_BYTES})`;
+  const weight = `(octet_length(text) + coalesce(octet_length(attachments), 0) + ${MESSAGE_OVERHEAD_BYTES})`;
   return `SELECT ${MESSAGE_COLUMNS} FROM (
       SELECT ${MESSAGE_COLUMNS},
         sum(${weight}) OVER (ORDER BY ${by} ${order}) - ${weight} AS before_row,
