@@ -59,6 +59,8 @@ export type AppServerOptions = {
   rooms?: RoomsConfig;
   /** Web Push and its delay; without it, only open tabs hear of messages. */
   notifications?: NotificationsConfig;
+  /** Told when a delete released files (ChatServerDeps.files). */
+  files?: { sweepSoon(): void };
 };
 
 export type AppServer = {
@@ -254,6 +256,7 @@ export async function createAppServer(options: AppServerOptions): Promise<AppSer
       servedHosts,
       ...(options.rooms ? { rooms: options.rooms } : {}),
       ...(options.notifications ? { notifications: options.notifications } : {}),
+      ...(options.files ? { files: options.files } : {}),
       accounts: accounts
         ? {
             guestAccess: accounts.config.guestAccess,

@@ -92,6 +92,8 @@ export type ChatTestServerOptions = {
   rooms?: RoomsConfig;
   /** Web Push (to a test receiver) and its delay; off unless set. */
   notifications?: NotificationsConfig;
+  /** Told when a delete released files; none unless set. */
+  files?: { sweepSoon(): void };
 };
 
 /** Sign-in limits out of the way of tests that sign in often; tests of the limits set their own. */
@@ -151,6 +153,7 @@ export class ChatTestServer {
       metricsToken: this.options.metricsToken,
       ...(this.options.rooms ? { rooms: this.options.rooms } : {}),
       ...(this.options.notifications ? { notifications: this.options.notifications } : {}),
+      ...(this.options.files ? { files: this.options.files } : {}),
       pages: async () => async (_req, res) => {
         res.writeHead(200, { "content-type": "text/html" });
         res.end("<!doctype html><title>page</title>");
