@@ -170,6 +170,8 @@ export class SqliteUploads implements UploadStore {
         keys.add(key);
         s.remove.run(id);
       }
+      // A deleted message's file names go from the log as its text does.
+      if (keys.size > 0) this.database.scrubAfterThisCommit();
       // Two uploads of the same bytes share a key: it goes with the last of them.
       return [...keys].filter((key) => s.keyInUse.get(key) === undefined);
     });
