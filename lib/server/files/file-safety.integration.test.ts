@@ -142,7 +142,7 @@ describe("limits", () => {
         "upload-length": "500",
         "content-type": "application/offset+octet-stream",
       },
-      body: Buffer.alloc(1500, 2),
+      body: new Uint8Array(1500),
     });
     expect(lying.status).toBe(413);
     await lying.body?.cancel();
@@ -196,7 +196,7 @@ describe("limits", () => {
         "upload-offset": "0",
         "content-type": "application/offset+octet-stream",
       },
-      body: Buffer.alloc(50),
+      body: new Uint8Array(50),
     });
     expect(await partials(s)).toHaveLength(2);
     const bea = await guestWithCookie(s, "bea");
