@@ -46,7 +46,7 @@ describe("attached files", () => {
 
     const own = await fetchFile(s, attachment, ana.cookie);
     expect(own.status).toBe(200);
-    await own.body?.cancel();
+    await own.arrayBuffer();
     const stranger = await fetchFile(s, attachment, bea.cookie);
     expect(stranger.status).toBe(403);
     expect(await stranger.json()).toMatchObject({ code: "forbidden" });
@@ -58,7 +58,7 @@ describe("attached files", () => {
     await send(ana, "lobby", [open], "look");
     const reader = await fetchFile(s, open, bea.cookie);
     expect(reader.status).toBe(200);
-    await reader.body?.cancel();
+    await reader.arrayBuffer();
   });
 
   it("deleting the message removes the file from disk once nothing refers to it", async () => {
