@@ -135,6 +135,22 @@ describe("attached files", () => {
   });
 });
 
+describe("with guests off", () => {
+  it("answers nobody 401 (not a sign-in redirect), and a signed-in person uploads", async () => {
+    const s = await ChatTestServer.start({ files: testFiles(), accounts: { guestAccess: false } });
+    server = s;
+    const stranger = await uploadWhole(s, undefined, "x.txt", Buffer.from("x"));
+    expect(stranger.status).toBe(401);
+    const olga = await member(s, "olga");
+    const attachment = attachmentOfAnswer(
+      await uploadWhole(s, olga.cookie, "x.txt", Buffer.from("x")),
+    );
+    const read = await fetchFile(s, attachment, olga.cookie);
+    expect(await read.text()).toBe("x");
+    expect((await fetchFile(s, attachment, undefined)).status).toBe(401);
+  });
+});
+
 describe("S3 storage end to end (s3rver)", () => {
   let s3: S3TestServer;
   beforeAll(async () => {
