@@ -169,6 +169,19 @@ describe("limits", () => {
     attachmentOfAnswer(await uploadWhole(s, bea.cookie, "c.bin", Buffer.alloc(600, 3)));
   });
 
+  it("counts an address's uploads together, whoever makes them", async () => {
+    const s = await start({
+      limits: { maxUploadBytes: 1000, quotaBytesPerDay: 1000, quotaBytesPerAddressPerDay: 1000 },
+    });
+    const ana = await guestWithCookie(s, "ana");
+    const bea = await guestWithCookie(s, "bea");
+    attachmentOfAnswer(await uploadWhole(s, ana.cookie, "a.bin", Buffer.alloc(700, 1)));
+    const sameAddress = await uploadWhole(s, bea.cookie, "b.bin", Buffer.alloc(700, 2));
+    expect(sameAddress.status).toBe(429);
+    expect(sameAddress.body).toMatchObject({ code: "quota_exceeded" });
+    expect(await partials(s)).toEqual([]);
+  });
+
   it("refuses uploads beyond the per-minute rate", async () => {
     const s = await start({ limits: { uploadsPerMinute: 2 } });
     const ana = await guestWithCookie(s, "ana");
