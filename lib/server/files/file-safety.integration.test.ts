@@ -133,6 +133,10 @@ describe("limits", () => {
     const declared = await uploadWhole(s, ana.cookie, "big.bin", Buffer.alloc(1001, 1));
     expect(declared.status).toBe(413);
     expect(declared.body).toMatchObject({ code: "too_large" });
+    expect(declared.headers.get("content-type")).toBe("application/json");
+    expect(JSON.parse(decodeURIComponent(declared.headers.get("upload-error") ?? ""))).toEqual(
+      declared.body,
+    );
     // Declares 500 bytes, sends 1500.
     const lying = await fetch(`${s.url}/api/uploads`, {
       method: "POST",
