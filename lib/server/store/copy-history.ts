@@ -77,9 +77,11 @@ export async function copySqliteToPostgres(
     const mentions = has("messages", "mentions")
       ? "mentions, mentions_all"
       : "NULL AS mentions, NULL AS mentions_all";
+    // What each message shows of its files (schema 13 on).
+    const attachments = has("messages", "attachments") ? "attachments" : "NULL AS attachments";
     const columns = changeLog
-      ? `room, seq, id, client_id, author_id, author_name, text, created_at, rev, edited_at, deleted, reply_to_id, reply_to_seq, reactions, ${moderation}, ${mentions}`
-      : "room, seq, id, client_id, author_id, author_name, text, created_at, seq AS rev, NULL AS edited_at, 0 AS deleted, NULL AS reply_to_id, NULL AS reply_to_seq, NULL AS reactions, 0 AS removed_by_moderator, NULL AS mentions, NULL AS mentions_all";
+      ? `room, seq, id, client_id, author_id, author_name, text, created_at, rev, edited_at, deleted, reply_to_id, reply_to_seq, reactions, ${moderation}, ${mentions}, ${attachments}`
+      : "room, seq, id, client_id, author_id, author_name, text, created_at, seq AS rev, NULL AS edited_at, 0 AS deleted, NULL AS reply_to_id, NULL AS reply_to_seq, NULL AS reactions, 0 AS removed_by_moderator, NULL AS mentions, NULL AS mentions_all, NULL AS attachments";
     const rows = source
       .prepare(`SELECT ${columns} FROM messages ORDER BY room, seq`)
       .iterate() as IterableIterator<SqliteMessage>;

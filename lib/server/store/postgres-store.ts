@@ -19,8 +19,20 @@ import type {
   NotificationStore,
   ReadPositionStore,
   RoomStore,
+  UploadStore,
   UserStore,
 } from "./types";
+
+// Until Postgres keeps uploads: every call says so rather than pretending.
+const notYet = () => Promise.reject(new Error("uploads are not yet stored on Postgres"));
+const uploadsNotYet: UploadStore = {
+  add: notYet,
+  find: notYet,
+  usage: notYet,
+  releasable: notYet,
+  forget: notYet,
+  contentKeys: notYet,
+};
 
 export type PostgresStoreOptions = PostgresDatabaseOptions;
 
@@ -49,6 +61,7 @@ export class PostgresStore implements ChatStore {
   readonly invites: InviteStore;
   readonly audit: AuditStore;
   readonly notifications: NotificationStore;
+  readonly uploads: UploadStore = uploadsNotYet;
 
   private constructor(private readonly database: PostgresDatabase) {
     this.rooms = new PostgresRooms(database);
