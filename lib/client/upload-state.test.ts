@@ -71,11 +71,7 @@ describe("upload state", () => {
     ],
     [
       "a late progress report after a cancel changes nothing",
-      [
-        added,
-        { type: "cancelled", localId: "a" },
-        { type: "progress", localId: "a", sent: 50 },
-      ],
+      [added, { type: "cancelled", localId: "a" }, { type: "progress", localId: "a", sent: 50 }],
       { status: "cancelled", sent: 0 },
     ],
     [
