@@ -12,6 +12,7 @@ import { AUDIT_COLUMNS, type AuditRow, toAuditEntry } from "./audit-rows";
 import { copyAccountTables } from "./copy-accounts";
 import { PostgresStore } from "./postgres-store";
 import { type MessageRow as SqliteMessage, toMessage } from "./sqlite/message-rows";
+import { toUpload, UPLOAD_COLUMNS, type UploadRow } from "./sqlite/uploads";
 import { accountsDatabasePath } from "./sqlite-auth-migrations";
 import type {
   ChatStore,
@@ -20,6 +21,7 @@ import type {
   StoredMembership,
   StoredReaction,
   StoredRoomRecord,
+  StoredUpload,
 } from "./types";
 
 export type CopyReport = { users: number; messages: number; rooms: number; accounts: number };
@@ -109,6 +111,19 @@ export async function copySqliteToPostgres(
         onProgress(copied, total);
       }
       yield { reactions, ...settings };
+      // Uploads' rows (schema 13 on), so that the moved messages' files stay readable.
+      if (has("uploads")) {
+        let uploads: StoredUpload[] = [];
+        for (const row of source
+          .prepare(`SELECT ${UPLOAD_COLUMNS} FROM uploads ORDER BY id`)
+          .iterate() as IterableIterator<UploadRow>) {
+          uploads.push(toUpload(row));
+          if (uploads.length < BATCH_ROWS) continue;
+          yield { uploads };
+          uploads = [];
+        }
+        if (uploads.length > 0) yield { uploads };
+      }
     }
     await target.messages.importHistory(batches());
     await copyNotifications(source, target);

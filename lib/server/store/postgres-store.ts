@@ -7,6 +7,7 @@ import { PostgresMessages } from "./postgres/messages";
 import { PostgresNotifications } from "./postgres/notifications";
 import { PostgresReads } from "./postgres/reads";
 import { PostgresRooms } from "./postgres/rooms";
+import { PostgresUploads } from "./postgres/uploads";
 import { PostgresUsers } from "./postgres/users";
 import type { StoreHealth } from "./store-health";
 import type {
@@ -22,17 +23,6 @@ import type {
   UploadStore,
   UserStore,
 } from "./types";
-
-// Until Postgres keeps uploads: every call says so rather than pretending.
-const notYet = () => Promise.reject(new Error("uploads are not yet stored on Postgres"));
-const uploadsNotYet: UploadStore = {
-  add: notYet,
-  find: notYet,
-  usage: notYet,
-  releasable: notYet,
-  forget: notYet,
-  contentKeys: notYet,
-};
 
 export type PostgresStoreOptions = PostgresDatabaseOptions;
 
@@ -61,7 +51,7 @@ export class PostgresStore implements ChatStore {
   readonly invites: InviteStore;
   readonly audit: AuditStore;
   readonly notifications: NotificationStore;
-  readonly uploads: UploadStore = uploadsNotYet;
+  readonly uploads: UploadStore;
 
   private constructor(private readonly database: PostgresDatabase) {
     this.rooms = new PostgresRooms(database);
@@ -73,6 +63,7 @@ export class PostgresStore implements ChatStore {
     this.invites = new PostgresInvites(database);
     this.audit = new PostgresAudit(database);
     this.notifications = new PostgresNotifications(database);
+    this.uploads = new PostgresUploads(database);
   }
 
   /** Connects and migrates the schema (instances starting together wait for each other). */

@@ -62,7 +62,8 @@ export function toMessage(row: MessageRow): ChatMessage {
  * read no further than the page's byte bound.
  */
 export function toPage(rows: Iterable<MessageRow>, limit: number, newestFirst: boolean): Page {
-  const page = takePage(rows, limit, (row) => row.text);
+  // The stored JSON is what weighedText makes of the message's attachments.
+  const page = takePage(rows, limit, (row) => row.text + (row.attachments ?? ""));
   if (newestFirst) page.rows.reverse();
   return { messages: page.rows.map(toMessage), hasMore: page.hasMore };
 }

@@ -33,7 +33,7 @@ import {
 import { type Outcome, type SqliteDatabase, unwrap } from "./database";
 import { MESSAGE_COLUMNS, type MessageRow, toMessage, toPage, toRow } from "./message-rows";
 import { SqliteSearch } from "./search";
-import { prepareUploadWrites, toUpload } from "./uploads";
+import { prepareUploadWrites, toUpload, toUploadRow } from "./uploads";
 
 /** Rows as they are read, converted one by one: a page stops reading where it stops taking. */
 function* mapRows<R, T>(rows: Iterable<R>, convert: (row: R) => T): Generator<T> {
@@ -449,6 +449,7 @@ export class SqliteMessages implements MessageStore {
         at: Date.parse(a.at),
       });
     for (const d of batch.directRooms ?? []) s.importDirect.run(d.userLow, d.userHigh, d.room);
+    for (const u of batch.uploads ?? []) s.importUpload.run(toUploadRow(u));
   }
 
   private changeOne({ room, id, actor, change }: ChangeRequest): Outcome<ChangeResult> {
