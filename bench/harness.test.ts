@@ -203,6 +203,7 @@ describe("the benchmark harness", () => {
     expect(round?.rssAfterMb).toBeGreaterThan(10);
     // The photo went through the image work (it came back a JPEG); the plain bytes beside it too.
     expect(result.photos).toHaveLength(1);
+    expect(result.moduleMs.p50).toBeGreaterThan(0);
     expect(result.imageMs.p50).toBeGreaterThan(0);
     expect(result.plainMs.p50).toBeGreaterThan(0);
     expect(result.fanout.steps.length).toBeGreaterThan(0);

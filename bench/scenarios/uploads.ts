@@ -1,8 +1,9 @@
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import sharp from "sharp";
+import { cleanImage } from "../../lib/server/files/image-variants";
 import { type BenchSettings, type Progress, sleep, startOptionsFor } from "../lib/context";
 import { processRssBytes } from "../lib/proc-stats";
 import { BENCH_SESSION_SECRET, seedRoomMembers } from "../lib/seed-members";
@@ -77,7 +78,13 @@ export type UploadRound = {
   rss: RssSample[];
 };
 
-export type PhotoTiming = { bytes: number; imageMs: number; plainMs: number };
+export type PhotoTiming = {
+  bytes: number;
+  /** `cleanImage` alone (orientation, metadata stripped, variants, ThumbHash), in the bench's process. */
+  moduleMs: number;
+  imageMs: number;
+  plainMs: number;
+};
 
 export type UploadsResult = {
   clients: number;
@@ -90,6 +97,8 @@ export type UploadsResult = {
   rssAfterMb: Spread;
   photo: { width: number; height: number; count: number; meanBytes: number };
   photos: PhotoTiming[];
+  /** The image work alone, through the files module. */
+  moduleMs: { p50: number; p99: number };
   /** From the POST carrying the photo to its answer, ms. */
   imageMs: { p50: number; p99: number };
   /** The same bytes as a plain file (no image work): the upload and storing alone. */
@@ -145,7 +154,7 @@ export async function makePhoto(width: number, height: number): Promise<Buffer> 
       height,
       channels: 3,
       background: "#000",
-      noise: { type: "gaussian", mean: 0, sigma: 6 },
+      noise: { type: "gaussian", mean: 0, sigma: 14 },
     },
   })
     .raw()
@@ -213,12 +222,22 @@ async function photoTimings(
   target: Target,
   token: string | undefined,
   options: UploadsOptions,
+  workDir: string,
   progress: Progress,
 ): Promise<PhotoTiming[]> {
   const timings: PhotoTiming[] = [];
-  // One untimed pair first: sharp's thread pool and the JIT warm up on it.
+  // One untimed round first: sharp's thread pool and the JIT warm up on it.
   for (let i = -1; i < options.photos; i++) {
     const photo = await makePhoto(options.photoWidth, options.photoHeight);
+    const source = join(workDir, `photo-${i}.jpg`);
+    writeFileSync(source, photo);
+    const moduleStart = performance.now();
+    const cleaned = await cleanImage(source, "image/jpeg", workDir, `cleaned-${i}`);
+    const moduleMs = performance.now() - moduleStart;
+    if (!cleaned) throw new Error("the files module did not take a photo for a picture");
+    rmSync(source);
+    for (const path of [cleaned.originalPath, ...cleaned.variants.map((v) => v.path)])
+      rmSync(path, { force: true });
     const plain = Buffer.concat([
       Buffer.from("plain bytes, not a picture\n"),
       randomBytes(photo.length - 27),
@@ -227,16 +246,12 @@ async function photoTimings(
     if (image.finished.attachment.type !== "image/jpeg")
       throw new Error(`a photo came back as ${image.finished.attachment.type}`);
     const other = await postWhole(target.url, bearer(token), `photo-${i}.bin`, plain);
-    if (i >= 0) timings.push({ bytes: photo.length, imageMs: image.ms, plainMs: other.ms });
+    if (i >= 0)
+      timings.push({ bytes: photo.length, moduleMs, imageMs: image.ms, plainMs: other.ms });
   }
+  const p50 = (pick: (t: PhotoTiming) => number) => quantile(timings.map(pick), 0.5).toFixed(0);
   progress(
-    `  photos: ${timings.length} × ${options.photoWidth}×${options.photoHeight} JPEG (${(spread(timings.map((t) => t.bytes)).median / MB).toFixed(1)} MB): p50 ${quantile(
-      timings.map((t) => t.imageMs),
-      0.5,
-    ).toFixed(0)} ms, same bytes as a plain file p50 ${quantile(
-      timings.map((t) => t.plainMs),
-      0.5,
-    ).toFixed(0)} ms`,
+    `  photos: ${timings.length} × ${options.photoWidth}×${options.photoHeight} JPEG (${(spread(timings.map((t) => t.bytes)).median / MB).toFixed(1)} MB): image work p50 ${p50((t) => t.moduleMs)} ms; through the route p50 ${p50((t) => t.imageMs)} ms, the same bytes as a plain file ${p50((t) => t.plainMs)} ms`,
   );
   return timings;
 }
@@ -266,7 +281,7 @@ export async function uploadsScenario(
         rounds.push(await uploadRound(target, tokens, options, run, progress));
         await sleep(1_000);
       }
-      photos = await photoTimings(target, tokens[0], options, progress);
+      photos = await photoTimings(target, tokens[0], options, workDir, progress);
       if (!target.alive) throw new Error(`the server died:\n${target.log}`);
     } finally {
       await target.stop();
@@ -299,6 +314,16 @@ export async function uploadsScenario(
       meanBytes: photos.reduce((s, p) => s + p.bytes, 0) / Math.max(1, photos.length),
     },
     photos,
+    moduleMs: {
+      p50: quantile(
+        photos.map((p) => p.moduleMs),
+        0.5,
+      ),
+      p99: quantile(
+        photos.map((p) => p.moduleMs),
+        0.99,
+      ),
+    },
     imageMs: {
       p50: quantile(
         photos.map((p) => p.imageMs),
