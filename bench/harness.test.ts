@@ -183,7 +183,7 @@ describe("the benchmark harness", () => {
     }
   }, 120_000);
 
-  it("measures uploads over tus: throughput, the server's RSS over time, a photo's time and plain fan-out", async () => {
+  it("measures uploads over tus: throughput, the server's RSS over time, a photo's image work and its time through the route", async () => {
     const bytesPerClient = 2 * 1024 * 1024;
     const result = await uploadsScenario(SETTINGS, () => {}, {
       clients: 3,
@@ -191,7 +191,8 @@ describe("the benchmark harness", () => {
       photos: 1,
       photoWidth: 800,
       photoHeight: 600,
-      fanout: { ...TINY, ramp: [120], moderateDeliveriesPerSecond: 120 },
+      // Fan-out has its own tests above; here it would only double the time.
+      fanout: null,
     });
     const [round] = result.rounds;
     // Every client's upload finished with its attachment, of the size sent.
@@ -206,12 +207,7 @@ describe("the benchmark harness", () => {
     expect(result.moduleMs.p50).toBeGreaterThan(0);
     expect(result.imageMs.p50).toBeGreaterThan(0);
     expect(result.plainMs.p50).toBeGreaterThan(0);
-    expect(result.fanout.steps.length).toBeGreaterThan(0);
-    for (const step of result.fanout.steps) {
-      expect(step.target).toBe("scrollback");
-      expect(step.deliveries).toBeGreaterThan(0);
-      expect(step.rejected).toBe(0);
-    }
+    expect(result.fanout.steps).toEqual([]);
   }, 120_000);
 
   it("finds where a rising cost crosses a bound, between measured points", () => {

@@ -711,7 +711,7 @@ function uploadsTables(
     ],
     notes: [
       `RSS peak − before: ${f(growth, 0)} MB while ${formatNumber(inFlightMb, 0)} MiB were in flight (streaming: the bodies pass through to disk, none is held whole). "Before" and "after" are after two full GCs.`,
-      `The 25 MiB bodies are pseudo-random (no two alike: files are keyed by their sha256), uploaded as bots (Bearer tokens) in a public room; every answer carried its attachment.`,
+      `The 25 MiB bodies are pseudo-random (no two alike: files are keyed by their sha256), uploaded with each member's guest identity cookie (as from a browser), members of a public room; every answer carried its attachment.`,
     ],
   };
   const photoTable: Table = {
@@ -771,7 +771,7 @@ function uploadsTables(
     })
     .filter((p) => Number.isFinite(p.ratio));
   const fanoutTable: Table = {
-    title: `Fan-out of messages without attachments on this build: ${result.fanout.clients.toLocaleString("en-US")} clients in one room, ${result.fanout.senders} senders, ${result.fanout.stepSeconds} s steps; median (min–max) of runs`,
+    title: `Fan-out of messages without attachments${result.previousCommit ? ", this build beside the build before files" : ""}: ${result.fanout.clients.toLocaleString("en-US")} clients in one room, ${result.fanout.senders} senders, ${result.fanout.stepSeconds} s steps; median (min–max) of runs`,
     columns: [
       "server",
       "offered deliveries/s",
@@ -794,7 +794,7 @@ function uploadsTables(
         : []),
     ],
   };
-  return [uploadTable, photoTable, fanoutTable];
+  return [uploadTable, photoTable, ...(result.fanout.steps.length > 0 ? [fanoutTable] : [])];
 }
 
 function readPrevious<T>(file: string): T | null {
