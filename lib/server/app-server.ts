@@ -11,6 +11,7 @@ import { type Accounts, type AccountsSetup, createAccounts } from "./accounts/ac
 import { createBotTokenRoutes } from "./accounts/bot-token-routes";
 import { createBotTokens, ownerFromAuth } from "./accounts/bot-tokens";
 import { type ChatServer, createChatServer } from "./chat-server";
+import { createFilesService, type FilesService, type FilesSetup } from "./files/files-service";
 import { createHttpHandler } from "./http-handler";
 import { createIdentities, type Identities } from "./identity/identities";
 import type { TokenSigner } from "./identity/tokens";
@@ -59,6 +60,8 @@ export type AppServerOptions = {
   rooms?: RoomsConfig;
   /** Web Push and its delay; without it, only open tabs hear of messages. */
   notifications?: NotificationsConfig;
+  /** File storage, uploads and downloads; without it (some tests) /api/uploads and /api/files are absent. */
+  files?: FilesSetup;
 };
 
 export type AppServer = {
@@ -75,6 +78,8 @@ export type AppServer = {
   notifier: Notifier;
   /** What pages ask about rooms, by the same rules and cache as the chat. */
   rooms: PageRooms;
+  /** File storage and its sweeper; null without `files`. */
+  files: FilesService | null;
   /** Requests received and not yet answered. */
   inFlightRequests(): number;
   /** Starts listening; resolves with the port (useful with port 0). */
@@ -175,6 +180,8 @@ export async function createAppServer(options: AppServerOptions): Promise<AppSer
 
   let state: "starting" | "serving" | "stopping" = "starting";
   let redis: RedisFanout | null = null;
+  // Made once the chat (and its Membership, which the file route asks) exists; requests wait for listen.
+  let files: FilesService | null = null;
 
   const handleHttp = createHttpHandler({
     pages: await options.pages(httpServer),
@@ -224,6 +231,14 @@ export async function createAppServer(options: AppServerOptions): Promise<AppSer
         : undefined,
     trustProxy: options.trustProxy,
     servesHost: (host) => servedHosts.serves(host),
+    fileRoutes: options.files
+      ? {
+          uploads: (req, res) =>
+            files ? files.uploads(req, res) : Promise.reject(new Error("files not ready")),
+          files: (req, res) =>
+            files ? files.files(req, res) : Promise.reject(new Error("files not ready")),
+        }
+      : undefined,
     logger,
   });
   httpServer.on("request", handleHttp);
@@ -254,6 +269,7 @@ export async function createAppServer(options: AppServerOptions): Promise<AppSer
       servedHosts,
       ...(options.rooms ? { rooms: options.rooms } : {}),
       ...(options.notifications ? { notifications: options.notifications } : {}),
+      ...(options.files ? { files: { sweepSoon: () => files?.sweeper.sweepSoon() } } : {}),
       accounts: accounts
         ? {
             guestAccess: accounts.config.guestAccess,
@@ -265,6 +281,22 @@ export async function createAppServer(options: AppServerOptions): Promise<AppSer
     { presence: options.presence ?? {} },
   );
   const chatIo = io;
+  if (options.files)
+    files = createFilesService(options.files, {
+      identities,
+      accounts: accounts
+        ? {
+            guestAccess: accounts.config.guestAccess,
+            signedInFromCookie: accounts.signedInFromCookie,
+            botFromToken: botTokens?.botFromToken,
+          }
+        : null,
+      uploads: store.uploads,
+      membership: chat.membership,
+      trustProxy: options.trustProxy,
+      allowedOrigins: limits.allowedOrigins,
+      logger,
+    });
   accounts?.attach(chatIo);
   botTokens?.attach(chatIo);
 
@@ -285,8 +317,11 @@ export async function createAppServer(options: AppServerOptions): Promise<AppSer
       identities,
       membership: chat.membership,
     }),
+    files,
     inFlightRequests: () => chat.inFlightRequests(),
     async listen(port, host) {
+      // A restart's cleanup first: partials and bytes a killed process left behind.
+      await files?.sweeper.start();
       await new Promise<void>((resolve, reject) => {
         httpServer.once("error", reject);
         httpServer.listen(port, host, () => {
@@ -307,6 +342,7 @@ export async function createAppServer(options: AppServerOptions): Promise<AppSer
       const drained = await chat.drain(drainTimeoutMs);
       if (!drained) logger.warn("requests still in flight at shutdown; their clients will resend");
       await chat.close();
+      await files?.close();
       await redis?.close();
       await accounts?.close();
       stopReportingHealth();

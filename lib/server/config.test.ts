@@ -2,6 +2,7 @@ import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { DEFAULT_ACCOUNTS_CONFIG } from "./accounts/accounts-config";
 import { ConfigError, checkListenHost, loadConfig, parseDatabaseUrl } from "./config";
+import { DEFAULT_UPLOAD_LIMITS } from "./files/files-config";
 
 const SECRET = "s".repeat(32);
 
@@ -28,6 +29,11 @@ describe("loadConfig", () => {
         vapidSubject: undefined,
         pushDelayMs: 5_000,
         allowLoopbackEndpoints: false,
+      },
+      files: {
+        storage: { kind: "disk", directory: resolve("data", "files") },
+        partialDirectory: resolve("data", "uploads-partial"),
+        limits: DEFAULT_UPLOAD_LIMITS,
       },
     });
   });
@@ -64,6 +70,17 @@ describe("loadConfig", () => {
         VAPID_SUBJECT: "mailto:ops@example.com",
         PUSH_DELAY_MS: "2000",
         PUSH_ALLOW_LOOPBACK: "true",
+        FILE_STORAGE: "s3",
+        S3_ENDPOINT: "https://objects.internal:9000",
+        S3_BUCKET: "chat-files",
+        S3_REGION: "eu-west-1",
+        S3_ACCESS_KEY_ID: "key-id",
+        S3_SECRET_ACCESS_KEY: "key-secret",
+        S3_FORCE_PATH_STYLE: "false",
+        MAX_UPLOAD_BYTES: "1048576",
+        UPLOAD_QUOTA_BYTES_PER_DAY: "10485760",
+        UPLOAD_QUOTA_BYTES_PER_ADDRESS_PER_DAY: "20971520",
+        RATE_LIMIT_UPLOADS_PER_MINUTE: "5",
       }),
     ).toEqual({
       env: "development",
@@ -100,6 +117,24 @@ describe("loadConfig", () => {
         pushDelayMs: 2_000,
         allowLoopbackEndpoints: true,
       },
+      files: {
+        storage: {
+          kind: "s3",
+          endpoint: "https://objects.internal:9000",
+          bucket: "chat-files",
+          region: "eu-west-1",
+          accessKeyId: "key-id",
+          secretAccessKey: "key-secret",
+          forcePathStyle: false,
+        },
+        partialDirectory: "/srv/scrollback/uploads-partial",
+        limits: {
+          maxUploadBytes: 1_048_576,
+          quotaBytesPerDay: 10_485_760,
+          quotaBytesPerAddressPerDay: 20_971_520,
+          uploadsPerMinute: 5,
+        },
+      },
     });
   });
 
@@ -113,6 +148,36 @@ describe("loadConfig", () => {
     expect(() => loadConfig({ PUBLIC_ROOM_CREATION: "everyone" })).toThrow(
       /PUBLIC_ROOM_CREATION: PUBLIC_ROOM_CREATION must be anyone, members or admins/,
     );
+  });
+
+  it.each([
+    [{ FILE_STORAGE: "ftp" }, /FILE_STORAGE: FILE_STORAGE must be disk or s3/],
+    [{ FILE_STORAGE: "s3" }, /S3_BUCKET: FILE_STORAGE=s3 needs S3_BUCKET/],
+    [{ FILE_STORAGE: "s3", S3_BUCKET: "Bad_Bucket" }, /S3_BUCKET: S3_BUCKET must be a bucket name/],
+    [{ S3_ENDPOINT: "not a url" }, /S3_ENDPOINT: S3_ENDPOINT must be a URL/],
+    [{ S3_ACCESS_KEY_ID: "id" }, /S3_SECRET_ACCESS_KEY: set both/],
+    [{ MAX_UPLOAD_BYTES: "25MB" }, /MAX_UPLOAD_BYTES: MAX_UPLOAD_BYTES must be a whole number/],
+    [{ MAX_UPLOAD_BYTES: "0" }, /MAX_UPLOAD_BYTES: MAX_UPLOAD_BYTES must be more than 0/],
+    [
+      { MAX_UPLOAD_BYTES: "2000", UPLOAD_QUOTA_BYTES_PER_DAY: "1000" },
+      /UPLOAD_QUOTA_BYTES_PER_DAY: must be at least MAX_UPLOAD_BYTES/,
+    ],
+    [{ RATE_LIMIT_UPLOADS_PER_MINUTE: "-3" }, /RATE_LIMIT_UPLOADS_PER_MINUTE: .*more than 0/],
+  ])("refuses file settings %o", (env, message) => {
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it("uses path-style S3 addresses for a custom endpoint unless told otherwise", () => {
+    const storage = loadConfig({
+      FILE_STORAGE: "s3",
+      S3_BUCKET: "files",
+      S3_ENDPOINT: "http://127.0.0.1:9000",
+    }).files.storage;
+    expect(storage).toMatchObject({ kind: "s3", forcePathStyle: true, region: "us-east-1" });
+    expect(loadConfig({ FILE_STORAGE: "s3", S3_BUCKET: "files" }).files.storage).toMatchObject({
+      forcePathStyle: false,
+      endpoint: undefined,
+    });
   });
 
   it("puts the default database in DATA_DIR", () => {

@@ -9,6 +9,12 @@ import {
   accountsEnvSchema,
 } from "./accounts/accounts-config";
 import {
+  type FilesConfig,
+  filesConfigFromEnv,
+  filesConfigProblems,
+  filesEnvSchema,
+} from "./files/files-config";
+import {
   type NotificationsEnv,
   notificationsConfigProblems,
   notificationsEnvFrom,
@@ -69,7 +75,10 @@ const fullEnvSchema = envSchema
   .extend(accountsEnvSchema.shape)
   .extend(roomsEnvSchema.shape)
   .extend(notificationsEnvSchema.shape)
+  .extend(filesEnvSchema.shape)
   .superRefine((env, ctx) => {
+    for (const { setting, message } of filesConfigProblems(env))
+      ctx.addIssue({ code: "custom", path: [setting], message });
     for (const { setting, message } of notificationsConfigProblems(env))
       ctx.addIssue({ code: "custom", path: [setting], message });
     for (const { setting, message } of accountsConfigProblems(env))
@@ -110,6 +119,8 @@ export type Config = {
   rooms: RoomsConfig;
   /** VAPID keys, the push delay, loopback endpoints for tests. */
   notifications: NotificationsEnv;
+  /** File storage (disk or S3), upload size, quotas and rate. */
+  files: FilesConfig;
 };
 
 export function parseDatabaseUrl(url: string | undefined, dataDir: string): DatabaseTarget {
@@ -173,6 +184,7 @@ export function loadConfig(env: Environment = process.env): Config {
     accounts: accountsConfigFromEnv(e),
     rooms: roomsConfigFromEnv(e),
     notifications: notificationsEnvFrom(e),
+    files: filesConfigFromEnv(e, dataDir),
   };
 }
 

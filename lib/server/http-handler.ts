@@ -2,6 +2,8 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Accounts } from "./accounts/accounts";
 import { isBotTokenPath } from "./accounts/bot-token-routes";
 import { gatedPath, signInRedirect } from "./accounts/page-gate";
+import { isFilePath } from "./files/file-route";
+import { isUploadPath } from "./files/upload-route";
 import type { Identities } from "./identity/identities";
 import { ensureIdentityCookie } from "./identity/identity-cookie";
 import type { Logger } from "./logger";
@@ -34,6 +36,14 @@ export type HttpHandlerDeps = {
   trustProxy: boolean;
   /** Whether a request for this host (the browser's `Host`, or the trusted proxy's X-Forwarded-Host) is for this server. */
   servesHost?: (host: string | undefined) => boolean;
+  /**
+   * `/api/uploads` and `/api/files`: answered before the page gate (a bot's
+   * bearer token is no cookie) with their own checks and headers.
+   */
+  fileRoutes?: {
+    uploads: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+    files: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+  };
   logger: Logger;
 };
 
@@ -86,6 +96,14 @@ export function createHttpHandler(deps: HttpHandlerDeps) {
       res.setHeader("connection", "close");
       res.setHeader("retry-after", "1");
       sendJson(res, 503, { status: "shutting down" });
+      return;
+    }
+    if (deps.fileRoutes && isUploadPath(path ?? "/")) {
+      deps.fileRoutes.uploads(req, res).catch(fail(req, res, id));
+      return;
+    }
+    if (deps.fileRoutes && isFilePath(path ?? "/")) {
+      deps.fileRoutes.files(req, res).catch(fail(req, res, id));
       return;
     }
     const { accounts } = deps;

@@ -44,6 +44,7 @@ export async function startServer(pages: ServePages): Promise<AppServer> {
     redisPrefix: config.redisPrefix,
     metricsToken: config.metricsToken,
     rooms: config.rooms,
+    files: { config: config.files },
     notifications: notificationsConfig(
       config.notifications,
       config.dataDir,

@@ -1,5 +1,5 @@
 import type { ChatMessage, MemberChange } from "../../shared/protocol";
-import { takePage } from "./page-bytes";
+import { takePage, weighedText } from "./page-bytes";
 
 type Change = { message: ChatMessage } | { member: MemberChange };
 
@@ -30,7 +30,7 @@ export function takeChanges(
   limit: number,
 ): { messages: ChatMessage[]; members: MemberChange[]; hasMore: boolean } {
   const page = takePage(byRev(messages, members), limit, (change) =>
-    "message" in change ? change.message.text : "",
+    "message" in change ? weighedText(change.message) : "",
   );
   const kept = { messages: [] as ChatMessage[], members: [] as MemberChange[] };
   for (const change of page.rows) {

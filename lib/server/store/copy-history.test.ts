@@ -82,6 +82,69 @@ describe("copying a SQLite history into Postgres", () => {
     }
   });
 
+  it("carries the files: messages' attachments and the uploads' rows, attached, released or not", async () => {
+    const source = new SqliteStore(sqlitePath);
+    const ana = { id: "user-ana", name: "Ana" };
+    const upload = (n: number, createdAt = new Date(Date.parse("2026-05-06T07:08:09.000Z"))) => ({
+      id: `0000000${n}-0000-4000-8000-000000000000`,
+      uploaderId: ana.id,
+      address: "203.0.113.7",
+      name: `photo-${n}.jpg`,
+      size: 1000 * n,
+      type: "image/jpeg",
+      contentKey: `${n}`.repeat(64),
+      width: 800,
+      height: 600,
+      placeholder: "3OcRJYB4d3h/iIeHeEh3eIhw+j3A",
+      variants: ["thumb", "preview"],
+      createdAt,
+    });
+    for (const n of [1, 2, 3]) await source.uploads.add(upload(n));
+    const kept = await source.messages.append({
+      room: "general",
+      clientId: "f1",
+      author: ana,
+      text: "",
+      attachments: [upload(1).id],
+    });
+    const gone = await source.messages.append({
+      room: "general",
+      clientId: "f2",
+      author: ana,
+      text: "soon gone",
+      attachments: [upload(2).id],
+    });
+    await source.messages.change({
+      room: "general",
+      id: gone.message.id,
+      actor: ana,
+      change: { kind: "delete" },
+    });
+    const rows = await Promise.all([1, 2, 3].map((n) => source.uploads.find(upload(n).id)));
+    await source.close();
+
+    await copySqliteToPostgres(sqlitePath, schema.url);
+    // Twice: the second run skips what is there.
+    await copySqliteToPostgres(sqlitePath, schema.url);
+    const target = await PostgresStore.open(schema.url);
+    try {
+      const page = await target.messages.latest("general", 10);
+      expect(page.messages[0]).toEqual(kept.message);
+      expect(page.messages[0]?.attachments).toHaveLength(1);
+      expect(page.messages[1]).not.toHaveProperty("attachments");
+      expect(await Promise.all([1, 2, 3].map((n) => target.uploads.find(upload(n).id)))).toEqual(
+        rows,
+      );
+      expect(rows.map((row) => [row?.messageId ?? null, row?.released])).toEqual([
+        [kept.message.id, false],
+        [gone.message.id, true],
+        [null, false],
+      ]);
+    } finally {
+      await target.close();
+    }
+  });
+
   it("moves every message with its id, seq, clientId, author and time; the sequence continues in Postgres", async () => {
     await seedSqlite();
     const progress: number[] = [];

@@ -12,6 +12,7 @@ import { AUDIT_COLUMNS, type AuditRow, toAuditEntry } from "./audit-rows";
 import { copyAccountTables } from "./copy-accounts";
 import { PostgresStore } from "./postgres-store";
 import { type MessageRow as SqliteMessage, toMessage } from "./sqlite/message-rows";
+import { toUpload, UPLOAD_COLUMNS, type UploadRow } from "./sqlite/uploads";
 import { accountsDatabasePath } from "./sqlite-auth-migrations";
 import type {
   ChatStore,
@@ -20,6 +21,7 @@ import type {
   StoredMembership,
   StoredReaction,
   StoredRoomRecord,
+  StoredUpload,
 } from "./types";
 
 export type CopyReport = { users: number; messages: number; rooms: number; accounts: number };
@@ -77,9 +79,11 @@ export async function copySqliteToPostgres(
     const mentions = has("messages", "mentions")
       ? "mentions, mentions_all"
       : "NULL AS mentions, NULL AS mentions_all";
+    // What each message shows of its files (schema 13 on).
+    const attachments = has("messages", "attachments") ? "attachments" : "NULL AS attachments";
     const columns = changeLog
-      ? `room, seq, id, client_id, author_id, author_name, text, created_at, rev, edited_at, deleted, reply_to_id, reply_to_seq, reactions, ${moderation}, ${mentions}`
-      : "room, seq, id, client_id, author_id, author_name, text, created_at, seq AS rev, NULL AS edited_at, 0 AS deleted, NULL AS reply_to_id, NULL AS reply_to_seq, NULL AS reactions, 0 AS removed_by_moderator, NULL AS mentions, NULL AS mentions_all";
+      ? `room, seq, id, client_id, author_id, author_name, text, created_at, rev, edited_at, deleted, reply_to_id, reply_to_seq, reactions, ${moderation}, ${mentions}, ${attachments}`
+      : "room, seq, id, client_id, author_id, author_name, text, created_at, seq AS rev, NULL AS edited_at, 0 AS deleted, NULL AS reply_to_id, NULL AS reply_to_seq, NULL AS reactions, 0 AS removed_by_moderator, NULL AS mentions, NULL AS mentions_all, NULL AS attachments";
     const rows = source
       .prepare(`SELECT ${columns} FROM messages ORDER BY room, seq`)
       .iterate() as IterableIterator<SqliteMessage>;
@@ -107,6 +111,19 @@ export async function copySqliteToPostgres(
         onProgress(copied, total);
       }
       yield { reactions, ...settings };
+      // Uploads' rows (schema 13 on), so that the moved messages' files stay readable.
+      if (has("uploads")) {
+        let uploads: StoredUpload[] = [];
+        for (const row of source
+          .prepare(`SELECT ${UPLOAD_COLUMNS} FROM uploads ORDER BY id`)
+          .iterate() as IterableIterator<UploadRow>) {
+          uploads.push(toUpload(row));
+          if (uploads.length < BATCH_ROWS) continue;
+          yield { uploads };
+          uploads = [];
+        }
+        if (uploads.length > 0) yield { uploads };
+      }
     }
     await target.messages.importHistory(batches());
     await copyNotifications(source, target);

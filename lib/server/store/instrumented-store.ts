@@ -8,6 +8,7 @@ import type {
   NotificationStore,
   ReadPositionStore,
   RoomStore,
+  UploadStore,
   UserStore,
 } from "./types";
 
@@ -90,6 +91,14 @@ const OPERATIONS = {
     withdraw: "withdrawNotifications",
     readSeqs: "notificationReadSeqs",
   },
+  uploads: {
+    add: "addUpload",
+    find: "findUpload",
+    usage: "uploadUsage",
+    releasable: "releasableUploads",
+    forget: "forgetUploads",
+    contentKeys: "uploadContentKeys",
+  },
 } satisfies {
   messages: Record<keyof MessageStore, string>;
   rooms: Record<keyof RoomStore, string>;
@@ -100,6 +109,7 @@ const OPERATIONS = {
   invites: Record<keyof InviteStore, string>;
   audit: Record<keyof AuditStore, string>;
   notifications: Record<keyof NotificationStore, string>;
+  uploads: Record<keyof UploadStore, string>;
 };
 
 async function time<T>(observe: Observe, operation: string, call: () => Promise<T>): Promise<T> {
@@ -137,6 +147,7 @@ export class InstrumentedStore implements ChatStore {
   readonly invites: InviteStore;
   readonly audit: AuditStore;
   readonly notifications: NotificationStore;
+  readonly uploads: UploadStore;
 
   constructor(
     private readonly inner: ChatStore,
@@ -151,6 +162,7 @@ export class InstrumentedStore implements ChatStore {
     this.invites = timed(inner.invites, OPERATIONS.invites, observe);
     this.audit = timed(inner.audit, OPERATIONS.audit, observe);
     this.notifications = timed(inner.notifications, OPERATIONS.notifications, observe);
+    this.uploads = timed(inner.uploads, OPERATIONS.uploads, observe);
   }
 
   get health() {

@@ -6,10 +6,19 @@ export function messageBytes(text: string): number {
   return Buffer.byteLength(text, "utf8") + MESSAGE_OVERHEAD_BYTES;
 }
 
+/**
+ * What of a message is weighed: its text and its attachments' JSON, as the
+ * stores keep it beside the text (attachment-rows.ts), so that a page of
+ * messages each carrying ten files stays as bounded as a page of long texts.
+ */
+export function weighedText(message: Pick<ChatMessage, "text" | "attachments">): string {
+  return message.attachments ? message.text + JSON.stringify(message.attachments) : message.text;
+}
+
 /** What a page weighs, counted as `takePage` counts it. */
-export function pageBytes(messages: readonly Pick<ChatMessage, "text">[]): number {
+export function pageBytes(messages: readonly Pick<ChatMessage, "text" | "attachments">[]): number {
   let total = 0;
-  for (const message of messages) total += messageBytes(message.text);
+  for (const message of messages) total += messageBytes(weighedText(message));
   return total;
 }
 

@@ -351,6 +351,43 @@ const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX notification_claims_by_room ON notification_claims (room, seq);
     `,
   },
+  {
+    version: 13,
+    name: "files: attachments on messages, and the uploads they name",
+    // As in the SQLite migration: messages.attachments is the JSON text of
+    // the Attachment[] the message shows (NULL for none); an uploads row is
+    // written once its bytes are durable, attached by the append's
+    // transaction and released by the delete's; one index per UploadStore
+    // question.
+    sql: `
+      ALTER TABLE messages ADD COLUMN attachments text;
+
+      CREATE TABLE uploads (
+        id          text        PRIMARY KEY,
+        uploader_id text        NOT NULL,
+        address     text        NOT NULL,
+        name        text        NOT NULL,
+        size        bigint      NOT NULL,
+        type        text        NOT NULL,
+        content_key text        NOT NULL,
+        width       integer,
+        height      integer,
+        placeholder text,
+        variants    jsonb       NOT NULL DEFAULT '[]',
+        created_at  timestamptz NOT NULL,
+        message_id  text,
+        room        text,
+        released    boolean     NOT NULL DEFAULT false
+      );
+      CREATE INDEX uploads_by_message ON uploads (message_id) WHERE message_id IS NOT NULL;
+      CREATE INDEX uploads_by_room ON uploads (room) WHERE room IS NOT NULL;
+      CREATE INDEX uploads_unattached ON uploads (created_at) WHERE message_id IS NULL;
+      CREATE INDEX uploads_released ON uploads (created_at) WHERE released;
+      CREATE INDEX uploads_by_uploader ON uploads (uploader_id, created_at);
+      CREATE INDEX uploads_by_address ON uploads (address, created_at);
+      CREATE INDEX uploads_by_content ON uploads (content_key);
+    `,
+  },
 ];
 
 /** Any constant works; it only has to be the same for every instance of the app. */

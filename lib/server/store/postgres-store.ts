@@ -7,6 +7,7 @@ import { PostgresMessages } from "./postgres/messages";
 import { PostgresNotifications } from "./postgres/notifications";
 import { PostgresReads } from "./postgres/reads";
 import { PostgresRooms } from "./postgres/rooms";
+import { PostgresUploads } from "./postgres/uploads";
 import { PostgresUsers } from "./postgres/users";
 import type { StoreHealth } from "./store-health";
 import type {
@@ -19,6 +20,7 @@ import type {
   NotificationStore,
   ReadPositionStore,
   RoomStore,
+  UploadStore,
   UserStore,
 } from "./types";
 
@@ -49,6 +51,7 @@ export class PostgresStore implements ChatStore {
   readonly invites: InviteStore;
   readonly audit: AuditStore;
   readonly notifications: NotificationStore;
+  readonly uploads: UploadStore;
 
   private constructor(private readonly database: PostgresDatabase) {
     this.rooms = new PostgresRooms(database);
@@ -60,6 +63,7 @@ export class PostgresStore implements ChatStore {
     this.invites = new PostgresInvites(database);
     this.audit = new PostgresAudit(database);
     this.notifications = new PostgresNotifications(database);
+    this.uploads = new PostgresUploads(database);
   }
 
   /** Connects and migrates the schema (instances starting together wait for each other). */

@@ -378,6 +378,46 @@ const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX notification_claims_by_room ON notification_claims (room, seq);
     `,
   },
+  {
+    version: 13,
+    name: "files: attachments on messages, and the uploads they name",
+    // messages.attachments: JSON of the Attachment[] the message shows, NULL
+    // for none (every message before this version). An uploads row is written
+    // once its bytes are durable in file storage; append sets message_id and
+    // room in the message's transaction, a delete sets released. variants is
+    // a JSON array of the variant names made. Indexes, one per UploadStore
+    // question: a message's uploads (delete); unattached ones by age and
+    // released ones (the sweeper's releasable); a person's or an address's
+    // recent uploads (quotas); content keys (shared bytes, the stray check).
+    sql: `
+      ALTER TABLE messages ADD COLUMN attachments TEXT;
+
+      CREATE TABLE uploads (
+        id          TEXT    PRIMARY KEY,
+        uploader_id TEXT    NOT NULL,
+        address     TEXT    NOT NULL,
+        name        TEXT    NOT NULL,
+        size        INTEGER NOT NULL,
+        type        TEXT    NOT NULL,
+        content_key TEXT    NOT NULL,
+        width       INTEGER,
+        height      INTEGER,
+        placeholder TEXT,
+        variants    TEXT    NOT NULL DEFAULT '[]',
+        created_at  INTEGER NOT NULL,
+        message_id  TEXT,
+        room        TEXT,
+        released    INTEGER NOT NULL DEFAULT 0
+      ) WITHOUT ROWID;
+      CREATE INDEX uploads_by_message ON uploads (message_id) WHERE message_id IS NOT NULL;
+      CREATE INDEX uploads_by_room ON uploads (room) WHERE room IS NOT NULL;
+      CREATE INDEX uploads_unattached ON uploads (created_at) WHERE message_id IS NULL;
+      CREATE INDEX uploads_released ON uploads (created_at) WHERE released = 1;
+      CREATE INDEX uploads_by_uploader ON uploads (uploader_id, created_at);
+      CREATE INDEX uploads_by_address ON uploads (address, created_at);
+      CREATE INDEX uploads_by_content ON uploads (content_key);
+    `,
+  },
 ];
 
 export const LATEST_SQLITE_SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;

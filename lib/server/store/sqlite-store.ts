@@ -7,6 +7,7 @@ import { SqliteMessages } from "./sqlite/messages";
 import { SqliteNotifications } from "./sqlite/notifications";
 import { SqliteReads } from "./sqlite/reads";
 import { SqliteRooms } from "./sqlite/rooms";
+import { SqliteUploads } from "./sqlite/uploads";
 import { SqliteUsers } from "./sqlite/users";
 import type { StoreHealth } from "./store-health";
 import type {
@@ -19,6 +20,7 @@ import type {
   NotificationStore,
   ReadPositionStore,
   RoomStore,
+  UploadStore,
   UserStore,
 } from "./types";
 
@@ -39,6 +41,7 @@ export class SqliteStore implements ChatStore {
   readonly invites: InviteStore;
   readonly audit: AuditStore;
   readonly notifications: NotificationStore;
+  readonly uploads: UploadStore;
 
   /**
    * Opens the database for serving, after its integrity check (see
@@ -67,6 +70,7 @@ export class SqliteStore implements ChatStore {
     this.invites = new SqliteInvites(this.database);
     this.audit = new SqliteAudit(this.database);
     this.notifications = new SqliteNotifications(this.database);
+    this.uploads = new SqliteUploads(this.database);
   }
 
   get health(): StoreHealth {

@@ -83,6 +83,8 @@ export type HistoryBatch = {
   invites?: StoredInvite[];
   audit?: AuditEntry[];
   directRooms?: { userLow: string; userHigh: string; room: string }[];
+  /** Uploads' rows as they are (attached, released or not): the files stay readable after a move. */
+  uploads?: StoredUpload[];
 };
 
 /** A room's row as it is, for copying a history: its settings and counters. */

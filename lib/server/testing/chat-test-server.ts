@@ -18,6 +18,7 @@ import type {
 import { type AccountsConfig, DEFAULT_ACCOUNTS_CONFIG } from "../accounts/accounts-config";
 import { type AppServer, createAppServer } from "../app-server";
 import type { DatabaseTarget } from "../config";
+import type { FilesSetup } from "../files/files-service";
 import type { Identities } from "../identity/identities";
 import { createTokenSigner } from "../identity/tokens";
 import { type Logger, silentLogger } from "../logger";
@@ -92,6 +93,8 @@ export type ChatTestServerOptions = {
   rooms?: RoomsConfig;
   /** Web Push (to a test receiver) and its delay; off unless set. */
   notifications?: NotificationsConfig;
+  /** File storage, uploads and downloads, given the server's temporary directory. */
+  files?: (dir: string) => FilesSetup;
 };
 
 /** Sign-in limits out of the way of tests that sign in often; tests of the limits set their own. */
@@ -151,6 +154,7 @@ export class ChatTestServer {
       metricsToken: this.options.metricsToken,
       ...(this.options.rooms ? { rooms: this.options.rooms } : {}),
       ...(this.options.notifications ? { notifications: this.options.notifications } : {}),
+      ...(this.options.files ? { files: this.options.files(this.dir) } : {}),
       pages: async () => async (_req, res) => {
         res.writeHead(200, { "content-type": "text/html" });
         res.end("<!doctype html><title>page</title>");

@@ -11,6 +11,7 @@ const REFUSALS: Record<ChangeRefusedError["code"], string> = {
   not_found: "There is no such message in that room.",
   forbidden: "Only its author may change this message (and a moderator remove it).",
   reaction_limit: "This message already carries as many different emoji as a message may.",
+  invalid_attachment: "That file is not one of your finished uploads, or it is already attached.",
 };
 
 export type Reply<R extends object> = (result: Result<R>) => void;

@@ -1,5 +1,6 @@
 import { MAX_PAGE_BYTES, MESSAGE_OVERHEAD_BYTES } from "../../../shared/limits";
 import type { ChatMessage, Page } from "../../../shared/protocol";
+import { attachmentFields } from "../attachment-rows";
 import { mentionFields } from "../mention-rows";
 import { decodeReactions } from "../message-changes";
 import { takePage } from "../page-bytes";
@@ -26,10 +27,12 @@ export type MessageRow = {
   mentions: string | null;
   /** "room" or "here" when its `@room`/`@here` took effect. */
   mentions_all: string | null;
+  /** JSON of the Attachment[] it shows; null for none (and once deleted). */
+  attachments: string | null;
 };
 
 export const MESSAGE_COLUMNS =
-  "room, seq, id, client_id, author_id, author_name, text, created_at, rev, edited_at, deleted, reply_to_id, reply_to_seq, reactions, removed_by_moderator, mentions, mentions_all";
+  "room, seq, id, client_id, author_id, author_name, text, created_at, rev, edited_at, deleted, reply_to_id, reply_to_seq, reactions, removed_by_moderator, mentions, mentions_all, attachments";
 
 export function toMessage(row: MessageRow): ChatMessage {
   return {
@@ -51,11 +54,13 @@ export function toMessage(row: MessageRow): ChatMessage {
         : { id: row.reply_to_id, seq: Number(row.reply_to_seq) },
     reactions: decodeReactions(row.reactions),
     ...mentionFields(row.mentions, row.mentions_all),
+    ...attachmentFields(row.attachments),
   };
 }
 
 export function toPage(rows: MessageRow[], limit: number, newestFirst: boolean): Page {
-  const page = takePage(rows, limit, (row) => row.text);
+  // The stored JSON is what weighedText makes of the message's attachments.
+  const page = takePage(rows, limit, (row) => row.text + (row.attachments ?? ""));
   if (newestFirst) page.rows.reverse();
   return { messages: page.rows.map(toMessage), hasMore: page.hasMore };
 }
@@ -69,7 +74,7 @@ export function toPage(rows: MessageRow[], limit: number, newestFirst: boolean):
  * shipped whole to be trimmed here. `takePage` then applies the same rule.
  */
 export function pageQuery(where: string, order: "ASC" | "DESC", by: "seq" | "rev" = "seq"): string {
-  const weight = `(octet_length(text) + ${MESSAGE_OVERHEAD_BYTES})`;
+  const weight = `(octet_length(text) + coalesce(octet_length(attachments), 0) + ${MESSAGE_OVERHEAD_BYTES})`;
   return `SELECT ${MESSAGE_COLUMNS} FROM (
       SELECT ${MESSAGE_COLUMNS},
         sum(${weight}) OVER (ORDER BY ${by} ${order}) - ${weight} AS before_row,

@@ -1,5 +1,6 @@
 import type pg from "pg";
 import type {
+  Attachment,
   ChangesPage,
   ChatMessage,
   Page,
@@ -7,6 +8,7 @@ import type {
   SearchHit,
   User,
 } from "../../../shared/protocol";
+import { attachmentsToHold, encodeAttachments } from "../attachment-rows";
 import { takeChanges } from "../changes-page";
 import { MEMBER_SELECT, type MemberRow, toMemberChange } from "../member-rows";
 import {
@@ -42,6 +44,7 @@ import {
   toPage,
 } from "./message-rows";
 import { searchPostgres } from "./search";
+import { toUpload, UPLOAD_COLUMNS, type UploadRow, uploadValues } from "./uploads";
 
 const UNIQUE_VIOLATION = "23505";
 
@@ -96,6 +99,7 @@ async function importBatch(client: pg.PoolClient, batch: HistoryBatch): Promise<
       m.removedByModerator === true,
       encodeMentions(mentionsOfMessage(m)),
       mentionsOfMessage(m).all,
+      m.deleted ? null : encodeAttachments(m.attachments),
     ]),
   );
   // Rebuilt from the messages themselves: the copy carries whom each names.
@@ -228,6 +232,11 @@ async function importRoomsOf(client: pg.PoolClient, batch: HistoryBatch): Promis
     "INSERT INTO direct_rooms (user_low, user_high, room) VALUES %VALUES% ON CONFLICT DO NOTHING",
     (batch.directRooms ?? []).map((d) => [d.userLow, d.userHigh, d.room]),
   );
+  await insertRows(
+    client,
+    `INSERT INTO uploads (${UPLOAD_COLUMNS}) VALUES %VALUES% ON CONFLICT (id) DO NOTHING`,
+    (batch.uploads ?? []).map(uploadValues),
+  );
 }
 
 /** message_mentions for one message: its rows replaced by these (none: removed). */
@@ -262,6 +271,25 @@ async function setMentions(
      RETURNING ${MESSAGE_COLUMNS}`,
     [encodeMentions(mentions), mentions?.all ?? null, room, seq],
   );
+}
+
+/**
+ * The uploads a send names, as the message will hold them; null when one may
+ * not be attached. Their rows are locked until the append commits: of two
+ * sends naming one upload, the second waits, then finds it attached.
+ */
+async function attachmentsFor(
+  client: pg.PoolClient,
+  input: NewMessage,
+): Promise<Attachment[] | null> {
+  const ids = input.attachments ?? [];
+  if (ids.length === 0) return [];
+  const { rows } = await client.query<UploadRow>(
+    `SELECT ${UPLOAD_COLUMNS} FROM uploads WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE`,
+    [[...ids]],
+  );
+  const found = new Map(rows.map((row) => [row.id, toUpload(row)]));
+  return attachmentsToHold(ids, found, input.author.id);
 }
 
 const MENTION_COLUMNS = MESSAGE_COLUMNS.split(", ")
@@ -317,6 +345,8 @@ export class PostgresMessages implements MessageStore {
         answered = found.rows[0];
         if (!answered) throw new ChangeRefusedError("not_found");
       }
+      const attachments = await attachmentsFor(client, input);
+      if (attachments === null) throw new ChangeRefusedError("invalid_attachment");
       // The author's first write makes their row; a rename since then keeps its name.
       await client.query(
         "INSERT INTO users (id, name, created_at) VALUES ($1, $2, now()) ON CONFLICT (id) DO NOTHING",
@@ -339,7 +369,7 @@ export class PostgresMessages implements MessageStore {
       if (!bump) throw new Error("room sequence was not returned");
       const inserted = await client.query<MessageRow>(
         `INSERT INTO messages (${MESSAGE_COLUMNS})
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, NULL, false, $10, $11, NULL, false, $12, $13) RETURNING ${MESSAGE_COLUMNS}`,
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, NULL, false, $10, $11, NULL, false, $12, $13, $14) RETURNING ${MESSAGE_COLUMNS}`,
         [
           input.room,
           bump.latest_seq,
@@ -354,11 +384,17 @@ export class PostgresMessages implements MessageStore {
           answered?.seq ?? null,
           encodeMentions(input.mentions),
           input.mentions?.all ?? null,
+          encodeAttachments(attachments),
         ],
       );
       const row = inserted.rows[0];
       if (!row) throw new Error("inserted message was not returned");
       await writeMentionRows(client, row.room, row.seq, row.id, input.mentions);
+      if (attachments.length > 0)
+        await client.query(
+          "UPDATE uploads SET message_id = $1, room = $2 WHERE id = ANY($3::text[])",
+          [row.id, row.room, attachments.map((a) => a.id)],
+        );
       await client.query("COMMIT");
       return { message: toMessage(row), duplicate: false };
     } catch (error) {
@@ -446,11 +482,13 @@ export class PostgresMessages implements MessageStore {
         await client.query("DELETE FROM reactions WHERE room = $1 AND seq = $2", [room, row.seq]);
         updated = await client.query<MessageRow>(
           // Marked only when someone other than the author removed it.
-          `UPDATE messages SET text = '', deleted = true, reactions = NULL, rev = $1, removed_by_moderator = $4
+          `UPDATE messages SET text = '', deleted = true, reactions = NULL, attachments = NULL, rev = $1, removed_by_moderator = $4
            WHERE room = $2 AND seq = $3 RETURNING ${MESSAGE_COLUMNS}`,
           [rev, room, row.seq, change.byModerator === true && actor.id !== row.author_id],
         );
         updated = await setMentions(client, room, row.seq, row.id, undefined);
+        // Nobody may read its files any more; the file sweeper removes their bytes.
+        await client.query("UPDATE uploads SET released = true WHERE message_id = $1", [row.id]);
         break;
       case "reaction":
         if (change.added) {

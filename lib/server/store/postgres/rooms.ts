@@ -177,6 +177,8 @@ export class PostgresRooms implements RoomStore {
         ])
           await client.query(`DELETE FROM ${table} WHERE room = $1`, [room]);
         await client.query("DELETE FROM direct_rooms WHERE room = $1", [room]);
+        // Its files go with its messages: released, for the file sweeper.
+        await client.query("UPDATE uploads SET released = true WHERE room = $1", [room]);
         return (removed.rowCount ?? 0) > 0;
       }),
     );

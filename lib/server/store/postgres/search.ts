@@ -34,7 +34,7 @@ export function websearchText(terms: SearchTerms): string | null {
 const HEADLINE_OPTIONS = `StartSel=${MATCH_START}, StopSel=${MATCH_END}, HighlightAll=true`;
 
 const COLUMNS =
-  "m.room, m.seq, m.id, m.client_id, m.author_id, m.author_name, m.text, m.created_at, m.rev, m.edited_at, m.deleted, m.reply_to_id, m.reply_to_seq, m.reactions, m.removed_by_moderator, m.mentions, m.mentions_all";
+  "m.room, m.seq, m.id, m.client_id, m.author_id, m.author_name, m.text, m.created_at, m.rev, m.edited_at, m.deleted, m.reply_to_id, m.reply_to_seq, m.reactions, m.removed_by_moderator, m.mentions, m.mentions_all, m.attachments";
 
 /**
  * One search, as one statement: the GIN index of search_vector finds the

@@ -1,4 +1,5 @@
 import type { ChatMessage, Page } from "../../../shared/protocol";
+import { attachmentFields, encodeAttachments } from "../attachment-rows";
 import { encodeMentions, mentionFields, mentionsOfMessage } from "../mention-rows";
 import { decodeReactions, encodeReactions } from "../message-changes";
 import { takePage } from "../page-bytes";
@@ -25,10 +26,12 @@ export type MessageRow = {
   mentions: string | null;
   /** "room" or "here" when its `@room`/`@here` took effect. */
   mentions_all: string | null;
+  /** JSON of the Attachment[] it shows; null for none (and once deleted). */
+  attachments: string | null;
 };
 
 export const MESSAGE_COLUMNS =
-  "room, seq, id, client_id, author_id, author_name, text, created_at, rev, edited_at, deleted, reply_to_id, reply_to_seq, reactions, removed_by_moderator, mentions, mentions_all";
+  "room, seq, id, client_id, author_id, author_name, text, created_at, rev, edited_at, deleted, reply_to_id, reply_to_seq, reactions, removed_by_moderator, mentions, mentions_all, attachments";
 
 export function toMessage(row: MessageRow): ChatMessage {
   return {
@@ -50,6 +53,7 @@ export function toMessage(row: MessageRow): ChatMessage {
         : { id: row.reply_to_id, seq: row.reply_to_seq },
     reactions: decodeReactions(row.reactions),
     ...mentionFields(row.mentions, row.mentions_all),
+    ...attachmentFields(row.attachments),
   };
 }
 
@@ -58,7 +62,8 @@ export function toMessage(row: MessageRow): ChatMessage {
  * read no further than the page's byte bound.
  */
 export function toPage(rows: Iterable<MessageRow>, limit: number, newestFirst: boolean): Page {
-  const page = takePage(rows, limit, (row) => row.text);
+  // The stored JSON is what weighedText makes of the message's attachments.
+  const page = takePage(rows, limit, (row) => row.text + (row.attachments ?? ""));
   if (newestFirst) page.rows.reverse();
   return { messages: page.rows.map(toMessage), hasMore: page.hasMore };
 }
@@ -83,5 +88,6 @@ export function toRow(message: ChatMessage): MessageRow {
     removed_by_moderator: message.removedByModerator ? 1 : 0,
     mentions: encodeMentions(mentionsOfMessage(message)),
     mentions_all: message.deleted ? null : (message.mentionsAll ?? null),
+    attachments: message.deleted ? null : encodeAttachments(message.attachments),
   };
 }

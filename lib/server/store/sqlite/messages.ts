@@ -7,6 +7,7 @@ import type {
   SearchHit,
   User,
 } from "../../../shared/protocol";
+import { attachmentsToHold, encodeAttachments } from "../attachment-rows";
 import { takeChanges } from "../changes-page";
 import { MEMBER_SELECT, type MemberRow, toMemberChange } from "../member-rows";
 import {
@@ -32,6 +33,7 @@ import {
 import { type Outcome, type SqliteDatabase, unwrap } from "./database";
 import { MESSAGE_COLUMNS, type MessageRow, toMessage, toPage, toRow } from "./message-rows";
 import { SqliteSearch } from "./search";
+import { prepareUploadWrites, toUpload, toUploadRow } from "./uploads";
 
 /** Rows as they are read, converted one by one: a page stops reading where it stops taking. */
 function* mapRows<R, T>(rows: Iterable<R>, convert: (row: R) => T): Generator<T> {
@@ -57,7 +59,7 @@ function prepare(db: Database.Database) {
     ),
     // search_id: the next one, for the search index (sqlite-migrations.ts, version 10).
     insert: db.prepare(
-      `INSERT INTO messages (${MESSAGE_COLUMNS}, search_id) VALUES (@room, @seq, @id, @client_id, @author_id, @author_name, @text, @created_at, @rev, @edited_at, @deleted, @reply_to_id, @reply_to_seq, @reactions, @removed_by_moderator, @mentions, @mentions_all, (SELECT coalesce(max(search_id), 0) + 1 FROM messages))`,
+      `INSERT INTO messages (${MESSAGE_COLUMNS}, search_id) VALUES (@room, @seq, @id, @client_id, @author_id, @author_name, @text, @created_at, @rev, @edited_at, @deleted, @reply_to_id, @reply_to_seq, @reactions, @removed_by_moderator, @mentions, @mentions_all, @attachments, (SELECT coalesce(max(search_id), 0) + 1 FROM messages))`,
     ),
     byId: db.prepare<[string, string], MessageRow>(
       `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE id = ? AND room = ?`,
@@ -74,7 +76,7 @@ function prepare(db: Database.Database) {
     ),
     // The text goes with the row's new version; secure_delete zeroes the old one's bytes.
     erase: db.prepare<[number, number, string, number]>(
-      "UPDATE messages SET text = '', deleted = 1, reactions = NULL, rev = ?, removed_by_moderator = ? WHERE room = ? AND seq = ?",
+      "UPDATE messages SET text = '', deleted = 1, reactions = NULL, attachments = NULL, rev = ?, removed_by_moderator = ? WHERE room = ? AND seq = ?",
     ),
     eraseReactions: db.prepare<[string, number]>(
       "DELETE FROM reactions WHERE room = ? AND seq = ?",
@@ -109,7 +111,7 @@ function prepare(db: Database.Database) {
       `${MEMBER_SELECT} WHERE m.room = ? AND m.rev > ? ORDER BY m.rev ASC LIMIT ?`,
     ),
     importMessage: db.prepare(
-      `INSERT INTO messages (${MESSAGE_COLUMNS}, search_id) VALUES (@room, @seq, @id, @client_id, @author_id, @author_name, @text, @created_at, @rev, @edited_at, @deleted, @reply_to_id, @reply_to_seq, @reactions, @removed_by_moderator, @mentions, @mentions_all, (SELECT coalesce(max(search_id), 0) + 1 FROM messages))
+      `INSERT INTO messages (${MESSAGE_COLUMNS}, search_id) VALUES (@room, @seq, @id, @client_id, @author_id, @author_name, @text, @created_at, @rev, @edited_at, @deleted, @reply_to_id, @reply_to_seq, @reactions, @removed_by_moderator, @mentions, @mentions_all, @attachments, (SELECT coalesce(max(search_id), 0) + 1 FROM messages))
        ON CONFLICT DO NOTHING`,
     ),
     idAtSeq: db.prepare<[string, number], { id: string }>(
@@ -185,6 +187,7 @@ function prepare(db: Database.Database) {
       "INSERT INTO users (id, name, created_at) VALUES (?, ?, ?) ON CONFLICT (id) DO NOTHING",
     ),
     ...prepareMentions(db),
+    ...prepareUploadWrites(db),
   };
 }
 
@@ -258,6 +261,9 @@ export class SqliteMessages implements MessageStore {
     const answered = input.replyTo === undefined ? undefined : byId.get(input.replyTo, input.room);
     if (input.replyTo !== undefined && !answered)
       return { refused: new ChangeRefusedError("not_found") };
+    // Checked before anything is written: a refused send leaves no trace.
+    const attachments = this.attachmentsFor(input);
+    if (attachments === null) return { refused: new ChangeRefusedError("invalid_attachment") };
 
     const createdAt = Date.now();
     // The author's first write makes their row; a rename since then keeps its name.
@@ -283,10 +289,25 @@ export class SqliteMessages implements MessageStore {
       removed_by_moderator: 0,
       mentions: encodeMentions(input.mentions),
       mentions_all: input.mentions?.all ?? null,
+      attachments: encodeAttachments(attachments),
     };
     insert.run(row);
     this.writeMentionRows(row.room, row.seq, row.id, input.mentions);
+    for (const attachment of attachments)
+      this.statements.attachUpload.run(row.id, row.room, attachment.id);
     return { value: { message: toMessage(row), duplicate: false } };
+  }
+
+  /** The uploads a send names, as the message holds them; null when one may not be attached. */
+  private attachmentsFor(input: NewMessage) {
+    const ids = input.attachments ?? [];
+    if (ids.length === 0) return [];
+    const found = new Map();
+    for (const id of ids) {
+      const row = this.statements.uploadById.get(id);
+      if (row) found.set(id, toUpload(row));
+    }
+    return attachmentsToHold(ids, found, input.author.id);
   }
 
   /** message_mentions for one message: its rows replaced by these (none: removed). */
@@ -428,6 +449,7 @@ export class SqliteMessages implements MessageStore {
         at: Date.parse(a.at),
       });
     for (const d of batch.directRooms ?? []) s.importDirect.run(d.userLow, d.userHigh, d.room);
+    for (const u of batch.uploads ?? []) s.importUpload.run(toUploadRow(u));
   }
 
   private changeOne({ room, id, actor, change }: ChangeRequest): Outcome<ChangeResult> {
@@ -463,6 +485,8 @@ export class SqliteMessages implements MessageStore {
         s.erase.run(rev, change.byModerator && actor.id !== row.author_id ? 1 : 0, room, row.seq);
         s.eraseReactions.run(room, row.seq);
         this.setMentions(room, row.seq, row.id, undefined);
+        // Nobody may read its files any more; the file sweeper removes their bytes.
+        s.releaseOfMessage.run(row.id);
         this.database.scrubAfterThisCommit();
         break;
       case "reaction":

@@ -91,6 +91,8 @@ function prepare(db: Database.Database) {
        WHERE name = @name RETURNING ${ROOM_COLUMNS}`,
     ),
     removeMessages: db.prepare<[string]>("DELETE FROM messages WHERE room = ?"),
+    // Its files go with its messages: released, for the file sweeper.
+    releaseUploads: db.prepare<[string]>("UPDATE uploads SET released = 1 WHERE room = ?"),
     removeReactions: db.prepare<[string]>("DELETE FROM reactions WHERE room = ?"),
     removeMentions: db.prepare<[string]>("DELETE FROM message_mentions WHERE room = ?"),
     removeMembers: db.prepare<[string]>("DELETE FROM room_members WHERE room = ?"),
@@ -203,6 +205,7 @@ export class SqliteRooms implements RoomStore {
       const s = this.statements;
       const existed = s.removeRoom.run(room).changes > 0;
       s.removeMessages.run(room);
+      s.releaseUploads.run(room);
       s.removeReactions.run(room);
       s.removeMentions.run(room);
       s.removeMembers.run(room);

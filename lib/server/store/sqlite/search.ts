@@ -162,7 +162,7 @@ export class SqliteSearch {
     params: Record<string, unknown>,
   ): string {
     const columns =
-      "m.room, m.seq, m.id, m.client_id, m.author_id, m.author_name, m.text, m.created_at, m.rev, m.edited_at, m.deleted, m.reply_to_id, m.reply_to_seq, m.reactions, m.removed_by_moderator, m.mentions, m.mentions_all, m.search_id";
+      "m.room, m.seq, m.id, m.client_id, m.author_id, m.author_name, m.text, m.created_at, m.rev, m.edited_at, m.deleted, m.reply_to_id, m.reply_to_seq, m.reactions, m.removed_by_moderator, m.mentions, m.mentions_all, m.attachments, m.search_id";
     if (input.before !== undefined) params.before = input.before;
     const cursorId = "(SELECT search_id FROM messages WHERE id = @before)";
     if (driver.kind === "scan") {
