@@ -1,6 +1,6 @@
 import { expectNoSevereViolations } from "./support/axe";
-import { expect, test } from "./support/fixtures";
 import { pastePicture, randomFile, throttleUploads } from "./support/files";
+import { expect, test } from "./support/fixtures";
 
 // Files and pictures (issue 17), as people use them: a screenshot pasted into
 // the message box, its progress, its thumbnail in everyone's tab, opened full
@@ -101,7 +101,9 @@ test("a file attached with the button survives a dropped link and arrives once",
     await ana.page
       .locator('input[type="file"]')
       .setInputFiles(randomFile("huge.bin", 25 * 1024 * 1024 + 1));
-    await expect(ana.page.getByText("Not added: huge.bin. The file is larger than 25 MB.")).toBeVisible();
+    await expect(
+      ana.page.getByText("Not added: huge.bin. The file is larger than 25 MB."),
+    ).toBeVisible();
   });
 
   const throttle = await throttleUploads(ana.page, 400_000);
@@ -125,7 +127,7 @@ test("a file attached with the button survives a dropped link and arrives once",
       .toBeGreaterThan(5);
     expect(await pending.textContent()).not.toMatch(/uploading, 100%/);
     link.cut();
-    await ana.expectOffline(1, { timeout: 15_000 });
+    await ana.expectReconnecting(1);
     link.restore();
     await throttle.lift();
   });
