@@ -53,6 +53,12 @@ type Answer = Result<{ message: ChatMessage }> | null;
  */
 export class OutboxSender {
   private flushingOn: number | null = null;
+  /**
+   * A flush was asked for while one ran: it runs again when that one ends,
+   * since the running one may already have looked (an upload that settled
+   * just after the check for it would otherwise wait for the next reason).
+   */
+  private again = false;
 
   constructor(private readonly context: SenderContext) {}
 
@@ -63,8 +69,12 @@ export class OutboxSender {
   async flush(): Promise<void> {
     const { context } = this;
     const connection = context.connection();
-    if (this.flushingOn === connection) return;
+    if (this.flushingOn === connection) {
+      this.again = true;
+      return;
+    }
     this.flushingOn = connection;
+    this.again = false;
     try {
       while (this.isCurrent(connection) && context.store.state.joined) {
         // Read afresh every time: another tab may have delivered, failed or discarded entries.
@@ -100,7 +110,10 @@ export class OutboxSender {
         }
       }
     } finally {
-      if (this.flushingOn === connection) this.flushingOn = null;
+      if (this.flushingOn === connection) {
+        this.flushingOn = null;
+        if (this.again && this.isCurrent(connection)) void this.flush();
+      }
     }
   }
 

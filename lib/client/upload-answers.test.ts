@@ -44,6 +44,14 @@ describe("upload answers", () => {
       { status: 429, header: JSON.stringify({ code: "quota", message: "Quota used up." }) },
       "Quota used up.",
     ],
+    [
+      "the server's reason in the URI-encoded header",
+      {
+        status: 429,
+        header: encodeURIComponent(JSON.stringify({ code: "rate_limited", message: "Slow down." })),
+      },
+      "Slow down.",
+    ],
     ["a plain header", { status: 400, header: "bad metadata" }, "bad metadata"],
     ["a dropped link", { status: 0 }, "The link to the server dropped."],
     ["a bare 413", { status: 413, body: "" }, "The file is too large."],

@@ -52,15 +52,25 @@ export function worthRetrying(status: number): boolean {
   return status === 0 || status === 409 || status === 423 || status === 429 || status >= 500;
 }
 
+/** The header is URI-encoded (headers carry no arbitrary text); one that is not is read as it is. */
+function decodeHeader(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
+}
+
 /**
  * Why an upload failed, in words for the person: the server's own reason
  * when it gave one (`UploadRefused`, in the body or the `Upload-Error`
  * header), else what the status means.
  */
 export function failureReason(answer: { status: number; header?: string; body?: string }): string {
-  const refused = refusalOf(parseJson(answer.body)) ?? refusalOf(parseJson(answer.header));
+  const header = answer.header ? decodeHeader(answer.header) : undefined;
+  const refused = refusalOf(parseJson(answer.body)) ?? refusalOf(parseJson(header));
   if (refused) return refused.message;
-  if (answer.header) return answer.header;
+  if (header) return header;
   if (answer.status === 0) return "The link to the server dropped.";
   if (answer.status === 413) return "The file is too large.";
   if (answer.status === 401 || answer.status === 403)

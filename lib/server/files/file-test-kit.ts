@@ -45,7 +45,7 @@ export async function uploadWhole(
       "content-type": "application/offset+octet-stream",
       ...headers,
     },
-    body: content,
+    body: new Uint8Array(content),
   });
   const text = await response.text();
   return {
@@ -85,7 +85,7 @@ export async function uploadInPieces(
         "upload-offset": String(offset),
         "content-type": "application/offset+octet-stream",
       },
-      body: content.subarray(offset, offset + chunk),
+      body: new Uint8Array(content.subarray(offset, offset + chunk)),
     });
     const text = await response.text();
     final = {
