@@ -150,6 +150,7 @@ export function createChatServer(
       membership,
       logger: log,
       notifier,
+      ...(deps.files ? { files: deps.files } : {}),
     };
     registerRoomHandlers(context);
     registerRoomSettingsHandlers(context);

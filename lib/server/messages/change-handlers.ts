@@ -57,7 +57,7 @@ export function registerChangeHandlers(
   context: RoomContext,
   metrics: ChatMetrics | undefined,
 ): void {
-  const { io, socket, store, limits, membership, logger, notifier } = context;
+  const { io, socket, store, limits, membership, logger, notifier, files } = context;
 
   /** Spends a change from the same budgets as a send (it is a write that reaches the whole room). */
   async function admitChange(room: string, reply: Reply<object>): Promise<(() => void) | null> {
@@ -101,6 +101,8 @@ export function registerChangeHandlers(
       io.to(room).emit("message:updated", update);
       // An edit may add or take away a mention; a delete withdraws its notifications.
       if (what.kind !== "reaction") notifier.messageChanged(result.message);
+      // Its files are released: the sweeper removes them now, not at its next round.
+      if (result.releasedFiles) files?.sweepSoon();
     } finally {
       answered();
     }

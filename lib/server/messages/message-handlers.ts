@@ -35,7 +35,7 @@ export function registerMessageHandlers(
       "message:send",
       messageSendSchema,
       logger,
-      async ({ room, text, clientId, replyTo }, reply) => {
+      async ({ room, text, clientId, replyTo, attachments }, reply) => {
         // Who may not send here is told so, joined or not; who may is asked to join first.
         const asked = await membership.authorize(socket, "send", room);
         if (!allowed(asked.decision, reply)) return;
@@ -93,6 +93,9 @@ export function registerMessageHandlers(
             author: socket.data.user,
             ...(replyTo === undefined ? {} : { replyTo }),
             ...(mentions === undefined ? {} : { mentions }),
+            // The store attaches only the sender's own unattached uploads, in the
+            // append's transaction (else invalid_attachment, nothing written).
+            ...(attachments.length === 0 ? {} : { attachments }),
           });
           // A reader who subscribed before the room was made has written in it: now a member.
           if (asked.room?.visibility === "public" && !asked.facts.member)

@@ -18,6 +18,8 @@ export type RoomContext = {
   logger: () => Logger;
   /** Tells people of stored and changed messages (notifications/notifier.ts). */
   notifier: Notifier;
+  /** Told when a delete released files (ChatServerDeps.files); absent without file storage. */
+  files?: { sweepSoon(): void };
 };
 
 /** True when `can` allowed the request; else answers its refusal (its code and reason). */

@@ -57,6 +57,8 @@ export type ChangeResult = {
   changed: boolean;
   /** The emoji the actor has reacted with on it, after the change: their `me`. */
   mine: string[];
+  /** A delete released the message's files (its uploads): the file sweeper may remove them. */
+  releasedFiles?: true;
 };
 
 /** One person's reaction, as the reactions table holds it: for copying a history as it is. */

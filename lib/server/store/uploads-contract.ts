@@ -216,19 +216,30 @@ export function describeUploadsContract(
       const record = await added();
       const message = await send([record.id], ana, "with a file");
       const { rev } = message;
-      const { message: deleted } = await store.messages.change({
+      const result = await store.messages.change({
         room: "general",
         id: message.id,
         actor: ana,
         change: { kind: "delete" },
       });
+      const deleted = result.message;
+      expect(result.releasedFiles).toBe(true);
       expect(deleted).not.toHaveProperty("attachments");
+      // A message without files releases none.
+      const plain = await send([], ana, "no files");
+      const plainDelete = await store.messages.change({
+        room: "general",
+        id: plain.id,
+        actor: ana,
+        change: { kind: "delete" },
+      });
+      expect(plainDelete).not.toHaveProperty("releasedFiles");
       expect(await store.uploads.find(record.id)).toMatchObject({
         messageId: message.id,
         released: true,
       });
       const changes = await store.messages.changesAfter("general", rev, 10);
-      expect(changes.messages).toHaveLength(1);
+      expect(changes.messages.map((m) => m.id)).toEqual([message.id, plain.id]);
       expect(changes.messages[0]).not.toHaveProperty("attachments");
       expect((await store.messages.latest("general", 10)).messages[0]).not.toHaveProperty(
         "attachments",

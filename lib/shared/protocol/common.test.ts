@@ -72,7 +72,35 @@ describe("message:send validation", () => {
       text: "  <b>x</b>  ",
       author: { id: "evil" },
     });
-    expect(parsed).toEqual({ ...valid, text: "  <b>x</b>  " });
+    expect(parsed).toEqual({ ...valid, text: "  <b>x</b>  ", attachments: [] });
+  });
+
+  const file = (n: number) => `0000000${n}-0000-4000-8000-000000000000`.slice(-36);
+  it.each([
+    ["files without text", { room: "general", clientId: "f", attachments: [file(1)] }, "ok"],
+    ["files and blank text", { ...valid, text: " ", attachments: [file(1)] }, "ok"],
+    ["no text and no files", { room: "general", clientId: "f", attachments: [] }, "empty_message"],
+    ["ten files", { ...valid, attachments: Array.from({ length: 10 }, (_, i) => file(i)) }, "ok"],
+    [
+      "eleven files",
+      { ...valid, attachments: Array.from({ length: 11 }, (_, i) => file(i)) },
+      "invalid_attachment",
+    ],
+    ["a file named twice", { ...valid, attachments: [file(1), file(1)] }, "invalid_attachment"],
+    ["an id that is no upload id", { ...valid, attachments: ["../etc"] }, "invalid_payload"],
+  ])("attachments: %s → %s", (_name, payload, expected) => {
+    expect(codeOf(messageSendSchema, payload)).toBe(expected);
+  });
+
+  it("answers blank text beside files as no text", () => {
+    expect(
+      messageSendSchema.parse({
+        room: "general",
+        clientId: "f",
+        text: " \n",
+        attachments: [file(1)],
+      }),
+    ).toEqual({ room: "general", clientId: "f", text: "", attachments: [file(1)] });
   });
 });
 

@@ -114,8 +114,9 @@ export const messageSendSchema = z
     replyTo: messageIdSchema.optional(),
     attachments: z
       .array(attachmentIdSchema)
-      .max(
-        MAX_ATTACHMENTS_PER_MESSAGE,
+      // A refinement, not .max(): only a custom issue carries its code to the answer.
+      .refine(
+        (ids) => ids.length <= MAX_ATTACHMENTS_PER_MESSAGE,
         coded("invalid_attachment", `at most ${MAX_ATTACHMENTS_PER_MESSAGE} files per message`),
       )
       .refine(

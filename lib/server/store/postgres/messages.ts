@@ -516,7 +516,13 @@ export class PostgresMessages implements MessageStore {
     }
     const changed = updated.rows[0];
     if (!changed) throw new Error("changed message was not returned");
-    return { message: toMessage(changed), changed: true, mine: await mineOf() };
+    const released = change.kind === "delete" && row.attachments !== null;
+    return {
+      message: toMessage(changed),
+      changed: true,
+      mine: await mineOf(),
+      ...(released ? { releasedFiles: true as const } : {}),
+    };
   }
 
   importHistory(

@@ -508,7 +508,15 @@ export class SqliteMessages implements MessageStore {
     const changed = s.bySeq.get(room, row.seq);
     if (!changed) throw new Error("changed message was not found");
     const mine = s.mine.all(room, row.seq, actor.id).map((r) => r.emoji);
-    return { value: { message: toMessage(changed), changed: true, mine } };
+    const released = change.kind === "delete" && row.attachments !== null;
+    return {
+      value: {
+        message: toMessage(changed),
+        changed: true,
+        mine,
+        ...(released ? { releasedFiles: true as const } : {}),
+      },
+    };
   }
 
   async latest(room: string, limit: number): Promise<Page> {
