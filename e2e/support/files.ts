@@ -42,6 +42,24 @@ export async function pastePicture(
   );
 }
 
+/**
+ * Pastes a file of `bytes` zeros made in the page: a large file without
+ * carrying its bytes through the test's protocol to the browser.
+ */
+export async function pasteZeros(page: Page, name: string, bytes: number): Promise<void> {
+  await page.getByRole("textbox", { name: "Message" }).focus();
+  await page.evaluate(
+    ({ name, bytes }) => {
+      const data = new DataTransfer();
+      data.items.add(new File([new Uint8Array(bytes)], name));
+      document.activeElement?.dispatchEvent(
+        new ClipboardEvent("paste", { clipboardData: data, bubbles: true, cancelable: true }),
+      );
+    },
+    { name, bytes },
+  );
+}
+
 /** A file of `bytes` random bytes, for `setInputFiles`. */
 export function randomFile(name: string, bytes: number) {
   return { name, mimeType: "application/octet-stream", buffer: randomBytes(bytes) };

@@ -2,7 +2,9 @@ import { join } from "node:path";
 import sharp from "sharp";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { Attachment } from "../../shared/protocol/attachments";
+import { PostgresStore } from "../store/postgres-store";
 import { ChatTestServer } from "../testing/chat-test-server";
+import { createTestSchema } from "../testing/postgres";
 import { guestWithCookie, member, type RoomPerson } from "../testing/room-people";
 import { S3TestServer } from "../testing/s3-server";
 import { attachmentOfAnswer, fetchFile, filesUnder, testFiles, uploadWhole } from "./file-test-kit";
@@ -133,6 +135,22 @@ describe("attached files", () => {
   });
 });
 
+describe("with guests off", () => {
+  it("answers nobody 401 (not a sign-in redirect), and a signed-in person uploads", async () => {
+    const s = await ChatTestServer.start({ files: testFiles(), accounts: { guestAccess: false } });
+    server = s;
+    const stranger = await uploadWhole(s, undefined, "x.txt", Buffer.from("x"));
+    expect(stranger.status).toBe(401);
+    const olga = await member(s, "olga");
+    const attachment = attachmentOfAnswer(
+      await uploadWhole(s, olga.cookie, "x.txt", Buffer.from("x")),
+    );
+    const read = await fetchFile(s, attachment, olga.cookie);
+    expect(await read.text()).toBe("x");
+    expect((await fetchFile(s, attachment, undefined)).status).toBe(401);
+  });
+});
+
 describe("S3 storage end to end (s3rver)", () => {
   let s3: S3TestServer;
   beforeAll(async () => {
@@ -164,5 +182,40 @@ describe("S3 storage end to end (s3rver)", () => {
     await bucket.close();
     // Nothing of it was kept on the server's disk either.
     expect(await filesUnder(join(s.dir, "uploads-partial"))).toEqual([]);
+  });
+});
+
+describe("on Postgres", () => {
+  let dropSchema: (() => Promise<void>) | null = null;
+  afterEach(async () => {
+    await server?.dispose();
+    server = null;
+    await dropSchema?.();
+    dropSchema = null;
+  });
+
+  it("attaches, forbids a stranger of a private room, and a delete removes the bytes", async () => {
+    const schema = await createTestSchema();
+    dropSchema = schema.drop;
+    const s = await ChatTestServer.start({
+      files: testFiles(),
+      openStore: () => PostgresStore.open(schema.url, { poolSize: 4 }),
+    });
+    server = s;
+    const ana = await guestWithCookie(s, "ana");
+    const bea = await guestWithCookie(s, "bea");
+    await ana.must("room:create", { room: "vault", visibility: "private" });
+    await ana.must("room:join", { room: "vault" });
+    const attachment = attachmentOfAnswer(
+      await uploadWhole(s, ana.cookie, "pg.png", await picture()),
+    );
+    const message = await send(ana, "vault", [attachment]);
+    expect((await fetchFile(s, attachment, bea.cookie)).status).toBe(403);
+    const own = await fetchFile(s, attachment, ana.cookie);
+    expect(own.status).toBe(200);
+    await own.arrayBuffer();
+    await ana.must("message:delete", { room: "vault", id: message.id });
+    await s.app.files?.sweeper.sweep();
+    expect(await filesUnder(join(s.dir, "files"))).toEqual([]);
   });
 });

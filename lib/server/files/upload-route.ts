@@ -12,6 +12,7 @@ import {
 } from "../../shared/protocol/attachments";
 import type { Logger } from "../logger";
 import { clientAddress } from "../security/client-address";
+import { createConcurrencyGate } from "../security/concurrency-gate";
 import { isOriginAllowed, originHeader, requestHost } from "../security/origin-policy";
 import { createWindowLimiter } from "../security/rate-limiter";
 import type { UploadStore } from "../store/types";
@@ -25,6 +26,14 @@ import { UploadReservations } from "./upload-reservations";
 /** Scratch space for cleaning pictures, beside the partial uploads (same disk, and swept with them). */
 export const PROCESSING_DIR = ".processing";
 const DAY_MS = 24 * 60 * 60 * 1000;
+/**
+ * Finishes (sniffing, hashing, and above all sharp's decoding) run this many
+ * at once; the rest wait their turn, so that twenty pictures arriving
+ * together do not decode twenty canvases at once.
+ */
+const FINISHING_AT_ONCE = 2;
+const FINISHING_QUEUE = 1_000;
+
 /** A day's quota frees up as the day's uploads age out; an hour is an honest, coarse wait. */
 const QUOTA_RETRY_AFTER_S = 60 * 60;
 
@@ -80,6 +89,7 @@ export function isUploadPath(path: string): boolean {
 export function createUploadRoute(deps: UploadRouteDeps): UploadRoute {
   const { limits } = deps;
   const reservations = new UploadReservations();
+  const finishing = createConcurrencyGate(FINISHING_AT_ONCE, FINISHING_QUEUE);
   const rate = createWindowLimiter(
     { points: limits.uploadsPerMinute, windowMs: 60_000 },
     "uploads",
@@ -166,7 +176,9 @@ export function createUploadRoute(deps: UploadRouteDeps): UploadRoute {
 
     async onUploadFinish(request, upload) {
       const metadata = upload.metadata ?? {};
+      const release = await finishing.acquire("all");
       try {
+        if (!release) throw new Error("too many uploads finishing at once");
         const attachment = await finishUpload(
           {
             storage: deps.storage,
@@ -192,6 +204,8 @@ export function createUploadRoute(deps: UploadRouteDeps): UploadRoute {
         reservations.release(upload.id);
         await datastore.remove(upload.id).catch(() => {});
         throw refusal(503, "unavailable", "The file could not be stored; try again shortly.");
+      } finally {
+        release?.();
       }
     },
 
