@@ -787,7 +787,8 @@ function uploadsTables(
             `CPU per delivery, this build / previous build, at the same offered load: ${paired.map((p) => `${p.offered.toLocaleString("en-US")}/s ${p.ratio.toFixed(2)}×`).join(", ")} (≈ 1× = unaffected)`,
           ]
         : []),
-      ...(scrollbackBefore
+      // The fan-out scenario's own figure, when its last run held a step (a busy machine's may not).
+      ...(scrollbackBefore && scrollbackBefore.saturation.median > 0
         ? [
             `Beside the fan-out scenario's own figure for Scrollback (fanout.json): saturation ${f(scrollbackBefore.saturation, 0)} deliveries/s, ${f(scrollbackBefore.usPerDeliveryModerate)} µs CPU/delivery at the moderate load`,
           ]
