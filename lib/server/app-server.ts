@@ -62,6 +62,8 @@ export type AppServerOptions = {
   notifications?: NotificationsConfig;
   /** File storage, uploads and downloads; without it (some tests) /api/uploads and /api/files are absent. */
   files?: FilesSetup;
+  /** Told when a delete released files, for tests of the chat without file routes (`files` wires its own sweeper). */
+  sweepSoon?: () => void;
 };
 
 export type AppServer = {
@@ -269,7 +271,11 @@ export async function createAppServer(options: AppServerOptions): Promise<AppSer
       servedHosts,
       ...(options.rooms ? { rooms: options.rooms } : {}),
       ...(options.notifications ? { notifications: options.notifications } : {}),
-      ...(options.files ? { files: { sweepSoon: () => files?.sweeper.sweepSoon() } } : {}),
+      ...(options.files
+        ? { files: { sweepSoon: () => files?.sweeper.sweepSoon() } }
+        : options.sweepSoon
+          ? { files: { sweepSoon: options.sweepSoon } }
+          : {}),
       accounts: accounts
         ? {
             guestAccess: accounts.config.guestAccess,

@@ -133,6 +133,10 @@ describe("limits", () => {
     const declared = await uploadWhole(s, ana.cookie, "big.bin", Buffer.alloc(1001, 1));
     expect(declared.status).toBe(413);
     expect(declared.body).toMatchObject({ code: "too_large" });
+    expect(declared.headers.get("content-type")).toBe("application/json");
+    expect(JSON.parse(decodeURIComponent(declared.headers.get("upload-error") ?? ""))).toEqual(
+      declared.body,
+    );
     // Declares 500 bytes, sends 1500.
     const lying = await fetch(`${s.url}/api/uploads`, {
       method: "POST",
@@ -167,6 +171,19 @@ describe("limits", () => {
     // Another person (another cookie) still has their own quota.
     const bea = await guestWithCookie(s, "bea");
     attachmentOfAnswer(await uploadWhole(s, bea.cookie, "c.bin", Buffer.alloc(600, 3)));
+  });
+
+  it("counts an address's uploads together, whoever makes them", async () => {
+    const s = await start({
+      limits: { maxUploadBytes: 1000, quotaBytesPerDay: 1000, quotaBytesPerAddressPerDay: 1000 },
+    });
+    const ana = await guestWithCookie(s, "ana");
+    const bea = await guestWithCookie(s, "bea");
+    attachmentOfAnswer(await uploadWhole(s, ana.cookie, "a.bin", Buffer.alloc(700, 1)));
+    const sameAddress = await uploadWhole(s, bea.cookie, "b.bin", Buffer.alloc(700, 2));
+    expect(sameAddress.status).toBe(429);
+    expect(sameAddress.body).toMatchObject({ code: "quota_exceeded" });
+    expect(await partials(s)).toEqual([]);
   });
 
   it("refuses uploads beyond the per-minute rate", async () => {

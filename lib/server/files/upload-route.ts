@@ -221,13 +221,13 @@ export function createUploadRoute(deps: UploadRouteDeps): UploadRoute {
               ? `A file may be at most ${limits.maxUploadBytes} bytes.`
               : body.trim() || "The upload was refused.",
         } satisfies UploadRefused);
-      if (node && !node.res.headersSent) {
-        node.res.setHeader("content-type", "application/json");
-        node.res.setHeader("upload-error", encodeURIComponent(body));
-        for (const [name, value] of Object.entries((error as Refusal).headers ?? {}))
-          node.res.setHeader(name, value);
-        if (status === 413) node.res.setHeader("connection", "close");
-      }
+      if (node && !node.res.headersSent)
+        overrideHeadersOnWrite(node.res, {
+          "content-type": "application/json",
+          "upload-error": encodeURIComponent(body),
+          ...((error as Refusal).headers ?? {}),
+          ...(status === 413 ? { connection: "close" } : {}),
+        });
       // More bytes than declared or allowed: the upload is refused whole, none of it kept.
       const id = node ? uploadOfRequest.get(node.req) : undefined;
       if (status === 413 && id) {
@@ -280,4 +280,34 @@ export function createUploadRoute(deps: UploadRouteDeps): UploadRoute {
       await tus.handle(request, response);
     },
   };
+}
+
+/**
+ * Headers of tus's answer that tus itself cannot be told (its error answers
+ * are text/plain): applied when the answer's head is written, over tus's own.
+ */
+function overrideHeadersOnWrite(response: ServerResponse, overrides: Record<string, string>): void {
+  const names = new Set(Object.keys(overrides).map((name) => name.toLowerCase()));
+  const writeHead = response.writeHead;
+  response.writeHead = function (this: ServerResponse, ...args: unknown[]) {
+    const kept = args.map((arg, i) =>
+      i > 0 && typeof arg === "object" && arg !== null ? withoutNames(arg, names) : arg,
+    );
+    for (const [name, value] of Object.entries(overrides)) this.setHeader(name, value);
+    return (writeHead as (...a: unknown[]) => ServerResponse).apply(this, kept);
+  } as ServerResponse["writeHead"];
+}
+
+/** Headers (an object, a flat [name, value, …] list, or a list of pairs) without these names. */
+function withoutNames(headers: object, names: ReadonlySet<string>): unknown {
+  if (!Array.isArray(headers))
+    return Object.fromEntries(
+      Object.entries(headers).filter(([name]) => !names.has(name.toLowerCase())),
+    );
+  if (headers.every((entry) => Array.isArray(entry)))
+    return headers.filter((pair: unknown[]) => !names.has(String(pair[0]).toLowerCase()));
+  const flat: unknown[] = [];
+  for (let i = 0; i + 1 < headers.length; i += 2)
+    if (!names.has(String(headers[i]).toLowerCase())) flat.push(headers[i], headers[i + 1]);
+  return flat;
 }

@@ -394,6 +394,24 @@ export function describeUploadsContract(
       expect(await store.uploads.forget([three.id, four.id])).toEqual([key]);
     });
 
+    it("never forgets an upload a standing message holds, even if the sweeper listed it before the send", async () => {
+      const old = await added({ createdAt: new Date(Date.now() - 3 * HOUR) });
+      const listed = await store.uploads.releasable(new Date(Date.now() - HOUR), 10);
+      expect(listed.map((u) => u.id)).toEqual([old.id]);
+      const message = await send([old.id]);
+      expect(await store.uploads.forget([old.id])).toEqual([]);
+      expect(await store.uploads.find(old.id)).toMatchObject({ messageId: message.id });
+      // Once its message is deleted, it goes.
+      await store.messages.change({
+        room: "general",
+        id: message.id,
+        actor: ana,
+        change: { kind: "delete" },
+      });
+      expect(await store.uploads.forget([old.id])).toEqual([old.contentKey]);
+      expect(await store.uploads.find(old.id)).toBeNull();
+    });
+
     it("sums usage per person and per address since a time", async () => {
       const now = Date.now();
       await added({ size: 100, createdAt: new Date(now - 2 * HOUR) });

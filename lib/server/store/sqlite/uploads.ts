@@ -100,8 +100,9 @@ function prepare(db: Database.Database) {
     released: db.prepare<[number], UploadRow>(
       `SELECT ${UPLOAD_COLUMNS} FROM uploads WHERE released = 1 ORDER BY created_at LIMIT ?`,
     ),
+    // Never a row a standing message holds: one attached since the sweeper asked stays.
     contentKeyOf: db.prepare<[string], { content_key: string }>(
-      "SELECT content_key FROM uploads WHERE id = ?",
+      "SELECT content_key FROM uploads WHERE id = ? AND (message_id IS NULL OR released = 1)",
     ),
     remove: db.prepare<[string]>("DELETE FROM uploads WHERE id = ?"),
     keyInUse: db.prepare<[string], { one: number }>(
