@@ -94,6 +94,9 @@ export function describeUploadsContract(
         released: false,
       });
       expect(await store.uploads.find("ffff0000-0000-4000-8000-000000000000")).toBeNull();
+      // An id is recorded once: a second record of it is refused, the first kept.
+      await expect(store.uploads.add({ ...record, name: "other.png" })).rejects.toThrow();
+      expect(await store.uploads.find(record.id)).toMatchObject({ name: record.name });
     });
 
     it("attaches uploads in the order named, and the message shows them", async () => {
