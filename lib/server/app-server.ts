@@ -62,6 +62,8 @@ export type AppServerOptions = {
   notifications?: NotificationsConfig;
   /** File storage, uploads and downloads; without it (some tests) /api/uploads and /api/files are absent. */
   files?: FilesSetup;
+  /** Told when a delete released files, instead of the sweeper of `files` (tests without file routes). */
+  fileSweeps?: { sweepSoon(): void };
 };
 
 export type AppServer = {
@@ -269,7 +271,11 @@ export async function createAppServer(options: AppServerOptions): Promise<AppSer
       servedHosts,
       ...(options.rooms ? { rooms: options.rooms } : {}),
       ...(options.notifications ? { notifications: options.notifications } : {}),
-      ...(options.files ? { files: { sweepSoon: () => files?.sweeper.sweepSoon() } } : {}),
+      ...(options.fileSweeps
+        ? { files: options.fileSweeps }
+        : options.files
+          ? { files: { sweepSoon: () => files?.sweeper.sweepSoon() } }
+          : {}),
       accounts: accounts
         ? {
             guestAccess: accounts.config.guestAccess,

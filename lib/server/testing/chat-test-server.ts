@@ -94,7 +94,7 @@ export type ChatTestServerOptions = {
   /** Web Push (to a test receiver) and its delay; off unless set. */
   notifications?: NotificationsConfig;
   /** File storage, uploads and downloads, given the server's temporary directory. */
-  files?: (dir: string) => FilesSetup;
+  files?: ((dir: string) => FilesSetup) | { sweepSoon(): void };
 };
 
 /** Sign-in limits out of the way of tests that sign in often; tests of the limits set their own. */
@@ -154,7 +154,11 @@ export class ChatTestServer {
       metricsToken: this.options.metricsToken,
       ...(this.options.rooms ? { rooms: this.options.rooms } : {}),
       ...(this.options.notifications ? { notifications: this.options.notifications } : {}),
-      ...(this.options.files ? { files: this.options.files(this.dir) } : {}),
+      ...(typeof this.options.files === "function"
+        ? { files: this.options.files(this.dir) }
+        : this.options.files
+          ? { fileSweeps: this.options.files }
+          : {}),
       pages: async () => async (_req, res) => {
         res.writeHead(200, { "content-type": "text/html" });
         res.end("<!doctype html><title>page</title>");
