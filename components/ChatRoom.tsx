@@ -375,6 +375,11 @@ export function ChatRoom({
     const entry = outbox.find((e) => e.clientId === clientId);
     if (!entry || !client) return;
     setDraft(withRestored(draft, entry.text));
+    // Its files this page still holds go back to the box too (with Retry, if they failed).
+    const held = (entry.files ?? []).flatMap((f) =>
+      browserUploads().get(f.localId) ? [f.localId] : [],
+    );
+    if (held.length > 0) setInBox((ids) => [...ids, ...held.filter((id) => !ids.includes(id))]);
     client.discard(clientId);
     composer.current?.focus();
   }
