@@ -620,7 +620,12 @@ export function ChatRoom({
             onLoadNewer={loadNewer}
             onEdit={edit}
             onRetry={(clientId) => client?.retry(clientId)}
-            onDiscard={(clientId) => client?.discard(clientId)}
+            onDiscard={(clientId) => {
+              // Its files go with it: the page stops holding (or uploading) them.
+              const entry = outbox.find((e) => e.clientId === clientId);
+              for (const file of entry?.files ?? []) browserUploads().remove(file.localId);
+              client?.discard(clientId);
+            }}
             forceFollowKey={sentCount}
             onAtBottomChange={setAtBottom}
             now={now}
