@@ -375,6 +375,11 @@ export function ChatRoom({
     const entry = outbox.find((e) => e.clientId === clientId);
     if (!entry || !client) return;
     setDraft(withRestored(draft, entry.text));
+    // Its files this page still holds go back to the box too (with Retry, if they failed).
+    const held = (entry.files ?? []).flatMap((f) =>
+      browserUploads().get(f.localId) ? [f.localId] : [],
+    );
+    if (held.length > 0) setInBox((ids) => [...ids, ...held.filter((id) => !ids.includes(id))]);
     client.discard(clientId);
     composer.current?.focus();
   }
@@ -615,7 +620,12 @@ export function ChatRoom({
             onLoadNewer={loadNewer}
             onEdit={edit}
             onRetry={(clientId) => client?.retry(clientId)}
-            onDiscard={(clientId) => client?.discard(clientId)}
+            onDiscard={(clientId) => {
+              // Its files go with it: the page stops holding (or uploading) them.
+              const entry = outbox.find((e) => e.clientId === clientId);
+              for (const file of entry?.files ?? []) browserUploads().remove(file.localId);
+              client?.discard(clientId);
+            }}
             forceFollowKey={sentCount}
             onAtBottomChange={setAtBottom}
             now={now}

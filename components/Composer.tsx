@@ -240,43 +240,6 @@ export function Composer({
         </ul>
       )}
       <div className="flex items-end gap-2">
-        {files && (
-          <>
-            <input
-              ref={picker}
-              type="file"
-              multiple
-              hidden
-              tabIndex={-1}
-              onChange={(event) => {
-                const picked = [...(event.target.files ?? [])];
-                // Emptied, so picking the same file again is a change too.
-                event.target.value = "";
-                if (picked.length > 0) files.onAdd(picked);
-              }}
-            />
-            <button
-              type="button"
-              aria-label="Attach file"
-              title="Attach file (or paste, or drop files on the room)"
-              onClick={() => picker.current?.click()}
-              className="flex h-10 w-10 shrink-0 items-center justify-center rounded-lg border border-zinc-400 text-zinc-700 hover:bg-zinc-100 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-500 dark:border-zinc-600 dark:text-zinc-300 dark:hover:bg-zinc-800"
-            >
-              <svg
-                aria-hidden="true"
-                viewBox="0 0 16 16"
-                className="h-4 w-4"
-                fill="none"
-                stroke="currentColor"
-                strokeWidth="1.5"
-                strokeLinecap="round"
-                strokeLinejoin="round"
-              >
-                <path d="M13.5 7.5 8 13a3.5 3.5 0 0 1-5-5l6-6a2.3 2.3 0 0 1 3.3 3.3L6.4 11.2a1.2 1.2 0 0 1-1.7-1.7L10 4.3" />
-              </svg>
-            </button>
-          </>
-        )}
         <div className="relative min-w-0 flex-1">
           {open && (
             <MentionSuggestions
@@ -349,6 +312,44 @@ export function Composer({
         >
           {mode?.kind === "edit" ? "Save" : "Send"}
         </button>
+        {/* After Send, so the keyboard still goes from the box straight to Send. */}
+        {files && (
+          <>
+            <input
+              ref={picker}
+              type="file"
+              multiple
+              hidden
+              tabIndex={-1}
+              onChange={(event) => {
+                const picked = [...(event.target.files ?? [])];
+                // Emptied, so picking the same file again is a change too.
+                event.target.value = "";
+                if (picked.length > 0) files.onAdd(picked);
+              }}
+            />
+            <button
+              type="button"
+              aria-label="Attach file"
+              title="Attach file (or paste, or drop files on the room)"
+              onClick={() => picker.current?.click()}
+              className="flex h-10 w-10 shrink-0 items-center justify-center rounded-lg border border-zinc-400 text-zinc-700 hover:bg-zinc-100 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-500 dark:border-zinc-600 dark:text-zinc-300 dark:hover:bg-zinc-800"
+            >
+              <svg
+                aria-hidden="true"
+                viewBox="0 0 16 16"
+                className="h-4 w-4"
+                fill="none"
+                stroke="currentColor"
+                strokeWidth="1.5"
+                strokeLinecap="round"
+                strokeLinejoin="round"
+              >
+                <path d="M13.5 7.5 8 13a3.5 3.5 0 0 1-5-5l6-6a2.3 2.3 0 0 1 3.3 3.3L6.4 11.2a1.2 1.2 0 0 1-1.7-1.7L10 4.3" />
+              </svg>
+            </button>
+          </>
+        )}
       </div>
       {note && (
         <p

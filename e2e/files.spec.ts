@@ -1,5 +1,5 @@
 import { expectNoSevereViolations } from "./support/axe";
-import { pastePicture, pasteZeros, randomFile, throttleUploads } from "./support/files";
+import { dropFile, pastePicture, pasteZeros, randomFile, throttleUploads } from "./support/files";
 import { expect, test } from "./support/fixtures";
 
 // Files and pictures (issue 17), as people use them: a screenshot pasted into
@@ -96,6 +96,17 @@ test("a file attached with the button survives a dropped link and arrives once",
   const bea = await person(room);
   const name = "notes.bin";
   const progress = ana.page.getByRole("progressbar", { name });
+
+  await test.step("a file dropped on the room becomes a chip; Remove takes it away", async () => {
+    await dropFile(ana.page, "dropped.txt", async () => {
+      await expect(ana.page.getByText("Drop files to attach them")).toBeVisible();
+    });
+    await expect(ana.page.getByText("Drop files to attach them")).toHaveCount(0);
+    const remove = ana.page.getByRole("button", { name: "Remove dropped.txt" });
+    await expect(remove).toBeVisible();
+    await remove.click();
+    await expect(ana.page.getByRole("list", { name: "Files to send" })).toHaveCount(0);
+  });
 
   await test.step("a file over the limit is refused in the browser, with the reason", async () => {
     await pasteZeros(ana.page, "huge.bin", 25 * 1024 * 1024 + 1);

@@ -90,3 +90,26 @@ export async function throttleUploads(
     },
   };
 }
+
+/**
+ * Drags a small text file over the room and drops it, as the browser fires
+ * the events (dragenter, dragover, drop with a DataTransfer holding a File).
+ * `beforeDrop` runs while the file is held over the room.
+ */
+export async function dropFile(
+  page: Page,
+  name: string,
+  beforeDrop: () => Promise<void>,
+): Promise<void> {
+  const data = await page.evaluateHandle((name) => {
+    const transfer = new DataTransfer();
+    transfer.items.add(new File(["dropped words"], name, { type: "text/plain" }));
+    return transfer;
+  }, name);
+  const room = page.getByRole("main");
+  await room.dispatchEvent("dragenter", { dataTransfer: data });
+  await room.dispatchEvent("dragover", { dataTransfer: data });
+  await beforeDrop();
+  await room.dispatchEvent("drop", { dataTransfer: data });
+  await data.dispose();
+}
