@@ -9,6 +9,7 @@ import { catchupScenario, crossover } from "./scenarios/catchup";
 import { fanoutRun } from "./scenarios/fanout";
 import { privateFanoutScenario } from "./scenarios/private-fanout";
 import { reactionsRun } from "./scenarios/reactions";
+import { uploadsScenario } from "./scenarios/uploads";
 import { insertLoop } from "./scenarios/writes";
 
 /**
@@ -180,6 +181,33 @@ describe("the benchmark harness", () => {
       expect(revoked.stillSignedInAfter).toBe(0);
       expect(revoked.disconnectP50Ms).toBeGreaterThan(0);
     }
+  }, 120_000);
+
+  it("measures uploads over tus: throughput, the server's RSS over time, a photo's image work and its time through the route", async () => {
+    const bytesPerClient = 2 * 1024 * 1024;
+    const result = await uploadsScenario(SETTINGS, () => {}, {
+      clients: 3,
+      bytesPerClient,
+      photos: 1,
+      photoWidth: 800,
+      photoHeight: 600,
+      // Fan-out has its own tests above; here it would only double the time.
+      fanout: null,
+    });
+    const [round] = result.rounds;
+    // Every client's upload finished with its attachment, of the size sent.
+    expect(round?.perClientMbPerSecond).toHaveLength(3);
+    for (const rate of round?.perClientMbPerSecond ?? []) expect(rate).toBeGreaterThan(0);
+    expect(round?.totalMbPerSecond).toBeGreaterThan(0);
+    expect(round?.rss.length).toBeGreaterThan(0);
+    expect(round?.rssPeakMb).toBeGreaterThan(10);
+    expect(round?.rssAfterMb).toBeGreaterThan(10);
+    // The photo went through the image work (it came back a JPEG); the plain bytes beside it too.
+    expect(result.photos).toHaveLength(1);
+    expect(result.moduleMs.p50).toBeGreaterThan(0);
+    expect(result.imageMs.p50).toBeGreaterThan(0);
+    expect(result.plainMs.p50).toBeGreaterThan(0);
+    expect(result.fanout.steps).toEqual([]);
   }, 120_000);
 
   it("finds where a rising cost crosses a bound, between measured points", () => {

@@ -29,6 +29,7 @@ import {
 import { type ReactionsResult, reactionsScenario } from "./scenarios/reactions";
 import { type SearchResult, searchScenario } from "./scenarios/search";
 import { type StormsResult, stormsScenario } from "./scenarios/storms";
+import { type UploadsResult, uploadsScenario } from "./scenarios/uploads";
 import { type WritesResult, writesScenario } from "./scenarios/writes";
 
 const SCENARIOS = [
@@ -44,6 +45,7 @@ const SCENARIOS = [
   "hostile",
   "search",
   "notify-fanout",
+  "uploads",
 ] as const;
 type ScenarioName = (typeof SCENARIOS)[number];
 
@@ -97,7 +99,7 @@ const targetName: Record<TargetKind, string> = {
 };
 
 /** Scenarios that measure the previous build beside this one. */
-const COMPARED: readonly ScenarioName[] = ["fanout", "history"];
+const COMPARED: readonly ScenarioName[] = ["fanout", "history", "uploads"];
 const f = (s: Spread, digits = 1) => formatSpread(s, digits);
 
 function fanoutTables(result: FanoutResult): Table[] {
@@ -586,6 +588,8 @@ async function main(): Promise<void> {
       if (name === "hostile") save(name, await hostileScenario(settings, progress));
       if (name === "search") save(name, await searchScenario(settings, progress));
       if (name === "notify-fanout") save(name, await notifyFanoutScenario(settings, progress));
+      if (name === "uploads")
+        save(name, { ...(await uploadsScenario(settings, progress)), previousCommit });
       ran.push(name);
     }
     const machineAtEnd = machineTimes();
@@ -613,6 +617,7 @@ async function main(): Promise<void> {
   const hostile = readPrevious<HostileResult>(join(outDir, "hostile.json"));
   const search = readPrevious<SearchResult>(join(outDir, "search.json"));
   const notifyFanout = readPrevious<NotifyFanoutResult>(join(outDir, "notify-fanout.json"));
+  const uploads = readPrevious<UploadsResult>(join(outDir, "uploads.json"));
   if (fanout) tables.push(...fanoutTables(fanout));
   if (privateFanout?.ratio) tables.push(privateFanoutTable(privateFanout));
   if (history) tables.push(historyTable(history));
@@ -627,6 +632,7 @@ async function main(): Promise<void> {
   }
   if (search) tables.push(...searchTables(search));
   if (notifyFanout?.rounds) tables.push(notifyFanoutTable(notifyFanout));
+  if (uploads?.rounds) tables.push(...uploadsTables(uploads, fanout));
   const runs = readPrevious<Record<string, string>>(join(outDir, "runs.json")) ?? {};
   const footer = `Measured: ${SCENARIOS.filter((n) => runs[n])
     .map((n) => `${n} — ${runs[n]}`)
@@ -664,6 +670,132 @@ function notifyFanoutTable(result: NotifyFanoutResult): Table {
       "Latencies run from the send's acknowledgement to each push's arrival at the receiver; server CPU is the whole process over the round (recipients, claims, re-checks, encryption, requests).",
     ],
   };
+}
+
+function uploadsTables(
+  result: UploadsResult & { previousCommit?: string | null },
+  fanout: FanoutResult | null,
+): Table[] {
+  const inFlightMb = (result.clients * result.bytesPerClient) / 1024 / 1024;
+  const growth = spread(result.rounds.map((r) => r.rssPeakMb - r.rssBaselineMb));
+  const uploadTable: Table = {
+    title: `Uploads: ${result.clients} clients at once, ${result.bytesPerClient / 1024 / 1024} MiB each, over tus (POST, then one PATCH with the whole body) on loopback; server RSS sampled every 100 ms; per run, then median (min–max)`,
+    columns: [
+      "run",
+      "seconds",
+      "total MiB/s",
+      "per-client MiB/s (median, min–max)",
+      "RSS before MB",
+      "RSS peak MB",
+      "RSS after MB",
+    ],
+    rows: [
+      ...result.rounds.map((r) => [
+        `#${r.run}`,
+        formatNumber(r.seconds),
+        formatNumber(r.totalMbPerSecond),
+        f(spread(r.perClientMbPerSecond)),
+        formatNumber(r.rssBaselineMb, 0),
+        formatNumber(r.rssPeakMb, 0),
+        formatNumber(r.rssAfterMb, 0),
+      ]),
+      [
+        "median",
+        "",
+        f(result.totalMbPerSecond),
+        f(result.perClientMbPerSecond),
+        f(result.rssBaselineMb, 0),
+        f(result.rssPeakMb, 0),
+        f(result.rssAfterMb, 0),
+      ],
+    ],
+    notes: [
+      `RSS peak − before: ${f(growth, 0)} MB while ${formatNumber(inFlightMb, 0)} MiB were in flight (streaming: the bodies pass through to disk, none is held whole). "Before" and "after" are after two full GCs.`,
+      `The 25 MiB bodies are pseudo-random (no two alike: files are keyed by their sha256), uploaded with each member's guest identity cookie (as from a browser), members of a public room; every answer carried its attachment.`,
+    ],
+  };
+  const photoTable: Table = {
+    title: `Pictures: ${result.photo.count} photo-like ${result.photo.width}×${result.photo.height} JPEGs (${formatNumber(result.photo.meanBytes / 1024 / 1024)} MB on average, EXIF orientation 6), one at a time, each POSTed whole (creation-with-upload) until the answer`,
+    columns: ["upload", "p50 ms", "p99 ms"],
+    rows: [
+      [
+        "the image work alone (lib/server/files/image-variants.ts: upright, metadata stripped, re-encoded, thumb + preview, ThumbHash)",
+        formatNumber(result.moduleMs.p50),
+        formatNumber(result.moduleMs.p99),
+      ],
+      [
+        "through the route: the photo (sniff, image work, sha256, store, record)",
+        formatNumber(result.imageMs.p50),
+        formatNumber(result.imageMs.p99),
+      ],
+      [
+        "through the route: the same number of bytes as a plain file (sniff, sha256, store, record)",
+        formatNumber(result.plainMs.p50),
+        formatNumber(result.plainMs.p99),
+      ],
+    ],
+    notes: [
+      `Through the route, the picture costs ≈ ${formatNumber(result.imageMs.p50 - result.plainMs.p50, 0)} ms more than plain bytes of its size (difference of the medians); the image work runs in the bench's own process for the first row, on the same cores.`,
+    ],
+  };
+  const scrollbackBefore = fanout?.summaries.find((s) => s.target === "scrollback");
+  const byTarget = (target: string) => result.fanout.steps.filter((s) => s.target === target);
+  const offeredLoads = [...new Set(result.fanout.steps.map((s) => s.offered))].sort(
+    (a, b) => a - b,
+  );
+  const rows: string[][] = [];
+  for (const target of ["scrollback", "previous"])
+    for (const offered of offeredLoads) {
+      const steps = byTarget(target).filter((s) => s.offered === offered);
+      if (steps.length === 0) continue;
+      rows.push([
+        target === "previous" && result.previousCommit
+          ? `${targetName.previous} (${result.previousCommit.slice(0, 7)})`
+          : targetName[target as TargetKind],
+        offered.toLocaleString("en-US"),
+        f(spread(steps.map((s) => s.deliveriesPerSecond)), 0),
+        f(spread(steps.map((s) => s.p99Ms))),
+        f(spread(steps.map((s) => s.serverUsPerDelivery))),
+        `${steps.filter((s) => s.held).length} of ${steps.length}`,
+      ]);
+    }
+  const paired = offeredLoads
+    .map((offered) => {
+      const at = (target: string) =>
+        spread(
+          byTarget(target)
+            .filter((s) => s.offered === offered)
+            .map((s) => s.serverUsPerDelivery),
+        ).median;
+      return { offered, ratio: at("scrollback") / at("previous") };
+    })
+    .filter((p) => Number.isFinite(p.ratio));
+  const fanoutTable: Table = {
+    title: `Fan-out of messages without attachments${result.previousCommit ? ", this build beside the build before files" : ""}: ${result.fanout.clients.toLocaleString("en-US")} clients in one room, ${result.fanout.senders} senders, ${result.fanout.stepSeconds} s steps; median (min–max) of runs`,
+    columns: [
+      "server",
+      "offered deliveries/s",
+      "delivered/s",
+      "p99 ms",
+      "µs CPU/delivery",
+      "steps held",
+    ],
+    rows,
+    notes: [
+      ...(paired.length
+        ? [
+            `CPU per delivery, this build / previous build, at the same offered load: ${paired.map((p) => `${p.offered.toLocaleString("en-US")}/s ${p.ratio.toFixed(2)}×`).join(", ")} (≈ 1× = unaffected)`,
+          ]
+        : []),
+      // The fan-out scenario's own figure, when its last run held a step (a busy machine's may not).
+      ...(scrollbackBefore && scrollbackBefore.saturation.median > 0
+        ? [
+            `Beside the fan-out scenario's own figure for Scrollback (fanout.json): saturation ${f(scrollbackBefore.saturation, 0)} deliveries/s, ${f(scrollbackBefore.usPerDeliveryModerate)} µs CPU/delivery at the moderate load`,
+          ]
+        : []),
+    ],
+  };
+  return [uploadTable, photoTable, ...(result.fanout.steps.length > 0 ? [fanoutTable] : [])];
 }
 
 function readPrevious<T>(file: string): T | null {

@@ -1,4 +1,4 @@
-// `npm run bench [-- --quick] [-- --only=fanout,private-fanout,history,reactions,catchup,writes,connections,storms,accounts,hostile,search]
+// `npm run bench [-- --quick] [-- --only=fanout,private-fanout,history,reactions,catchup,writes,connections,storms,accounts,hostile,search,notify-fanout,uploads]
 // [-- --previous=<commit> | --no-previous]`: measures Scrollback's production build,
 // so it builds first when the build is missing or stale, then runs the benchmark
 // (bench/main.ts) under tsx; fan-out and history also measure the previous build beside it.

@@ -18,6 +18,8 @@ import type { ShownMessage } from "@/lib/client/shown-message";
 import { ask } from "@/lib/client/socket-request";
 import { hasOlder } from "@/lib/client/timeline";
 import { firstUnreadSeq, titleWithUnread, unreadCount } from "@/lib/client/unread";
+import { chooseFiles } from "@/lib/client/upload-state";
+import { browserUploads } from "@/lib/client/uploads";
 import { useAccountReads } from "@/lib/client/use-account-reads";
 import { useDesktopNotifications } from "@/lib/client/use-desktop-notifications";
 import { useDraft } from "@/lib/client/use-draft";
@@ -29,12 +31,21 @@ import { useReadPositions, useReadPositionsReady } from "@/lib/client/use-read-p
 import { useRoom } from "@/lib/client/use-room";
 import { useRoomMembers } from "@/lib/client/use-room-members";
 import { useSessionEnded } from "@/lib/client/use-session-ended";
-import type { RoomInfo, RoomListing, User } from "@/lib/shared/protocol";
+import { useUploads } from "@/lib/client/use-uploads";
+import { DEFAULT_MAX_UPLOAD_BYTES, MAX_ATTACHMENTS_PER_MESSAGE } from "@/lib/shared/limits";
+import {
+  type Attachment,
+  isInlineImage,
+  type RoomInfo,
+  type RoomListing,
+  type User,
+} from "@/lib/shared/protocol";
 import { AuditLogDialog } from "./AuditLogDialog";
 import { AccountNav, type HeaderAccount } from "./account/AccountNav";
 import { Composer, type ComposerMode } from "./Composer";
 import { ConnectionStatus, OfflineNotice } from "./ConnectionStatus";
 import { DeleteDialog } from "./DeleteDialog";
+import { ImageDialog } from "./ImageDialog";
 import { InviteDialog } from "./InviteDialog";
 import { MembersDialog } from "./MembersDialog";
 import { MentionsDialog } from "./MentionsDialog";
@@ -231,6 +242,56 @@ export function ChatRoom({
   );
   const moderate = powers.deleteOthers;
 
+  // --- files: in the box, dropped on the room, and pictures opened full size ---
+  const uploads = useUploads();
+  const [inBox, setInBox] = useState<string[]>([]);
+  const [refusedFiles, setRefusedFiles] = useState<{ name: string; reason: string }[]>([]);
+  const [dragging, setDragging] = useState(false);
+  const dragDepth = useRef(0);
+  const boxFiles = useMemo(
+    () => ({
+      list: inBox.flatMap((id) => uploads.filter((f) => f.localId === id)),
+    }),
+    [inBox, uploads],
+  );
+  const addFiles = useCallback(
+    (picked: File[]) => {
+      const choice = chooseFiles(picked, inBox.length, {
+        maxFiles: MAX_ATTACHMENTS_PER_MESSAGE,
+        maxBytes: DEFAULT_MAX_UPLOAD_BYTES,
+      });
+      setRefusedFiles(choice.refused);
+      const added = choice.accepted.flatMap((index) => {
+        const file = picked[index];
+        return file ? [browserUploads().add(file)] : [];
+      });
+      if (added.length > 0) setInBox((ids) => [...ids, ...added]);
+    },
+    [inBox.length],
+  );
+  const removeFile = useCallback((localId: string) => {
+    browserUploads().remove(localId);
+    setInBox((ids) => ids.filter((id) => id !== localId));
+  }, []);
+  const images = useMemo(
+    () => shown.flatMap((m) => (m.deleted ? [] : (m.attachments ?? []).filter(isInlineImage))),
+    [shown],
+  );
+  const [viewing, setViewing] = useState<string | null>(null);
+  const viewedFrom = useRef<HTMLElement | null>(null);
+  const openImage = useCallback((attachment: Attachment) => {
+    viewedFrom.current =
+      document.activeElement instanceof HTMLElement ? document.activeElement : null;
+    setViewing(attachment.id);
+  }, []);
+  const viewingIndex = viewing ? images.findIndex((a) => a.id === viewing) : -1;
+  function closeImage() {
+    setViewing(null);
+    const from = viewedFrom.current;
+    // After the dialog has gone: while a modal dialog is open, the rest of the page cannot take focus.
+    setTimeout(() => from?.focus(), 0);
+  }
+
   const actions = useMemo<MessageItemActions | null>(() => {
     if (!changes || !me) return null;
     return {
@@ -250,8 +311,9 @@ export function ChatRoom({
           if (found) setJump((last) => ({ seq: reply.seq, key: (last?.key ?? 0) + 1 }));
         });
       },
+      openImage,
     };
-  }, [changes, me, startEdit, moderate, openDirect]);
+  }, [changes, me, startEdit, moderate, openDirect, openImage]);
 
   // A link to a message (`?at=<seq>`: a search result, a mention, a notification) opens the room there.
   const openAt = useCallback(
@@ -273,9 +335,17 @@ export function ChatRoom({
       composer.current?.focus();
       return;
     }
-    if (replyingTo && changes)
-      changes.say(text, { replyTo: { id: replyingTo.id, seq: replyingTo.seq } });
-    else client.send(text);
+    const files = boxFiles.list;
+    // Only spaces with files: the files are the message.
+    const said = files.length > 0 && !text.trim() ? "" : text;
+    if (changes)
+      changes.say(said, {
+        ...(replyingTo ? { replyTo: { id: replyingTo.id, seq: replyingTo.seq } } : {}),
+        ...(files.length > 0 ? { files } : {}),
+      });
+    else client.send(said);
+    setInBox([]);
+    setRefusedFiles([]);
     setReplyingTo(null);
     setDraft("");
     setSentCount((n) => n + 1);
@@ -305,6 +375,11 @@ export function ChatRoom({
     const entry = outbox.find((e) => e.clientId === clientId);
     if (!entry || !client) return;
     setDraft(withRestored(draft, entry.text));
+    // Its files this page still holds go back to the box too (with Retry, if they failed).
+    const held = (entry.files ?? []).flatMap((f) =>
+      browserUploads().get(f.localId) ? [f.localId] : [],
+    );
+    if (held.length > 0) setInBox((ids) => [...ids, ...held.filter((id) => !ids.includes(id))]);
     client.discard(clientId);
     composer.current?.focus();
   }
@@ -493,7 +568,42 @@ export function ChatRoom({
           />
         </aside>
 
-        <main className="flex min-w-0 flex-1 flex-col">
+        <main
+          className="relative flex min-w-0 flex-1 flex-col"
+          onDragEnter={(event) => {
+            if (!carriesFiles(event.dataTransfer) || editing) return;
+            dragDepth.current += 1;
+            setDragging(true);
+          }}
+          onDragOver={(event) => {
+            if (!carriesFiles(event.dataTransfer) || editing) return;
+            // Without this the browser would open the file instead of letting it drop here.
+            event.preventDefault();
+            event.dataTransfer.dropEffect = "copy";
+          }}
+          onDragLeave={(event) => {
+            if (!carriesFiles(event.dataTransfer)) return;
+            dragDepth.current = Math.max(0, dragDepth.current - 1);
+            if (dragDepth.current === 0) setDragging(false);
+          }}
+          onDrop={(event) => {
+            if (!carriesFiles(event.dataTransfer) || editing) return;
+            event.preventDefault();
+            dragDepth.current = 0;
+            setDragging(false);
+            addFiles([...event.dataTransfer.files]);
+            composer.current?.focus();
+          }}
+        >
+          {dragging && (
+            <div
+              aria-hidden="true"
+              data-testid="drop-zone"
+              className="pointer-events-none absolute inset-2 z-20 flex items-center justify-center rounded-xl border-4 border-indigo-500 border-dashed bg-indigo-50/90 font-semibold text-indigo-900 text-lg dark:bg-indigo-950/90 dark:text-indigo-100"
+            >
+              Drop files to attach them
+            </div>
+          )}
           <MessageList
             room={room}
             messages={shown}
@@ -510,7 +620,12 @@ export function ChatRoom({
             onLoadNewer={loadNewer}
             onEdit={edit}
             onRetry={(clientId) => client?.retry(clientId)}
-            onDiscard={(clientId) => client?.discard(clientId)}
+            onDiscard={(clientId) => {
+              // Its files go with it: the page stops holding (or uploading) them.
+              const entry = outbox.find((e) => e.clientId === clientId);
+              for (const file of entry?.files ?? []) browserUploads().remove(file.localId);
+              client?.discard(clientId);
+            }}
             forceFollowKey={sentCount}
             onAtBottomChange={setAtBottom}
             now={now}
@@ -555,6 +670,18 @@ export function ChatRoom({
             }}
             onStopTyping={() => roomActivity?.stopTyping()}
             mode={composerMode}
+            files={
+              editing
+                ? undefined
+                : {
+                    list: boxFiles.list,
+                    refused: refusedFiles,
+                    onAdd: addFiles,
+                    onCancel: (localId) => browserUploads().cancel(localId),
+                    onRetry: (localId) => browserUploads().retry(localId),
+                    onRemove: removeFile,
+                  }
+            }
             mentions={{
               members: roomMembers.members,
               more: roomMembers.more,
@@ -575,6 +702,14 @@ export function ChatRoom({
                 : undefined
             }
           />
+          {viewingIndex >= 0 && (
+            <ImageDialog
+              images={images}
+              index={viewingIndex}
+              onStep={(index) => setViewing(images[index]?.id ?? null)}
+              onClose={closeImage}
+            />
+          )}
           {tool === "notifications" && (
             <NotificationsDialog room={room} client={client} onClose={closeTool} />
           )}
@@ -750,4 +885,9 @@ function MenuIcon() {
       <path d="M2.5 4h11M2.5 8h11M2.5 12h11" />
     </svg>
   );
+}
+
+/** Whether a drag holds files (not text or a link being dragged about the page). */
+function carriesFiles(data: DataTransfer | null): boolean {
+  return data?.types.includes("Files") ?? false;
 }

@@ -9,7 +9,7 @@ import {
   useRef,
   useState,
 } from "react";
-import { checkDraft, draftNote } from "@/lib/client/draft-rules";
+import { canSendWith, checkDraft, sendNote } from "@/lib/client/draft-rules";
 import {
   insertMention,
   type MentionQuery,
@@ -18,9 +18,11 @@ import {
   type Suggestion,
   suggestMentions,
 } from "@/lib/client/mention-autocomplete";
+import type { PendingFile } from "@/lib/client/upload-state";
 import { MAX_MESSAGE_CODE_POINTS } from "@/lib/shared/limits";
 import type { MentionCandidate } from "@/lib/shared/mentions";
 import { hasVisibleText } from "@/lib/shared/text";
+import { type ComposerFileActions, ComposerFiles } from "./ComposerFiles";
 import { MentionSuggestions, suggestionId } from "./MentionSuggestions";
 
 /** The counter appears near the limit rather than distracting from ordinary messages. */
@@ -44,6 +46,17 @@ type Props = {
   onEditLast?: () => void;
   /** Whom `@` suggests; absent: no suggestions. */
   mentions?: MentionSource;
+  /** Files to send with the message; absent: the box takes none (while editing, say). */
+  files?: ComposerFilesSource;
+};
+
+/** The files in the box, and what the person can do with them. */
+export type ComposerFilesSource = ComposerFileActions & {
+  list: readonly PendingFile[];
+  /** Files just refused by the browser, with why. */
+  refused: readonly { name: string; reason: string }[];
+  /** Files picked, pasted or dropped. */
+  onAdd: (files: File[]) => void;
 };
 
 /** The people `@` suggests, and what the person may mention. */
@@ -77,7 +90,10 @@ export function Composer({
   onCancelMode,
   onEditLast,
   mentions,
+  files,
 }: Props) {
+  const picker = useRef<HTMLInputElement>(null);
+  const refusedId = useId();
   const bannerId = useId();
   const listId = useId();
   const liveId = useId();
@@ -117,8 +133,12 @@ export function Composer({
   const counterId = useId();
   const noteId = useId();
   const check = checkDraft(value);
-  const note = draftNote(check);
-  const sendable = check.problem === null;
+  const fileCheck = {
+    count: files?.list.length ?? 0,
+    blocked: files?.list.some((f) => f.status === "failed" || f.status === "cancelled") ?? false,
+  };
+  const note = sendNote(check, fileCheck);
+  const sendable = canSendWith(check, fileCheck);
   const showCounter = check.length >= COUNTER_FROM;
   const describedBy =
     [mode ? bannerId : null, showCounter ? counterId : null, note ? noteId : null]
@@ -202,6 +222,23 @@ export function Composer({
           </button>
         </div>
       )}
+      {files && (
+        <ComposerFiles
+          files={files.list}
+          onCancel={files.onCancel}
+          onRetry={files.onRetry}
+          onRemove={files.onRemove}
+        />
+      )}
+      {files && files.refused.length > 0 && (
+        <ul id={refusedId} aria-live="polite" className="text-red-700 text-sm dark:text-red-400">
+          {files.refused.map((r) => (
+            <li key={r.name}>
+              Not added: {r.name}. {r.reason}
+            </li>
+          ))}
+        </ul>
+      )}
       <div className="flex items-end gap-2">
         <div className="relative min-w-0 flex-1">
           {open && (
@@ -247,6 +284,13 @@ export function Composer({
               else if (query) track(target.value, target.selectionStart);
             }}
             onBlur={() => setQuery(null)}
+            onPaste={(event) => {
+              // A screenshot or a copied file: into the box's files, not as text.
+              const pasted = [...event.clipboardData.files];
+              if (!files || pasted.length === 0) return;
+              event.preventDefault();
+              files.onAdd(pasted);
+            }}
             rows={1}
             placeholder="Write a message"
             className={`field-sizing-content block max-h-48 min-h-10 w-full resize-none rounded-lg border border-zinc-400 bg-white px-3 py-2 text-base ${showCounter ? "pb-5" : ""} outline-none placeholder:text-zinc-500 focus-visible:ring-2 focus-visible:ring-indigo-500 dark:border-zinc-600 dark:bg-zinc-900 dark:placeholder:text-zinc-400`}
@@ -268,6 +312,44 @@ export function Composer({
         >
           {mode?.kind === "edit" ? "Save" : "Send"}
         </button>
+        {/* After Send, so the keyboard still goes from the box straight to Send. */}
+        {files && (
+          <>
+            <input
+              ref={picker}
+              type="file"
+              multiple
+              hidden
+              tabIndex={-1}
+              onChange={(event) => {
+                const picked = [...(event.target.files ?? [])];
+                // Emptied, so picking the same file again is a change too.
+                event.target.value = "";
+                if (picked.length > 0) files.onAdd(picked);
+              }}
+            />
+            <button
+              type="button"
+              aria-label="Attach file"
+              title="Attach file (or paste, or drop files on the room)"
+              onClick={() => picker.current?.click()}
+              className="flex h-10 w-10 shrink-0 items-center justify-center rounded-lg border border-zinc-400 text-zinc-700 hover:bg-zinc-100 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-500 dark:border-zinc-600 dark:text-zinc-300 dark:hover:bg-zinc-800"
+            >
+              <svg
+                aria-hidden="true"
+                viewBox="0 0 16 16"
+                className="h-4 w-4"
+                fill="none"
+                stroke="currentColor"
+                strokeWidth="1.5"
+                strokeLinecap="round"
+                strokeLinejoin="round"
+              >
+                <path d="M13.5 7.5 8 13a3.5 3.5 0 0 1-5-5l6-6a2.3 2.3 0 0 1 3.3 3.3L6.4 11.2a1.2 1.2 0 0 1-1.7-1.7L10 4.3" />
+              </svg>
+            </button>
+          </>
+        )}
       </div>
       {note && (
         <p

@@ -12,10 +12,13 @@ import {
 import { errorText } from "@/lib/client/error-text";
 import { type MentionMarks, mentionsReader } from "@/lib/client/mention-marks";
 import { canChange, type QuoteView } from "@/lib/client/message-actions";
-import { canRetry, type OutboxEntry } from "@/lib/client/outbox";
+import { canRetry, type OutboxEntry, type OutboxFile } from "@/lib/client/outbox";
 import { exactTime, relativeTime } from "@/lib/client/relative-time";
 import type { ShownMessage } from "@/lib/client/shown-message";
-import type { ReactionUsersResult, ReplyRef, User } from "@/lib/shared/protocol";
+import { humanSize, percentOf } from "@/lib/client/upload-state";
+import { useUploads } from "@/lib/client/use-uploads";
+import type { Attachment, ReactionUsersResult, ReplyRef, User } from "@/lib/shared/protocol";
+import { Attachments } from "./Attachments";
 import { Avatar } from "./Avatar";
 import { MessageText } from "./MessageText";
 import { PersonName } from "./PersonName";
@@ -50,6 +53,8 @@ export type MessageItemActions = {
   moderate?: boolean;
   /** Opens a direct conversation with a message's author (from the menu on their name). */
   openDirect?: (author: User) => void;
+  /** Opens one of a message's pictures full size. */
+  openImage?: (attachment: Attachment) => void;
 };
 
 type MessageProps = {
@@ -194,7 +199,12 @@ export const MessageItem = memo(function MessageItem({
               : "This message was deleted"}
           </p>
         ) : (
-          <MessageText text={message.text} mentions={marks} />
+          <>
+            <MessageText text={message.text} mentions={marks} />
+            {message.attachments && (
+              <Attachments attachments={message.attachments} onOpenImage={actions?.openImage} />
+            )}
+          </>
         )}
         {(message.editedAt || message.pending) && !message.deleted && (
           <div className="flex gap-2 text-xs text-zinc-600 dark:text-zinc-400">
@@ -438,6 +448,33 @@ const BinIcon = () => (
   </Icon>
 );
 
+/** The files of a message not yet stored: each uploaded, or how far its upload is. */
+function PendingFiles({ files }: { files: readonly OutboxFile[] }) {
+  const uploads = useUploads();
+  return (
+    <ul aria-label="Files" className="mt-1 flex flex-col gap-0.5 text-sm">
+      {files.map((file) => {
+        const upload = file.attachment
+          ? undefined
+          : uploads.find((u) => u.localId === file.localId);
+        const percent = upload ? percentOf(upload) : null;
+        return (
+          <li key={file.localId} className="flex items-center gap-2">
+            <span className="min-w-0 truncate">{file.name}</span>
+            <span className="shrink-0 text-xs text-zinc-600 dark:text-zinc-400">
+              {file.attachment
+                ? humanSize(file.size)
+                : percent !== null && upload?.status !== "failed"
+                  ? `uploading, ${percent}%`
+                  : "not uploaded"}
+            </span>
+          </li>
+        );
+      })}
+    </ul>
+  );
+}
+
 /**
  * One of this person's messages that the server has not stored: "Sending…"
  * while it waits, or "Not sent" with the reason once refused for good. A
@@ -493,6 +530,7 @@ export function PendingItem({
         <div className={failed ? "line-clamp-3" : "text-zinc-600 dark:text-zinc-400"}>
           <MessageText text={entry.text} />
         </div>
+        {entry.files && entry.files.length > 0 && <PendingFiles files={entry.files} />}
         {failed && (
           <div className="mt-1 flex flex-wrap items-center gap-x-3 gap-y-1 text-sm">
             <span className="text-red-700 dark:text-red-300">{errorText(entry.error)}</span>

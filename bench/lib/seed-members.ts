@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { SESSION_COOKIE } from "../../lib/server/identity/cookies";
 import { createTokenSigner } from "../../lib/server/identity/tokens";
 import { SqliteStore } from "../../lib/server/store/sqlite-store";
 import type { RoomVisibility, User } from "../../lib/shared/protocol";
@@ -48,4 +49,23 @@ export async function seedRoomMembers(
   const signer = createTokenSigner(BENCH_SESSION_SECRET);
   const issuedAt = Math.floor(Date.now() / 1000);
   return people.map((person) => ({ token: signer.sign("bot", person.id, 0, issuedAt) }));
+}
+
+/**
+ * The guest identity cookie of a seeded member, for HTTP routes that take a
+ * browser's cookie rather than a guest bot token (the upload and file
+ * routes accept only an account's bot token as a bearer): the same person,
+ * signed with the same secret, as a page load would have set it.
+ */
+export function identityCookieOf(credentials: Credentials): string {
+  const signer = createTokenSigner(BENCH_SESSION_SECRET);
+  const claim = credentials.token ? signer.verify(credentials.token) : null;
+  if (!claim) throw new Error("not a seeded member's token");
+  const value = signer.sign(
+    "cookie",
+    claim.userId,
+    claim.generation,
+    Math.floor(Date.now() / 1000),
+  );
+  return `${SESSION_COOKIE}=${value}`;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { messageTextSchema } from "../shared/protocol";
-import { checkDraft, draftNote, withRestored } from "./draft-rules";
+import { canSendWith, checkDraft, draftNote, sendNote, withRestored } from "./draft-rules";
 
 describe("checkDraft", () => {
   it.each([
@@ -42,5 +42,28 @@ describe("withRestored", () => {
     ["begun since", "not sent", "not sent\nbegun since"],
   ])("%j + %j is %j", (draft, restored, expected) => {
     expect(withRestored(draft, restored)).toBe(expected);
+  });
+});
+
+describe("sending with files", () => {
+  it.each<[string, string, { count: number; blocked: boolean }, boolean, RegExp | null]>([
+    ["text, no files", "hi", { count: 0, blocked: false }, true, null],
+    ["empty box, no files", "", { count: 0, blocked: false }, false, null],
+    ["empty box with a file", "", { count: 1, blocked: false }, true, null],
+    ["spaces with a file: no note", "  ", { count: 1, blocked: false }, true, null],
+    [
+      "too long with a file",
+      "x".repeat(4001),
+      { count: 1, blocked: false },
+      false,
+      /over the limit/,
+    ],
+    ["a failed file", "hi", { count: 1, blocked: true }, false, /Retry or remove/],
+  ])("%s", (_name, text, files, sendable, note) => {
+    const check = checkDraft(text);
+    expect(canSendWith(check, files)).toBe(sendable);
+    const said = sendNote(check, files);
+    if (note) expect(said).toMatch(note);
+    else expect(said).toBeNull();
   });
 });

@@ -43,3 +43,25 @@ export function draftNote(check: DraftCheck): string | null {
 export function withRestored(draft: string, restored: string): string {
   return hasVisibleText(draft) ? `${restored}\n${draft}` : restored;
 }
+
+/** What the composer's files say about sending: a file that failed or was cancelled must be dealt with first. */
+export type FilesCheck = { count: number; blocked: boolean };
+
+/**
+ * Whether the message box with these files can be sent: text the server
+ * takes, or no text (empty or only spaces) with files; never with a file
+ * that failed or was cancelled, which the person retries or removes first.
+ * Files still uploading do not hold Send back: the outbox waits for them.
+ */
+export function canSendWith(check: DraftCheck, files: FilesCheck): boolean {
+  if (files.blocked) return false;
+  if (check.problem === null) return true;
+  return files.count > 0 && check.problem !== "too_long";
+}
+
+/** The note under the box when files hold Send back; else the draft's own note (none for a blank box with files). */
+export function sendNote(check: DraftCheck, files: FilesCheck): string | null {
+  if (files.blocked) return "Retry or remove the files that were not uploaded to send.";
+  if (files.count > 0 && check.problem === "blank") return null;
+  return draftNote(check);
+}

@@ -1,5 +1,6 @@
 import type { ReactionUsersResult, User } from "../shared/protocol";
 import type { ShownMessage } from "./shown-message";
+import type { PendingFile } from "./upload-state";
 
 /**
  * What the timeline lets a person do to messages: the room client's change
@@ -8,7 +9,10 @@ import type { ShownMessage } from "./shown-message";
  * has it.
  */
 export type MessageChanges = {
-  say(text: string, options?: { replyTo?: { id: string; seq: number } }): void;
+  say(
+    text: string,
+    options?: { replyTo?: { id: string; seq: number }; files?: readonly PendingFile[] },
+  ): void;
   edit(id: string, text: string): void;
   remove(id: string): void;
   toggleReaction(id: string, emoji: string): void;

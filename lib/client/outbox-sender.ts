@@ -4,11 +4,14 @@ import {
   asFailed,
   type ChangeOperation,
   isSend,
+  type OutboxEntry,
   type OutboxOperation,
   type OutboxStorage,
 } from "./outbox";
+import { filesVerdict } from "./outbox-files";
 import type { RoomContext } from "./sync-engine";
 import { retryDelay, sleep } from "./transport";
+import type { PendingFile } from "./upload-state";
 
 /**
  * Errors that go away by waiting: the same operation is sent again later.
@@ -27,6 +30,18 @@ export type SenderContext = RoomContext & {
   rejoin(connection: number): void;
   /** Reads the outbox afresh into the snapshot. */
   refresh(): void;
+  /** The operation was acknowledged and left the outbox. */
+  delivered?(operation: OutboxOperation): void;
+  /** Absent: a message whose files are not uploaded yet is shown failed (they cannot be). */
+  readonly files?: SenderFiles;
+};
+
+/** The page's uploads, as the sender needs them to know whether a message's files are ready. */
+export type SenderFiles = {
+  /** This page's id (page-lock.ts): entries it made with unfinished files name it. */
+  readonly page: string;
+  get(localId: string): PendingFile | undefined;
+  isPageOpen(page: string): Promise<boolean>;
 };
 
 type Answer = Result<{ message: ChatMessage }> | null;
@@ -38,6 +53,12 @@ type Answer = Result<{ message: ChatMessage }> | null;
  */
 export class OutboxSender {
   private flushingOn: number | null = null;
+  /**
+   * A flush was asked for while one ran: it runs again when that one ends,
+   * since the running one may already have looked (an upload that settled
+   * just after the check for it would otherwise wait for the next reason).
+   */
+  private again = false;
 
   constructor(private readonly context: SenderContext) {}
 
@@ -48,16 +69,28 @@ export class OutboxSender {
   async flush(): Promise<void> {
     const { context } = this;
     const connection = context.connection();
-    if (this.flushingOn === connection) return;
+    if (this.flushingOn === connection) {
+      this.again = true;
+      return;
+    }
     this.flushingOn = connection;
+    this.again = false;
     try {
       while (this.isCurrent(connection) && context.store.state.joined) {
         // Read afresh every time: another tab may have delivered, failed or discarded entries.
-        const operation = context.storage.load(context.room).find((e) => e.state === "pending");
+        let operation = context.storage.load(context.room).find((e) => e.state === "pending");
         if (!operation) return;
+        if (isSend(operation) && operation.files?.some((f) => !f.attachment)) {
+          const ready = await this.withUploadedFiles(operation);
+          // Waiting for uploads holds back later operations too: messages go in the order written.
+          if (!ready || !this.isCurrent(connection)) return;
+          if (ready === "settled") continue;
+          operation = ready;
+        }
         const result = await this.apply(operation);
         if (result?.ok) {
           context.storage.remove(context.room, operation.clientId);
+          context.delivered?.(operation);
           context.refresh();
           context.acknowledged(result.message);
         } else if (!this.isCurrent(connection)) {
@@ -77,19 +110,59 @@ export class OutboxSender {
         }
       }
     } finally {
-      if (this.flushingOn === connection) this.flushingOn = null;
+      if (this.flushingOn === connection) {
+        this.flushingOn = null;
+        if (this.again && this.isCurrent(connection)) void this.flush();
+      }
     }
+  }
+
+  /**
+   * The entry with its files' attachments recorded (stored first, so another
+   * tab or a reload can send it without the bytes); null to wait for uploads
+   * still running; "settled" when it was marked failed instead.
+   */
+  private async withUploadedFiles(entry: OutboxEntry): Promise<OutboxEntry | "settled" | null> {
+    const { storage, room, files } = this.context;
+    const here = files ?? { page: "", get: () => undefined };
+    const ownerOpen =
+      entry.page !== undefined && entry.page !== here.page && files
+        ? await files.isPageOpen(entry.page)
+        : false;
+    const verdict = filesVerdict(entry, here, ownerOpen);
+    if (verdict.kind === "wait") return null;
+    // Another tab may have delivered, recorded or discarded it meanwhile.
+    const stored = storage.load(room).find((e) => e.clientId === entry.clientId);
+    if (!stored || !isSend(stored)) return "settled";
+    if (verdict.kind === "failed") {
+      storage.put({
+        ...asFailed(stored, { code: "invalid_attachment", message: verdict.reason }),
+        ...(verdict.lost ? { filesLost: true } : {}),
+      });
+      this.context.refresh();
+      return "settled";
+    }
+    const { page: _page, ...rest } = stored;
+    const ready: OutboxEntry = { ...rest, files: verdict.files };
+    storage.put(ready);
+    this.context.refresh();
+    return ready;
   }
 
   private apply(operation: OutboxOperation): Promise<Answer> {
     const { room, transport } = this.context;
-    if (isSend(operation))
+    if (isSend(operation)) {
+      const attachments = (operation.files ?? []).flatMap((f) =>
+        f.attachment ? [f.attachment.id] : [],
+      );
       return transport.request("message:send", {
         room,
         text: operation.text,
         clientId: operation.clientId,
         ...(operation.replyTo ? { replyTo: operation.replyTo.id } : {}),
+        ...(attachments.length > 0 ? { attachments } : {}),
       });
+    }
     const change: ChangeOperation = operation;
     switch (change.kind) {
       case "edit":

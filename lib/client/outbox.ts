@@ -1,5 +1,5 @@
 import type { ProtocolError } from "../shared/errors";
-import type { ChatMessage, ReplyRef } from "../shared/protocol";
+import type { Attachment, ChatMessage, ReplyRef } from "../shared/protocol";
 
 /**
  * What this browser has done in a room that the server has not acknowledged
@@ -22,12 +22,33 @@ type OperationBase = {
   by?: string;
 };
 
+/**
+ * A file a message carries. Until `attachment` is set the bytes are only in
+ * the page that picked them (`OutboxEntry.page`): the outbox waits for that
+ * page's upload (outbox-files.ts) and then records the attachment, so any tab
+ * can send the message.
+ */
+export type OutboxFile = {
+  /** The uploading page's key for the file (uploads.ts). */
+  localId: string;
+  name: string;
+  size: number;
+  type: string;
+  attachment?: Attachment;
+};
+
 /** A message written: what `snapshot.outbox` lists. */
 export type OutboxEntry = OperationBase & {
   kind?: "send";
   text: string;
   /** The message it answers, when it is a reply. */
   replyTo?: ReplyRef;
+  /** Files it carries, in the order picked. */
+  files?: OutboxFile[];
+  /** The page (page-lock.ts) that holds the bytes of files not yet uploaded. */
+  page?: string;
+  /** Its files can never be uploaded (their page closed first): only Edit or Discard help. */
+  filesLost?: boolean;
 };
 export type EditOperation = OperationBase & { kind: "edit"; id: string; text: string };
 export type DeleteOperation = OperationBase & { kind: "delete"; id: string };
@@ -162,6 +183,7 @@ const TEXT_REFUSALS = new Set<ProtocolError["code"]>([
 
 /** Whether Retry can help a failed entry; otherwise only Edit or Discard can. */
 export function canRetry(entry: OutboxEntry): boolean {
+  if (entry.filesLost) return false;
   return entry.state === "failed" && !(entry.error && TEXT_REFUSALS.has(entry.error.code));
 }
 
@@ -201,6 +223,23 @@ function isProtocolError(value: unknown): value is ProtocolError {
   return typeof e.code === "string" && typeof e.message === "string";
 }
 
+function isOutboxFile(value: unknown): boolean {
+  if (typeof value !== "object" || value === null) return false;
+  const f = value as Record<string, unknown>;
+  const attachment = f.attachment as Record<string, unknown> | undefined;
+  return (
+    typeof f.localId === "string" &&
+    typeof f.name === "string" &&
+    typeof f.size === "number" &&
+    typeof f.type === "string" &&
+    (attachment === undefined ||
+      (typeof attachment === "object" &&
+        attachment !== null &&
+        typeof attachment.id === "string" &&
+        typeof attachment.name === "string"))
+  );
+}
+
 function isReplyRef(value: unknown): boolean {
   if (typeof value !== "object" || value === null) return false;
   const r = value as Record<string, unknown>;
@@ -224,7 +263,12 @@ function isOperation(value: unknown): value is OutboxOperation {
   switch (e.kind) {
     case undefined:
     case "send":
-      return typeof e.text === "string" && (e.replyTo === undefined || isReplyRef(e.replyTo));
+      return (
+        typeof e.text === "string" &&
+        (e.replyTo === undefined || isReplyRef(e.replyTo)) &&
+        (e.files === undefined || (Array.isArray(e.files) && e.files.every(isOutboxFile))) &&
+        (e.page === undefined || typeof e.page === "string")
+      );
     case "edit":
       return typeof e.id === "string" && typeof e.text === "string";
     case "delete":

@@ -18,17 +18,19 @@ import {
   newClientId,
   nextCreatedAt,
   type OutboxEntry,
+  type OutboxOperation,
   type OutboxStorage,
   plan,
   staleAfterDelete,
 } from "./outbox";
 import { outboxOfIdentity } from "./outbox-identity";
-import { OutboxSender } from "./outbox-sender";
+import { OutboxSender, type SenderFiles } from "./outbox-sender";
 import { endFromChange, endFromRefusal, membershipAfter, type RoomEnd } from "./room-membership";
 import { type RoomSnapshot, RoomStore } from "./room-store";
 import { type RoomContext, SyncEngine } from "./sync-engine";
 import { emptyTimeline } from "./timeline";
 import { type ChatClientSocket, lastSession, type Transport, transportFor } from "./transport";
+import type { PendingFile } from "./upload-state";
 
 export type { RoomEnd } from "./room-membership";
 export type { RefusedChange, RoomSnapshot } from "./room-store";
@@ -41,6 +43,17 @@ export type RoomClientOptions = {
   retryDelayMs?: number;
   /** The browser's word on whether there is a network (the `online` and `offline` events). */
   network?: NetworkStatus;
+  /** The page's uploads (uploads.ts); without them a message cannot carry files still uploading. */
+  uploads?: RoomUploads;
+};
+
+/** What a room needs of the page's uploads: the sender's view, news of changes, and Retry. */
+export type RoomUploads = SenderFiles & {
+  subscribe(listener: () => void): () => void;
+  getSnapshot(): readonly PendingFile[];
+  retry(localId: string): void;
+  /** Forgets a file once its message is stored: the page need not hold its bytes any longer. */
+  remove(localId: string): void;
 };
 
 /**
@@ -66,6 +79,7 @@ export class RoomClient {
   private connection = 0;
   /** The browser's outbox as the connection's identity sees it. */
   private readonly storage: OutboxStorage;
+  private readonly uploads: RoomUploads | undefined;
 
   constructor(
     private readonly socket: ChatClientSocket,
@@ -74,6 +88,7 @@ export class RoomClient {
     options: RoomClientOptions = {},
   ) {
     this.transport = transportFor(socket, options);
+    this.uploads = options.uploads;
     const storage = outboxOfIdentity(
       browserStorage,
       () => this.store?.state.user?.id ?? lastSession(socket)?.user.id,
@@ -109,6 +124,8 @@ export class RoomClient {
       acknowledged: (message) => this.engine.receiveLive(message),
       rejoin: (connection) => void this.engine.join(connection),
       refresh: () => this.refreshOutbox(),
+      delivered: (operation) => this.releaseFiles(operation),
+      ...(options.uploads ? { files: options.uploads } : {}),
     });
   }
 
@@ -179,6 +196,20 @@ export class RoomClient {
       }),
     );
     this.cleanups.push(this.storage.subscribe(this.room, () => this.onOutboxChanged()));
+    const { uploads } = this;
+    if (uploads) {
+      // Only a file that settles can let a waiting message go; progress reports cannot.
+      let settled = settledKey(uploads.getSnapshot());
+      this.cleanups.push(
+        uploads.subscribe(() => {
+          const next = settledKey(uploads.getSnapshot());
+          if (next === settled) return;
+          settled = next;
+          this.refreshOutbox();
+          void this.sender.flush();
+        }),
+      );
+    }
     if (socket.connected) this.onConnect();
   }
 
@@ -250,8 +281,19 @@ export class RoomClient {
 
   // --- what the person does ---
 
-  /** Writes a message, a reply when `replyTo` names the message it answers. */
-  say(text: string, options: { replyTo?: ReplyRef } = {}): void {
+  /**
+   * Writes a message, a reply when `replyTo` names the message it answers,
+   * with the page's uploads `files` (finished or not: the outbox waits).
+   */
+  say(text: string, options: { replyTo?: ReplyRef; files?: readonly PendingFile[] } = {}): void {
+    const files = (options.files ?? []).map((f) => ({
+      localId: f.localId,
+      name: f.name,
+      size: f.size,
+      type: f.attachment?.type ?? f.type,
+      ...(f.attachment ? { attachment: f.attachment } : {}),
+    }));
+    const unfinished = files.some((f) => !f.attachment);
     const entry: OutboxEntry = {
       clientId: newClientId(),
       room: this.room,
@@ -259,6 +301,8 @@ export class RoomClient {
       createdAt: nextCreatedAt(this.storage.load(this.room), Date.now()),
       state: "pending",
       ...(options.replyTo ? { replyTo: { id: options.replyTo.id, seq: options.replyTo.seq } } : {}),
+      ...(files.length > 0 ? { files } : {}),
+      ...(unfinished && this.uploads ? { page: this.uploads.page } : {}),
     };
     // Persisted before anything is sent: a reload from here on still delivers it.
     this.storage.put(entry);
@@ -321,6 +365,9 @@ export class RoomClient {
   retry(clientId: string): void {
     const entry = this.storage.load(this.room).find((e) => e.clientId === clientId);
     if (entry) this.storage.put(asPending(entry));
+    // Files that failed to upload go again, from the offset the server holds.
+    if (entry && isSend(entry))
+      for (const file of entry.files ?? []) if (!file.attachment) this.uploads?.retry(file.localId);
     this.refreshOutbox();
     void this.sender.flush();
   }
@@ -353,6 +400,11 @@ export class RoomClient {
     void this.sender.flush();
   }
 
+  private releaseFiles(operation: OutboxOperation | undefined): void {
+    if (!operation || !isSend(operation)) return;
+    for (const file of operation.files ?? []) this.uploads?.remove(file.localId);
+  }
+
   private refreshOutbox(): void {
     this.store.setOperations(this.storage.load(this.room));
   }
@@ -374,14 +426,21 @@ export class RoomClient {
     const waiting = new Set(operations.filter(isSend).map((e) => e.clientId));
     const stale: string[] = [];
     for (const message of messages) {
-      if (me && message.author.id === me && waiting.has(message.clientId))
+      if (me && message.author.id === me && waiting.has(message.clientId)) {
         stale.push(message.clientId);
+        this.releaseFiles(operations.find((e) => e.clientId === message.clientId));
+      }
       if (message.deleted) stale.push(...staleAfterDelete(operations, message.id));
     }
     if (stale.length === 0) return;
     for (const clientId of stale) this.storage.remove(this.room, clientId);
     this.refreshOutbox();
   }
+}
+
+/** Changes only when some file's status does. */
+function settledKey(files: readonly PendingFile[]): string {
+  return files.map((f) => `${f.localId}:${f.status}`).join(",");
 }
 
 /** What the room keeps of the connection's session: who the person is, and whether an admin. */

@@ -10,6 +10,7 @@ import { RoomClient, type RoomSnapshot } from "./room-client";
 import { initialSnapshot } from "./room-store";
 import { connectChatSocket, releaseChatSocket } from "./socket";
 import { lastSession } from "./transport";
+import { browserRoomUploads } from "./uploads";
 import { refreshRoomListings } from "./use-room-listings";
 
 const noSubscription = () => () => {};
@@ -47,6 +48,7 @@ export function useRoom(room: string): {
     followSessionReads(socket);
     const client = new RoomClient(socket, room, browserOutboxStorage(), {
       network: browserNetwork(),
+      uploads: browserRoomUploads(),
     });
     const activity = new RoomActivity(socket, room);
     // Activity listens first, so it holds the session before the join's events arrive.
