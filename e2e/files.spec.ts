@@ -153,3 +153,38 @@ test("a file attached with the button survives a dropped link and arrives once",
     await expect(bea.said("the notes")).toHaveCount(1);
   });
 });
+
+test("a file still uploading when the page reloads is uploaded from where it was, and its message sent", async ({
+  person,
+}) => {
+  const room = "reload";
+  const ana = await person(room);
+  const bea = await person(room);
+  const name = "kept.bin";
+
+  await test.step("the message is sent while its file uploads, and the page reloads part-way", async () => {
+    const throttle = await throttleUploads(ana.page, 300_000);
+    await ana.page.locator('input[type="file"]').setInputFiles(randomFile(name, 2 * 1024 * 1024));
+    await ana.composer.fill("kept across a reload");
+    await ana.sendButton.click();
+    const pending = ana.pending("kept across a reload");
+    await expect
+      .poll(async () =>
+        Number(/uploading, (\d+)%/.exec((await pending.textContent()) ?? "")?.[1] ?? 0),
+      )
+      .toBeGreaterThan(5);
+    await throttle.lift();
+    await ana.page.reload();
+    await ana.expectConnected();
+  });
+
+  await test.step("the reloaded page takes the file over from IndexedDB; the message arrives once", async () => {
+    for (const chat of [ana, bea]) {
+      await expect(chat.log.getByRole("link", { name: new RegExp(name) })).toBeVisible({
+        timeout: 30_000,
+      });
+      await expect(chat.said("kept across a reload")).toHaveCount(1);
+    }
+    await expect(ana.failed("kept across a reload")).toHaveCount(0);
+  });
+});

@@ -1,5 +1,6 @@
 import { type DetailedError, Upload } from "tus-js-client";
 import { UPLOADS_PATH } from "../shared/protocol";
+import { browserFileVault, type FileVault } from "./file-vault";
 import { isPageOpen, thisPage } from "./page-lock";
 import type { RoomUploads } from "./room-client";
 import { failureReason, finishedAttachment, worthRetrying } from "./upload-answers";
@@ -34,7 +35,10 @@ export class Uploads implements UploadsView {
   private readonly listeners = new Set<() => void>();
   private counter = 0;
 
-  constructor(private readonly endpoint: string) {}
+  constructor(
+    private readonly endpoint: string,
+    private readonly vault: FileVault | null = null,
+  ) {}
 
   subscribe = (listener: () => void): (() => void) => {
     this.listeners.add(listener);
@@ -53,9 +57,7 @@ export class Uploads implements UploadsView {
   }
 
   /** Starts uploading the file; its key in this page. */
-  add(file: File): string {
-    this.counter += 1;
-    const localId = `f${Date.now().toString(36)}${this.counter}`;
+  add(file: File, localId = this.newId()): string {
     this.jobs.set(localId, { file, upload: null });
     this.emit({
       type: "added",
@@ -66,6 +68,33 @@ export class Uploads implements UploadsView {
     });
     this.start(localId);
     return localId;
+  }
+
+  private newId(): string {
+    this.counter += 1;
+    // Unique across pages too: a reloaded page takes over files by these keys (adopt).
+    return `f${Date.now().toString(36)}${this.counter}${Math.random().toString(36).slice(2, 8)}`;
+  }
+
+  /** Keeps the file's bytes across a reload: a message now names it. */
+  persist(localId: string): void {
+    const job = this.jobs.get(localId);
+    if (job?.file instanceof File) void this.vault?.put(localId, job.file).catch(() => {});
+  }
+
+  /**
+   * Takes over files a closed page was uploading, from the vault: true when
+   * every one is now uploading here (or already was).
+   */
+  async adopt(localIds: readonly string[]): Promise<boolean> {
+    if (!this.vault) return false;
+    for (const localId of localIds) {
+      if (this.jobs.has(localId)) continue;
+      const file = await this.vault.get(localId).catch(() => undefined);
+      if (!file) return false;
+      if (!this.jobs.has(localId)) this.add(file, localId);
+    }
+    return true;
   }
 
   /** Stops the upload and asks the server to drop what it holds of it. */
@@ -88,6 +117,7 @@ export class Uploads implements UploadsView {
     const file = this.get(localId);
     if (file && (file.status === "queued" || file.status === "uploading")) this.cancel(localId);
     this.jobs.delete(localId);
+    void this.vault?.remove(localId).catch(() => {});
     this.emit({ type: "removed", localId });
   }
 
@@ -143,7 +173,10 @@ let pageUploads: Uploads | null = null;
 
 /** The page's one set of uploads, against this origin (cookies go with same-origin requests). */
 export function browserUploads(): Uploads {
-  pageUploads ??= new Uploads(new URL(UPLOADS_PATH, window.location.origin).href);
+  pageUploads ??= new Uploads(
+    new URL(UPLOADS_PATH, window.location.origin).href,
+    browserFileVault(),
+  );
   return pageUploads;
 }
 
@@ -158,5 +191,7 @@ export function browserRoomUploads(): RoomUploads {
     getSnapshot: uploads.getSnapshot,
     retry: (localId) => uploads.retry(localId),
     remove: (localId) => uploads.remove(localId),
+    persist: (localId) => uploads.persist(localId),
+    adopt: (localIds) => uploads.adopt(localIds),
   };
 }
