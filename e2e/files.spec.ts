@@ -161,6 +161,7 @@ test("a file still uploading when the page reloads is uploaded from where it was
   const ana = await person(room);
   const bea = await person(room);
   const name = "kept.bin";
+  const resumes: string[] = [];
 
   await test.step("the message is sent while its file uploads, and the page reloads part-way", async () => {
     const throttle = await throttleUploads(ana.page, 300_000);
@@ -173,9 +174,17 @@ test("a file still uploading when the page reloads is uploaded from where it was
         Number(/uploading, (\d+)%/.exec((await pending.textContent()) ?? "")?.[1] ?? 0),
       )
       .toBeGreaterThan(5);
-    await throttle.lift();
+    expect(await pending.textContent()).not.toMatch(/uploading, 100%/);
+    // Resuming asks the server for the offset it holds (tus HEAD) instead of starting afresh.
+    ana.page.on("request", (request) => {
+      if (request.method() === "HEAD" && request.url().includes("/api/uploads/"))
+        resumes.push(request.url());
+    });
+    // Still slowed while the page reloads, so the file cannot have finished before it closed.
     await ana.page.reload();
     await ana.expectConnected();
+    await expect(ana.pending("kept across a reload")).toContainText(/uploading, \d+%/);
+    await throttle.lift();
   });
 
   await test.step("the reloaded page takes the file over from IndexedDB; the message arrives once", async () => {
@@ -186,5 +195,6 @@ test("a file still uploading when the page reloads is uploaded from where it was
       await expect(chat.said("kept across a reload")).toHaveCount(1);
     }
     await expect(ana.failed("kept across a reload")).toHaveCount(0);
+    expect(resumes.length).toBeGreaterThan(0);
   });
 });

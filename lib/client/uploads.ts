@@ -21,7 +21,7 @@ export type UploadsView = {
   retry(localId: string): void;
 };
 
-type Job = { file: Blob; upload: Upload | null };
+type Job = { file: Blob; upload: Upload | null; resume: boolean };
 
 /**
  * The page's uploads over tus (resumable; see RETRY_DELAYS_MS): one job per
@@ -57,8 +57,8 @@ export class Uploads implements UploadsView {
   }
 
   /** Starts uploading the file; its key in this page. */
-  add(file: File, localId = this.newId()): string {
-    this.jobs.set(localId, { file, upload: null });
+  add(file: File, localId = this.newId(), resume = false): string {
+    this.jobs.set(localId, { file, upload: null, resume });
     this.emit({
       type: "added",
       localId,
@@ -92,7 +92,8 @@ export class Uploads implements UploadsView {
       if (this.jobs.has(localId)) continue;
       const file = await this.vault.get(localId).catch(() => undefined);
       if (!file) return false;
-      if (!this.jobs.has(localId)) this.add(file, localId);
+      // The closed page's upload is resumed where the server has it, by the file's fingerprint.
+      if (!this.jobs.has(localId)) this.add(file, localId, true);
     }
     return true;
   }
@@ -159,7 +160,22 @@ export class Uploads implements UploadsView {
       },
     });
     this.emit({ type: "started", localId });
-    job.upload.start();
+    const upload = job.upload;
+    if (!job.resume) {
+      upload.start();
+      return;
+    }
+    job.resume = false;
+    void upload
+      .findPreviousUploads()
+      .then((previous) => {
+        const latest = previous.sort((a, b) => (a.creationTime < b.creationTime ? 1 : -1))[0];
+        if (latest) upload.resumeFromPreviousUpload(latest);
+      })
+      .catch(() => {
+        // Nothing to resume from: the upload starts afresh.
+      })
+      .finally(() => upload.start());
   }
 
   private emit(event: UploadEvent): void {
