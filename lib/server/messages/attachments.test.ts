@@ -244,6 +244,15 @@ describe.each(ENGINES)("messages with files on %s", (_engine, deploy) => {
     expect(sweeps).toBe(1);
   });
 
+  it("releases a deleted room's files and tells the sweeper", async () => {
+    const { ana } = await room();
+    const upload = await uploaded(ana);
+    await mustSend(ana, [upload.id], "in a room soon gone");
+    await ana.must("room:delete", { room: "general" });
+    expect(await server.store.uploads.find(upload.id)).toMatchObject({ released: true });
+    expect(sweeps).toBe(1);
+  });
+
   it("keeps mentions, notifications and search working for messages with files", async () => {
     const { ana, bea } = await room();
     await bea.must("notifications:set", { room: "general", level: "all" });

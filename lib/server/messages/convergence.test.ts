@@ -1,8 +1,9 @@
-import { randomBytes } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ChatClientSocket } from "../../client/room-client";
 import { PostgresStore } from "../store/postgres-store";
+import type { UploadStore } from "../store/types";
 import { catchUp, FollowingClient, RoomReplica } from "../testing/change-replica";
 import { ChatTestServer, eventually, request, settle } from "../testing/chat-test-server";
 import { createTestSchema } from "../testing/postgres";
@@ -22,7 +23,8 @@ const CLIENTS = 3;
 const EMOJI = ["👍", "🎉", "❤️", "👩🏽‍💻"] as const;
 
 type Op =
-  | { kind: "send"; replyTo: number | null }
+  /** `files`: how many of the sender's uploads it attaches. */
+  | { kind: "send"; replyTo: number | null; files: number }
   | { kind: "edit"; target: number }
   | { kind: "delete"; target: number }
   | { kind: "react"; target: number; emoji: string; added: boolean }
@@ -33,7 +35,11 @@ const target = fc.nat(20);
 const op: fc.Arbitrary<Op> = fc.oneof(
   {
     weight: 4,
-    arbitrary: fc.record({ kind: fc.constant("send" as const), replyTo: fc.option(target) }),
+    arbitrary: fc.record({
+      kind: fc.constant("send" as const),
+      replyTo: fc.option(target),
+      files: fc.nat(2),
+    }),
   },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant("edit" as const), target }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("delete" as const), target }) },
@@ -64,7 +70,31 @@ async function freshReplay(url: string, room: string) {
   return replica.snapshot();
 }
 
-async function runScenario(urls: readonly string[], plans: Op[][]): Promise<void> {
+/** A finished upload of this person's, recorded in the real store (the route is lib/server/files/). */
+async function uploadOf(uploads: UploadStore, uploaderId: string): Promise<string> {
+  const id = randomUUID();
+  await uploads.add({
+    id,
+    uploaderId,
+    address: "127.0.0.1",
+    name: `${id}.png`,
+    size: 100,
+    type: "image/png",
+    contentKey: randomBytes(32).toString("hex"),
+    width: 2,
+    height: 1,
+    placeholder: null,
+    variants: ["thumb"],
+    createdAt: new Date(),
+  });
+  return id;
+}
+
+async function runScenario(
+  urls: readonly string[],
+  uploads: UploadStore,
+  plans: Op[][],
+): Promise<void> {
   const room = `conv-${randomBytes(4).toString("hex")}`;
   const clients = plans.map(
     (_, i) => new FollowingClient(urls[i % urls.length] ?? "", room, `Person ${i}`),
@@ -90,13 +120,19 @@ async function runScenario(urls: readonly string[], plans: Op[][]): Promise<void
           if (step.kind === "send") {
             sent += 1;
             const replyTo = step.replyTo === null ? undefined : pick(step.replyTo);
+            const files: string[] = [];
+            const uploader = client.user?.id;
+            if (uploader)
+              for (let f = 0; f < step.files; f++) files.push(await uploadOf(uploads, uploader));
             const ack = await request(socket, "message:send", {
               room,
               text: `message ${sent} from ${c}`,
               clientId: `c${c}-${sent}`,
               ...(replyTo === undefined ? {} : { replyTo }),
+              ...(files.length === 0 ? {} : { attachments: files }),
             });
             if (ack.ok) ids.push(ack.message.id);
+            if (ack.ok) expect(ack.message.attachments ?? []).toHaveLength(step.files);
             continue;
           }
           const id = pick(step.target);
@@ -131,7 +167,7 @@ async function runScenario(urls: readonly string[], plans: Op[][]): Promise<void
 
 function describeConvergence(
   name: string,
-  start: () => Promise<{ urls: string[]; dispose(): Promise<void> }>,
+  start: () => Promise<{ urls: string[]; uploads: UploadStore; dispose(): Promise<void> }>,
   runs: number,
 ) {
   describe(`convergence of every client with a fresh replay: ${name}`, () => {
@@ -143,9 +179,11 @@ function describeConvergence(
       await deployment?.dispose();
     });
 
-    it("holds after random sends, edits, deletes, reactions, replies, drops and returns", async () => {
+    it("holds after random sends (some with files), edits, deletes, reactions, replies, drops and returns", async () => {
       await fc.assert(
-        fc.asyncProperty(scenario, (plans) => runScenario(deployment.urls, plans)),
+        fc.asyncProperty(scenario, (plans) =>
+          runScenario(deployment.urls, deployment.uploads, plans),
+        ),
         { numRuns: runs },
       );
     }, 120_000);
@@ -156,7 +194,11 @@ describeConvergence(
   "SQLite",
   async () => {
     const server = await ChatTestServer.start();
-    return { urls: [server.url], dispose: () => server.dispose() };
+    return {
+      urls: [server.url],
+      uploads: server.store.uploads,
+      dispose: () => server.dispose(),
+    };
   },
   25,
 );
@@ -170,6 +212,7 @@ describeConvergence(
     });
     return {
       urls: [server.url],
+      uploads: server.store.uploads,
       async dispose() {
         await server.dispose();
         await schema.drop();
@@ -197,6 +240,8 @@ describeConvergence(
     });
     return {
       urls: [a.url, b.url],
+      // One database behind both instances.
+      uploads: a.store.uploads,
       async dispose() {
         await Promise.all([a.dispose(), b.dispose()]);
         await schema.drop();

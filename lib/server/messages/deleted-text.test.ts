@@ -129,3 +129,52 @@ describe("a deleted message's text", () => {
     }
   });
 });
+
+describe("a deleted message's file names", () => {
+  it("are in no answer once deleted, and in no byte of the SQLite file or its log once the sweeper forgot the uploads", async () => {
+    server = await ChatTestServer.start();
+    const chat = server;
+    const marker = `MARK${randomBytes(8).toString("hex")}`;
+    const ana = await chat.connect({ auth: { name: "Ana" } });
+    await request(ana.socket, "room:join", { room: "general" });
+    const id = "0000abcd-0000-4000-8000-000000000000";
+    await chat.store.uploads.add({
+      id,
+      uploaderId: ana.session.user.id,
+      address: "127.0.0.1",
+      name: `${marker}.pdf`,
+      size: 10,
+      type: "application/pdf",
+      contentKey: "c".repeat(64),
+      width: null,
+      height: null,
+      placeholder: null,
+      variants: [],
+      createdAt: new Date(),
+    });
+    const sent = await request(ana.socket, "message:send", {
+      room: "general",
+      clientId: "f1",
+      attachments: [id],
+    });
+    if (!sent.ok) throw new Error(JSON.stringify(sent));
+    // As for a message that has been there a while: copied from the log into the file.
+    const other = new Database(chat.dbPath);
+    other.pragma("wal_checkpoint(TRUNCATE)");
+    other.close();
+    await request(ana.socket, "message:delete", { room: "general", id: sent.message.id });
+    const answers = JSON.stringify([
+      await request(ana.socket, "history:after", { room: "general", after: 0 }),
+      await request(ana.socket, "changes:after", { room: "general", after: 0 }),
+    ]);
+    expect(answers).not.toContain(marker);
+    // What the file sweeper does with a released upload.
+    const released = await chat.store.uploads.releasable(new Date(0), 10);
+    expect(released.map((u) => u.id)).toEqual([id]);
+    expect(await chat.store.uploads.forget([id])).toEqual(["c".repeat(64)]);
+    for (const file of [chat.dbPath, `${chat.dbPath}-wal`]) {
+      if (!existsSync(file)) continue;
+      expect(readFileSync(file).indexOf(marker), file).toBe(-1);
+    }
+  });
+});

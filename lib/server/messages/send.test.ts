@@ -235,7 +235,8 @@ describe("message:send", () => {
       ["a payload that is not an object", "hello", true, "invalid_payload"],
       ["null", null, true, "invalid_payload"],
       ["an array", [valid], true, "invalid_payload"],
-      ["no text", { room: "general", clientId: "c1" }, true, "invalid_payload"],
+      // Text may be absent beside files (issue 17); with neither, the message is empty.
+      ["no text and no files", { room: "general", clientId: "c1" }, true, "empty_message"],
       ["no clientId", { room: "general", text: "hi" }, true, "invalid_payload"],
       ["no room", { text: "hi", clientId: "c1" }, true, "invalid_payload"],
       ["a numeric text", { ...valid, text: 42 }, true, "invalid_payload"],

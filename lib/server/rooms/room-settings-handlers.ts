@@ -113,6 +113,8 @@ export function registerRoomSettingsHandlers(context: RoomContext): void {
       // Told first, then everyone's connections leave it, on every instance.
       io.to(room).emit("room:updated", { ...info, deleted: true });
       io.in(room).socketsLeave(room);
+      // Its files were released with its messages: the sweeper removes them now.
+      context.files?.sweepSoon();
     }),
   );
 

@@ -15,12 +15,10 @@ export function encodeAttachments(attachments: readonly Attachment[] | undefined
 
 /** The column as the message carries it: no key at all when it holds none. */
 export function attachmentFields(
-  attachments: string | Attachment[] | null | undefined,
+  attachments: string | null | undefined,
 ): Pick<ChatMessage, "attachments"> {
-  // Postgres hands JSONB back already parsed; SQLite hands back the text.
-  const list =
-    typeof attachments === "string" ? (JSON.parse(attachments) as Attachment[]) : attachments;
-  return list && list.length > 0 ? { attachments: list } : {};
+  const list = attachments ? (JSON.parse(attachments) as Attachment[]) : [];
+  return list.length > 0 ? { attachments: list } : {};
 }
 
 /** What a message shows of an upload: optional fields absent when the upload has none. */

@@ -716,6 +716,8 @@ export interface UploadStore {
   /**
    * Forgets these uploads' rows; answers the content keys no remaining row
    * refers to, which the caller then removes from file storage (with their variants).
+   * A row a message holds and no delete released is kept: a send may attach
+   * an old unattached upload between `releasable` and `forget`.
    */
   forget(ids: readonly string[]): Promise<string[]>;
   /** Every content key some row refers to, from `after` on, at most `limit` ascending: the sweeper's check of storage for strays. */

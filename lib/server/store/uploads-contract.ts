@@ -94,6 +94,9 @@ export function describeUploadsContract(
         released: false,
       });
       expect(await store.uploads.find("ffff0000-0000-4000-8000-000000000000")).toBeNull();
+      // An id is recorded once: a second record of it is refused, the first kept.
+      await expect(store.uploads.add({ ...record, name: "other.png" })).rejects.toThrow();
+      expect(await store.uploads.find(record.id)).toMatchObject({ name: record.name });
     });
 
     it("attaches uploads in the order named, and the message shows them", async () => {
@@ -392,6 +395,24 @@ export function describeUploadsContract(
       const three = await added({ contentKey: key });
       const four = await added({ contentKey: key });
       expect(await store.uploads.forget([three.id, four.id])).toEqual([key]);
+    });
+
+    it("never forgets an upload a standing message holds, even if the sweeper listed it before the send", async () => {
+      const old = await added({ createdAt: new Date(Date.now() - 3 * HOUR) });
+      const listed = await store.uploads.releasable(new Date(Date.now() - HOUR), 10);
+      expect(listed.map((u) => u.id)).toEqual([old.id]);
+      const message = await send([old.id]);
+      expect(await store.uploads.forget([old.id])).toEqual([]);
+      expect(await store.uploads.find(old.id)).toMatchObject({ messageId: message.id });
+      // Once its message is deleted, it goes.
+      await store.messages.change({
+        room: "general",
+        id: message.id,
+        actor: ana,
+        change: { kind: "delete" },
+      });
+      expect(await store.uploads.forget([old.id])).toEqual([old.contentKey]);
+      expect(await store.uploads.find(old.id)).toBeNull();
     });
 
     it("sums usage per person and per address since a time", async () => {

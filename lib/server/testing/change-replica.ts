@@ -1,6 +1,6 @@
 import { io } from "socket.io-client";
 import type { ChatClientSocket } from "../../client/room-client";
-import type { ChatMessage, MessageUpdate, SessionInfo } from "../../shared/protocol";
+import type { ChatMessage, MessageUpdate, SessionInfo, User } from "../../shared/protocol";
 import { request } from "./chat-test-server";
 
 /**
@@ -72,6 +72,8 @@ export class FollowingClient {
   readonly replica = new RoomReplica();
   readonly socket: ChatClientSocket;
   private token: string | undefined;
+  /** Who the server says this client is (from its `session`), once connected. */
+  user: User | undefined;
   private syncing: Promise<void> = Promise.resolve();
 
   constructor(
@@ -88,6 +90,7 @@ export class FollowingClient {
     });
     this.socket.on("session", (session: SessionInfo) => {
       this.token = session.token ?? this.token;
+      this.user = session.user;
     });
     this.socket.on("message:created", (message) => this.onLive(message));
     this.socket.on("message:updated", (message) => this.onLive(message));

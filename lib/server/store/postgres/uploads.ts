@@ -119,7 +119,9 @@ export class PostgresUploads implements UploadStore {
     return this.database.run("write", () =>
       this.database.inTransaction(async (client) => {
         const removed = await client.query<{ content_key: string }>(
-          "DELETE FROM uploads WHERE id = ANY($1::text[]) RETURNING content_key",
+          // Never a row a standing message holds: one attached since the sweeper
+          // asked stays (the append holds its rows' locks; this re-checks after them).
+          "DELETE FROM uploads WHERE id = ANY($1::text[]) AND (message_id IS NULL OR released) RETURNING content_key",
           [[...ids]],
         );
         const keys = [...new Set(removed.rows.map((row) => row.content_key))];

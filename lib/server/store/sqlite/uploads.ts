@@ -87,6 +87,10 @@ export function prepareUploadWrites(db: Database.Database) {
 function prepare(db: Database.Database) {
   return {
     ...prepareUploadWrites(db),
+    // Ids are the server's UUIDs: the same one twice is a bug, refused as on Postgres.
+    addUpload: db.prepare(
+      `INSERT INTO uploads (${UPLOAD_COLUMNS}) VALUES (@id, @uploader_id, @address, @name, @size, @type, @content_key, @width, @height, @placeholder, @variants, @created_at, @message_id, @room, @released)`,
+    ),
     usageByUploader: db.prepare<[string, number], Usage>(
       "SELECT coalesce(sum(size), 0) AS bytes, count(*) AS files FROM uploads WHERE uploader_id = ? AND created_at >= ?",
     ),
@@ -100,8 +104,9 @@ function prepare(db: Database.Database) {
     released: db.prepare<[number], UploadRow>(
       `SELECT ${UPLOAD_COLUMNS} FROM uploads WHERE released = 1 ORDER BY created_at LIMIT ?`,
     ),
+    // Never a row a standing message holds: one attached since the sweeper asked stays.
     contentKeyOf: db.prepare<[string], { content_key: string }>(
-      "SELECT content_key FROM uploads WHERE id = ?",
+      "SELECT content_key FROM uploads WHERE id = ? AND (message_id IS NULL OR released = 1)",
     ),
     remove: db.prepare<[string]>("DELETE FROM uploads WHERE id = ?"),
     keyInUse: db.prepare<[string], { one: number }>(
@@ -124,7 +129,7 @@ export class SqliteUploads implements UploadStore {
   add(upload: NewUpload): Promise<void> {
     const row = toUploadRow({ ...upload, messageId: null, room: null, released: false });
     return this.database.write(() => {
-      this.statements.importUpload.run(row);
+      this.statements.addUpload.run(row);
     });
   }
 
@@ -165,6 +170,8 @@ export class SqliteUploads implements UploadStore {
         keys.add(key);
         s.remove.run(id);
       }
+      // A deleted message's file names go from the log as its text does.
+      if (keys.size > 0) this.database.scrubAfterThisCommit();
       // Two uploads of the same bytes share a key: it goes with the last of them.
       return [...keys].filter((key) => s.keyInUse.get(key) === undefined);
     });
