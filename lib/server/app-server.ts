@@ -62,8 +62,8 @@ export type AppServerOptions = {
   notifications?: NotificationsConfig;
   /** File storage, uploads and downloads; without it (some tests) /api/uploads and /api/files are absent. */
   files?: FilesSetup;
-  /** Told when a delete released files, instead of the sweeper of `files` (tests without file routes). */
-  fileSweeps?: { sweepSoon(): void };
+  /** Told when a delete released files, for tests of the chat without file routes (`files` wires its own sweeper). */
+  sweepSoon?: () => void;
 };
 
 export type AppServer = {
@@ -271,10 +271,10 @@ export async function createAppServer(options: AppServerOptions): Promise<AppSer
       servedHosts,
       ...(options.rooms ? { rooms: options.rooms } : {}),
       ...(options.notifications ? { notifications: options.notifications } : {}),
-      ...(options.fileSweeps
-        ? { files: options.fileSweeps }
-        : options.files
-          ? { files: { sweepSoon: () => files?.sweeper.sweepSoon() } }
+      ...(options.files
+        ? { files: { sweepSoon: () => files?.sweeper.sweepSoon() } }
+        : options.sweepSoon
+          ? { files: { sweepSoon: options.sweepSoon } }
           : {}),
       accounts: accounts
         ? {

@@ -1,5 +1,4 @@
 import { randomBytes } from "node:crypto";
-import { createReadStream } from "node:fs";
 import { copyFile, mkdir, open, readdir, rename, rm, stat } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import type { Readable } from "node:stream";
@@ -52,11 +51,9 @@ export class DiskStorage implements FileStorage {
       throw error;
     });
     if (!handle) return null;
-    return createReadStream("", {
-      fd: handle.fd,
-      autoClose: true,
-      ...(range ? { start: range.start, end: range.end } : {}),
-    }).on("close", () => void handle.close().catch(() => {}));
+    // The stream owns the handle and closes it once: closing its descriptor a
+    // second time could close whatever the number was given to next (a socket).
+    return handle.createReadStream(range ? { start: range.start, end: range.end } : {});
   }
 
   async size(key: string): Promise<number | null> {

@@ -8,6 +8,7 @@ import {
   matchesEtag,
 } from "./file-headers";
 import { cleanFileName, MAX_FILE_NAME_LENGTH } from "./file-name";
+import { fileTarget } from "./file-route";
 
 describe("cleanFileName", () => {
   it.each([
@@ -102,5 +103,21 @@ describe("how files are served", () => {
     ['"k.thumb"', false],
   ] as const)('If-None-Match %j matches "k": %s', (header, matches) => {
     expect(matchesEtag(header, fileEtag("k", null))).toBe(matches);
+  });
+});
+
+describe("fileTarget", () => {
+  const id = "0a0a0a0a-0000-4000-8000-000000000001";
+  it.each([
+    [`/api/files/${id}/cat.png`, { id, variant: null }],
+    [`/api/files/${id}/cat%20one.png?size=thumb`, { id, variant: "thumb" }],
+    [`/api/files/${id}/x?size=preview&v=2`, { id, variant: "preview" }],
+    [`/api/files/${id}/x?size=original`, "bad"],
+    [`/api/files/${id}`, "bad"],
+    [`/api/files/${id}/a/b`, "bad"],
+    ["/api/files/../../etc/passwd", "bad"],
+    ["/api/files/NOT-AN-ID/x", "bad"],
+  ] as const)("%s → %j", (url, target) => {
+    expect(fileTarget(url)).toEqual(target);
   });
 });

@@ -68,6 +68,11 @@ export function createFileSweeper(deps: FileSweeperDeps): FileSweeper {
     for (const variant of IMAGE_VARIANTS) await deps.storage.remove(variantKey(key, variant));
   }
 
+  /** Whether a record names this key: asked from just below it (its prefix), past the at most 15 keys sharing that prefix. */
+  async function isRecorded(contentKey: string): Promise<boolean> {
+    return (await deps.uploads.contentKeys(prev(contentKey), 16)).includes(contentKey);
+  }
+
   async function sweepRecords(report: SweepReport): Promise<void> {
     const before = new Date(now() - ttl);
     for (let batch = 0; batch < MAX_BATCHES_PER_PASS; batch++) {
@@ -75,8 +80,13 @@ export function createFileSweeper(deps: FileSweeperDeps): FileSweeper {
       if (releasable.length === 0) return;
       const keys = await deps.uploads.forget(releasable.map((upload) => upload.id));
       report.forgotten += releasable.length;
-      for (const key of keys) await removeKey(key);
-      report.keysRemoved += keys.length;
+      for (const key of keys) {
+        // The same content may have been uploaded again since `forget` answered
+        // (content-addressed: one key for both); its new record keeps the bytes.
+        if (await isRecorded(key)) continue;
+        await removeKey(key);
+        report.keysRemoved++;
+      }
       if (releasable.length < BATCH) return;
     }
   }
@@ -129,7 +139,7 @@ export function createFileSweeper(deps: FileSweeperDeps): FileSweeper {
         const contentKey = contentKeys[i] ?? entry.key;
         if (known.has(contentKey) || entry.modifiedAt.getTime() >= cutoff) continue;
         // The stretch of names we asked about may end before this key: ask exactly.
-        if ((await deps.uploads.contentKeys(prev(contentKey), 1))[0] === contentKey) continue;
+        if (await isRecorded(contentKey)) continue;
         await deps.storage.remove(entry.key);
         report.straysRemoved++;
       }

@@ -12,6 +12,12 @@ import {
 const PLACEHOLDER_SIZE = 100;
 /** Formats whose frames we keep when cleaning the original (sharp reads only the first otherwise). */
 const ANIMATED = new Set(["image/gif", "image/webp"]);
+/**
+ * Pictures larger than this are not decoded (they stay files to download):
+ * a small PNG can declare a huge canvas, and decoding it would take
+ * gigabytes. Above the largest phone photos in common use.
+ */
+export const MAX_IMAGE_PIXELS = 100_000_000;
 /** Variants are WebP: small, and shown by every browser we support. */
 export const VARIANT_TYPE = "image/webp";
 
@@ -42,7 +48,9 @@ export async function cleanImage(
   if (!INLINE_IMAGE_TYPES.includes(type)) return null;
   const animated = ANIMATED.has(type);
   try {
-    const upright = () => sharp(sourcePath, { animated }).rotate();
+    const open = (options: { animated?: boolean } = {}) =>
+      sharp(sourcePath, { limitInputPixels: MAX_IMAGE_PIXELS, ...options });
+    const upright = () => open({ animated }).rotate();
     const originalPath = join(workDir, `${name}.original`);
     const original = await encodeLike(upright(), type).toFile(originalPath);
     const height = animated && original.pageHeight ? original.pageHeight : original.height;
@@ -50,14 +58,14 @@ export async function cleanImage(
     for (const variant of IMAGE_VARIANTS) {
       const path = join(workDir, `${name}.${variant}`);
       const side = IMAGE_VARIANT_SIZE[variant];
-      await sharp(sourcePath)
+      await open()
         .rotate()
         .resize({ width: side, height: side, fit: "inside", withoutEnlargement: true })
         .webp({ quality: 80 })
         .toFile(path);
       variants.push({ variant, path });
     }
-    const small = await sharp(sourcePath)
+    const small = await open()
       .rotate()
       .resize({ width: PLACEHOLDER_SIZE, height: PLACEHOLDER_SIZE, fit: "inside" })
       .ensureAlpha()

@@ -12,6 +12,7 @@ import {
 } from "../../shared/protocol/attachments";
 import type { Logger } from "../logger";
 import { clientAddress } from "../security/client-address";
+import { createConcurrencyGate } from "../security/concurrency-gate";
 import { isOriginAllowed, originHeader, requestHost } from "../security/origin-policy";
 import { createWindowLimiter } from "../security/rate-limiter";
 import type { UploadStore } from "../store/types";
@@ -25,6 +26,14 @@ import { UploadReservations } from "./upload-reservations";
 /** Scratch space for cleaning pictures, beside the partial uploads (same disk, and swept with them). */
 export const PROCESSING_DIR = ".processing";
 const DAY_MS = 24 * 60 * 60 * 1000;
+/**
+ * Finishes (sniffing, hashing, and above all sharp's decoding) run this many
+ * at once; the rest wait their turn, so that twenty pictures arriving
+ * together do not decode twenty canvases at once.
+ */
+const FINISHING_AT_ONCE = 2;
+const FINISHING_QUEUE = 1_000;
+
 /** A day's quota frees up as the day's uploads age out; an hour is an honest, coarse wait. */
 const QUOTA_RETRY_AFTER_S = 60 * 60;
 
@@ -80,6 +89,7 @@ export function isUploadPath(path: string): boolean {
 export function createUploadRoute(deps: UploadRouteDeps): UploadRoute {
   const { limits } = deps;
   const reservations = new UploadReservations();
+  const finishing = createConcurrencyGate(FINISHING_AT_ONCE, FINISHING_QUEUE);
   const rate = createWindowLimiter(
     { points: limits.uploadsPerMinute, windowMs: 60_000 },
     "uploads",
@@ -166,7 +176,9 @@ export function createUploadRoute(deps: UploadRouteDeps): UploadRoute {
 
     async onUploadFinish(request, upload) {
       const metadata = upload.metadata ?? {};
+      const release = await finishing.acquire("all");
       try {
+        if (!release) throw new Error("too many uploads finishing at once");
         const attachment = await finishUpload(
           {
             storage: deps.storage,
@@ -192,6 +204,8 @@ export function createUploadRoute(deps: UploadRouteDeps): UploadRoute {
         reservations.release(upload.id);
         await datastore.remove(upload.id).catch(() => {});
         throw refusal(503, "unavailable", "The file could not be stored; try again shortly.");
+      } finally {
+        release?.();
       }
     },
 
@@ -207,13 +221,13 @@ export function createUploadRoute(deps: UploadRouteDeps): UploadRoute {
               ? `A file may be at most ${limits.maxUploadBytes} bytes.`
               : body.trim() || "The upload was refused.",
         } satisfies UploadRefused);
-      if (node && !node.res.headersSent) {
-        node.res.setHeader("content-type", "application/json");
-        node.res.setHeader("upload-error", encodeURIComponent(body));
-        for (const [name, value] of Object.entries((error as Refusal).headers ?? {}))
-          node.res.setHeader(name, value);
-        if (status === 413) node.res.setHeader("connection", "close");
-      }
+      if (node && !node.res.headersSent)
+        overrideHeadersOnWrite(node.res, {
+          "content-type": "application/json",
+          "upload-error": encodeURIComponent(body),
+          ...((error as Refusal).headers ?? {}),
+          ...(status === 413 ? { connection: "close" } : {}),
+        });
       // More bytes than declared or allowed: the upload is refused whole, none of it kept.
       const id = node ? uploadOfRequest.get(node.req) : undefined;
       if (status === 413 && id) {
@@ -266,4 +280,34 @@ export function createUploadRoute(deps: UploadRouteDeps): UploadRoute {
       await tus.handle(request, response);
     },
   };
+}
+
+/**
+ * Headers of tus's answer that tus itself cannot be told (its error answers
+ * are text/plain): applied when the answer's head is written, over tus's own.
+ */
+function overrideHeadersOnWrite(response: ServerResponse, overrides: Record<string, string>): void {
+  const names = new Set(Object.keys(overrides).map((name) => name.toLowerCase()));
+  const writeHead = response.writeHead;
+  response.writeHead = function (this: ServerResponse, ...args: unknown[]) {
+    const kept = args.map((arg, i) =>
+      i > 0 && typeof arg === "object" && arg !== null ? withoutNames(arg, names) : arg,
+    );
+    for (const [name, value] of Object.entries(overrides)) this.setHeader(name, value);
+    return (writeHead as (...a: unknown[]) => ServerResponse).apply(this, kept);
+  } as ServerResponse["writeHead"];
+}
+
+/** Headers (an object, a flat [name, value, …] list, or a list of pairs) without these names. */
+function withoutNames(headers: object, names: ReadonlySet<string>): unknown {
+  if (!Array.isArray(headers))
+    return Object.fromEntries(
+      Object.entries(headers).filter(([name]) => !names.has(name.toLowerCase())),
+    );
+  if (headers.every((entry) => Array.isArray(entry)))
+    return headers.filter((pair: unknown[]) => !names.has(String(pair[0]).toLowerCase()));
+  const flat: unknown[] = [];
+  for (let i = 0; i + 1 < headers.length; i += 2)
+    if (!names.has(String(headers[i]).toLowerCase())) flat.push(headers[i], headers[i + 1]);
+  return flat;
 }

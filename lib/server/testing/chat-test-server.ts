@@ -157,7 +157,7 @@ export class ChatTestServer {
       ...(typeof this.options.files === "function"
         ? { files: this.options.files(this.dir) }
         : this.options.files
-          ? { fileSweeps: this.options.files }
+          ? { sweepSoon: this.options.files.sweepSoon }
           : {}),
       pages: async () => async (_req, res) => {
         res.writeHead(200, { "content-type": "text/html" });
