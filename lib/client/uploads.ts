@@ -9,17 +9,10 @@ import { type PendingFile, reduceUpload, type UploadEvent } from "./upload-state
 /**
  * Pauses between attempts after the link drops: tus asks the server for the
  * offset it holds and sends only the rest, so a retry costs what was lost.
- * Together they span about a minute and a half, long enough for a reconnect
- * on a phone; after that the file shows Retry.
+ * Together they outlast a phone's usual reconnect; after them the file
+ * shows Retry.
  */
 const RETRY_DELAYS_MS = [0, 500, 1_000, 2_000, 3_000, 5_000, 5_000, 10_000, 10_000, 20_000, 30_000];
-
-/** What the outbox needs of the page's uploads: where a file stands, and news when that changes. */
-export type UploadsView = {
-  get(localId: string): PendingFile | undefined;
-  subscribe(listener: () => void): () => void;
-  retry(localId: string): void;
-};
 
 type Job = { file: Blob; upload: Upload | null; resume: boolean };
 
@@ -29,7 +22,7 @@ type Job = { file: Blob; upload: Upload | null; resume: boolean };
  * outbox, which waits for them before it sends a message naming them. The
  * state is `reduceUpload`'s; this class only turns tus callbacks into events.
  */
-export class Uploads implements UploadsView {
+export class Uploads {
   private files: PendingFile[] = [];
   private readonly jobs = new Map<string, Job>();
   private readonly listeners = new Set<() => void>();
@@ -49,11 +42,6 @@ export class Uploads implements UploadsView {
 
   get(localId: string): PendingFile | undefined {
     return this.files.find((f) => f.localId === localId);
-  }
-
-  /** The file itself, while this page holds it (for a local preview). */
-  blob(localId: string): Blob | undefined {
-    return this.jobs.get(localId)?.file;
   }
 
   /** Starts uploading the file; its key in this page. */
