@@ -116,6 +116,20 @@ test("a file attached with the button survives a dropped link and arrives once",
   });
 
   const throttle = await throttleUploads(ana.page, 400_000);
+  await test.step("Cancel stops an upload; a cancelled file holds Send back until removed", async () => {
+    await ana.page
+      .locator('input[type="file"]')
+      .setInputFiles(randomFile("unwanted.bin", 1024 * 1024));
+    await ana.page.getByRole("button", { name: "Cancel unwanted.bin" }).click();
+    await expect(ana.page.getByText("Cancelled")).toBeVisible();
+    await expect(ana.sendButton).toHaveAttribute("aria-disabled", "true");
+    await expect(
+      ana.page.getByText("Retry or remove the files that were not uploaded to send."),
+    ).toBeVisible();
+    await ana.page.getByRole("button", { name: "Remove unwanted.bin" }).click();
+    await expect(ana.page.getByRole("list", { name: "Files to send" })).toHaveCount(0);
+  });
+
   await test.step("Attach file picks a file; it starts uploading and is sent at once", async () => {
     const chooser = ana.page.waitForEvent("filechooser");
     await ana.page.getByRole("button", { name: "Attach file" }).click();
