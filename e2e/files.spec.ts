@@ -116,6 +116,20 @@ test("a file attached with the button survives a dropped link and arrives once",
   });
 
   const throttle = await throttleUploads(ana.page, 400_000);
+  await test.step("Cancel stops an upload; a cancelled file holds Send back until removed", async () => {
+    await ana.page
+      .locator('input[type="file"]')
+      .setInputFiles(randomFile("unwanted.bin", 1024 * 1024));
+    await ana.page.getByRole("button", { name: "Cancel unwanted.bin" }).click();
+    await expect(ana.page.getByText("Cancelled")).toBeVisible();
+    await expect(ana.sendButton).toHaveAttribute("aria-disabled", "true");
+    await expect(
+      ana.page.getByText("Retry or remove the files that were not uploaded to send."),
+    ).toBeVisible();
+    await ana.page.getByRole("button", { name: "Remove unwanted.bin" }).click();
+    await expect(ana.page.getByRole("list", { name: "Files to send" })).toHaveCount(0);
+  });
+
   await test.step("Attach file picks a file; it starts uploading and is sent at once", async () => {
     const chooser = ana.page.waitForEvent("filechooser");
     await ana.page.getByRole("button", { name: "Attach file" }).click();
@@ -151,5 +165,50 @@ test("a file attached with the button survives a dropped link and arrives once",
     // Once more after a moment: a resend would show as a second copy.
     await bea.page.waitForTimeout(500);
     await expect(bea.said("the notes")).toHaveCount(1);
+  });
+});
+
+test("a file still uploading when the page reloads is uploaded from where it was, and its message sent", async ({
+  person,
+}) => {
+  const room = "reload";
+  const ana = await person(room);
+  const bea = await person(room);
+  const name = "kept.bin";
+  const resumes: string[] = [];
+
+  await test.step("the message is sent while its file uploads, and the page reloads part-way", async () => {
+    const throttle = await throttleUploads(ana.page, 300_000);
+    await ana.page.locator('input[type="file"]').setInputFiles(randomFile(name, 2 * 1024 * 1024));
+    await ana.composer.fill("kept across a reload");
+    await ana.sendButton.click();
+    const pending = ana.pending("kept across a reload");
+    await expect
+      .poll(async () =>
+        Number(/uploading, (\d+)%/.exec((await pending.textContent()) ?? "")?.[1] ?? 0),
+      )
+      .toBeGreaterThan(5);
+    expect(await pending.textContent()).not.toMatch(/uploading, 100%/);
+    // Resuming asks the server for the offset it holds (tus HEAD) instead of starting afresh.
+    ana.page.on("request", (request) => {
+      if (request.method() === "HEAD" && request.url().includes("/api/uploads/"))
+        resumes.push(request.url());
+    });
+    // Still slowed while the page reloads, so the file cannot have finished before it closed.
+    await ana.page.reload();
+    await ana.expectConnected();
+    await expect(ana.pending("kept across a reload")).toContainText(/uploading, \d+%/);
+    await throttle.lift();
+  });
+
+  await test.step("the reloaded page takes the file over from IndexedDB; the message arrives once", async () => {
+    for (const chat of [ana, bea]) {
+      await expect(chat.log.getByRole("link", { name: new RegExp(name) })).toBeVisible({
+        timeout: 30_000,
+      });
+      await expect(chat.said("kept across a reload")).toHaveCount(1);
+    }
+    await expect(ana.failed("kept across a reload")).toHaveCount(0);
+    expect(resumes.length).toBeGreaterThan(0);
   });
 });

@@ -37,7 +37,12 @@ afterEach(async () => {
 });
 
 /** This page's uploads, moved on by the test with the browser's reducer. */
-function pageUploads(page: string, open: ReadonlySet<string> = new Set()) {
+function pageUploads(
+  page: string,
+  open: ReadonlySet<string> = new Set(),
+  /** Files whose bytes this page finds kept from a closed page (file-vault.ts). */
+  kept: ReadonlySet<string> = new Set(),
+) {
   let files: PendingFile[] = [];
   const listeners = new Set<() => void>();
   const uploads: RoomUploads & { emit(event: UploadEvent): void } = {
@@ -51,6 +56,12 @@ function pageUploads(page: string, open: ReadonlySet<string> = new Set()) {
     },
     retry: (localId) => uploads.emit({ type: "retried", localId }),
     remove: (localId) => uploads.emit({ type: "removed", localId }),
+    async adopt(localIds) {
+      if (!localIds.every((id) => kept.has(id))) return false;
+      for (const localId of localIds)
+        uploads.emit({ type: "added", localId, name: `${localId}.txt`, size: 5, fileType: "" });
+      return true;
+    },
     emit(event) {
       files = reduceUpload(files, event);
       for (const listener of listeners) listener();
@@ -186,6 +197,30 @@ describe("a message with files in the outbox", () => {
       expect(entry?.state).toBe("failed");
       expect(entry?.error?.message).toBe(FILES_LOST_TEXT);
       expect(entry?.filesLost).toBe(true);
+    }, WAIT_MS);
+  });
+
+  it("after a reload, files whose bytes were kept are taken over, uploaded and the message sent", async () => {
+    const storage = memoryOutboxStorage();
+    const before = pageUploads("page-1");
+    const first = openTab(before, storage);
+    await eventually(() => expect(first.client.getSnapshot().joined).toBe(true), WAIT_MS);
+    const me = first.client.getSnapshot().user?.id as string;
+    before.emit({ type: "added", localId: "f1", name: "f1.txt", size: 5, fileType: "" });
+    first.client.say("kept file", { files: before.getSnapshot() });
+    first.client.stop();
+
+    const after = pageUploads("page-2", new Set(), new Set(["f1"]));
+    const second = openTab(after, storage, first.token());
+    await eventually(() => {
+      expect(after.get("f1")?.status).toBe("queued");
+      expect(storage.load(ROOM)[0]).toMatchObject({ state: "pending", page: "page-2" });
+    }, WAIT_MS);
+    after.emit({ type: "finished", localId: "f1", attachment: await storedUpload(me, "f1.txt") });
+    await eventually(() => {
+      const [message] = second.client.getSnapshot().timeline.messages;
+      expect(message?.text).toBe("kept file");
+      expect(message?.attachments).toHaveLength(1);
     }, WAIT_MS);
   });
 

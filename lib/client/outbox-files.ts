@@ -9,14 +9,15 @@ export const FILES_LOST_TEXT = "The files were not uploaded before the page clos
  * - `ready`: every file is uploaded; `files` records the attachments (to store before sending);
  * - `wait`: uploads are still running, in this page or in the open page that holds them;
  * - `failed`: an upload failed or was cancelled here (Retry uploads it again), or
- *   the page holding the bytes is gone (`lost`: only Edit or Discard can help).
+ *   the page holding the bytes is gone (`lost`: only Edit or Discard can help,
+ *   unless this page can take the files over from the vault: `orphaned`).
  * Pure: the sender asks it with what the page's uploads say and whether the
  * owning page is still open.
  */
 export type FilesVerdict =
   | { kind: "ready"; files: OutboxFile[]; changed: boolean }
   | { kind: "wait" }
-  | { kind: "failed"; reason: string; lost: boolean };
+  | { kind: "failed"; reason: string; lost: boolean; orphaned?: boolean };
 
 export function filesVerdict(
   entry: Pick<OutboxEntry, "files" | "page">,
@@ -36,7 +37,8 @@ export function filesVerdict(
     if (!mine) {
       // Another page's bytes: only it can finish them, and it records them in the outbox when done.
       if (ownerOpen) return { kind: "wait" };
-      return { kind: "failed", reason: FILES_LOST_TEXT, lost: true };
+      // `orphaned`: a page that kept the bytes (file-vault.ts) may take the files over.
+      return { kind: "failed", reason: FILES_LOST_TEXT, lost: true, orphaned: true };
     }
     const upload = here.get(file.localId);
     if (!upload) return { kind: "failed", reason: FILES_LOST_TEXT, lost: true };

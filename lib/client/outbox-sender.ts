@@ -42,6 +42,8 @@ export type SenderFiles = {
   readonly page: string;
   get(localId: string): PendingFile | undefined;
   isPageOpen(page: string): Promise<boolean>;
+  /** Takes over the files of a page that closed, if their bytes were kept (file-vault.ts). */
+  adopt?(localIds: readonly string[]): Promise<boolean>;
 };
 
 type Answer = Result<{ message: ChatMessage }> | null;
@@ -134,6 +136,15 @@ export class OutboxSender {
     // Another tab may have delivered, recorded or discarded it meanwhile.
     const stored = storage.load(room).find((e) => e.clientId === entry.clientId);
     if (!stored || !isSend(stored)) return "settled";
+    if (verdict.kind === "failed" && verdict.orphaned && files?.adopt) {
+      const unfinished = (stored.files ?? []).filter((f) => !f.attachment).map((f) => f.localId);
+      if (await files.adopt(unfinished)) {
+        // This page uploads them now; the message waits for it as for its own.
+        storage.put({ ...stored, page: files.page });
+        this.context.refresh();
+        return null;
+      }
+    }
     if (verdict.kind === "failed") {
       storage.put({
         ...asFailed(stored, { code: "invalid_attachment", message: verdict.reason }),

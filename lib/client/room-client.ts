@@ -54,6 +54,8 @@ export type RoomUploads = SenderFiles & {
   retry(localId: string): void;
   /** Forgets a file once its message is stored: the page need not hold its bytes any longer. */
   remove(localId: string): void;
+  /** Keeps a file's bytes across a reload (file-vault.ts): a message in the outbox names it. */
+  persist?(localId: string): void;
 };
 
 /**
@@ -306,6 +308,7 @@ export class RoomClient {
     };
     // Persisted before anything is sent: a reload from here on still delivers it.
     this.storage.put(entry);
+    for (const file of files) if (!file.attachment) this.uploads?.persist?.(file.localId);
     this.refreshOutbox();
     void this.sender.flush();
   }

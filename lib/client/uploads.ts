@@ -1,5 +1,6 @@
 import { type DetailedError, Upload } from "tus-js-client";
 import { UPLOADS_PATH } from "../shared/protocol";
+import { browserFileVault, type FileVault } from "./file-vault";
 import { isPageOpen, thisPage } from "./page-lock";
 import type { RoomUploads } from "./room-client";
 import { failureReason, finishedAttachment, worthRetrying } from "./upload-answers";
@@ -8,19 +9,12 @@ import { type PendingFile, reduceUpload, type UploadEvent } from "./upload-state
 /**
  * Pauses between attempts after the link drops: tus asks the server for the
  * offset it holds and sends only the rest, so a retry costs what was lost.
- * Together they span about a minute and a half, long enough for a reconnect
- * on a phone; after that the file shows Retry.
+ * Together they outlast a phone's usual reconnect; after them the file
+ * shows Retry.
  */
 const RETRY_DELAYS_MS = [0, 500, 1_000, 2_000, 3_000, 5_000, 5_000, 10_000, 10_000, 20_000, 30_000];
 
-/** What the outbox needs of the page's uploads: where a file stands, and news when that changes. */
-export type UploadsView = {
-  get(localId: string): PendingFile | undefined;
-  subscribe(listener: () => void): () => void;
-  retry(localId: string): void;
-};
-
-type Job = { file: Blob; upload: Upload | null };
+type Job = { file: Blob; upload: Upload | null; resume: boolean };
 
 /**
  * The page's uploads over tus (resumable; see RETRY_DELAYS_MS): one job per
@@ -28,13 +22,16 @@ type Job = { file: Blob; upload: Upload | null };
  * outbox, which waits for them before it sends a message naming them. The
  * state is `reduceUpload`'s; this class only turns tus callbacks into events.
  */
-export class Uploads implements UploadsView {
+export class Uploads {
   private files: PendingFile[] = [];
   private readonly jobs = new Map<string, Job>();
   private readonly listeners = new Set<() => void>();
   private counter = 0;
 
-  constructor(private readonly endpoint: string) {}
+  constructor(
+    private readonly endpoint: string,
+    private readonly vault: FileVault | null = null,
+  ) {}
 
   subscribe = (listener: () => void): (() => void) => {
     this.listeners.add(listener);
@@ -47,16 +44,9 @@ export class Uploads implements UploadsView {
     return this.files.find((f) => f.localId === localId);
   }
 
-  /** The file itself, while this page holds it (for a local preview). */
-  blob(localId: string): Blob | undefined {
-    return this.jobs.get(localId)?.file;
-  }
-
   /** Starts uploading the file; its key in this page. */
-  add(file: File): string {
-    this.counter += 1;
-    const localId = `f${Date.now().toString(36)}${this.counter}`;
-    this.jobs.set(localId, { file, upload: null });
+  add(file: File, localId = this.newId(), resume = false): string {
+    this.jobs.set(localId, { file, upload: null, resume });
     this.emit({
       type: "added",
       localId,
@@ -66,6 +56,34 @@ export class Uploads implements UploadsView {
     });
     this.start(localId);
     return localId;
+  }
+
+  private newId(): string {
+    this.counter += 1;
+    // Unique across pages too: a reloaded page takes over files by these keys (adopt).
+    return `f${Date.now().toString(36)}${this.counter}${Math.random().toString(36).slice(2, 8)}`;
+  }
+
+  /** Keeps the file's bytes across a reload: a message now names it. */
+  persist(localId: string): void {
+    const job = this.jobs.get(localId);
+    if (job?.file instanceof File) void this.vault?.put(localId, job.file).catch(() => {});
+  }
+
+  /**
+   * Takes over files a closed page was uploading, from the vault: true when
+   * every one is now uploading here (or already was).
+   */
+  async adopt(localIds: readonly string[]): Promise<boolean> {
+    if (!this.vault) return false;
+    for (const localId of localIds) {
+      if (this.jobs.has(localId)) continue;
+      const file = await this.vault.get(localId).catch(() => undefined);
+      if (!file) return false;
+      // The closed page's upload is resumed where the server has it, by the file's fingerprint.
+      if (!this.jobs.has(localId)) this.add(file, localId, true);
+    }
+    return true;
   }
 
   /** Stops the upload and asks the server to drop what it holds of it. */
@@ -88,6 +106,7 @@ export class Uploads implements UploadsView {
     const file = this.get(localId);
     if (file && (file.status === "queued" || file.status === "uploading")) this.cancel(localId);
     this.jobs.delete(localId);
+    void this.vault?.remove(localId).catch(() => {});
     this.emit({ type: "removed", localId });
   }
 
@@ -129,7 +148,22 @@ export class Uploads implements UploadsView {
       },
     });
     this.emit({ type: "started", localId });
-    job.upload.start();
+    const upload = job.upload;
+    if (!job.resume) {
+      upload.start();
+      return;
+    }
+    job.resume = false;
+    void upload
+      .findPreviousUploads()
+      .then((previous) => {
+        const latest = previous.sort((a, b) => (a.creationTime < b.creationTime ? 1 : -1))[0];
+        if (latest) upload.resumeFromPreviousUpload(latest);
+      })
+      .catch(() => {
+        // Nothing to resume from: the upload starts afresh.
+      })
+      .finally(() => upload.start());
   }
 
   private emit(event: UploadEvent): void {
@@ -143,7 +177,10 @@ let pageUploads: Uploads | null = null;
 
 /** The page's one set of uploads, against this origin (cookies go with same-origin requests). */
 export function browserUploads(): Uploads {
-  pageUploads ??= new Uploads(new URL(UPLOADS_PATH, window.location.origin).href);
+  pageUploads ??= new Uploads(
+    new URL(UPLOADS_PATH, window.location.origin).href,
+    browserFileVault(),
+  );
   return pageUploads;
 }
 
@@ -158,5 +195,7 @@ export function browserRoomUploads(): RoomUploads {
     getSnapshot: uploads.getSnapshot,
     retry: (localId) => uploads.retry(localId),
     remove: (localId) => uploads.remove(localId),
+    persist: (localId) => uploads.persist(localId),
+    adopt: (localIds) => uploads.adopt(localIds),
   };
 }
