@@ -1,5 +1,5 @@
-import AxeBuilder from "@axe-core/playwright";
 import type { Page } from "@playwright/test";
+import { expectNoSevereViolations } from "./support/axe";
 import { expect, test } from "./support/fixtures";
 
 const PHONE = {
@@ -81,18 +81,7 @@ for (const colorScheme of ["light", "dark"] as const) {
     await bea.composer.pressSequentially("typing");
     await expect(ana.typingLine()).toBeVisible();
 
-    const check = async (page: Page, where: string) => {
-      const results = await new AxeBuilder({ page }).analyze();
-      const severe = results.violations.filter(
-        (v) => v.impact === "serious" || v.impact === "critical",
-      );
-      expect(
-        severe.map(
-          (v) =>
-            `${where}: ${v.id} (${v.impact}) on ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`,
-        ),
-      ).toEqual([]);
-    };
+    const check = expectNoSevereViolations;
     await check(ana.page, "room");
 
     await ana.page.getByRole("button", { name: "Change name" }).click();

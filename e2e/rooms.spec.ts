@@ -1,5 +1,5 @@
-import AxeBuilder from "@axe-core/playwright";
-import type { Browser, Page } from "@playwright/test";
+import type { Browser } from "@playwright/test";
+import { expectNoSevereViolations } from "./support/axe";
 import { ChatPage } from "./support/chat-page";
 import { expect, test } from "./support/fixtures";
 
@@ -32,19 +32,6 @@ async function createRoom(
 async function openTool(chat: ChatPage, item: string): Promise<void> {
   await chat.header.getByRole("button", { name: "Room menu" }).click();
   await chat.page.getByRole("menuitem", { name: item }).click();
-}
-
-async function expectNoSevereViolations(page: Page, where: string): Promise<void> {
-  const results = await new AxeBuilder({ page }).analyze();
-  const severe = results.violations.filter(
-    (v) => v.impact === "serious" || v.impact === "critical",
-  );
-  expect(
-    severe.map(
-      (v) =>
-        `${where}: ${v.id} (${v.impact}) on ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`,
-    ),
-  ).toEqual([]);
 }
 
 test("a private room: joined by invite link, invisible to others, moderated, and a removal seen in the open tab", async ({

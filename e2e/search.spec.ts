@@ -1,7 +1,7 @@
 import { join } from "node:path";
-import AxeBuilder from "@axe-core/playwright";
 import type { Browser, Page } from "@playwright/test";
 import { SqliteStore } from "../lib/server/store/sqlite-store";
+import { expectNoSevereViolations } from "./support/axe";
 import { ChatPage } from "./support/chat-page";
 import { expect, test } from "./support/fixtures";
 import { seedHistory } from "./support/seed";
@@ -24,19 +24,6 @@ async function seedMessages(dataDir: string, room: string, texts: string[]): Pro
   } finally {
     await store.close();
   }
-}
-
-async function expectNoSevereViolations(page: Page, where: string): Promise<void> {
-  const results = await new AxeBuilder({ page }).analyze();
-  const severe = results.violations.filter(
-    (v) => v.impact === "serious" || v.impact === "critical",
-  );
-  expect(
-    severe.map(
-      (v) =>
-        `${where}: ${v.id} (${v.impact}) on ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`,
-    ),
-  ).toEqual([]);
 }
 
 function searchField(page: Page) {
