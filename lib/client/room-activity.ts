@@ -19,10 +19,12 @@ import {
 import { type ChatClientSocket, lastSession, watchSession } from "./transport";
 import {
   expireTypists,
+  heardStop,
+  messageArrived,
   nextExpiry,
   noTypists,
   startedTyping,
-  stoppedTyping,
+  type TypingStops,
   type Typists,
   typingUsers,
 } from "./typing-state";
@@ -56,6 +58,8 @@ export class RoomActivity {
   private readonly listeners = new Set<() => void>();
   private readonly cleanups: (() => void)[] = [];
   private expiryTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Others' recent explicit stops, so that the message a stop explains does not clear a new start. */
+  private stops: TypingStops = new Map();
   /** When this person's last `typing:start` went out, while they are typing. */
   private typingSentAt: number | null = null;
   private readonly typingExpiryMs: number;
@@ -99,14 +103,21 @@ export class RoomActivity {
       this.setTypists(startedTyping(this.typists, user, this.now(), this.typingExpiryMs));
     };
     const onStopped = ({ room: r, user }: Typing) => {
-      if (r === room) this.setTypists(stoppedTyping(this.typists, user.id));
+      if (r !== room) return;
+      const next = heardStop(this.typists, this.stops, user.id, this.now());
+      this.stops = next.stops;
+      this.setTypists(next.typists);
     };
-    // Whoever's message arrives has stopped typing it.
+    // Whoever's message arrives has stopped typing it (typing-state.ts: unless they said so first).
     const onMessage = (message: ChatMessage) => {
-      if (message.room === room) this.setTypists(stoppedTyping(this.typists, message.author.id));
+      if (message.room !== room) return;
+      const next = messageArrived(this.typists, this.stops, message.author.id, this.now());
+      this.stops = next.stops;
+      this.setTypists(next.typists);
     };
     const onDisconnect = () => {
       this.typingSentAt = null;
+      this.stops = new Map();
       this.presence = reconnected(this.presence);
       this.setTypists(noTypists);
     };

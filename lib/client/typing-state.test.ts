@@ -1,10 +1,14 @@
 import { describe, expect, it } from "vitest";
 import {
   expireTypists,
+  heardStop,
+  messageArrived,
   nextExpiry,
   noTypists,
+  STOP_EXPLAINS_MESSAGE_MS,
   startedTyping,
   stoppedTyping,
+  type TypingStops,
   type Typists,
   typingUsers,
 } from "./typing-state";
@@ -46,5 +50,78 @@ describe("typing state", () => {
     expect(names(typists)).toEqual(["Ana Souza"]);
     expect(names(stoppedTyping(typists, "a"))).toEqual([]);
     expect(nextExpiry(noTypists)).toBeNull();
+  });
+
+  // The events as one client hears them, in order: who is listed typing at the end.
+  type Heard = ["start" | "stop" | "message", typeof ana, number];
+  const hear = (events: Heard[]) => {
+    let state: { typists: Typists; stops: TypingStops } = { typists: noTypists, stops: new Map() };
+    for (const [kind, user, at] of events) {
+      if (kind === "start")
+        state = { ...state, typists: startedTyping(state.typists, user, at, 10_000) };
+      else if (kind === "stop") state = heardStop(state.typists, state.stops, user.id, at);
+      else state = messageArrived(state.typists, state.stops, user.id, at);
+    }
+    return names(state.typists);
+  };
+
+  it.each<[string, Heard[], string[]]>([
+    [
+      "a message clears its typist (a bot that never says stop)",
+      [
+        ["start", ana, 0],
+        ["message", ana, 10],
+      ],
+      [],
+    ],
+    [
+      "stop, then the message: nobody",
+      [
+        ["start", ana, 0],
+        ["stop", ana, 10],
+        ["message", ana, 20],
+      ],
+      [],
+    ],
+    [
+      "stop, a start on the next message, then the first message: still typing",
+      [
+        ["start", ana, 0],
+        ["stop", ana, 10],
+        ["start", ana, 15],
+        ["message", ana, 40],
+      ],
+      ["Ana"],
+    ],
+    [
+      "the stop explains one message only: the next one clears again",
+      [
+        ["stop", ana, 10],
+        ["start", ana, 15],
+        ["message", ana, 40],
+        ["message", ana, 50],
+      ],
+      [],
+    ],
+    [
+      "a stop too old to explain the message does not keep a typist",
+      [
+        ["stop", ana, 0],
+        ["start", ana, 5],
+        ["message", ana, STOP_EXPLAINS_MESSAGE_MS + 1],
+      ],
+      [],
+    ],
+    [
+      "another person's stop explains nothing of Ana's",
+      [
+        ["stop", bea, 0],
+        ["start", ana, 5],
+        ["message", ana, 20],
+      ],
+      [],
+    ],
+  ])("%s", (_name, events, typing) => {
+    expect(hear(events)).toEqual(typing);
   });
 });

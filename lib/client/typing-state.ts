@@ -58,3 +58,43 @@ export function nextExpiry(typists: Typists): number | null {
 export function typingUsers(typists: Typists): User[] {
   return [...typists.values()].sort((a, b) => a.since - b.since).map((t) => t.user);
 }
+
+/**
+ * Explicit stops heard lately, by user id: `typing:stop` is relayed at once
+ * while the message it was sent with is broadcast only once stored, so a
+ * notice that the person started on their next message can arrive between
+ * the two. The message a stop explains must not clear that new start.
+ */
+export type TypingStops = ReadonlyMap<string, number>;
+
+/** How long after a stop its message is still expected (a store write, well within). */
+export const STOP_EXPLAINS_MESSAGE_MS = 5_000;
+
+export function heardStop(
+  typists: Typists,
+  stops: TypingStops,
+  userId: string,
+  now: number,
+): { typists: Typists; stops: TypingStops } {
+  const next = new Map(stops);
+  next.set(userId, now);
+  return { typists: stoppedTyping(typists, userId), stops: next };
+}
+
+/**
+ * A message of theirs arrived: they stopped typing it — unless they said so
+ * already, in which case whoever is typing now is on their next message.
+ */
+export function messageArrived(
+  typists: Typists,
+  stops: TypingStops,
+  userId: string,
+  now: number,
+): { typists: Typists; stops: TypingStops } {
+  const stoppedAt = stops.get(userId);
+  if (stoppedAt === undefined) return { typists: stoppedTyping(typists, userId), stops };
+  const next = new Map(stops);
+  next.delete(userId);
+  const explained = now - stoppedAt <= STOP_EXPLAINS_MESSAGE_MS;
+  return { typists: explained ? typists : stoppedTyping(typists, userId), stops: next };
+}
