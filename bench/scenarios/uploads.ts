@@ -185,12 +185,14 @@ async function uploadRound(
   const baseline = await target.afterGc();
   const rss: RssSample[] = [];
   const startedAt = performance.now();
-  const sampler = setInterval(() => {
+  const sample = () =>
     rss.push({
       atMs: Math.round(performance.now() - startedAt),
       rssMb: processRssBytes(target.pid) / MB,
     });
-  }, RSS_SAMPLE_MS);
+  // One at the start and one at the end too: a small round can finish within one interval.
+  sample();
+  const sampler = setInterval(sample, RSS_SAMPLE_MS);
   const uploads = await Promise.all(
     cookies.map((cookie, client) =>
       createAndPatch(
@@ -200,7 +202,10 @@ async function uploadRound(
         stampedSource(options.bytesPerClient, client + run * 1_000, block),
       ),
     ),
-  ).finally(() => clearInterval(sampler));
+  ).finally(() => {
+    clearInterval(sampler);
+    sample();
+  });
   const seconds = (performance.now() - startedAt) / 1000;
   for (const upload of uploads)
     if (upload.finished.attachment.size !== options.bytesPerClient)
