@@ -54,9 +54,11 @@ test("reading a room on one device clears its unread badge on the other", async 
 
   await test.step("a room opened on the laptop is one of the phone's rooms too", async () => {
     await laptop.goto("news");
+    // Connected is the socket; the room is the account's once joined (its presence list comes after).
+    await expect(laptop.online.getByRole("listitem")).toHaveCount(1);
     await laptop.goto("lobby");
     // The phone's browser has never opened #news: only the account knows it.
-    await expect(phone.switcher.getByRole("link", { name: /#news/ })).toBeVisible();
+    await expect(phone.switcher.getByRole("link", { name: /#news/ })).toBeVisible(REFRESH);
   });
 
   await test.step("messages arrive in it: both devices count them", async () => {
