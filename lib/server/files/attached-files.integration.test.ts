@@ -1,5 +1,4 @@
 import { join } from "node:path";
-import sharp from "sharp";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { Attachment } from "../../shared/protocol/attachments";
 import { PostgresStore } from "../store/postgres-store";
@@ -7,7 +6,14 @@ import { ChatTestServer } from "../testing/chat-test-server";
 import { createTestSchema } from "../testing/postgres";
 import { guestWithCookie, member, type RoomPerson } from "../testing/room-people";
 import { S3TestServer } from "../testing/s3-server";
-import { attachmentOfAnswer, fetchFile, filesUnder, testFiles, uploadWhole } from "./file-test-kit";
+import {
+  attachmentOfAnswer,
+  fetchFile,
+  filesUnder,
+  solidPng,
+  testFiles,
+  uploadWhole,
+} from "./file-test-kit";
 import { S3Storage } from "./s3-storage";
 
 let server: ChatTestServer | null = null;
@@ -16,10 +22,7 @@ afterEach(async () => {
   server = null;
 });
 
-const picture = () =>
-  sharp({ create: { width: 30, height: 20, channels: 3, background: "#939" } })
-    .png()
-    .toBuffer();
+const picture = () => solidPng(30, 20, "#939");
 
 async function send(person: RoomPerson, room: string, attachments: Attachment[], text = "") {
   const answer = await person.must("message:send", {

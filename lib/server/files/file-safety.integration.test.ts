@@ -7,6 +7,7 @@ import {
   attachmentOfAnswer,
   fetchFile,
   filesUnder,
+  solidPng,
   testFiles,
   uploadInPieces,
   uploadWhole,
@@ -18,10 +19,7 @@ afterEach(async () => {
   server = null;
 });
 
-const png = (width = 8, height = 8) =>
-  sharp({ create: { width, height, channels: 3, background: "#c63" } })
-    .png()
-    .toBuffer();
+const png = (width = 8, height = 8) => solidPng(width, height, "#c63");
 
 async function start(options: Parameters<typeof testFiles>[0] = {}) {
   const started = await ChatTestServer.start({ files: testFiles(options) });

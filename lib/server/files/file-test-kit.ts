@@ -1,5 +1,6 @@
 import { readdir } from "node:fs/promises";
 import { join } from "node:path";
+import sharp from "sharp";
 import { expect } from "vitest";
 import type { Attachment, UploadFinished } from "../../shared/protocol/attachments";
 import { FILES_PATH, UPLOADS_PATH } from "../../shared/protocol/attachments";
@@ -126,4 +127,11 @@ export async function filesUnder(dir: string): Promise<string[]> {
   return entries
     .filter((entry) => entry.isFile())
     .map((entry) => join(entry.parentPath, entry.name));
+}
+
+/** A small picture of one colour; each suite picks its own colour, so that its files are its own bytes. */
+export function solidPng(width: number, height: number, background: string): Promise<Buffer> {
+  return sharp({ create: { width, height, channels: 3, background } })
+    .png()
+    .toBuffer();
 }

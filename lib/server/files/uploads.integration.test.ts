@@ -1,5 +1,4 @@
 import { join } from "node:path";
-import sharp from "sharp";
 import { afterEach, describe, expect, it } from "vitest";
 import { ChatTestServer } from "../testing/chat-test-server";
 import { guestWithCookie } from "../testing/room-people";
@@ -7,6 +6,7 @@ import {
   attachmentOfAnswer,
   fetchFile,
   filesUnder,
+  solidPng,
   testFiles,
   uploadInPieces,
   uploadWhole,
@@ -18,11 +18,7 @@ afterEach(async () => {
   server = null;
 });
 
-async function png(width = 8, height = 8): Promise<Buffer> {
-  return sharp({ create: { width, height, channels: 3, background: "#36c" } })
-    .png()
-    .toBuffer();
-}
+const png = (width = 8, height = 8) => solidPng(width, height, "#36c");
 
 describe("upload and download", () => {
   it("uploads in pieces, then serves the file to its uploader with the right headers", async () => {
